@@ -1,0 +1,80 @@
+//! The command line (clap): `flowdeck` (dashboard), `report`, `check`, `init`.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{HumanDuration, ReportFormat};
+use crate::model::Timestamp;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "flowdeck",
+    version,
+    about = "Mission control for software delivery: DORA and flow measures you can explain.",
+    long_about = None
+)]
+pub struct Cli {
+    /// Config file (default: $FLOWDECK_CONFIG, else the XDG config path).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Use built-in, deterministic demo data instead of configured sources (no network).
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    /// Wall mode: large figures, rotating pages, no input needed.
+    #[arg(long)]
+    pub wall: bool,
+
+    /// Fix the clock (RFC 3339), for demo data, tests and reproducible reports.
+    #[arg(long, global = true, env = "FLOWDECK_NOW", value_name = "RFC3339", value_parser = parse_now)]
+    pub now: Option<Timestamp>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compute the measures for a window and write a snapshot report.
+    Report(ReportArgs),
+    /// Validate the config and probe every source; non-zero exit when anything fails.
+    Check,
+    /// Write a commented starter config; never overwrites.
+    Init,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Window ending now, like "30d" (default: general.window).
+    #[arg(long, value_name = "DURATION", conflicts_with_all = ["from", "to"])]
+    pub window: Option<HumanDuration>,
+
+    /// First day (YYYY-MM-DD, inclusive, in the configured timezone) or an RFC 3339 instant.
+    #[arg(long, value_name = "DATE", requires = "to")]
+    pub from: Option<String>,
+
+    /// Last day (YYYY-MM-DD, inclusive) or an RFC 3339 instant (exclusive).
+    #[arg(long, value_name = "DATE", requires = "from")]
+    pub to: Option<String>,
+
+    /// Output format (default: from the -o file's extension, else json).
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+
+    /// Write to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Read the stored history only; do not sync the sources first.
+    #[arg(long)]
+    pub offline: bool,
+}
+
+fn parse_now(text: &str) -> Result<Timestamp, String> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("{text:?} is not an RFC 3339 time like 2026-03-01T09:00:00Z ({e})"))
+}

@@ -1,0 +1,14 @@
+//! flowdeck: mission control for software delivery in the terminal.
+//!
+//! Data flows one way: sources -> store -> metrics -> view -> screen or report.
+//! `model` and `metrics` know nothing of HTTP, SQL or terminals.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod metrics;
+pub mod model;
+pub mod report;
+pub mod snapshot;
+pub mod sources;
+pub mod text;

@@ -1,0 +1,90 @@
+//! Order statistics exactly as DESIGN.md defines them: the median of an even count is the mean of
+//! the two middle values; p90 interpolates linearly between closest ranks (numpy's default,
+//! `method="linear"`). An empty set gives `None`, never 0.
+
+/// The q-quantile (0 ≤ q ≤ 1) of `values` by linear interpolation between closest ranks.
+///
+/// Reorders `values` (selection, not a full sort: O(n) on average).
+pub fn quantile(values: &mut [f64], q: f64) -> Option<f64> {
+    if values.is_empty() || !(0.0..=1.0).contains(&q) {
+        return None;
+    }
+    let position = q * (values.len() - 1) as f64;
+    let lower = position.floor() as usize;
+    let fraction = position - lower as f64;
+    let (_, low, above) = values.select_nth_unstable_by(lower, f64::total_cmp);
+    let low = *low;
+    if fraction == 0.0 || above.is_empty() {
+        return Some(low);
+    }
+    // The next rank is the smallest value above the lower one.
+    let high = above.iter().copied().fold(f64::INFINITY, f64::min);
+    Some(low + (high - low) * fraction)
+}
+
+/// The median: the middle value, or the mean of the two middle values of an even count.
+pub fn median(values: &mut [f64]) -> Option<f64> {
+    quantile(values, 0.5)
+}
+
+/// The 90th percentile, numpy's linear method.
+pub fn p90(values: &mut [f64]) -> Option<f64> {
+    quantile(values, 0.9)
+}
+
+/// Median and p90 of one set, computed with one buffer.
+pub fn median_and_p90(values: &mut [f64]) -> (Option<f64>, Option<f64>) {
+    let median = median(values);
+    let p90 = p90(values);
+    (median, p90)
+}
+
+/// `numerator / denominator`, or None for an empty denominator (a rate over nothing is unknown).
+pub fn rate(numerator: u64, denominator: u64) -> Option<f64> {
+    (denominator > 0).then(|| numerator as f64 / denominator as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_set_is_unknown_not_zero() {
+        assert_eq!(median(&mut []), None);
+        assert_eq!(p90(&mut []), None);
+        assert_eq!(rate(0, 0), None);
+    }
+
+    #[test]
+    fn median_of_even_count_is_mean_of_middle_values() {
+        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), Some(2.5));
+        assert_eq!(median(&mut [7.0, 1.0, 3.0]), Some(3.0));
+        assert_eq!(median(&mut [5.0]), Some(5.0));
+    }
+
+    #[test]
+    fn p90_interpolates_like_numpy() {
+        // numpy.percentile([1..=10], 90) == 9.1
+        let mut v: Vec<f64> = (1..=10).map(f64::from).rev().collect();
+        assert!((p90(&mut v).unwrap() - 9.1).abs() < 1e-9);
+        // numpy.percentile([10, 20, 30, 40], 90) == 37.0
+        assert!((p90(&mut [40.0, 10.0, 30.0, 20.0]).unwrap() - 37.0).abs() < 1e-9);
+        // numpy.percentile([3, 1], 90) == 2.8
+        assert!((p90(&mut [3.0, 1.0]).unwrap() - 2.8).abs() < 1e-9);
+        assert_eq!(p90(&mut [42.0]), Some(42.0));
+    }
+
+    #[test]
+    fn quantile_handles_ties_and_ends() {
+        assert_eq!(quantile(&mut [2.0, 2.0, 2.0], 0.9), Some(2.0));
+        assert_eq!(quantile(&mut [1.0, 9.0], 0.0), Some(1.0));
+        assert_eq!(quantile(&mut [1.0, 9.0], 1.0), Some(9.0));
+        assert_eq!(quantile(&mut [1.0], 1.5), None);
+    }
+
+    #[test]
+    fn rate_is_a_fraction() {
+        assert_eq!(rate(1, 4), Some(0.25));
+        assert_eq!(rate(0, 3), Some(0.0));
+    }
+}

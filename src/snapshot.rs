@@ -1,0 +1,1 @@
+//! The snapshot: everything one screen or report shows.

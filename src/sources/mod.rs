@@ -1,0 +1,43 @@
+//! Sources translate provider data into model events. Provider quirks stay inside their module.
+
+pub mod demo;
+pub mod git;
+
+use serde::Serialize;
+
+use crate::model::Timestamp;
+
+/// Why a source could not deliver its events.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    /// The source is configured in a way that cannot work; retrying will not help.
+    #[error("{0}")]
+    Config(String),
+    /// The repository or API answered with something flowdeck cannot read.
+    #[error("{0}")]
+    Data(String),
+    /// A passing failure (I/O, a lock, a timeout); the next attempt may succeed.
+    #[error("{0}")]
+    Transient(String),
+}
+
+impl SourceError {
+    /// Whether trying again later can succeed without a change of config.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, SourceError::Transient(_))
+    }
+}
+
+/// How a source fared, for the report's `sources[]` and the dashboard's status line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceStatus {
+    pub name: String,
+    pub kind: String,
+    /// "ok", "stale" or "error".
+    pub status: String,
+    pub last_success_at: Option<Timestamp>,
+    pub error: Option<String>,
+    /// The earliest time the source's data is complete from; None when it holds all history.
+    #[serde(skip)]
+    pub covers_from: Option<Timestamp>,
+}
