@@ -3,9 +3,48 @@
 
 use std::process::ExitCode;
 
-use crate::cli::Cli;
+use crate::cli::{Cli, Command};
+use crate::config::{self, ConfigError};
+
+/// Why a command failed, which decides its exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// The command line asks for something that cannot be done (exit 2).
+    #[error("{0}")]
+    Usage(String),
+    /// The config file is wrong (exit 2).
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// Something failed while running (exit 1).
+    #[error("{0:#}")]
+    Runtime(#[from] anyhow::Error),
+}
+
+impl CommandError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CommandError::Usage(_) | CommandError::Config(_) => 2,
+            CommandError::Runtime(_) => 1,
+        }
+    }
+}
 
 pub fn run(cli: Cli) -> ExitCode {
-    let _ = cli;
-    ExitCode::SUCCESS
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(error.exit_code())
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode, CommandError> {
+    let loaded = config::load(cli.config.as_deref())?;
+    match cli.command {
+        Some(Command::Report(_)) | Some(Command::Check) | Some(Command::Init) | None => {
+            let _ = loaded;
+            Err(CommandError::Usage("not built yet".into()))
+        }
+    }
 }

@@ -5,3 +5,6 @@ pub mod schema;
 
 pub use duration::HumanDuration;
 pub use schema::*;
+pub mod load;
+
+pub use load::{ConfigError, LoadedConfig, load, parse};
