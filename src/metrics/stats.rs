@@ -2,41 +2,100 @@
 //! the two middle values; p90 interpolates linearly between closest ranks (numpy's default,
 //! `method="linear"`). An empty set gives `None`, never 0.
 
+/// A value statistics can be taken over: integer seconds and counts are selected as integers
+/// (faster and exact), then reported as f64.
+pub trait Sample: Copy + PartialOrd {
+    fn to_f64(self) -> f64;
+    fn cmp_total(&self, other: &Self) -> std::cmp::Ordering;
+}
+
+impl Sample for f64 {
+    fn to_f64(self) -> f64 {
+        self
+    }
+    fn cmp_total(&self, other: &Self) -> std::cmp::Ordering {
+        self.total_cmp(other)
+    }
+}
+
+impl Sample for i64 {
+    fn to_f64(self) -> f64 {
+        self as f64
+    }
+    fn cmp_total(&self, other: &Self) -> std::cmp::Ordering {
+        self.cmp(other)
+    }
+}
+
+impl Sample for u32 {
+    fn to_f64(self) -> f64 {
+        f64::from(self)
+    }
+    fn cmp_total(&self, other: &Self) -> std::cmp::Ordering {
+        self.cmp(other)
+    }
+}
+
 /// The q-quantile (0 ≤ q ≤ 1) of `values` by linear interpolation between closest ranks.
 ///
 /// Reorders `values` (selection, not a full sort: O(n) on average).
-pub fn quantile(values: &mut [f64], q: f64) -> Option<f64> {
+pub fn quantile<T: Sample>(values: &mut [T], q: f64) -> Option<f64> {
     if values.is_empty() || !(0.0..=1.0).contains(&q) {
         return None;
     }
     let position = q * (values.len() - 1) as f64;
     let lower = position.floor() as usize;
     let fraction = position - lower as f64;
-    let (_, low, above) = values.select_nth_unstable_by(lower, f64::total_cmp);
-    let low = *low;
+    let (_, low, above) = values.select_nth_unstable_by(lower, T::cmp_total);
+    let low = low.to_f64();
     if fraction == 0.0 || above.is_empty() {
         return Some(low);
     }
     // The next rank is the smallest value above the lower one.
-    let high = above.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = above
+        .iter()
+        .copied()
+        .min_by(T::cmp_total)
+        .map_or(low, T::to_f64);
     Some(low + (high - low) * fraction)
 }
 
 /// The median: the middle value, or the mean of the two middle values of an even count.
-pub fn median(values: &mut [f64]) -> Option<f64> {
+pub fn median<T: Sample>(values: &mut [T]) -> Option<f64> {
     quantile(values, 0.5)
 }
 
 /// The 90th percentile, numpy's linear method.
-pub fn p90(values: &mut [f64]) -> Option<f64> {
+pub fn p90<T: Sample>(values: &mut [T]) -> Option<f64> {
     quantile(values, 0.9)
 }
 
-/// Median and p90 of one set, computed with one buffer.
-pub fn median_and_p90(values: &mut [f64]) -> (Option<f64>, Option<f64>) {
+/// Median and p90 of one set. The p90 selection runs only over the upper half the median
+/// selection left behind, so the pair costs little more than the median alone.
+pub fn median_and_p90<T: Sample>(values: &mut [T]) -> (Option<f64>, Option<f64>) {
+    let n = values.len();
     let median = median(values);
-    let p90 = p90(values);
-    (median, p90)
+    if n < 4 {
+        return (median, p90(values));
+    }
+    // After selecting the lower median at index (n-1)/2, every element at or above that index
+    // is ≥ it, so the p90 ranks (≥ the median rank) can be found in that tail alone.
+    let offset = (n - 1) / 2;
+    let position = 0.9 * (n - 1) as f64;
+    let lower = position.floor() as usize;
+    let fraction = position - lower as f64;
+    let tail = &mut values[offset..];
+    let (_, low, above) = tail.select_nth_unstable_by(lower - offset, T::cmp_total);
+    let low = low.to_f64();
+    if fraction == 0.0 || above.is_empty() {
+        return (median, Some(low));
+    }
+    let high = above
+        .iter()
+        .copied()
+        .min_by(T::cmp_total)
+        .map_or(low, T::to_f64);
+    (median, Some(low + (high - low) * fraction))
 }
 
 /// `numerator / denominator`, or None for an empty denominator (a rate over nothing is unknown).
@@ -50,8 +109,8 @@ mod tests {
 
     #[test]
     fn empty_set_is_unknown_not_zero() {
-        assert_eq!(median(&mut []), None);
-        assert_eq!(p90(&mut []), None);
+        assert_eq!(median::<f64>(&mut []), None);
+        assert_eq!(p90::<i64>(&mut []), None);
         assert_eq!(rate(0, 0), None);
     }
 
@@ -80,6 +139,30 @@ mod tests {
         assert_eq!(quantile(&mut [1.0, 9.0], 0.0), Some(1.0));
         assert_eq!(quantile(&mut [1.0, 9.0], 1.0), Some(9.0));
         assert_eq!(quantile(&mut [1.0], 1.5), None);
+    }
+
+    #[test]
+    fn median_and_p90_agree_with_separate_selections() {
+        let mut state = 7u64;
+        for n in 0..60usize {
+            let values: Vec<i64> = (0..n)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    ((state >> 33) % 50) as i64
+                })
+                .collect();
+            let together = median_and_p90(&mut values.clone());
+            let apart = (median(&mut values.clone()), p90(&mut values.clone()));
+            assert_eq!(together, apart, "n = {n}");
+        }
+    }
+
+    #[test]
+    fn integer_seconds_give_exact_halves() {
+        assert_eq!(median(&mut [1i64, 2]), Some(1.5));
+        assert_eq!(median(&mut [3u32, 1, 2]), Some(2.0));
     }
 
     #[test]

@@ -91,6 +91,37 @@ pub fn whole_weeks(window: &Window, tz: Tz) -> Vec<NaiveDate> {
     weeks
 }
 
+/// Local calendar days of many timestamps, as days since the common era. Deployments arrive in
+/// time order per service, so caching the last day's bounds makes most lookups two comparisons
+/// instead of a timezone conversion.
+pub struct DayIndexer {
+    tz: Tz,
+    cached: Option<(Timestamp, Timestamp, i32)>,
+}
+
+impl DayIndexer {
+    pub fn new(tz: Tz) -> Self {
+        DayIndexer { tz, cached: None }
+    }
+
+    pub fn day(&mut self, t: Timestamp) -> i32 {
+        if let Some((start, end, day)) = self.cached
+            && start <= t
+            && t < end
+        {
+            return day;
+        }
+        let date = local_day(t, self.tz);
+        let start = start_of_day(date, self.tz);
+        let end = date.succ_opt().map_or(start + Duration::days(1), |next| {
+            start_of_day(next, self.tz)
+        });
+        let day = date.num_days_from_ce();
+        self.cached = Some((start, end, day));
+        day
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,8 +145,14 @@ mod tests {
     fn local_day_follows_the_timezone() {
         let tz: Tz = "America/New_York".parse().unwrap();
         // 03:30 UTC on the 10th is still the 9th in New York.
-        assert_eq!(local_day(t("2026-03-10T03:30:00Z"), tz).to_string(), "2026-03-09");
-        assert_eq!(local_day(t("2026-03-10T03:30:00Z"), Tz::UTC).to_string(), "2026-03-10");
+        assert_eq!(
+            local_day(t("2026-03-10T03:30:00Z"), tz).to_string(),
+            "2026-03-09"
+        );
+        assert_eq!(
+            local_day(t("2026-03-10T03:30:00Z"), Tz::UTC).to_string(),
+            "2026-03-10"
+        );
     }
 
     #[test]
@@ -133,6 +170,18 @@ mod tests {
             weeks.iter().map(ToString::to_string).collect::<Vec<_>>(),
             vec!["2026-03-09", "2026-03-16"]
         );
+    }
+
+    #[test]
+    fn day_indexer_agrees_with_local_day_across_dst() {
+        let tz: Tz = "Europe/Berlin".parse().unwrap();
+        let mut indexer = DayIndexer::new(tz);
+        // Hourly through the spring-forward night of 2026-03-29.
+        let mut t = t("2026-03-28T18:00:00Z");
+        for _ in 0..40 {
+            assert_eq!(indexer.day(t), local_day(t, tz).num_days_from_ce(), "{t}");
+            t += Duration::hours(1);
+        }
     }
 
     #[test]
