@@ -22,3 +22,6 @@ pub use history::{Attribution, DeploymentFacts, History, Reason, ReasonKind};
 pub use measures::MetricSet;
 pub use rules::Rules;
 pub use window::Window;
+
+#[cfg(test)]
+mod tests;

@@ -2,7 +2,9 @@
 //! their service was open.
 //!
 //! A baseline deployment's changes are the whole history before it, not what it shipped, so
-//! only its ref is matched against `hotfix_pattern`, not its commits.
+//! only its ref is matched against `hotfix_pattern`, not its commits. Revert commits are left
+//! to the revert rule even when their first line matches `hotfix_pattern` (the default matches
+//! "Revert"): a revert shipped with its target is not rework.
 
 use rustc_hash::FxHashSet;
 
@@ -51,7 +53,7 @@ pub fn mark_hotfixes(history: &mut History) {
         let by_title = deployment
             .changes
             .iter()
-            .find(|c| !c.merge && pattern.is_match(&c.title));
+            .find(|c| !c.merge && c.reverts.is_none() && pattern.is_match(&c.title));
         if let Some(change) = by_title {
             push_reason(
                 &mut facts.rework_reasons,

@@ -84,16 +84,38 @@ impl Rules {
     }
 }
 
-/// Compiles author globs; a glob that fails to compile (config validation rejects those) is
-/// left out rather than excluding everyone.
+/// Compiles author patterns. Only `*` and `?` are wildcards: brackets and braces are literal,
+/// so the default "*[bot]" means a name ending in "[bot]" (as GitHub names bots), not a name
+/// ending in b, o or t.
 fn globs<'a>(patterns: impl Iterator<Item = &'a str>) -> GlobSet {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
-        if let Ok(glob) = globset::Glob::new(pattern) {
+        let literal_brackets: String = pattern
+            .chars()
+            .map(|c| match c {
+                '[' | ']' | '{' | '}' => format!("[{c}]"),
+                c => c.to_string(),
+            })
+            .collect();
+        if let Ok(glob) = globset::Glob::new(&literal_brackets) {
             builder.add(glob);
         }
     }
     builder.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bot_pattern_means_a_literal_bot_suffix() {
+        let rules = Rules::default();
+        assert!(rules.author_excluded("dependabot[bot]"));
+        assert!(rules.author_excluded("renovate[bot]"));
+        assert!(!rules.author_excluded("Scott"));
+        assert!(!rules.author_excluded("bot"));
+    }
 }
 
 fn custom_table(custom: &crate::config::CustomBands) -> BandTable {
