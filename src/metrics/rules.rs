@@ -104,20 +104,6 @@ fn globs<'a>(patterns: impl Iterator<Item = &'a str>) -> GlobSet {
     builder.build().unwrap_or_else(|_| GlobSet::empty())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bot_pattern_means_a_literal_bot_suffix() {
-        let rules = Rules::default();
-        assert!(rules.author_excluded("dependabot[bot]"));
-        assert!(rules.author_excluded("renovate[bot]"));
-        assert!(!rules.author_excluded("Scott"));
-        assert!(!rules.author_excluded("bot"));
-    }
-}
-
 fn custom_table(custom: &crate::config::CustomBands) -> BandTable {
     let frequency = |t: FrequencyThreshold| match t {
         FrequencyThreshold::PerWeek(min) => FrequencyRule::PerWeek { min },
@@ -146,5 +132,19 @@ fn custom_table(custom: &crate::config::CustomBands) -> BandTable {
             seconds(custom.recovery_time.high),
             seconds(custom.recovery_time.medium),
         ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bot_pattern_means_a_literal_bot_suffix() {
+        let rules = Rules::default();
+        assert!(rules.author_excluded("dependabot[bot]"));
+        assert!(rules.author_excluded("renovate[bot]"));
+        assert!(!rules.author_excluded("Scott"));
+        assert!(!rules.author_excluded("bot"));
     }
 }
