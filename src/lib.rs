@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod logging;
 pub mod metrics;
 pub mod model;
 pub mod report;

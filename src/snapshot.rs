@@ -1,1 +1,424 @@
-//! The snapshot: everything one screen or report shows.
+//! The snapshot: everything one report (and the dashboard's panels) shows for a window, built
+//! once from the derived history. Its serde form is the JSON report contract
+//! ("flowdeck.report/v1"): keys may be added, never renamed; unknown values are null.
+
+use serde::Serialize;
+
+use crate::metrics::{
+    Attribution, BandTable, History, MetricSet, Reason, Scope, Window, compute, deployments_in,
+};
+use crate::model::Timestamp;
+use crate::sources::SourceStatus;
+
+pub const SCHEMA: &str = "flowdeck.report/v1";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Snapshot {
+    pub schema: &'static str,
+    pub generated_at: Timestamp,
+    pub timezone: String,
+    /// The band table in use, by name ("dora-2023", "dora-2021", "custom").
+    pub bands: String,
+    /// Its thresholds, so a reader can check a band by hand.
+    pub band_table: BandTable,
+    pub window: WindowInfo,
+    pub previous: Previous,
+    pub metrics: MetricSet,
+    pub services: Vec<ServiceReport>,
+    pub teams: Vec<TeamReport>,
+    /// Counted deployments that finished in the window, newest first.
+    pub deployments: Vec<DeploymentRow>,
+    /// Incidents that started in the window, are still open, or are attributed to a listed
+    /// deployment; newest first.
+    pub incidents: Vec<IncidentRow>,
+    pub sources: Vec<SourceStatus>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WindowInfo {
+    pub from: Timestamp,
+    pub to: Timestamp,
+    pub days: f64,
+    /// Whether every source's data reaches back to `from` (and the window has ended by now).
+    pub complete: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Previous {
+    pub window: WindowInfo,
+    pub metrics: MetricSet,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceReport {
+    pub name: String,
+    pub team: Option<String>,
+    pub metrics: MetricSet,
+    pub previous: PreviousMetrics,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamReport {
+    pub name: String,
+    pub services: Vec<String>,
+    pub metrics: MetricSet,
+    pub previous: PreviousMetrics,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviousMetrics {
+    pub metrics: MetricSet,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeploymentRow {
+    pub id: String,
+    pub name: Option<String>,
+    pub service: String,
+    pub environment: String,
+    pub sha: String,
+    pub finished_at: Timestamp,
+    pub url: Option<String>,
+    pub baseline: bool,
+    /// Non-merge commits it shipped first.
+    pub changes: u32,
+    pub lead_time_median_seconds: Option<f64>,
+    pub failed: bool,
+    pub failure_reasons: Vec<Reason>,
+    pub rework: bool,
+    pub rework_reasons: Vec<Reason>,
+    pub recovered_at: Option<Timestamp>,
+    pub recovery_seconds: Option<f64>,
+    /// Index into the history's deployments, for drill-down.
+    #[serde(skip)]
+    pub index: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentRow {
+    pub id: String,
+    pub source: String,
+    pub services: Vec<String>,
+    pub title: String,
+    pub severity: Option<String>,
+    pub started_at: Timestamp,
+    pub resolved_at: Option<Timestamp>,
+    pub url: Option<String>,
+    /// The first attribution (the contract's single link); null when attributed to nothing.
+    pub attributed_to: Option<Attribution>,
+    /// Every attribution, one per service at most.
+    pub attributions: Vec<Attribution>,
+    #[serde(skip)]
+    pub index: u32,
+}
+
+/// What goes into a snapshot besides the history.
+#[derive(Debug, Clone)]
+pub struct SnapshotRequest {
+    pub window: Window,
+    pub now: Timestamp,
+    pub sources: Vec<SourceStatus>,
+}
+
+impl Snapshot {
+    pub fn build(history: &History, request: SnapshotRequest) -> Snapshot {
+        let SnapshotRequest {
+            window,
+            now,
+            sources,
+        } = request;
+        let previous_window = window.previous();
+        let all = Scope::all(history);
+        let metrics = compute(history, &all, &window, now);
+        let previous_metrics = compute(history, &all, &previous_window, now);
+
+        let mut services = Vec::with_capacity(history.services.len());
+        for (i, service) in history.services.iter().enumerate() {
+            let scope = Scope::services(history, &[i as u32]);
+            services.push(ServiceReport {
+                name: service.name.clone(),
+                team: service.team.clone(),
+                metrics: compute(history, &scope, &window, now),
+                previous: PreviousMetrics {
+                    metrics: compute(history, &scope, &previous_window, now),
+                },
+            });
+        }
+        let teams = history
+            .teams()
+            .into_iter()
+            .map(|(name, members)| {
+                let scope = Scope::services(history, &members);
+                TeamReport {
+                    name,
+                    services: members
+                        .iter()
+                        .map(|&s| history.services[s as usize].name.clone())
+                        .collect(),
+                    metrics: compute(history, &scope, &window, now),
+                    previous: PreviousMetrics {
+                        metrics: compute(history, &scope, &previous_window, now),
+                    },
+                }
+            })
+            .collect();
+
+        let deployments = deployment_rows(history, &all, &window);
+        let incidents = incident_rows(history, &window, &deployments);
+        let complete = |w: &Window| {
+            !sources.is_empty()
+                && w.to <= now
+                && sources
+                    .iter()
+                    .all(|s| s.covers_from.is_none_or(|from| from <= w.from))
+        };
+        Snapshot {
+            schema: SCHEMA,
+            generated_at: now,
+            timezone: history.rules.timezone.name().to_string(),
+            bands: history.rules.bands.name.clone(),
+            band_table: history.rules.bands.clone(),
+            window: WindowInfo {
+                from: window.from,
+                to: window.to,
+                days: window.days(),
+                complete: complete(&window),
+            },
+            previous: Previous {
+                window: WindowInfo {
+                    from: previous_window.from,
+                    to: previous_window.to,
+                    days: previous_window.days(),
+                    complete: complete(&previous_window),
+                },
+                metrics: previous_metrics,
+            },
+            metrics,
+            services,
+            teams,
+            deployments,
+            incidents,
+            sources,
+        }
+    }
+}
+
+/// One report row for a counted deployment.
+pub fn deployment_row(history: &History, d: u32) -> DeploymentRow {
+    let deployment = &history.events.deployments[d as usize];
+    let facts = &history.deployments[d as usize];
+    let mut lead = history.lead_times(d).to_vec();
+    DeploymentRow {
+        id: deployment.id.clone(),
+        name: deployment.name.clone(),
+        service: deployment.service.clone(),
+        environment: deployment.environment.clone(),
+        sha: deployment.sha.clone(),
+        finished_at: deployment.finished_at,
+        url: deployment.url.clone(),
+        baseline: facts.baseline,
+        changes: facts.changes,
+        lead_time_median_seconds: crate::metrics::stats::median(&mut lead),
+        failed: facts.failed(),
+        failure_reasons: facts.failure_reasons.clone(),
+        rework: facts.rework(),
+        rework_reasons: facts.rework_reasons.clone(),
+        recovered_at: facts.recovered_at,
+        recovery_seconds: facts
+            .recovered_at
+            .map(|r| (r - deployment.finished_at).num_seconds().max(0) as f64),
+        index: d,
+    }
+}
+
+fn deployment_rows(history: &History, scope: &Scope, window: &Window) -> Vec<DeploymentRow> {
+    let mut indices = deployments_in(history, scope, window);
+    let deployments = &history.events.deployments;
+    indices.sort_by(|&a, &b| {
+        let (a, b) = (&deployments[a as usize], &deployments[b as usize]);
+        (b.finished_at, b.id.as_bytes()).cmp(&(a.finished_at, a.id.as_bytes()))
+    });
+    indices
+        .into_iter()
+        .map(|d| deployment_row(history, d))
+        .collect()
+}
+
+/// One report row for an incident.
+pub fn incident_row(history: &History, i: u32) -> IncidentRow {
+    let incident = &history.events.incidents[i as usize];
+    let attributions = history.attributions[i as usize].clone();
+    IncidentRow {
+        id: incident.id.clone(),
+        source: incident.source.clone(),
+        services: incident.services.clone(),
+        title: incident.title.clone(),
+        severity: incident.severity.clone(),
+        started_at: incident.started_at,
+        resolved_at: incident.resolved_at,
+        url: incident.url.clone(),
+        attributed_to: attributions.first().cloned(),
+        attributions,
+        index: i,
+    }
+}
+
+fn incident_rows(history: &History, window: &Window, listed: &[DeploymentRow]) -> Vec<IncidentRow> {
+    let listed: std::collections::HashSet<u32> = listed.iter().map(|d| d.index).collect();
+    let mut rows: Vec<IncidentRow> = history
+        .events
+        .incidents
+        .iter()
+        .enumerate()
+        .filter(|(i, incident)| {
+            window.contains(incident.started_at)
+                || (incident.resolved_at.is_none() && incident.started_at < window.to)
+                || history.attributions[*i]
+                    .iter()
+                    .any(|a| listed.contains(&a.deployment))
+        })
+        .map(|(i, _)| incident_row(history, i as u32))
+        .collect();
+    rows.sort_by(|a, b| (b.started_at, &b.id).cmp(&(a.started_at, &a.id)));
+    rows
+}
+
+/// One of the five DORA measures as people read it: the screen's tiles and every report's
+/// headline table come from this, so they never disagree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Headline {
+    pub key: &'static str,
+    pub title: &'static str,
+    /// The banded value, formatted ("4.5 days/week", "1d 3h", "7.9%").
+    pub value: String,
+    /// What the value is made of ("63 deployments · 2.1/day").
+    pub detail: String,
+    pub band: Option<crate::metrics::Band>,
+    pub trend: Option<crate::metrics::trend::Trend>,
+    /// The trend's delta formatted in the value's unit, signed ("+0.5", "−2h", "+1.2 pt").
+    pub delta: Option<String>,
+    /// The definition in one sentence.
+    pub definition: &'static str,
+}
+
+impl Snapshot {
+    /// The five DORA measures, current against previous.
+    pub fn headline(&self) -> Vec<Headline> {
+        headline(&self.metrics, &self.previous.metrics)
+    }
+}
+
+/// The five DORA measures of any scope, current against previous.
+pub fn headline(current: &MetricSet, previous: &MetricSet) -> Vec<Headline> {
+    use crate::metrics::trend::{Better, Trend};
+    use crate::text::{human_duration, human_seconds, number, percent};
+
+    let signed = |delta: f64, text: String| {
+        if delta < 0.0 {
+            format!("−{text}")
+        } else {
+            format!("+{text}")
+        }
+    };
+    let duration_delta = |t: &Trend| signed(t.delta, human_duration(t.delta.abs().round() as i64));
+    let points_delta = |t: &Trend| {
+        signed(
+            t.delta,
+            format!("{} pt", number(Some(t.delta.abs() * 100.0), 1)),
+        )
+    };
+
+    let (f, pf) = (
+        &current.deployment_frequency,
+        &previous.deployment_frequency,
+    );
+    let frequency_trend = Trend::of(
+        f.median_deploy_days_per_week,
+        pf.median_deploy_days_per_week,
+        Better::Higher,
+    );
+    let (l, pl) = (
+        &current.lead_time_for_changes,
+        &previous.lead_time_for_changes,
+    );
+    let lead_trend = Trend::of(l.median_seconds, pl.median_seconds, Better::Lower);
+    let (c, pc) = (&current.change_failure_rate, &previous.change_failure_rate);
+    let failure_trend = Trend::of(c.rate, pc.rate, Better::Lower);
+    let (r, pr) = (
+        &current.failed_deployment_recovery_time,
+        &previous.failed_deployment_recovery_time,
+    );
+    let recovery_trend = Trend::of(r.median_seconds, pr.median_seconds, Better::Lower);
+    let (w, pw) = (
+        &current.deployment_rework_rate,
+        &previous.deployment_rework_rate,
+    );
+    let rework_trend = Trend::of(w.rate, pw.rate, Better::Lower);
+
+    vec![
+        Headline {
+            key: "deployment_frequency",
+            title: "Deployment frequency",
+            value: format!("{} days/week", number(f.median_deploy_days_per_week, 1)),
+            detail: format!(
+                "{} deployments · {}/day · {} deploy-days",
+                f.deployments,
+                number(f.per_day, 1),
+                f.deploy_days
+            ),
+            band: f.band,
+            trend: frequency_trend,
+            delta: frequency_trend.map(|t| signed(t.delta, number(Some(t.delta.abs()), 1))),
+            definition: "Median deploy-days per whole ISO week: days with at least one successful production deployment.",
+        },
+        Headline {
+            key: "lead_time_for_changes",
+            title: "Lead time for changes",
+            value: human_seconds(l.median_seconds),
+            detail: format!(
+                "{} changes · p90 {}",
+                l.changes,
+                human_seconds(l.p90_seconds)
+            ),
+            band: l.band,
+            trend: lead_trend,
+            delta: lead_trend.as_ref().map(duration_delta),
+            definition: "Median time from a commit's author date to the production deployment that first shipped it (merges and baseline deployments excluded).",
+        },
+        Headline {
+            key: "change_failure_rate",
+            title: "Change failure rate",
+            value: percent(c.rate),
+            detail: format!("{} of {} deployments failed", c.failed, c.deployments),
+            band: c.band,
+            trend: failure_trend,
+            delta: failure_trend.as_ref().map(points_delta),
+            definition: "Share of deployments that caused an incident (linked or within the attribution window), were rolled back, or had a commit reverted.",
+        },
+        Headline {
+            key: "failed_deployment_recovery_time",
+            title: "Failed deployment recovery time",
+            value: human_seconds(r.median_seconds),
+            detail: format!(
+                "{} recovered · {} unrecovered · p90 {}",
+                r.recovered,
+                r.unrecovered,
+                human_seconds(r.p90_seconds)
+            ),
+            band: r.band,
+            trend: recovery_trend,
+            delta: recovery_trend.as_ref().map(duration_delta),
+            definition: "Median time from a failed deployment to its recovery: its incidents resolved, or a rollback or revert deployed.",
+        },
+        Headline {
+            key: "deployment_rework_rate",
+            title: "Deployment rework rate",
+            value: percent(w.rate),
+            detail: format!("{} of {} deployments were rework", w.rework, w.deployments),
+            band: None,
+            trend: rework_trend,
+            delta: rework_trend.as_ref().map(points_delta),
+            definition: "Share of deployments that were rollbacks, shipped a revert or hotfix, or went out while an incident of the service was open.",
+        },
+    ]
+}

@@ -87,6 +87,24 @@ pub fn human_seconds(seconds: Option<f64>) -> String {
     seconds.map_or_else(|| "–".to_string(), |s| human_duration(s.round() as i64))
 }
 
+/// A rate as a percentage with one decimal ("7.9%"); "–" when unknown.
+pub fn percent(rate: Option<f64>) -> String {
+    rate.map_or_else(|| "–".to_string(), |r| format!("{:.1}%", r * 100.0))
+}
+
+/// A number with up to `decimals` decimals, trailing zeros dropped ("2", "2.5"); "–" when unknown.
+pub fn number(value: Option<f64>, decimals: usize) -> String {
+    let Some(v) = value else {
+        return "–".to_string();
+    };
+    let text = format!("{v:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +133,14 @@ mod tests {
         assert_eq!(human_duration(3 * 86_400 + 4 * 3_600 + 5), "3d 4h");
         assert_eq!(human_duration(-5), "0s");
         assert_eq!(human_seconds(None), "–");
+    }
+
+    #[test]
+    fn numbers_and_percentages() {
+        assert_eq!(percent(Some(0.0789)), "7.9%");
+        assert_eq!(percent(None), "–");
+        assert_eq!(number(Some(2.0), 1), "2");
+        assert_eq!(number(Some(2.54), 1), "2.5");
+        assert_eq!(number(Some(10.0), 0), "10");
     }
 }

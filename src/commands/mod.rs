@@ -3,8 +3,13 @@
 
 use std::process::ExitCode;
 
+mod check;
+mod context;
+mod report;
+mod window_args;
+
 use crate::cli::{Cli, Command};
-use crate::config::{self, ConfigError};
+use crate::config::ConfigError;
 
 /// Why a command failed, which decides its exit code.
 #[derive(Debug, thiserror::Error)]
@@ -40,11 +45,16 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn dispatch(cli: Cli) -> Result<ExitCode, CommandError> {
-    let loaded = config::load(cli.config.as_deref())?;
-    match cli.command {
-        Some(Command::Report(_)) | Some(Command::Check) | Some(Command::Init) | None => {
-            let _ = loaded;
-            Err(CommandError::Usage("not built yet".into()))
-        }
+    if let Some(Command::Init) = cli.command {
+        return Err(CommandError::Usage("init is not built yet".into()));
+    }
+    let ctx = context::Context::new(&cli)?;
+    crate::logging::init(&ctx.loaded.config);
+    match &cli.command {
+        Some(Command::Report(args)) => report::run(&ctx, args),
+        Some(Command::Check) => check::run(&ctx),
+        Some(Command::Init) | None => Err(CommandError::Usage(
+            "the dashboard is not built yet; try `flowdeck report --demo --format md`".into(),
+        )),
     }
 }

@@ -14,6 +14,7 @@ pub mod rework;
 pub mod rules;
 pub mod shipped;
 pub mod stats;
+pub mod trend;
 pub mod window;
 
 pub use bands::{Band, BandTable};

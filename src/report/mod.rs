@@ -1,1 +1,37 @@
-//! Snapshot reports.
+//! Snapshot exports. Every format renders the same `Snapshot`, so they never disagree with each
+//! other or with the screen.
+
+pub mod json;
+pub mod markdown;
+
+use crate::config::ReportFormat;
+use crate::snapshot::Snapshot;
+
+/// Why a report could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("the {0} report format is not available in this build yet")]
+    Unsupported(&'static str),
+    #[error("could not encode the report: {0}")]
+    Encode(String),
+}
+
+/// Options that shape a report beyond its snapshot.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions {
+    /// The longest item list in HTML and Markdown tables (JSON lists everything).
+    pub max_items: usize,
+}
+
+pub fn render(
+    snapshot: &Snapshot,
+    format: ReportFormat,
+    options: RenderOptions,
+) -> Result<String, ReportError> {
+    match format {
+        ReportFormat::Json => json::render(snapshot),
+        ReportFormat::Md => Ok(markdown::render(snapshot, options)),
+        ReportFormat::Html => Err(ReportError::Unsupported("html")),
+        ReportFormat::Svg => Err(ReportError::Unsupported("svg")),
+    }
+}

@@ -1,7 +1,10 @@
 //! Sources translate provider data into model events. Provider quirks stay inside their module.
 
+pub mod collect;
 pub mod demo;
 pub mod git;
+
+pub use collect::{collect, collect_demo};
 
 use serde::Serialize;
 
