@@ -1,6 +1,7 @@
 //! What each command does, and how its outcome becomes an exit code: 0 ok, 1 runtime failure,
 //! 2 usage or config error.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
@@ -40,6 +41,17 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn dispatch(cli: Cli) -> Result<ExitCode, CommandError> {
+    // `init` creates the config file, so it runs before one is loaded (a missing --config
+    // file is an error for every other command).
+    if let Some(Command::Init) = cli.command {
+        let path = config::init(cli.config.as_deref()).map_err(|e| match e.is_usage() {
+            true => CommandError::Usage(e.to_string()),
+            false => CommandError::Runtime(e.into()),
+        })?;
+        writeln!(std::io::stdout(), "wrote {}", path.display())
+            .map_err(|e| CommandError::Runtime(e.into()))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let loaded = config::load(cli.config.as_deref())?;
     match cli.command {
         Some(Command::Report(_)) | Some(Command::Check) | Some(Command::Init) | None => {

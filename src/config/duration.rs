@@ -3,8 +3,14 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::de::{self, Deserializer};
+use serde::de::Deserializer;
+
+use super::parsed::{Invalid, from_str_with};
 use serde::{Deserialize, Serialize, Serializer};
+
+/// How to write a duration; shared by the command line's and the config file's errors.
+pub const DURATION_HINT: &str =
+    "write a number and a unit, like \"90s\", \"15m\", \"24h\", \"30d\" or \"2w\"";
 
 /// A non-negative duration written the way people say it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -25,9 +31,7 @@ impl HumanDuration {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "invalid duration {input:?}: write a number and a unit, like \"90s\", \"15m\", \"24h\", \"30d\" or \"2w\""
-)]
+#[error("invalid duration {input:?}: {}", DURATION_HINT)]
 pub struct DurationError {
     pub input: String,
 }
@@ -79,7 +83,13 @@ impl fmt::Display for HumanDuration {
         if s == 0 {
             return write!(f, "0s");
         }
-        for (unit, size) in [("w", 604_800), ("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)] {
+        for (unit, size) in [
+            ("w", 604_800),
+            ("d", 86_400),
+            ("h", 3_600),
+            ("m", 60),
+            ("s", 1),
+        ] {
             if s >= size && (s % size == 0 || unit != "w") {
                 write!(f, "{}{unit}", s / size)?;
                 s %= size;
@@ -91,8 +101,13 @@ impl fmt::Display for HumanDuration {
 
 impl<'de> Deserialize<'de> for HumanDuration {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        text.parse().map_err(de::Error::custom)
+        // Through the config's string visitor, so a wrong type reads `expected a string like
+        // "30d"` and a bad value carries its hint separately.
+        from_str_with(deserializer, "a string like \"30d\"", |text| {
+            text.parse().map_err(|e: DurationError| {
+                Invalid::new(format!("invalid duration {:?}", e.input), DURATION_HINT)
+            })
+        })
     }
 }
 
@@ -112,7 +127,10 @@ mod tests {
         assert_eq!("24h".parse::<HumanDuration>().unwrap().0.num_hours(), 24);
         assert_eq!("30d".parse::<HumanDuration>().unwrap().0.num_days(), 30);
         assert_eq!("2w".parse::<HumanDuration>().unwrap().0.num_days(), 14);
-        assert_eq!("1h30m".parse::<HumanDuration>().unwrap().0.num_minutes(), 90);
+        assert_eq!(
+            "1h30m".parse::<HumanDuration>().unwrap().0.num_minutes(),
+            90
+        );
     }
 
     #[test]

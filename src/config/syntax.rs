@@ -1,0 +1,95 @@
+//! Explaining TOML syntax errors: the parser's message, with a hint for the common mistakes.
+
+use super::error::{ErrorKind, Problem};
+
+/// Explains why `text` is not TOML.
+pub(crate) fn explain(error: &toml::de::Error, text: &str) -> Problem {
+    let span = error.span();
+    let snippet = span
+        .as_ref()
+        .and_then(|span| text.get(span.clone()))
+        .unwrap_or_default();
+    let line = span
+        .as_ref()
+        .map(|span| line_around(text, span.start))
+        .unwrap_or_default()
+        .trim();
+    let message = error.message();
+    let (message, hint) = if message == "duplicate key" && line.starts_with('[') {
+        (
+            format!("table {line} is defined twice"),
+            "each [table] may appear once; merge the keys of both into one".to_string(),
+        )
+    } else if message == "duplicate key" {
+        (
+            format!("duplicate key {snippet:?}"),
+            "a key may appear once in a table; remove one of the two".to_string(),
+        )
+    } else if message.starts_with("string values must be quoted") {
+        (
+            "invalid TOML: string values must be quoted".to_string(),
+            format!("write \"{snippet}\" in quotes"),
+        )
+    } else {
+        (
+            format!("invalid TOML: {message}"),
+            "TOML is `key = value` lines under [table] headers, strings in quotes \
+             (https://toml.io); check the quotes and brackets here"
+                .to_string(),
+        )
+    };
+    Problem::new(span, ErrorKind::Syntax, message, hint)
+}
+
+/// The line holding byte `offset`.
+fn line_around(text: &str, offset: usize) -> &str {
+    let offset = offset.min(text.len());
+    let start = text
+        .get(..offset)
+        .and_then(|before| before.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let end = text
+        .get(start..)
+        .and_then(|after| after.find('\n'))
+        .map_or(text.len(), |i| start + i);
+    text.get(start..end).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(text: &str) -> Problem {
+        let error = toml::de::DeTable::parse(text).unwrap_err();
+        explain(&error, text)
+    }
+
+    #[test]
+    fn unquoted_strings_get_quoted_in_the_hint() {
+        let problem = problem("[general]\nwindow = 30d\n");
+        assert_eq!(problem.kind, ErrorKind::Syntax);
+        assert_eq!(
+            problem.message,
+            "invalid TOML: string values must be quoted"
+        );
+        assert_eq!(problem.hint, "write \"30d\" in quotes");
+        assert_eq!(problem.span, Some(19..22));
+    }
+
+    #[test]
+    fn names_duplicate_keys_and_tables() {
+        assert_eq!(problem("a = 1\na = 2\n").message, "duplicate key \"a\"");
+        assert_eq!(
+            problem("[general]\n[general]\n").message,
+            "table [general] is defined twice"
+        );
+    }
+
+    #[test]
+    fn other_errors_keep_the_parsers_words() {
+        assert_eq!(
+            problem("[general\n").message,
+            "invalid TOML: unclosed table, expected `]`"
+        );
+    }
+}
