@@ -10,18 +10,25 @@ where
     I: IntoIterator<Item = &'a str>,
 {
     let wanted = normalize(input);
-    let mut best: Option<(usize, &'a str)> = None;
+    // Ranked by distance, then by the longer shared prefix (typos sit more often late in a
+    // word: "gitlub" is "gitlab" more likely than "github"), then by candidate order.
+    let mut best: Option<(usize, std::cmp::Reverse<usize>, &'a str)> = None;
     for candidate in candidates {
         let normalized = normalize(candidate);
         let distance = edit_distance(&wanted, &normalized);
         let longest = wanted.chars().count().max(normalized.chars().count());
         let allowed = (longest / 3).clamp(1, 3);
-        // Strictly smaller, so ties keep the earlier candidate (schema order).
-        if distance <= allowed && best.is_none_or(|(d, _)| distance < d) {
-            best = Some((distance, candidate));
+        let prefix = wanted
+            .chars()
+            .zip(normalized.chars())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let rank = (distance, std::cmp::Reverse(prefix), candidate);
+        if distance <= allowed && best.is_none_or(|(d, p, _)| (rank.0, rank.1) < (d, p)) {
+            best = Some(rank);
         }
     }
-    best.map(|(_, candidate)| candidate)
+    best.map(|(_, _, candidate)| candidate)
 }
 
 fn normalize(name: &str) -> String {
@@ -75,7 +82,10 @@ mod tests {
     }
 
     #[test]
-    fn ties_keep_the_first_candidate() {
+    fn ties_prefer_the_longer_shared_prefix_then_the_first_candidate() {
+        assert_eq!(closest("gitlub", ["github", "gitlab"]), Some("gitlab"));
         assert_eq!(closest("githab", ["github", "gitlab"]), Some("github"));
+        assert_eq!(closest("gitxab", ["github", "gitlab"]), Some("gitlab"));
+        assert_eq!(closest("gitxub", ["github", "gitlab"]), Some("github"));
     }
 }

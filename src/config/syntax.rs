@@ -30,6 +30,21 @@ pub(crate) fn explain(error: &toml::de::Error, text: &str) -> Problem {
             "invalid TOML: string values must be quoted".to_string(),
             format!("write \"{snippet}\" in quotes"),
         )
+    } else if message.starts_with("missing escaped value") {
+        (
+            "invalid TOML: a backslash in a \"double-quoted\" string starts an escape, and this is not one"
+                .to_string(),
+            "write regular expressions and Windows paths in 'single quotes', which keep \
+             backslashes as they are, or double the backslash"
+                .to_string(),
+        )
+    } else if is_unclosed_string(message) {
+        (
+            "invalid TOML: the string is not closed".to_string(),
+            "end it with the same quote it starts with, on the same line \
+             (only \"\"\"triple-quoted\"\"\" strings span lines)"
+                .to_string(),
+        )
     } else {
         (
             format!("invalid TOML: {message}"),
@@ -39,6 +54,15 @@ pub(crate) fn explain(error: &toml::de::Error, text: &str) -> Problem {
         )
     };
     Problem::new(span, ErrorKind::Syntax, message, hint)
+}
+
+/// The parser's words for a string whose closing quote never came.
+fn is_unclosed_string(message: &str) -> bool {
+    ["basic string", "literal string"].iter().any(|kind| {
+        message.starts_with("invalid ")
+            && message.contains(kind)
+            && (message.ends_with("expected `\"`") || message.ends_with("expected `'`"))
+    })
 }
 
 /// The line holding byte `offset`.
@@ -83,6 +107,20 @@ mod tests {
             problem("[general]\n[general]\n").message,
             "table [general] is defined twice"
         );
+    }
+
+    #[test]
+    fn explains_unclosed_strings_and_bad_escapes() {
+        let unclosed = problem("[general]\nwindow = \"30d\n");
+        assert_eq!(unclosed.message, "invalid TOML: the string is not closed");
+        assert_eq!(unclosed.span, Some(23..23));
+        assert_eq!(
+            problem("p = 'abc\n").message,
+            "invalid TOML: the string is not closed"
+        );
+        let escape = problem("hotfix_pattern = \"^\\d+\"\n");
+        assert!(escape.message.contains("backslash"), "{}", escape.message);
+        assert!(escape.hint.contains("'single quotes'"), "{}", escape.hint);
     }
 
     #[test]
