@@ -437,3 +437,27 @@ fn init_honours_flowdeck_config() {
     assert!(path.is_file());
     assert!(!sandbox.xdg_config().exists());
 }
+
+#[test]
+fn init_that_cannot_write_is_a_runtime_failure() {
+    let sandbox = Sandbox::new();
+    let blocker = sandbox.write("plain-file", "");
+    let path = blocker.join("flowdeck.toml");
+    let output = sandbox
+        .flowdeck()
+        .arg("init")
+        .arg("--config")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let stderr = stderr(&output);
+    let expected = format!(
+        "error: {}: cannot create the directory {} for the starter config: ",
+        path.display(),
+        blocker.display()
+    );
+    assert!(stderr.starts_with(&expected), "{stderr}");
+    // One line: the cause is not repeated.
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}

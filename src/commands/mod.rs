@@ -1,7 +1,6 @@
 //! What each command does, and how its outcome becomes an exit code: 0 ok, 1 runtime failure,
 //! 2 usage or config error.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
@@ -44,9 +43,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CommandError> {
     // `init` creates the config file, so it runs before one is loaded (a missing --config
     // file is an error for every other command).
     if let Some(Command::Init) = cli.command {
+        use std::io::Write as _;
+        // The message already names the cause; as a plain message anyhow does not repeat it.
         let path = config::init(cli.config.as_deref()).map_err(|e| match e.is_usage() {
             true => CommandError::Usage(e.to_string()),
-            false => CommandError::Runtime(e.into()),
+            false => CommandError::Runtime(anyhow::Error::msg(e.to_string())),
         })?;
         writeln!(std::io::stdout(), "wrote {}", path.display())
             .map_err(|e| CommandError::Runtime(e.into()))?;

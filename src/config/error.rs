@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 
 use super::locate::ConfigOrigin;
 
+/// The tail of hints about keys: where to read what each key does.
+pub(crate) const DOCUMENTED: &str = "config.example.toml documents every key";
+
 /// A config file that cannot be used. Shown as one sentence, with file:line:col where the
 /// problem has a place in the file, and a hint line saying what to do.
 #[derive(Debug, thiserror::Error)]

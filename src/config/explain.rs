@@ -3,12 +3,10 @@
 
 use toml::de::DeTable;
 
-use super::error::{ErrorKind, Problem};
+use super::error::{DOCUMENTED, ErrorKind, Problem};
 use super::parsed::HINT_SEPARATOR;
 use super::suggest::closest;
 use super::tree::{self, Found, Step, in_table, table_name, type_phrase};
-
-const DOCUMENTED: &str = "config.example.toml documents every key";
 
 /// Explains `error`, which came from deserializing (part of) the document `root`.
 pub(crate) fn explain(error: &toml::de::Error, root: &DeTable<'_>) -> Problem {
@@ -45,9 +43,14 @@ pub(crate) fn explain(error: &toml::de::Error, root: &DeTable<'_>) -> Problem {
         )
     } else if let Some(rest) = message.strip_prefix("invalid value: ") {
         let expected = rest.rfind(", expected ").map_or(rest, |i| &rest[i + 11..]);
+        let value = found
+            .as_ref()
+            .and_then(|found| tree::scalar_text(found.value))
+            .map(|text| format!(" {text}"))
+            .unwrap_or_default();
         (
             ErrorKind::InvalidValue,
-            format!("invalid value{}", context.for_key()),
+            format!("invalid value{value}{}", context.for_key()),
             format!("expected {}", expected_phrase(expected)),
         )
     } else {
@@ -237,6 +240,22 @@ mod tests {
             type_hint("paths", "a string holding a glob like \"v*\"", true),
             "write each entry of paths like \"v*\""
         );
+    }
+
+    #[test]
+    fn invalid_values_show_the_value() {
+        let root = DeTable::parse("[general]\nreport_items = -5\n")
+            .unwrap()
+            .into_inner();
+        let error =
+            toml::from_str::<crate::config::Config>("[general]\nreport_items = -5\n").unwrap_err();
+        let problem = explain(&error, &root);
+        assert_eq!(problem.kind, ErrorKind::InvalidValue);
+        assert_eq!(
+            problem.message,
+            "invalid value -5 for \"report_items\" in [general]"
+        );
+        assert_eq!(problem.hint, "expected a whole number (0 or more)");
     }
 
     #[test]

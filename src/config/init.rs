@@ -24,7 +24,15 @@ pub enum InitError {
         "nowhere to write the config: the home directory is unknown\n  hint: pass --config FILE or set $FLOWDECK_CONFIG"
     )]
     NoPath,
-    /// Creating the directory or writing the file failed (a runtime failure: exit 1).
+    /// Creating the file's directory failed (a runtime failure: exit 1).
+    #[error("{}: cannot create the directory {} for the starter config: {source}", path.display(), dir.display())]
+    CreateDir {
+        path: PathBuf,
+        dir: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    /// Writing the file failed (a runtime failure: exit 1).
     #[error("{}: cannot write the starter config: {source}", path.display())]
     Write {
         path: PathBuf,
@@ -60,7 +68,11 @@ pub(crate) fn write_starter(path: &Path, repo: &Path) -> Result<(), InitError> {
         source,
     };
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent).map_err(write_error)?;
+        fs::create_dir_all(parent).map_err(|source| InitError::CreateDir {
+            path: path.to_path_buf(),
+            dir: parent.to_path_buf(),
+            source,
+        })?;
     }
     let text = starter(repo, &locate::base_dir(Some(path)));
     // create_new checks and creates in one step, so a file appearing meanwhile is not clobbered.

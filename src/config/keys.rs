@@ -8,12 +8,10 @@
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
-use super::error::{ErrorKind, Problem};
+use super::error::{DOCUMENTED, ErrorKind, Problem};
 use super::shape::{Child, SOURCE_KINDS, TableShape, source_keys};
 use super::suggest::closest;
 use super::tree::{Step, in_table, table_name, type_phrase};
-
-const DOCUMENTED: &str = "config.example.toml documents every key";
 
 /// Every unknown key and every bad source `kind` in the document.
 pub(crate) fn check(root: &DeTable<'_>, shape: &TableShape) -> Vec<Problem> {

@@ -4,7 +4,14 @@ use super::error::{ErrorKind, Problem};
 
 /// Explains why `text` is not TOML.
 pub(crate) fn explain(error: &toml::de::Error, text: &str) -> Problem {
-    let span = error.span();
+    let mut span = error.span();
+    // The parser points after the backslash of a bad escape; the backslash is the mistake.
+    if error.message().starts_with("missing escaped value") {
+        span = span.map(|span| match span.start.checked_sub(1) {
+            Some(start) if text.as_bytes().get(start) == Some(&b'\\') => start..span.end,
+            _ => span,
+        });
+    }
     let snippet = span
         .as_ref()
         .and_then(|span| text.get(span.clone()))
@@ -119,6 +126,7 @@ mod tests {
             "invalid TOML: the string is not closed"
         );
         let escape = problem("hotfix_pattern = \"^\\d+\"\n");
+        assert_eq!(escape.span.map(|s| s.start), Some(19));
         assert!(escape.message.contains("backslash"), "{}", escape.message);
         assert!(escape.hint.contains("'single quotes'"), "{}", escape.hint);
     }

@@ -161,6 +161,19 @@ fn is_bare_key(key: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
+/// A scalar value as the file writes it (`-5`, `0.2`, `"x"`, `true`); None for arrays and
+/// tables.
+pub(crate) fn scalar_text(value: &DeValue<'_>) -> Option<String> {
+    match value {
+        DeValue::String(text) => Some(format!("{:?}", text.as_ref())),
+        DeValue::Integer(number) => Some(number.to_string()),
+        DeValue::Float(number) => Some(number.to_string()),
+        DeValue::Boolean(flag) => Some(flag.to_string()),
+        DeValue::Datetime(datetime) => Some(datetime.to_string()),
+        DeValue::Array(_) | DeValue::Table(_) => None,
+    }
+}
+
 /// "a string", "an integer", … for messages about wrong types.
 pub(crate) fn type_phrase(value: &DeValue<'_>) -> &'static str {
     match value {
