@@ -9,7 +9,7 @@ mod report;
 mod window_args;
 
 use crate::cli::{Cli, Command};
-use crate::config::ConfigError;
+use crate::config::{self, ConfigError};
 
 /// Why a command failed, which decides its exit code.
 #[derive(Debug, thiserror::Error)]
@@ -45,8 +45,10 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn dispatch(cli: Cli) -> Result<ExitCode, CommandError> {
+    // `init` creates the config file, so it runs before one is loaded (a missing --config
+    // file is an error for every other command).
     if let Some(Command::Init) = cli.command {
-        return Err(CommandError::Usage("init is not built yet".into()));
+        return init(&cli);
     }
     let ctx = context::Context::new(&cli)?;
     crate::logging::init(&ctx.loaded.config);
@@ -57,4 +59,16 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CommandError> {
             "the dashboard is not built yet; try `flowdeck report --demo --format md`".into(),
         )),
     }
+}
+
+fn init(cli: &Cli) -> Result<ExitCode, CommandError> {
+    use std::io::Write as _;
+    // The message already names the cause; as a plain message anyhow does not repeat it.
+    let path = config::init(cli.config.as_deref()).map_err(|e| match e.is_usage() {
+        true => CommandError::Usage(e.to_string()),
+        false => CommandError::Runtime(anyhow::Error::msg(e.to_string())),
+    })?;
+    writeln!(std::io::stdout(), "wrote {}", path.display())
+        .map_err(|e| CommandError::Runtime(e.into()))?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -3,8 +3,14 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::de::{self, Deserializer};
+use serde::de::Deserializer;
+
+use super::parsed::{Invalid, from_str_with};
 use serde::{Deserialize, Serialize, Serializer};
+
+/// How to write a duration; shared by the command line's and the config file's errors.
+pub const DURATION_HINT: &str =
+    "write a number and a unit, like \"90s\", \"15m\", \"24h\", \"30d\" or \"2w\"";
 
 /// A non-negative duration written the way people say it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -25,9 +31,7 @@ impl HumanDuration {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "invalid duration {input:?}: write a number and a unit, like \"90s\", \"15m\", \"24h\", \"30d\" or \"2w\""
-)]
+#[error("invalid duration {input:?}: {}", DURATION_HINT)]
 pub struct DurationError {
     pub input: String,
 }
@@ -97,8 +101,13 @@ impl fmt::Display for HumanDuration {
 
 impl<'de> Deserialize<'de> for HumanDuration {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        text.parse().map_err(de::Error::custom)
+        // Through the config's string visitor, so a wrong type reads `expected a string like
+        // "30d"` and a bad value carries its hint separately.
+        from_str_with(deserializer, "a string like \"30d\"", |text| {
+            text.parse().map_err(|e: DurationError| {
+                Invalid::new(format!("invalid duration {:?}", e.input), DURATION_HINT)
+            })
+        })
     }
 }
 

@@ -1,10 +1,27 @@
 //! Config: the TOML schema, where the file is found, and errors that point at file:line:col.
 
 pub mod duration;
+pub mod error;
+pub mod init;
+pub mod load;
+pub mod locate;
 pub mod schema;
 
-pub use duration::HumanDuration;
-pub use schema::*;
-pub mod load;
+mod cross;
+mod explain;
+mod keys;
+mod parsed;
+mod shape;
+mod suggest;
+mod syntax;
+mod tree;
 
-pub use load::{ConfigError, LoadedConfig, load, parse};
+#[cfg(test)]
+mod tests;
+
+pub use duration::HumanDuration;
+pub use error::{ConfigError, ErrorKind, Location};
+pub use init::{InitError, init};
+pub use load::{LoadedConfig, load, parse};
+pub use locate::{CONFIG_ENV, ConfigOrigin, default_config_path};
+pub use schema::*;

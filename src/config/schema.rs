@@ -8,10 +8,12 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 use chrono_tz::Tz;
-use serde::de::{self, Deserializer};
+use serde::de::Deserializer;
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::duration::HumanDuration;
+use super::parsed::{Invalid, from_number_with, from_str_with};
+use super::suggest::closest;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -158,13 +160,12 @@ pub enum FrequencyThreshold {
     PerDays { min: f64, days: f64 },
 }
 
-impl FromStr for FrequencyThreshold {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+impl FrequencyThreshold {
+    fn parse(s: &str) -> Result<Self, Invalid> {
         let bad = || {
-            format!(
-                "invalid frequency threshold {s:?}: write deploy-days per period, like \"5/week\" or \"1/30d\""
+            Invalid::new(
+                format!("invalid frequency threshold {s:?}"),
+                "write deploy-days per period, like \"5/week\" (weekly median) or \"1/30d\"",
             )
         };
         let (min, period) = s.split_once('/').ok_or_else(bad)?;
@@ -185,11 +186,21 @@ impl FromStr for FrequencyThreshold {
     }
 }
 
+impl FromStr for FrequencyThreshold {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        FrequencyThreshold::parse(s).map_err(|e| format!("{}: {}", e.problem, e.hint))
+    }
+}
+
 impl<'de> Deserialize<'de> for FrequencyThreshold {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer)?
-            .parse()
-            .map_err(de::Error::custom)
+        from_str_with(
+            deserializer,
+            "a string like \"5/week\" or \"1/30d\"",
+            FrequencyThreshold::parse,
+        )
     }
 }
 
@@ -199,14 +210,16 @@ pub struct Fraction(pub f64);
 
 impl<'de> Deserialize<'de> for Fraction {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = f64::deserialize(deserializer)?;
-        if (0.0..=1.0).contains(&value) {
-            Ok(Fraction(value))
-        } else {
-            Err(de::Error::custom(format!(
-                "invalid rate {value}: write a fraction between 0 and 1 (0.15 means 15%)"
-            )))
-        }
+        from_number_with(deserializer, "a fraction like 0.15", |value| {
+            if (0.0..=1.0).contains(&value) {
+                Ok(Fraction(value))
+            } else {
+                Err(Invalid::new(
+                    format!("invalid rate {value}"),
+                    "write a fraction between 0 and 1: 0.15 means 15%",
+                ))
+            }
+        })
     }
 }
 
@@ -424,11 +437,18 @@ pub struct TimeZoneName(pub Tz);
 
 impl<'de> Deserialize<'de> for TimeZoneName {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(deserializer)?;
-        name.parse::<Tz>().map(TimeZoneName).map_err(|_| {
-            de::Error::custom(format!(
-                "unknown timezone {name:?}: use an IANA name like \"UTC\", \"Europe/Berlin\" or \"America/New_York\""
-            ))
+        from_str_with(deserializer, "a string like \"Europe/Berlin\"", |name| {
+            name.parse::<Tz>().map(TimeZoneName).map_err(|_| {
+                let names = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name());
+                let hint = match closest(name, names) {
+                    Some(near) => format!("did you mean {near:?}? Timezones are IANA names"),
+                    None => {
+                        "use an IANA name like \"UTC\", \"Europe/Berlin\" or \"America/New_York\""
+                            .to_string()
+                    }
+                };
+                Invalid::new(format!("unknown timezone {name:?}"), hint)
+            })
         })
     }
 }
@@ -449,11 +469,34 @@ impl RegexPattern {
 
 impl<'de> Deserialize<'de> for RegexPattern {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        regex::Regex::new(&text)
-            .map(RegexPattern)
-            .map_err(|e| de::Error::custom(format!("invalid regular expression {text:?}: {e}")))
+        from_str_with(
+            deserializer,
+            "a string holding a regular expression",
+            |text| {
+                regex::Regex::new(text).map(RegexPattern).map_err(|e| {
+                Invalid::new(
+                    format!("invalid regular expression {text:?}"),
+                    format!(
+                        "{}; the syntax is Rust's regex crate (https://docs.rs/regex), e.g. '(?i)^(hotfix|revert)\\b'",
+                        regex_reason(&e)
+                    ),
+                )
+            })
+            },
+        )
     }
+}
+
+/// The regex crate's syntax errors draw the pattern and a caret over several lines; the hint
+/// keeps only the last line, which says what is wrong ("unclosed group").
+fn regex_reason(error: &regex::Error) -> String {
+    let text = error.to_string();
+    let last = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(&text);
+    last.trim().trim_start_matches("error: ").to_string()
 }
 
 /// A glob ("v*", "services/api/**", "*[bot]"), checked when read.
@@ -487,10 +530,23 @@ impl fmt::Display for GlobPattern {
 
 impl<'de> Deserialize<'de> for GlobPattern {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        globset::Glob::new(&text)
-            .map(|_| GlobPattern(text.clone()))
-            .map_err(|e| de::Error::custom(format!("invalid glob {text:?}: {}", e.kind())))
+        from_str_with(
+            deserializer,
+            "a string holding a glob like \"v*\"",
+            |text| {
+                globset::Glob::new(text)
+                .map(|_| GlobPattern(text.to_string()))
+                .map_err(|e| {
+                    Invalid::new(
+                        format!("invalid glob {text:?}"),
+                        format!(
+                            "{}; globs use *, ?, [abc] and **, like \"v*\" or \"services/api/**\"",
+                            e.kind()
+                        ),
+                    )
+                })
+            },
+        )
     }
 }
 

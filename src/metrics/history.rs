@@ -4,6 +4,7 @@
 //! selection over it (see `compute`).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -152,7 +153,8 @@ pub struct PrFacts {
 
 #[derive(Debug, Clone)]
 pub struct History {
-    pub events: EventSet,
+    /// Shared, so the screen and a report can hold the same events without copying them.
+    pub events: Arc<EventSet>,
     pub rules: Rules,
     pub deployments: Vec<DeploymentFacts>,
     pub services: Vec<ServiceFacts>,
@@ -169,7 +171,8 @@ pub struct History {
 
 impl History {
     /// Derives every window-independent fact from the events.
-    pub fn derive(events: EventSet, rules: Rules) -> History {
+    pub fn derive(events: impl Into<Arc<EventSet>>, rules: Rules) -> History {
+        let events: Arc<EventSet> = events.into();
         let mut history = History {
             deployments: vec![DeploymentFacts::default(); events.deployments.len()],
             services: Vec::new(),

@@ -1,0 +1,266 @@
+//! The shape of the config file: which keys each table accepts and which of them are nested
+//! tables. Key lists are read from the serde derives themselves (see [`fields_of`]), so a field
+//! added to a struct is known here without editing this file; only a new nested table needs a
+//! line below.
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
+
+use super::duration::HumanDuration;
+use super::schema::{
+    Config, CustomBands, Export, Fraction, FrequencyThreshold, General, GitSourceConfig,
+    GithubSourceConfig, GitlabSourceConfig, Incidents, OpsgenieSourceConfig, PagerdutySourceConfig,
+    PrometheusSourceConfig, ServiceConfig, SourceConfig, Thresholds, Ui,
+};
+
+/// A table of the config file.
+#[derive(Debug)]
+pub(crate) struct TableShape {
+    /// Every key the table accepts, in schema order.
+    pub keys: &'static [&'static str],
+    /// The keys whose values are themselves tables the walk descends into.
+    pub children: Vec<(&'static str, Child)>,
+}
+
+#[derive(Debug)]
+pub(crate) enum Child {
+    Table(TableShape),
+    /// An array of tables, written `[[name]]`.
+    ArrayOfTables(TableShape),
+    /// `[[sources]]`: an array of tables whose keys depend on their `kind`.
+    Sources,
+}
+
+impl TableShape {
+    fn leaf(keys: &'static [&'static str]) -> Self {
+        TableShape {
+            keys,
+            children: Vec::new(),
+        }
+    }
+
+    pub(crate) fn child(&self, key: &str) -> Option<&Child> {
+        self.children
+            .iter()
+            .find(|(name, _)| *name == key)
+            .map(|(_, child)| child)
+    }
+}
+
+/// The whole config file.
+pub(crate) fn config() -> TableShape {
+    TableShape {
+        keys: fields_of::<Config>(),
+        children: vec![
+            (
+                "general",
+                Child::Table(TableShape::leaf(fields_of::<General>())),
+            ),
+            (
+                "incidents",
+                Child::Table(TableShape::leaf(fields_of::<Incidents>())),
+            ),
+            ("ui", Child::Table(TableShape::leaf(fields_of::<Ui>()))),
+            (
+                "export",
+                Child::Table(TableShape::leaf(fields_of::<Export>())),
+            ),
+            (
+                "bands",
+                Child::Table(TableShape {
+                    keys: fields_of::<CustomBands>(),
+                    children: vec![
+                        ("frequency", thresholds::<FrequencyThreshold>()),
+                        ("lead_time", thresholds::<HumanDuration>()),
+                        ("change_failure_rate", thresholds::<Fraction>()),
+                        ("recovery_time", thresholds::<HumanDuration>()),
+                    ],
+                }),
+            ),
+            (
+                "services",
+                Child::ArrayOfTables(TableShape::leaf(fields_of::<ServiceConfig>())),
+            ),
+            ("sources", Child::Sources),
+        ],
+    }
+}
+
+fn thresholds<T>() -> Child
+where
+    T: for<'de> Deserialize<'de>,
+{
+    Child::Table(TableShape::leaf(fields_of::<Thresholds<T>>()))
+}
+
+/// The `kind` of every source, in the order error messages list them.
+pub(crate) const SOURCE_KINDS: [&str; 6] = [
+    "git",
+    "github",
+    "gitlab",
+    "prometheus",
+    "pagerduty",
+    "opsgenie",
+];
+
+/// The keys a source of `kind` accepts besides `kind` itself.
+pub(crate) fn source_keys(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "git" => fields_of::<GitSourceConfig>(),
+        "github" => fields_of::<GithubSourceConfig>(),
+        "gitlab" => fields_of::<GitlabSourceConfig>(),
+        "prometheus" => fields_of::<PrometheusSourceConfig>(),
+        "pagerduty" => fields_of::<PagerdutySourceConfig>(),
+        "opsgenie" => fields_of::<OpsgenieSourceConfig>(),
+        _ => return None,
+    })
+}
+
+/// Deserializes one source table (without its `kind` key) as the struct of `kind`.
+///
+/// Each source is deserialized on its own rather than through `SourceConfig`'s internally
+/// tagged derive, which buffers the table and so loses the position of every error inside it.
+pub(crate) fn deserialize_source<'de, D>(
+    kind: &str,
+    deserializer: D,
+) -> Option<Result<SourceConfig, D::Error>>
+where
+    D: Deserializer<'de>,
+{
+    Some(match kind {
+        "git" => GitSourceConfig::deserialize(deserializer).map(SourceConfig::Git),
+        "github" => GithubSourceConfig::deserialize(deserializer).map(SourceConfig::Github),
+        "gitlab" => GitlabSourceConfig::deserialize(deserializer).map(SourceConfig::Gitlab),
+        "prometheus" => {
+            PrometheusSourceConfig::deserialize(deserializer).map(SourceConfig::Prometheus)
+        }
+        "pagerduty" => {
+            PagerdutySourceConfig::deserialize(deserializer).map(SourceConfig::Pagerduty)
+        }
+        "opsgenie" => OpsgenieSourceConfig::deserialize(deserializer).map(SourceConfig::Opsgenie),
+        _ => return None,
+    })
+}
+
+/// The field names serde's derive hands to `deserialize_struct` for `T`, read by offering the
+/// derive a deserializer that records them and then refuses to go on. Empty for types that
+/// are not derived structs.
+pub(crate) fn fields_of<T>() -> &'static [&'static str]
+where
+    T: for<'de> Deserialize<'de>,
+{
+    let mut fields: &'static [&'static str] = &[];
+    // The probe always fails on purpose: it only wants the field list.
+    let _ = T::deserialize(FieldProbe {
+        fields: &mut fields,
+    });
+    fields
+}
+
+struct FieldProbe<'a> {
+    fields: &'a mut &'static [&'static str],
+}
+
+#[derive(Debug)]
+struct ProbeDone;
+
+impl fmt::Display for ProbeDone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("field probe")
+    }
+}
+
+impl std::error::Error for ProbeDone {}
+
+impl de::Error for ProbeDone {
+    fn custom<M: fmt::Display>(_: M) -> Self {
+        ProbeDone
+    }
+}
+
+impl<'de> Deserializer<'de> for FieldProbe<'_> {
+    type Error = ProbeDone;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, ProbeDone> {
+        Err(ProbeDone)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        _visitor: V,
+    ) -> Result<V::Value, ProbeDone> {
+        *self.fields = fields;
+        Err(ProbeDone)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_field_names_from_the_derive() {
+        assert_eq!(fields_of::<Ui>(), ["wall_rotate", "mouse"]);
+        assert!(fields_of::<General>().contains(&"timezone"));
+        assert!(fields_of::<String>().is_empty());
+    }
+
+    #[test]
+    fn every_nested_table_is_a_key_of_its_parent() {
+        fn check(shape: &TableShape) {
+            for (name, child) in &shape.children {
+                assert!(shape.keys.contains(name), "{name} is not a key");
+                match child {
+                    Child::Table(inner) | Child::ArrayOfTables(inner) => check(inner),
+                    Child::Sources => {}
+                }
+            }
+        }
+        check(&config());
+    }
+
+    /// Names each variant of `SourceConfig`. The match is exhaustive on purpose: a new source
+    /// kind fails to compile here until it is added to `SOURCE_KINDS` and the functions above.
+    fn kind_of(source: &SourceConfig) -> &'static str {
+        match source {
+            SourceConfig::Git(_) => "git",
+            SourceConfig::Github(_) => "github",
+            SourceConfig::Gitlab(_) => "gitlab",
+            SourceConfig::Prometheus(_) => "prometheus",
+            SourceConfig::Pagerduty(_) => "pagerduty",
+            SourceConfig::Opsgenie(_) => "opsgenie",
+        }
+    }
+
+    #[test]
+    fn every_source_kind_deserializes_as_itself() {
+        let minimal = |kind: &str| match kind {
+            "git" => "service = \"api\"",
+            "github" => "service = \"api\"\nrepo = \"acme/api\"",
+            "gitlab" => "service = \"web\"\nproject = \"group/web\"",
+            "prometheus" => "url = \"http://127.0.0.1:9090\"",
+            _ => "",
+        };
+        for kind in SOURCE_KINDS {
+            assert!(
+                source_keys(kind).is_some_and(|keys| !keys.is_empty()),
+                "{kind}"
+            );
+            let deserializer = toml::Deserializer::parse(minimal(kind)).unwrap();
+            let source = deserialize_source(kind, deserializer).unwrap().unwrap();
+            assert_eq!(kind_of(&source), kind);
+            assert_eq!(source.kind(), kind);
+        }
+        assert!(source_keys("svn").is_none());
+    }
+}
