@@ -5,8 +5,10 @@
 //! story out on weekdays keeps weekends quiet whatever weekday `now` falls on, and keeps every
 //! generated name and number the same for any `now`: only the mapping to calendar dates moves.
 //! Items that must sit close to `now` (the open incident, running pipelines) are placed relative
-//! to `now` instead, never more than [`NOW_CLUSTER_SPAN_MINUTES`] back, so they never interleave
-//! with grid items (which end by [`LAST_GRID_MINUTE`] on their day).
+//! to `now` instead, never more than five hours back; grid items that start something (a pull
+//! request, a pipeline run, a deployment, an incident) do so by 19:00 on their day, which is at
+//! least five hours before the next midnight, so the two never interleave and ids given in order
+//! of time come out the same for every `now`.
 
 use chrono::{Datelike, NaiveDate, NaiveTime, TimeDelta, Weekday};
 
@@ -14,12 +16,6 @@ use crate::model::Timestamp;
 
 /// How many working days back the grid reaches (the baseline deployments sit near 68).
 const GRID_DAYS: usize = 80;
-
-/// Grid items end by 19:00 UTC on their day.
-pub(super) const LAST_GRID_MINUTE: u32 = 19 * 60;
-
-/// Items placed relative to `now` lie at most this far back.
-pub(super) const NOW_CLUSTER_SPAN_MINUTES: i64 = 5 * 60;
 
 /// A position on the grid: working days back and minutes after 00:00 UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

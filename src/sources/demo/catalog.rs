@@ -169,7 +169,7 @@ pub(super) const PROFILES: &[Profile] = &[
     Profile {
         name: "api",
         team: "payments",
-        version: (2, 9, 3),
+        version: (2, 10, 3),
         cadence: Cadence::Daily,
         deploy_hours: (9 * 60, 17 * 60 + 30),
         prs_per_deploy: (1, 2),

@@ -5,8 +5,8 @@ use super::catalog::{Cadence, Profile};
 use super::random::{self, Stream};
 use super::story::{self, StoryDeploy};
 
-/// Routine history covers working days 0..HISTORY_DAYS (about 90 calendar days).
-pub(super) const HISTORY_DAYS: u32 = 64;
+/// Routine history covers working days 0..HISTORY_DAYS: all of it within the last 90 days.
+pub(super) const HISTORY_DAYS: u32 = 63;
 
 /// Each service's first deployment (a baseline) sits about 95 days back.
 pub(super) const BASELINE_DAY: u32 = 68;

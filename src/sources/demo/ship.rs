@@ -156,10 +156,10 @@ fn changes_for(
             *title_cursor += 1;
             specs.push((PrSpec::routine(rng, profile, title), false));
         }
-        if random::chance(rng, profile.bot_chance) {
-            if let Some(bump) = random::pick(rng, profile.bumps) {
-                specs.push((PrSpec::bump(rng, profile, bump), false));
-            }
+        if random::chance(rng, profile.bot_chance)
+            && let Some(bump) = random::pick(rng, profile.bumps)
+        {
+            specs.push((PrSpec::bump(rng, profile, bump), false));
         }
     }
     let urgent = story.is_some_and(|s| s.ref_name.is_some() || s.reverts_pr_of.is_some());
@@ -174,14 +174,14 @@ fn changes_for(
         .and_then(|s| s.reverts_pr_of)
         .and_then(|key| out.keyed.get(key))
         .and_then(|k| k.story_pr);
-    if let Some(target) = revert_pr_of {
-        if let Some(target_pr) = out.drafts.get(target).map(|d| d.pr.clone()) {
-            let title = format!("Revert \"{}\"", target_pr.title);
-            let mut spec = PrSpec::routine(rng, profile, &title);
-            spec.branch = format!("revert-{}", target_pr.head_branch.unwrap_or_default());
-            spec.urgent = true;
-            specs.push((spec, false));
-        }
+    if let Some(target) = revert_pr_of
+        && let Some(target_pr) = out.drafts.get(target).map(|d| d.pr.clone())
+    {
+        let title = format!("Revert \"{}\"", target_pr.title);
+        let mut spec = PrSpec::routine(rng, profile, &title);
+        spec.branch = format!("revert-{}", target_pr.head_branch.unwrap_or_default());
+        spec.urgent = true;
+        specs.push((spec, false));
     }
 
     let mut changes = Vec::new();
@@ -204,17 +204,15 @@ fn changes_for(
         if spec.title.starts_with("Revert \"") {
             draft.reverts = revert_pr_of;
         }
-        if is_story {
-            if let Some(key) = story.map(|s| s.key) {
-                let first = commits.first().map(|c| (c.sha.clone(), c.title.clone()));
-                let entry = out.keyed.entry(key).or_insert(Keyed {
-                    deployment: usize::MAX,
-                    story_pr: None,
-                    story_commit: None,
-                });
-                entry.story_pr = Some(index);
-                entry.story_commit = first;
-            }
+        if is_story && let Some(key) = story.map(|s| s.key) {
+            let first = commits.first().map(|c| (c.sha.clone(), c.title.clone()));
+            let entry = out.keyed.entry(key).or_insert(Keyed {
+                deployment: usize::MAX,
+                story_pr: None,
+                story_commit: None,
+            });
+            entry.story_pr = Some(index);
+            entry.story_commit = first;
         }
         out.drafts.push(draft);
         changes.extend(commits);

@@ -294,11 +294,6 @@ pub(super) const DEPLOYS: &[StoryDeploy] = &[
     },
 ];
 
-/// The story deployment with a key.
-pub(super) fn deploy(key: &str) -> Option<&'static StoryDeploy> {
-    DEPLOYS.iter().find(|d| d.key == key)
-}
-
 /// Days on which a service must not deploy routinely (keeps attribution windows clean).
 pub(super) const QUIET_DAYS: &[(&str, u32)] = &[("web", 8), ("web", 9)];
 
