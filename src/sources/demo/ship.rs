@@ -7,7 +7,7 @@ use chrono::TimeDelta;
 
 use crate::model::{Change, Deployment, DeploymentStatus};
 
-use super::calendar::{Grid, OFFICE_DAY, Slot};
+use super::calendar::{Grid, Slot};
 use super::catalog::{PROFILES, Profile};
 use super::plan::{self, Planned};
 use super::pulls::{self, PrDraft, PrSpec};
@@ -189,7 +189,7 @@ fn changes_for(
         let merged_o = if spec.urgent {
             finished_o - 20
         } else {
-            merge_time(rng, prev, p.at, profile.merge_span_days)
+            merge_time(rng, prev, p.at, profile.merge_span)
         };
         let index = out.drafts.len();
         let (mut draft, commits) = pulls::shipped(
@@ -249,10 +249,10 @@ fn changes_for(
 }
 
 /// A merge time (office minutes) after the previous deployment of the service and at least
-/// 20 minutes before this one, at most `span` working days back.
-fn merge_time(rng: &mut DemoRng, prev: Slot, at: Slot, span: u32) -> i64 {
+/// 20 minutes before this one, at most `span` office minutes back.
+fn merge_time(rng: &mut DemoRng, prev: Slot, at: Slot, span: i64) -> i64 {
     let hi = at.office_minute() - 20;
-    let lo = (prev.office_minute() + 10).max(hi - i64::from(span) * OFFICE_DAY);
+    let lo = (prev.office_minute() + 10).max(hi - span);
     random::between(rng, lo, hi)
 }
 

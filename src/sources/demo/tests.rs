@@ -653,6 +653,55 @@ fn cadences_differ_between_services() {
     );
 }
 
+/// Median lead time (hours) of the non-merge changes a service shipped in a window.
+fn median_lead_hours(set: &EventSet, service: &str, t: Timestamp, w: Window) -> f64 {
+    let mut leads: Vec<i64> = of_service(set, service)
+        .into_iter()
+        .filter(|d| window_of(t, d.finished_at) == Some(w))
+        .flat_map(|d| {
+            d.changes
+                .iter()
+                .filter(|c| !c.merge)
+                .map(|c| (d.finished_at - c.authored_at).num_minutes())
+        })
+        .collect();
+    leads.sort_unstable();
+    leads.get(leads.len() / 2).copied().unwrap_or(0) as f64 / 60.0
+}
+
+#[test]
+fn bands_differ_between_services_whatever_the_clock() {
+    for t in many_nows() {
+        let set = generate(t);
+        let failed = failures(&set);
+        let cfr = |service: &str, w: Window| {
+            let list: Vec<&Deployment> = of_service(&set, service)
+                .into_iter()
+                .filter(|d| window_of(t, d.finished_at) == Some(w))
+                .collect();
+            list.iter().filter(|d| failed.contains_key(&d.id)).count() as f64 / list.len() as f64
+        };
+        for w in BOTH {
+            // api is elite: changes ship within a day, few deployments fail.
+            assert!(
+                median_lead_hours(&set, "api", t, w) < 24.0,
+                "api lead {w:?} at {t}"
+            );
+            assert!(cfr("api", w) <= 0.05, "api cfr {w:?} at {t}");
+            // The others take days, and billing fails often.
+            for service in ["billing", "web", "search", "gateway"] {
+                let lead = median_lead_hours(&set, service, t, w);
+                assert!(
+                    (24.0..24.0 * 6.0).contains(&lead),
+                    "{service} lead {lead} {w:?} at {t}"
+                );
+            }
+            assert!(cfr("billing", w) > 0.15, "billing cfr {w:?} at {t}");
+            assert_eq!(cfr("search", w), 0.0);
+        }
+    }
+}
+
 #[test]
 fn pull_requests_are_consistent() {
     let set = generate(now());
@@ -1198,58 +1247,86 @@ fn lead_times_and_deployments_in_both_windows() {
     }
 }
 
+/// `cargo test --lib sources::demo::tests::print_story -- --ignored --nocapture` prints the
+/// story ids and per-service figures the module docs quote.
 #[test]
 #[ignore]
-fn dump() {
+fn print_story() {
     let set = generate(now());
-    for d in &set.deployments {
+    let shipped = ship::ship(&calendar::Grid::new(now()));
+    for (key, k) in &shipped.keyed {
+        let d = &shipped.deployments[k.deployment];
+        let pr = k.story_pr.map(|i| shipped.drafts[i].pr.title.clone());
         println!(
-            "{} {:?} {} {} sha={} ref={:?} changes={}",
-            d.finished_at.format("%a %m-%d %H:%M"),
-            d.status,
-            d.environment,
+            "KEY {key:<22} {} {} {pr:?}",
             d.id,
-            &d.sha[..10],
-            d.ref_name,
-            d.changes.len()
+            d.finished_at.format("%a %m-%d %H:%M")
         );
     }
     for i in &set.incidents {
         println!(
-            "INC {} {:?} {:?} {}",
+            "INC {} {:?} {} {:?} {} {:?}",
             i.id,
             i.services,
+            i.severity.as_deref().unwrap_or(""),
             i.title,
-            i.started_at.format("%a %m-%d %H:%M")
+            i.started_at.format("%a %m-%d %H:%M"),
+            i.resolved_at.map(|r| (r - i.started_at).num_minutes())
         );
     }
-    for (id, (why, rec)) in failures(&set) {
-        println!("FAILED {id} {why:?} {rec:?}");
+    let failed = failures(&set);
+    for (id, (why, rec)) in &failed {
+        let d = by_id(&set, id);
+        println!(
+            "FAILED {id} {why:?} recovery_min={:?}",
+            rec.map(|r| (r - d.finished_at).num_minutes())
+        );
     }
     for id in rework(&set) {
         println!("REWORK {id}");
     }
-}
-
-#[test]
-#[ignore]
-fn timing() {
-    let start = std::time::Instant::now();
-    for _ in 0..20 {
-        std::hint::black_box(generate(now()));
+    for p in set
+        .pull_requests
+        .iter()
+        .filter(|p| p.reverts_pr.is_some() || p.merged_at.is_none() || p.title.contains("Prorate"))
+    {
+        println!(
+            "PR {} #{} {:?} created {} review {:?} closed {:?} reverts {:?}",
+            p.service,
+            p.number,
+            p.title,
+            p.created_at.format("%m-%d"),
+            p.first_review_at.map(|t| t.format("%m-%d").to_string()),
+            p.closed_at.map(|t| t.format("%m-%d").to_string()),
+            p.reverts_pr
+        );
     }
-    println!("TIMING {:?} per generate", start.elapsed() / 20);
-    let set = generate(now());
-    println!(
-        "SIZES deployments={} prs={} runs={} incidents={} changes={} json={}",
-        set.deployments.len(),
-        set.pull_requests.len(),
-        set.pipeline_runs.len(),
-        set.incidents.len(),
-        set.deployments
-            .iter()
-            .map(|d| d.changes.len())
-            .sum::<usize>(),
-        serde_json::to_string(&set).unwrap().len()
-    );
+    for w in BOTH {
+        for (service, _) in DEMO_SERVICES {
+            let list: Vec<&Deployment> = of_service(&set, service)
+                .into_iter()
+                .filter(|d| window_of(now(), d.finished_at) == Some(w))
+                .collect();
+            let days: BTreeSet<_> = list.iter().map(|d| d.finished_at.date_naive()).collect();
+            let mut leads: Vec<i64> = list
+                .iter()
+                .flat_map(|d| {
+                    d.changes
+                        .iter()
+                        .filter(|c| !c.merge)
+                        .map(|c| (d.finished_at - c.authored_at).num_minutes())
+                })
+                .collect();
+            leads.sort_unstable();
+            let nfailed = list.iter().filter(|d| failed.contains_key(&d.id)).count();
+            println!(
+                "{w:?} {service:<8} deploys={:>3} days={:>2} failed={} cfr={:.1}% lead_median_h={:.1}",
+                list.len(),
+                days.len(),
+                nfailed,
+                100.0 * nfailed as f64 / list.len().max(1) as f64,
+                leads.get(leads.len() / 2).copied().unwrap_or(0) as f64 / 60.0
+            );
+        }
+    }
 }
