@@ -423,7 +423,7 @@ pub(super) const INCIDENTS: &[StoryIncident] = &[
         services: &["web"],
         severity: "sev2",
         title: "Checkout page intermittently returns 503",
-        body: "Error rate on /checkout jumped right after deployment:{id} went out. Investigating.",
+        body: "Error rate on /checkout has been climbing since deployment:{id} went out; investigating.",
         link: Some("web-checkout"),
         start: Start::BeforeNow(134),
         resolved_after: None,

@@ -1285,10 +1285,15 @@ fn print_story() {
     for id in rework(&set) {
         println!("REWORK {id}");
     }
+    let story_titles: BTreeSet<&str> = story::LOOSE_PRS
+        .iter()
+        .map(|p| p.title)
+        .chain(story::DEPLOYS.iter().filter_map(|d| d.pr.map(|p| p.title)))
+        .collect();
     for p in set
         .pull_requests
         .iter()
-        .filter(|p| p.reverts_pr.is_some() || p.merged_at.is_none() || p.title.contains("Prorate"))
+        .filter(|p| p.reverts_pr.is_some() || story_titles.contains(p.title.as_str()))
     {
         println!(
             "PR {} #{} {:?} created {} review {:?} closed {:?} reverts {:?}",
