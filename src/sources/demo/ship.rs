@@ -15,7 +15,7 @@ use super::random::{self, DemoRng, Stream};
 use super::story::{self, StoryDeploy};
 
 /// What a story deployment became, for the parts of the story that refer to it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(super) struct Keyed {
     /// Index into [`Shipped::deployments`].
     pub deployment: usize,
@@ -80,18 +80,12 @@ fn ship_service(grid: &Grid, service: usize, profile: &Profile, out: &mut Shippe
             &mut title_cursor,
             out,
         );
-        let index = out.deployments.len();
         let deployment = deployment(grid, &mut rng, profile, &p, &name, changes, out);
         if let Some(story) = p.story {
             if story.failed_attempt {
                 out.deployments.push(failed_attempt(&deployment));
             }
-            let entry = out.keyed.entry(story.key).or_insert(Keyed {
-                deployment: index,
-                story_pr: None,
-                story_commit: None,
-            });
-            entry.deployment = out.deployments.len();
+            out.keyed.entry(story.key).or_default().deployment = out.deployments.len();
         }
         out.deployments.push(deployment);
         previous = Some(p.at);
@@ -206,11 +200,7 @@ fn changes_for(
         }
         if is_story && let Some(key) = story.map(|s| s.key) {
             let first = commits.first().map(|c| (c.sha.clone(), c.title.clone()));
-            let entry = out.keyed.entry(key).or_insert(Keyed {
-                deployment: usize::MAX,
-                story_pr: None,
-                story_commit: None,
-            });
+            let entry = out.keyed.entry(key).or_default();
             entry.story_pr = Some(index);
             entry.story_commit = first;
         }
