@@ -57,7 +57,13 @@ pub fn quantile<T: Sample>(values: &mut [T], q: f64) -> Option<f64> {
         .copied()
         .min_by(T::cmp_total)
         .map_or(low, T::to_f64);
-    Some(low + (high - low) * fraction)
+    Some(interpolate(low, high, fraction))
+}
+
+/// low + (high − low) × fraction, rounded to a millionth so that 0.9 × (n − 1) computed in
+/// binary does not print as 398170.9999999999.
+fn interpolate(low: f64, high: f64, fraction: f64) -> f64 {
+    ((low + (high - low) * fraction) * 1e6).round() / 1e6
 }
 
 /// The median: the middle value, or the mean of the two middle values of an even count.
@@ -95,7 +101,7 @@ pub fn median_and_p90<T: Sample>(values: &mut [T]) -> (Option<f64>, Option<f64>)
         .copied()
         .min_by(T::cmp_total)
         .map_or(low, T::to_f64);
-    (median, Some(low + (high - low) * fraction))
+    (median, Some(interpolate(low, high, fraction)))
 }
 
 /// `numerator / denominator`, or None for an empty denominator (a rate over nothing is unknown).

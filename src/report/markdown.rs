@@ -57,6 +57,7 @@ fn band(band: Option<Band>) -> &'static str {
 
 fn trend(trend: Option<Trend>, delta: Option<&str>) -> String {
     match (trend, delta) {
+        (Some(t), _) if t.better.is_none() => format!("{} no change", t.arrow()),
         (Some(t), Some(delta)) => {
             let judgement = match t.better {
                 Some(true) => " (better)",
@@ -72,6 +73,23 @@ fn trend(trend: Option<Trend>, delta: Option<&str>) -> String {
 fn day(snapshot: &Snapshot, t: crate::model::Timestamp) -> String {
     let tz: chrono_tz::Tz = snapshot.timezone.parse().unwrap_or(chrono_tz::Tz::UTC);
     t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// A full commit sha shortened to 12 digits, as people quote them; other refs as they are.
+fn short_ref(reference: &str) -> &str {
+    if reference.len() == 40 && reference.chars().all(|c| c.is_ascii_hexdigit()) {
+        &reference[..12]
+    } else {
+        reference
+    }
+}
+
+/// A value followed by its band, or the value alone when it has none.
+fn with_band(value: String, b: Option<Band>) -> String {
+    match b {
+        Some(_) => format!("{value} {}", band(b)),
+        None => value,
+    }
 }
 
 pub fn render(snapshot: &Snapshot, options: RenderOptions) -> String {
@@ -147,18 +165,26 @@ pub fn render(snapshot: &Snapshot, options: RenderOptions) -> String {
             let sm = &s.metrics;
             let _ = writeln!(
                 out,
-                "| {} | {} | {} {} | {} | {} {} | {} {} | {} {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} |",
                 escape(&s.name),
                 s.team.as_deref().map(escape).unwrap_or_else(|| "–".into()),
-                number(sm.deployment_frequency.median_deploy_days_per_week, 1),
-                band(sm.deployment_frequency.band),
+                with_band(
+                    number(sm.deployment_frequency.median_deploy_days_per_week, 1),
+                    sm.deployment_frequency.band
+                ),
                 sm.deployment_frequency.deployments,
-                human_seconds(sm.lead_time_for_changes.median_seconds),
-                band(sm.lead_time_for_changes.band),
-                percent(sm.change_failure_rate.rate),
-                band(sm.change_failure_rate.band),
-                human_seconds(sm.failed_deployment_recovery_time.median_seconds),
-                band(sm.failed_deployment_recovery_time.band),
+                with_band(
+                    human_seconds(sm.lead_time_for_changes.median_seconds),
+                    sm.lead_time_for_changes.band
+                ),
+                with_band(
+                    percent(sm.change_failure_rate.rate),
+                    sm.change_failure_rate.band
+                ),
+                with_band(
+                    human_seconds(sm.failed_deployment_recovery_time.median_seconds),
+                    sm.failed_deployment_recovery_time.band
+                ),
                 percent(sm.deployment_rework_rate.rate),
             );
         }
