@@ -199,9 +199,9 @@ pub fn render(snapshot: &Snapshot, options: RenderOptions) -> String {
                 .iter()
                 .map(|r| {
                     format!(
-                        "{} `{}`",
+                        "{}: {}",
                         r.kind.as_str().replace('_', " "),
-                        escape(&r.reference)
+                        escape(short_ref(&r.reference))
                     )
                 })
                 .collect();
