@@ -4,8 +4,9 @@
 
 use serde::Serialize;
 
+use crate::metrics::compute::{PreparedWindow, compute_prepared};
 use crate::metrics::{
-    Attribution, BandTable, History, MetricSet, Reason, Scope, Window, compute, deployments_in,
+    Attribution, BandTable, History, MetricSet, Reason, Scope, Window, deployments_in,
 };
 use crate::model::Timestamp;
 use crate::sources::SourceStatus;
@@ -128,9 +129,14 @@ impl Snapshot {
             sources,
         } = request;
         let previous_window = window.previous();
+        let current = PreparedWindow::new(history, window);
+        let previous = PreparedWindow::new(history, previous_window);
+        let compute = |scope: &Scope, prepared: &PreparedWindow| {
+            compute_prepared(history, scope, prepared, now)
+        };
         let all = Scope::all(history);
-        let metrics = compute(history, &all, &window, now);
-        let previous_metrics = compute(history, &all, &previous_window, now);
+        let metrics = compute(&all, &current);
+        let previous_metrics = compute(&all, &previous);
 
         let mut services = Vec::with_capacity(history.services.len());
         for (i, service) in history.services.iter().enumerate() {
@@ -138,9 +144,9 @@ impl Snapshot {
             services.push(ServiceReport {
                 name: service.name.clone(),
                 team: service.team.clone(),
-                metrics: compute(history, &scope, &window, now),
+                metrics: compute(&scope, &current),
                 previous: PreviousMetrics {
-                    metrics: compute(history, &scope, &previous_window, now),
+                    metrics: compute(&scope, &previous),
                 },
             });
         }
@@ -155,9 +161,9 @@ impl Snapshot {
                         .iter()
                         .map(|&s| history.services[s as usize].name.clone())
                         .collect(),
-                    metrics: compute(history, &scope, &window, now),
+                    metrics: compute(&scope, &current),
                     previous: PreviousMetrics {
-                        metrics: compute(history, &scope, &previous_window, now),
+                        metrics: compute(&scope, &previous),
                     },
                 }
             })

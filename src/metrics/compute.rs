@@ -8,6 +8,7 @@ use chrono::Datelike;
 
 use super::history::{History, RunClass};
 use super::measures::*;
+use super::rows::{self, BASELINE, FAILED, NONE, RECOVERED, REWORK, ServiceRows, nanos};
 use super::stats::{median, median_and_p90, rate};
 use super::window::{Window, local_day, whole_weeks};
 use crate::model::Timestamp;
@@ -70,102 +71,142 @@ pub fn deployments_in(history: &History, scope: &Scope, window: &Window) -> Vec<
     out
 }
 
+/// A window with what every scope's computation over it shares, worked out once.
+#[derive(Debug, Clone)]
+pub struct PreparedWindow {
+    pub window: Window,
+    from: i64,
+    to: i64,
+    /// The local day of `from` (days from the common era), index 0 of the deploy-day bitmap.
+    first_day: i32,
+    /// Local days the window touches.
+    span: usize,
+    /// Mondays (as day numbers) of the ISO weeks lying wholly inside the window.
+    weeks: Vec<i32>,
+}
+
+impl PreparedWindow {
+    pub fn new(history: &History, window: Window) -> PreparedWindow {
+        let tz = history.rules.timezone;
+        let first_day = local_day(window.from, tz).num_days_from_ce();
+        let last_day = local_day(window.to, tz).num_days_from_ce();
+        PreparedWindow {
+            window,
+            from: nanos(window.from),
+            to: nanos(window.to),
+            first_day,
+            span: (last_day - first_day + 1).max(1) as usize,
+            weeks: whole_weeks(&window, tz)
+                .iter()
+                .map(|monday| monday.num_days_from_ce())
+                .collect(),
+        }
+    }
+
+    /// The range of a time-ordered list (nanoseconds) that lies in the window.
+    fn range(&self, times: &[i64]) -> std::ops::Range<usize> {
+        times.partition_point(|t| *t < self.from)..times.partition_point(|t| *t < self.to)
+    }
+}
+
 /// Every measure of a scope over a window; `now` bounds work in progress.
 pub fn compute(history: &History, scope: &Scope, window: &Window, now: Timestamp) -> MetricSet {
-    let deployments = deployments_in(history, scope, window);
-    let mut set = MetricSet {
-        deployment_frequency: deployment_frequency(history, &deployments, window),
-        ..MetricSet::default()
-    };
-    deployment_measures(history, &deployments, &mut set);
-    set.time_to_restore = time_to_restore(history, scope, window);
-    set.ci = ci_health(history, scope, window);
-    set.pr_cycle_time = pr_cycle_time(history, scope, window);
-    set.wip = wip(history, scope, window.to.min(now));
+    compute_prepared(history, scope, &PreparedWindow::new(history, *window), now)
+}
+
+/// `compute` for a window already prepared (the report prepares each window once for every
+/// service and team).
+pub fn compute_prepared(
+    history: &History,
+    scope: &Scope,
+    window: &PreparedWindow,
+    now: Timestamp,
+) -> MetricSet {
+    let services: Vec<&ServiceRows> = scope
+        .services
+        .iter()
+        .filter_map(|&s| history.rows.get(s as usize))
+        .collect();
+    let mut set = MetricSet::default();
+    deployment_measures(history, &services, window, &mut set);
+    set.time_to_restore = time_to_restore(history, scope, &services, window);
+    set.ci = ci_health(&services, window);
+    set.pr_cycle_time = pr_cycle_time(&services, window);
+    set.wip = wip(&services, nanos(window.window.to.min(now)));
     set
 }
 
-fn deployment_frequency(
+/// Deployment frequency, lead time, failure rate, recovery, rework and batch size: all over the
+/// deployments that finished in the window.
+fn deployment_measures(
     history: &History,
-    deployments: &[u32],
-    window: &Window,
-) -> DeploymentFrequency {
-    let tz = history.rules.timezone;
-    let days = window.days();
-    let count = deployments.len() as u64;
-    // Distinct local days with a deployment, as a bitmap over the window's days.
-    let first_day = local_day(window.from, tz).num_days_from_ce();
-    let last_day = local_day(window.to, tz).num_days_from_ce();
-    let span = (last_day - first_day + 1).max(1) as usize;
-    let mut deployed = vec![false; span];
-    for &d in deployments {
-        let day = history.deployments[d as usize].local_day - first_day;
-        if let Some(slot) = usize::try_from(day).ok().and_then(|i| deployed.get_mut(i)) {
-            *slot = true;
+    services: &[&ServiceRows],
+    window: &PreparedWindow,
+    set: &mut MetricSet,
+) {
+    let bands = &history.rules.bands;
+    let mut deployed = vec![false; window.span];
+    let mut lead: Vec<u32> = Vec::new();
+    let mut batch: Vec<u32> = Vec::new();
+    let mut recovery: Vec<u32> = Vec::new();
+    let (mut count, mut failed, mut unrecovered, mut rework) = (0u64, 0u64, 0u64, 0u64);
+    for service in services {
+        let range = window.range(&service.deploy_time);
+        let deploys = &service.deploys[range];
+        let (Some(first), Some(last)) = (deploys.first(), deploys.last()) else {
+            continue;
+        };
+        count += deploys.len() as u64;
+        // Lead times are stored in deploy order: the window's are one contiguous range.
+        lead.extend_from_slice(&service.lead[first.lead_start as usize..last.lead_end as usize]);
+        for row in deploys {
+            if let Some(slot) = usize::try_from(row.local_day - window.first_day)
+                .ok()
+                .and_then(|i| deployed.get_mut(i))
+            {
+                *slot = true;
+            }
+            if row.flags & BASELINE == 0 {
+                batch.push(row.changes);
+            }
+            if row.flags & FAILED != 0 {
+                failed += 1;
+                if row.flags & RECOVERED != 0 {
+                    recovery.push(row.recovery_seconds);
+                } else {
+                    unrecovered += 1;
+                }
+            }
+            if row.flags & REWORK != 0 {
+                rework += 1;
+            }
         }
     }
+
+    let days = window.window.days();
     let deploy_days = deployed.iter().filter(|d| **d).count() as u64;
-    let weeks = whole_weeks(window, tz);
-    let median_per_week = if weeks.is_empty() {
+    let median_per_week = if window.weeks.is_empty() {
         (days > 0.0).then(|| deploy_days as f64 * 7.0 / days)
     } else {
-        let mut per_week: Vec<u32> = weeks
+        let mut per_week: Vec<u32> = window
+            .weeks
             .iter()
-            .map(|monday| {
-                let start = monday.num_days_from_ce() - first_day;
-                (start..start + 7)
-                    .filter(|&i| {
-                        usize::try_from(i)
-                            .ok()
-                            .and_then(|i| deployed.get(i))
-                            .copied()
-                            .unwrap_or(false)
-                    })
-                    .count() as u32
+            .map(|&monday| {
+                let start = (monday - window.first_day).max(0) as usize;
+                deployed
+                    .get(start..(start + 7).min(deployed.len()))
+                    .map_or(0, |week| week.iter().filter(|d| **d).count() as u32)
             })
             .collect();
         median(&mut per_week)
     };
-    DeploymentFrequency {
+    set.deployment_frequency = DeploymentFrequency {
         deployments: count,
         per_day: (days > 0.0).then(|| count as f64 / days),
         deploy_days,
         median_deploy_days_per_week: median_per_week,
-        band: history
-            .rules
-            .bands
-            .frequency(median_per_week, deploy_days, days),
-    }
-}
-
-/// Lead time, failure rate, recovery, rework and batch size: all over the same deployments.
-fn deployment_measures(history: &History, deployments: &[u32], set: &mut MetricSet) {
-    let bands = &history.rules.bands;
-    let mut lead: Vec<i64> = Vec::new();
-    let mut batch: Vec<u32> = Vec::new();
-    let mut recovery: Vec<i64> = Vec::new();
-    let (mut failed, mut unrecovered, mut rework) = (0u64, 0u64, 0u64);
-    for &d in deployments {
-        let facts = &history.deployments[d as usize];
-        if !facts.baseline {
-            lead.extend_from_slice(history.lead_times(d));
-            batch.push(facts.changes);
-        }
-        if facts.failed() {
-            failed += 1;
-            match facts.recovered_at {
-                Some(recovered) => {
-                    let finished = history.events.deployments[d as usize].finished_at;
-                    recovery.push((recovered - finished).num_seconds().max(0));
-                }
-                None => unrecovered += 1,
-            }
-        }
-        if facts.rework() {
-            rework += 1;
-        }
-    }
-    let count = deployments.len() as u64;
+        band: bands.frequency(median_per_week, deploy_days, days),
+    };
 
     let changes = lead.len() as u64;
     let (lead_median, lead_p90) = median_and_p90(&mut lead);
@@ -207,25 +248,36 @@ fn deployment_measures(history: &History, deployments: &[u32], set: &mut MetricS
 
 /// Classic time to restore: started_at → resolved_at of every incident started in the window;
 /// an incident of several services counts once.
-fn time_to_restore(history: &History, scope: &Scope, window: &Window) -> TimeToRestore {
-    let mut durations: Vec<i64> = Vec::new();
+fn time_to_restore(
+    history: &History,
+    scope: &Scope,
+    services: &[&ServiceRows],
+    window: &PreparedWindow,
+) -> TimeToRestore {
+    let mut durations: Vec<u32> = Vec::new();
     let (mut incidents, mut open) = (0u64, 0u64);
-    for (incident, services) in history
-        .events
-        .incidents
-        .iter()
-        .zip(&history.incident_services)
-    {
-        if !window.contains(incident.started_at) {
-            continue;
-        }
-        if !scope.all && !services.iter().any(|&s| scope.contains(s)) {
-            continue;
-        }
+    let mut count = |row: &rows::IncidentRow| {
         incidents += 1;
-        match incident.resolved_at {
-            Some(resolved) => durations.push((resolved - incident.started_at).num_seconds().max(0)),
-            None => open += 1,
+        if row.duration_seconds == NONE {
+            open += 1;
+        } else {
+            durations.push(row.duration_seconds);
+        }
+    };
+    if scope.all {
+        let all = &history.all_incidents;
+        all.incidents[window.range(&all.incident_time)]
+            .iter()
+            .for_each(&mut count);
+    } else {
+        // Incidents of several services would be met once per member service.
+        let mut seen: rustc_hash::FxHashSet<u32> = rustc_hash::FxHashSet::default();
+        for service in services {
+            for row in &service.incidents[window.range(&service.incident_time)] {
+                if !row.shared || seen.insert(row.incident) {
+                    count(row);
+                }
+            }
         }
     }
     let (median_seconds, p90_seconds) = median_and_p90(&mut durations);
@@ -239,15 +291,13 @@ fn time_to_restore(history: &History, scope: &Scope, window: &Window) -> TimeToR
 
 /// CI success rate over the latest attempt of each run (cancelled, skipped and neutral runs are
 /// left out), duration of those runs, and queue time of every run that started.
-fn ci_health(history: &History, scope: &Scope, window: &Window) -> CiHealth {
+fn ci_health(services: &[&ServiceRows], window: &PreparedWindow) -> CiHealth {
     let (mut runs, mut succeeded) = (0u64, 0u64);
-    let mut durations: Vec<i64> = Vec::new();
-    let mut queues: Vec<i64> = Vec::new();
-    for &s in &scope.services {
-        let service = &history.services[s as usize];
-        for &r in in_window(&service.run_created, &service.runs, window) {
-            let facts = &history.runs[r as usize];
-            match facts.class {
+    let mut durations: Vec<u32> = Vec::new();
+    let mut queues: Vec<u32> = Vec::new();
+    for service in services {
+        for row in &service.runs[window.range(&service.run_time)] {
+            match row.class {
                 RunClass::Success => {
                     runs += 1;
                     succeeded += 1;
@@ -255,11 +305,11 @@ fn ci_health(history: &History, scope: &Scope, window: &Window) -> CiHealth {
                 RunClass::Failure => runs += 1,
                 RunClass::Excluded => {}
             }
-            if let Some(d) = facts.duration_seconds {
-                durations.push(d);
+            if row.duration_seconds != NONE {
+                durations.push(row.duration_seconds);
             }
-            if let Some(q) = facts.queue_seconds {
-                queues.push(q);
+            if row.queue_seconds != NONE {
+                queues.push(row.queue_seconds);
             }
         }
     }
@@ -274,32 +324,25 @@ fn ci_health(history: &History, scope: &Scope, window: &Window) -> CiHealth {
     }
 }
 
-fn seconds_between(from: Option<Timestamp>, to: Option<Timestamp>) -> Option<i64> {
-    Some((to? - from?).num_seconds().max(0))
-}
-
 /// PR cycle time (first commit → deployed) and its parts, for PRs merged in the window whose
-/// authors are not excluded. A PR without a known first commit starts when it was opened.
-fn pr_cycle_time(history: &History, scope: &Scope, window: &Window) -> PrCycleTime {
+/// authors are not excluded.
+fn pr_cycle_time(services: &[&ServiceRows], window: &PreparedWindow) -> PrCycleTime {
     let mut prs = 0u64;
     let (mut cycle, mut coding, mut pickup, mut review, mut deploy) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for &s in &scope.services {
-        let service = &history.services[s as usize];
-        for &p in in_window(&service.pr_merged, &service.merged_prs, window) {
-            let facts = &history.prs[p as usize];
-            if facts.excluded {
-                continue;
-            }
-            let pr = &history.events.pull_requests[p as usize];
+    let push = |values: &mut Vec<u32>, v: u32| {
+        if v != NONE {
+            values.push(v);
+        }
+    };
+    for service in services {
+        for row in &service.merged[window.range(&service.merged_time)] {
             prs += 1;
-            let opened = Some(pr.created_at);
-            let first_commit = pr.first_commit_at.or(opened);
-            cycle.extend(seconds_between(first_commit, facts.deployed_at));
-            coding.extend(seconds_between(pr.first_commit_at, opened));
-            pickup.extend(seconds_between(opened, pr.first_review_at));
-            review.extend(seconds_between(pr.first_review_at, pr.merged_at));
-            deploy.extend(seconds_between(pr.merged_at, facts.deployed_at));
+            push(&mut cycle, row.cycle);
+            push(&mut coding, row.coding);
+            push(&mut pickup, row.pickup);
+            push(&mut review, row.review);
+            push(&mut deploy, row.deploy);
         }
     }
     let (median_seconds, p90_seconds) = median_and_p90(&mut cycle);
@@ -315,21 +358,12 @@ fn pr_cycle_time(history: &History, scope: &Scope, window: &Window) -> PrCycleTi
 }
 
 /// Pull requests open at `at` (created, and neither merged nor closed by then) and their ages.
-fn wip(history: &History, scope: &Scope, at: Timestamp) -> Wip {
+fn wip(services: &[&ServiceRows], at: i64) -> Wip {
     let mut ages: Vec<i64> = Vec::new();
-    for &s in &scope.services {
-        for &p in &history.services[s as usize].prs {
-            if history.prs[p as usize].excluded {
-                continue;
-            }
-            let pr = &history.events.pull_requests[p as usize];
-            let ended = [pr.merged_at, pr.closed_at]
-                .into_iter()
-                .flatten()
-                .min()
-                .is_some_and(|end| end <= at);
-            if pr.created_at <= at && !ended {
-                ages.push((at - pr.created_at).num_seconds().max(0));
+    for service in services {
+        for row in &service.open {
+            if row.created <= at && row.ended > at {
+                ages.push((at - row.created) / 1_000_000_000);
             }
         }
     }

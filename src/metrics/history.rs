@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::rows::{self, ServiceRows};
 use super::rules::Rules;
 use super::window::DayIndexer;
 use super::{attribution, failures, rework, shipped};
@@ -167,6 +168,10 @@ pub struct History {
     pub incident_services: Vec<Vec<u32>>,
     pub runs: Vec<RunFacts>,
     pub prs: Vec<PrFacts>,
+    /// Per service, what aggregation reads (see `rows`).
+    pub rows: Vec<ServiceRows>,
+    /// Every incident by start time, for scopes that cover everything.
+    pub all_incidents: ServiceRows,
 }
 
 impl History {
@@ -182,6 +187,8 @@ impl History {
             incident_services: Vec::with_capacity(events.incidents.len()),
             runs: Vec::with_capacity(events.pipeline_runs.len()),
             prs: vec![PrFacts::default(); events.pull_requests.len()],
+            rows: Vec::new(),
+            all_incidents: ServiceRows::default(),
             events,
             rules,
         };
@@ -198,6 +205,9 @@ impl History {
         failures::mark_recoveries(&mut history);
         rework::mark_hotfixes(&mut history);
         rework::mark_deployments_during_incidents(&mut history);
+        let (rows, all_incidents) = rows::build(&history);
+        history.rows = rows;
+        history.all_incidents = all_incidents;
         history
     }
 

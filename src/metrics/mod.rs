@@ -11,6 +11,7 @@ pub mod failures;
 pub mod history;
 pub mod measures;
 pub mod rework;
+pub mod rows;
 pub mod rules;
 pub mod shipped;
 pub mod stats;
