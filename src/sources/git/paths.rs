@@ -1,0 +1,146 @@
+//! Monorepo scoping: whether a commit touches a path matching one of the `paths` globs.
+//!
+//! The diff is a walk of the two trees side by side that skips identical subtrees (same object
+//! id) and stops at the first changed file that matches, so a commit touching one file in a
+//! large repository costs a few tree reads, not a listing of everything.
+
+use std::cmp::Ordering;
+
+use git2::{ObjectType, Oid, Repository, Tree, TreeEntry};
+use globset::{Candidate, GlobMatcher};
+
+/// The compiled `paths` globs of a source.
+pub(super) struct PathFilter {
+    matchers: Vec<GlobMatcher>,
+}
+
+impl PathFilter {
+    pub(super) fn new(matchers: Vec<GlobMatcher>) -> Self {
+        PathFilter { matchers }
+    }
+
+    fn matches(&self, path: &[u8]) -> bool {
+        let candidate = Candidate::from_bytes(path);
+        self.matchers
+            .iter()
+            .any(|m| m.is_match_candidate(&candidate))
+    }
+
+    /// Whether going from `old` (None: the empty tree) to `new` adds, removes or changes a file
+    /// (blob, symlink or submodule) whose path matches.
+    pub(super) fn touches(
+        &self,
+        repo: &Repository,
+        old: Option<Oid>,
+        new: Oid,
+    ) -> Result<bool, git2::Error> {
+        let mut prefix = Vec::with_capacity(128);
+        self.diff(repo, old, Some(new), &mut prefix)
+    }
+
+    fn diff(
+        &self,
+        repo: &Repository,
+        old: Option<Oid>,
+        new: Option<Oid>,
+        prefix: &mut Vec<u8>,
+    ) -> Result<bool, git2::Error> {
+        if old == new {
+            return Ok(false);
+        }
+        let old_tree = old.map(|id| repo.find_tree(id)).transpose()?;
+        let new_tree = new.map(|id| repo.find_tree(id)).transpose()?;
+        let old_entries = sorted_entries(old_tree.as_ref());
+        let new_entries = sorted_entries(new_tree.as_ref());
+
+        let (mut i, mut j) = (0, 0);
+        loop {
+            let (a, b) = (old_entries.get(i), new_entries.get(j));
+            let (gone, added) = match (a, b) {
+                (None, None) => return Ok(false),
+                (Some(a), None) => (Some(a), None),
+                (None, Some(b)) => (None, Some(b)),
+                (Some(a), Some(b)) => match git_order(a, b) {
+                    Ordering::Less => (Some(a), None),
+                    Ordering::Greater => (None, Some(b)),
+                    Ordering::Equal => (Some(a), Some(b)),
+                },
+            };
+            i += usize::from(gone.is_some());
+            j += usize::from(added.is_some());
+            if let (Some(a), Some(b)) = (gone, added)
+                && a.id() == b.id()
+                && a.filemode_raw() == b.filemode_raw()
+            {
+                continue;
+            }
+            let entry = gone.or(added);
+            let Some(entry) = entry else { continue };
+            let len = prefix.len();
+            prefix.extend_from_slice(entry.name_bytes());
+            let touched = if is_tree(entry) {
+                prefix.push(b'/');
+                self.diff(
+                    repo,
+                    gone.map(TreeEntry::id),
+                    added.map(TreeEntry::id),
+                    prefix,
+                )?
+            } else {
+                self.matches(prefix)
+            };
+            prefix.truncate(len);
+            if touched {
+                return Ok(true);
+            }
+        }
+    }
+}
+
+fn is_tree(entry: &TreeEntry<'_>) -> bool {
+    entry.kind() == Some(ObjectType::Tree)
+}
+
+/// A tree's entries in git's order (a tree sorts as if its name ended in '/'). Trees written by
+/// git are already in this order; sorting again makes the merge below safe on odd ones.
+fn sorted_entries<'t>(tree: Option<&'t Tree<'_>>) -> Vec<TreeEntry<'t>> {
+    let mut entries: Vec<TreeEntry<'t>> = tree.map(|t| t.iter().collect()).unwrap_or_default();
+    if !entries.is_sorted_by(|a, b| git_order(a, b) != Ordering::Greater) {
+        entries.sort_by(git_order);
+    }
+    entries
+}
+
+/// git's `base_name_compare`: names compared bytewise, a tree's name followed by '/'.
+fn git_order(a: &TreeEntry<'_>, b: &TreeEntry<'_>) -> Ordering {
+    name_order(a.name_bytes(), is_tree(a), b.name_bytes(), is_tree(b))
+}
+
+fn name_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> Ordering {
+    let common = a.len().min(b.len());
+    match a[..common].cmp(&b[..common]) {
+        Ordering::Equal => {}
+        other => return other,
+    }
+    let next = |name: &[u8], tree: bool| match name.get(common) {
+        Some(&c) => c,
+        None if tree => b'/',
+        None => 0,
+    };
+    next(a, a_tree).cmp(&next(b, b_tree))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trees_sort_as_if_their_name_ended_in_a_slash() {
+        // git orders "a.txt" < "a/" < "a0" when "a" is a tree, and "a" < "a.txt" for a file.
+        assert_eq!(name_order(b"a.txt", false, b"a", true), Ordering::Less);
+        assert_eq!(name_order(b"a", true, b"a0", false), Ordering::Less);
+        assert_eq!(name_order(b"a", false, b"a.txt", false), Ordering::Less);
+        assert_eq!(name_order(b"a", false, b"a", true), Ordering::Less);
+        assert_eq!(name_order(b"a", true, b"a", true), Ordering::Equal);
+    }
+}
