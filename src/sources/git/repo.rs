@@ -67,7 +67,9 @@ pub(super) fn classify(e: git2::Error, context: impl Display) -> SourceError {
     if e.code() == ErrorCode::Locked || matches!(e.class(), ErrorClass::Os | ErrorClass::Thread) {
         SourceError::Transient(text)
     } else {
-        SourceError::Data(text)
+        SourceError::Data(format!(
+            "{text} (the repository may be damaged; `git fsck` there tells more)"
+        ))
     }
 }
 
