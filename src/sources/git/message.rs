@@ -51,13 +51,11 @@ fn gitlab_merge_request(message: &str) -> Option<u64> {
         if let Some((_, number)) = reference.rsplit_once('!') {
             let digits = leading_digits(number);
             // A sentence may end right after the reference: "… group/project!45."
-            if number[digits.len()..]
-                .chars()
-                .all(|c| c.is_ascii_punctuation())
+            let trailer = &number[digits.len()..];
+            if trailer.chars().all(|c| c.is_ascii_punctuation())
+                && let Some(n) = parse_number(digits)
             {
-                if let Some(n) = parse_number(digits) {
-                    return Some(n);
-                }
+                return Some(n);
             }
         }
         rest = after;
