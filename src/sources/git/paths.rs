@@ -12,11 +12,26 @@ use globset::{Candidate, GlobMatcher};
 /// The compiled `paths` globs of a source.
 pub(super) struct PathFilter {
     matchers: Vec<GlobMatcher>,
+    /// The literal start of each glob (up to its first wildcard): a path can only match a glob
+    /// if it starts with the glob's prefix, so a directory that neither starts with nor leads
+    /// to any prefix is never opened ("web/" for `api/**`).
+    prefixes: Vec<Vec<u8>>,
 }
 
 impl PathFilter {
     pub(super) fn new(matchers: Vec<GlobMatcher>) -> Self {
-        PathFilter { matchers }
+        let prefixes = matchers
+            .iter()
+            .map(|m| literal_prefix(m.glob().glob()).to_vec())
+            .collect();
+        PathFilter { matchers, prefixes }
+    }
+
+    /// Whether something under directory `dir` (ending in '/') can match a glob.
+    fn may_match_under(&self, dir: &[u8]) -> bool {
+        self.prefixes
+            .iter()
+            .any(|p| p.starts_with(dir) || dir.starts_with(p))
     }
 
     fn matches(&self, path: &[u8]) -> bool {
@@ -80,12 +95,13 @@ impl PathFilter {
             prefix.extend_from_slice(entry.name_bytes());
             let touched = if is_tree(entry) {
                 prefix.push(b'/');
-                self.diff(
-                    repo,
-                    gone.map(TreeEntry::id),
-                    added.map(TreeEntry::id),
-                    prefix,
-                )?
+                self.may_match_under(prefix)
+                    && self.diff(
+                        repo,
+                        gone.map(TreeEntry::id),
+                        added.map(TreeEntry::id),
+                        prefix,
+                    )?
             } else {
                 self.matches(prefix)
             };
@@ -95,6 +111,16 @@ impl PathFilter {
             }
         }
     }
+}
+
+/// The part of a glob before its first special character (`*?[{\`).
+fn literal_prefix(glob: &str) -> &[u8] {
+    let bytes = glob.as_bytes();
+    let end = bytes
+        .iter()
+        .position(|b| matches!(b, b'*' | b'?' | b'[' | b'{' | b'\\'))
+        .unwrap_or(bytes.len());
+    &bytes[..end]
 }
 
 fn is_tree(entry: &TreeEntry<'_>) -> bool {
@@ -133,6 +159,38 @@ fn name_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn filter(globs: &[&str]) -> PathFilter {
+        PathFilter::new(
+            globs
+                .iter()
+                .map(|g| globset::Glob::new(g).unwrap().compile_matcher())
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn literal_prefixes_stop_at_the_first_wildcard() {
+        assert_eq!(literal_prefix("api/**"), b"api/");
+        assert_eq!(literal_prefix("services/a?i/*.rs"), b"services/a");
+        assert_eq!(literal_prefix("**/*.rs"), b"");
+        assert_eq!(literal_prefix("docs/{a,b}/x"), b"docs/");
+        assert_eq!(literal_prefix("a\\*b"), b"a");
+        assert_eq!(literal_prefix("README.md"), b"README.md");
+    }
+
+    #[test]
+    fn directories_are_opened_only_when_a_glob_can_match_below() {
+        let f = filter(&["services/api/**", "lib/[ab]*"]);
+        assert!(f.may_match_under(b"services/"));
+        assert!(f.may_match_under(b"services/api/"));
+        assert!(f.may_match_under(b"services/api/src/"));
+        assert!(!f.may_match_under(b"services/web/"));
+        assert!(!f.may_match_under(b"web/"));
+        assert!(f.may_match_under(b"lib/"));
+        assert!(f.may_match_under(b"lib/x/"));
+        assert!(filter(&["**/*.rs"]).may_match_under(b"anything/"));
+    }
 
     #[test]
     fn trees_sort_as_if_their_name_ended_in_a_slash() {
