@@ -646,3 +646,90 @@ fn a_corrupt_object_is_a_data_error() {
         other => panic!("expected a data error, got {other:?}"),
     }
 }
+
+#[test]
+fn a_criss_cross_history_ships_every_commit_once() {
+    // base ── a1 ──────── m1 ── c ── m3        (main)
+    //    └── b1 ──┬── m2 ─┼──────────┘        (side)
+    //  m1 = a1 + b1 (on main), m2 = b1 + a1 (on side): a criss-cross.
+    let repo = GitRepo::new();
+    let base = repo
+        .commit("Base")
+        .file("base", "0")
+        .at("2024-06-01T09:00:00Z")
+        .create();
+    repo.branch("side", &base);
+    let a1 = repo
+        .commit("A1")
+        .file("a1", "1")
+        .at("2024-06-02T09:00:00Z")
+        .create();
+    repo.checkout("side");
+    let b1 = repo
+        .commit("B1")
+        .file("b1", "1")
+        .at("2024-06-03T09:00:00Z")
+        .create();
+    repo.checkout("main");
+    let m1 = repo.merge("side", "Merge side into main", "2024-06-04T09:00:00Z");
+    repo.checkout("side");
+    let m2 = repo.merge(&a1, "Merge a1 into side", "2024-06-05T09:00:00Z");
+    repo.tag("v1", &m2);
+    repo.checkout("main");
+    let c = repo
+        .commit("C")
+        .file("c", "1")
+        .at("2024-06-06T09:00:00Z")
+        .create();
+    let m3 = repo.merge("side", "Merge side again", "2024-06-07T09:00:00Z");
+    repo.tag("v2", &m3);
+
+    let load = load(&config_at("api", "v*", &[], repo.path()));
+    assert_eq!(ids(&load), ["git:api:v1", "git:api:v2"]);
+    assert_eq!(
+        shipped(&load.deployments[0]),
+        [m2.as_str(), b1.as_str(), a1.as_str(), base.as_str()]
+    );
+    assert_eq!(
+        shipped(&load.deployments[1]),
+        [m3.as_str(), c.as_str(), m1.as_str()]
+    );
+    assert_eq!(load.commits_walked, 7);
+    let merges: Vec<bool> = load.deployments[1]
+        .changes
+        .iter()
+        .map(|c| c.merge)
+        .collect();
+    assert_eq!(merges, [true, false, true]);
+}
+
+#[test]
+fn an_annotated_tag_without_a_tagger_takes_the_commit_date() {
+    let repo = GitRepo::new();
+    let c1 = repo
+        .commit("One")
+        .file("a", "1")
+        .at("2024-07-01T09:00:00Z")
+        .create();
+    let tag_file = repo.parent().join("tag-object");
+    std::fs::write(
+        &tag_file,
+        format!("object {c1}\ntype commit\ntag v1\n\nA tag with no tagger line.\n"),
+    )
+    .unwrap();
+    let tag = repo.git(&[
+        "hash-object",
+        "-t",
+        "tag",
+        "-w",
+        "--literally",
+        tag_file.to_str().unwrap(),
+    ]);
+    repo.git(&["update-ref", "refs/tags/v1", &tag]);
+    assert_eq!(repo.git(&["cat-file", "-t", "v1"]), "tag");
+
+    let load = load(&config_at("api", "v*", &[], repo.path()));
+    assert_eq!(ids(&load), ["git:api:v1"]);
+    assert_eq!(load.deployments[0].finished_at, utc("2024-07-01T09:00:00Z"));
+    assert_eq!(load.deployments[0].sha, c1);
+}

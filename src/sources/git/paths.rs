@@ -89,8 +89,9 @@ impl PathFilter {
             {
                 continue;
             }
-            let entry = gone.or(added);
-            let Some(entry) = entry else { continue };
+            let Some(entry) = gone.or(added) else {
+                continue;
+            };
             let len = prefix.len();
             prefix.extend_from_slice(entry.name_bytes());
             let touched = if is_tree(entry) {
