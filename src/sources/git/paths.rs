@@ -5,6 +5,7 @@
 //! large repository costs a few tree reads, not a listing of everything.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use git2::{ObjectType, Oid, Repository, Tree, TreeEntry};
 use globset::{Candidate, GlobMatcher};
@@ -43,19 +44,23 @@ impl PathFilter {
 
     /// Whether going from `old` (None: the empty tree) to `new` adds, removes or changes a file
     /// (blob, symlink or submodule) whose path matches.
-    pub(super) fn touches(
+    /// `trees` carries the trees read for one commit over to the next.
+    pub(super) fn touches<'repo>(
         &self,
-        repo: &Repository,
+        repo: &'repo Repository,
+        trees: &mut TreeReuse<'repo>,
         old: Option<Oid>,
         new: Oid,
     ) -> Result<bool, git2::Error> {
+        trees.next_commit();
         let mut prefix = Vec::with_capacity(128);
-        self.diff(repo, old, Some(new), &mut prefix)
+        self.diff(repo, trees, old, Some(new), &mut prefix)
     }
 
-    fn diff(
+    fn diff<'repo>(
         &self,
-        repo: &Repository,
+        repo: &'repo Repository,
+        trees: &mut TreeReuse<'repo>,
         old: Option<Oid>,
         new: Option<Oid>,
         prefix: &mut Vec<u8>,
@@ -63,8 +68,8 @@ impl PathFilter {
         if old == new {
             return Ok(false);
         }
-        let old_tree = old.map(|id| repo.find_tree(id)).transpose()?;
-        let new_tree = new.map(|id| repo.find_tree(id)).transpose()?;
+        let old_tree = old.map(|id| trees.get(repo, id)).transpose()?;
+        let new_tree = new.map(|id| trees.get(repo, id)).transpose()?;
         let old_entries = sorted_entries(old_tree.as_ref());
         let new_entries = sorted_entries(new_tree.as_ref());
 
@@ -99,6 +104,7 @@ impl PathFilter {
                 self.may_match_under(prefix)
                     && self.diff(
                         repo,
+                        trees,
                         gone.map(TreeEntry::id),
                         added.map(TreeEntry::id),
                         prefix,
@@ -111,6 +117,35 @@ impl PathFilter {
                 return Ok(true);
             }
         }
+    }
+}
+
+/// Trees read for the previous commit's diff, handed to the next one. Walking down first
+/// parents, one commit's old side is the next commit's new side, so most trees are read once
+/// (libgit2's own object cache is off: see `tune_libgit2`).
+#[derive(Default)]
+pub(super) struct TreeReuse<'repo> {
+    previous: HashMap<Oid, Tree<'repo>>,
+    current: HashMap<Oid, Tree<'repo>>,
+}
+
+impl<'repo> TreeReuse<'repo> {
+    fn get(&mut self, repo: &'repo Repository, id: Oid) -> Result<Tree<'repo>, git2::Error> {
+        if let Some(tree) = self.current.get(&id) {
+            return Ok(tree.clone());
+        }
+        let tree = match self.previous.remove(&id) {
+            Some(tree) => tree,
+            None => repo.find_tree(id)?,
+        };
+        self.current.insert(id, tree.clone());
+        Ok(tree)
+    }
+
+    /// Keeps what the last commit read; forgets the rest.
+    fn next_commit(&mut self) {
+        std::mem::swap(&mut self.previous, &mut self.current);
+        self.current.clear();
     }
 }
 

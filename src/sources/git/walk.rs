@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use git2::{Commit, Oid, Repository};
 
 use super::message;
-use super::paths::PathFilter;
+use super::paths::{PathFilter, TreeReuse};
 use super::repo::{classify, is_missing};
 use super::tags::timestamp;
 use crate::model::{Change, reverted_sha};
@@ -18,6 +18,7 @@ use crate::sources::SourceError;
 pub(super) struct History<'repo> {
     repo: &'repo Repository,
     filter: Option<PathFilter>,
+    trees: TreeReuse<'repo>,
     /// Every commit reached so far, by any tag (pushed on the stack or read).
     assigned: HashSet<Oid>,
     stack: Vec<Oid>,
@@ -33,6 +34,7 @@ impl<'repo> History<'repo> {
         History {
             repo,
             filter,
+            trees: TreeReuse::default(),
             assigned: HashSet::new(),
             stack: Vec::new(),
             walked: 0,
@@ -43,12 +45,12 @@ impl<'repo> History<'repo> {
     /// The changes first shipped by a deployment of `tip`: every commit reachable from it that
     /// no earlier call reached, newest (by committer date) first. With a path filter, commits
     /// that do not touch the paths are still taken (a later deployment does not ship them) but
-    /// not returned. `tagged` holds commits already read by the tag scan; they are used, not
-    /// read again.
+    /// not returned. `read_ahead` holds commits read before the walk reaches them (by the tag
+    /// scan, or as a first parent by the path filter); they are used, not read again.
     pub(super) fn ship(
         &mut self,
         tip: Oid,
-        tagged: &mut HashMap<Oid, Commit<'repo>>,
+        read_ahead: &mut HashMap<Oid, Commit<'repo>>,
     ) -> Result<Vec<Change>, SourceError> {
         let mut changes = Vec::new();
         if !self.assigned.insert(tip) {
@@ -56,7 +58,7 @@ impl<'repo> History<'repo> {
         }
         self.stack.push(tip);
         while let Some(oid) = self.stack.pop() {
-            let commit = match tagged.remove(&oid) {
+            let commit = match read_ahead.remove(&oid) {
                 Some(commit) => commit,
                 None => match self.repo.find_commit(oid) {
                     Ok(commit) => commit,
@@ -68,16 +70,18 @@ impl<'repo> History<'repo> {
                 },
             };
             self.walked += 1;
-            // Reversed, so that the first parent is read next (its trees are then warm for
-            // the path filter of this commit's children).
+            // Reversed, so that the first parent is read next: the path filter then reuses
+            // what it read for this commit.
+            let mut first_parent_new = false;
             for i in (0..commit.parent_count()).rev() {
                 if let Ok(parent) = commit.parent_id(i)
                     && self.assigned.insert(parent)
                 {
                     self.stack.push(parent);
+                    first_parent_new |= i == 0;
                 }
             }
-            if self.in_scope(&commit)? {
+            if self.in_scope(&commit, first_parent_new, read_ahead)? {
                 changes.push(change(&commit)?);
             }
         }
@@ -92,20 +96,36 @@ impl<'repo> History<'repo> {
     /// Without `paths`, every commit; with them, the commits whose diff against their first
     /// parent (a root commit, or one whose parent is missing: against the empty tree) touches
     /// a matching path.
-    fn in_scope(&self, commit: &Commit<'repo>) -> Result<bool, SourceError> {
+    /// A first parent read here for its tree is kept in `read_ahead` when the walk is about to
+    /// read it (`first_parent_new`).
+    fn in_scope(
+        &mut self,
+        commit: &Commit<'repo>,
+        first_parent_new: bool,
+        read_ahead: &mut HashMap<Oid, Commit<'repo>>,
+    ) -> Result<bool, SourceError> {
         let Some(filter) = &self.filter else {
             return Ok(true);
         };
         let parent_tree = match commit.parent_id(0) {
             Err(_) => None,
-            Ok(parent) => match self.repo.find_commit(parent) {
-                Ok(parent) => Some(parent.tree_id()),
-                Err(e) if is_missing(&e) => None,
-                Err(e) => return Err(classify(e, format_args!("cannot read commit {parent}"))),
+            Ok(id) => match read_ahead.get(&id) {
+                Some(parent) => Some(parent.tree_id()),
+                None => match self.repo.find_commit(id) {
+                    Ok(parent) => {
+                        let tree = parent.tree_id();
+                        if first_parent_new {
+                            read_ahead.insert(id, parent);
+                        }
+                        Some(tree)
+                    }
+                    Err(e) if is_missing(&e) => None,
+                    Err(e) => return Err(classify(e, format_args!("cannot read commit {id}"))),
+                },
             },
         };
         filter
-            .touches(self.repo, parent_tree, commit.tree_id())
+            .touches(self.repo, &mut self.trees, parent_tree, commit.tree_id())
             .map_err(|e| classify(e, format_args!("cannot diff commit {}", commit.id())))
     }
 }
