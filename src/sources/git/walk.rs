@@ -96,6 +96,7 @@ impl<'repo> History<'repo> {
     /// Without `paths`, every commit; with them, the commits whose diff against their first
     /// parent (a root commit, or one whose parent is missing: against the empty tree) touches
     /// a matching path.
+    ///
     /// A first parent read here for its tree is kept in `read_ahead` when the walk is about to
     /// read it (`first_parent_new`).
     fn in_scope(
