@@ -79,13 +79,7 @@ impl fmt::Display for HumanDuration {
         if s == 0 {
             return write!(f, "0s");
         }
-        for (unit, size) in [
-            ("w", 604_800),
-            ("d", 86_400),
-            ("h", 3_600),
-            ("m", 60),
-            ("s", 1),
-        ] {
+        for (unit, size) in [("w", 604_800), ("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)] {
             if s >= size && (s % size == 0 || unit != "w") {
                 write!(f, "{}{unit}", s / size)?;
                 s %= size;
@@ -118,10 +112,7 @@ mod tests {
         assert_eq!("24h".parse::<HumanDuration>().unwrap().0.num_hours(), 24);
         assert_eq!("30d".parse::<HumanDuration>().unwrap().0.num_days(), 30);
         assert_eq!("2w".parse::<HumanDuration>().unwrap().0.num_days(), 14);
-        assert_eq!(
-            "1h30m".parse::<HumanDuration>().unwrap().0.num_minutes(),
-            90
-        );
+        assert_eq!("1h30m".parse::<HumanDuration>().unwrap().0.num_minutes(), 90);
     }
 
     #[test]

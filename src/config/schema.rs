@@ -163,9 +163,7 @@ impl FromStr for FrequencyThreshold {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = || {
-            format!(
-                "invalid frequency threshold {s:?}: write deploy-days per period, like \"5/week\" or \"1/30d\""
-            )
+            format!("invalid frequency threshold {s:?}: write deploy-days per period, like \"5/week\" or \"1/30d\"")
         };
         let (min, period) = s.split_once('/').ok_or_else(bad)?;
         let min: f64 = min.trim().parse().map_err(|_| bad())?;
@@ -438,10 +436,7 @@ impl<'de> Deserialize<'de> for TimeZoneName {
 pub struct RegexPattern(pub regex::Regex);
 
 impl RegexPattern {
-    #[allow(
-        clippy::expect_used,
-        reason = "a constant pattern, compiled in a unit test"
-    )]
+    #[allow(clippy::expect_used, reason = "a constant pattern, compiled in a unit test")]
     fn default_hotfix() -> Self {
         RegexPattern(regex::Regex::new(DEFAULT_HOTFIX_PATTERN).expect("default hotfix pattern"))
     }
@@ -450,9 +445,9 @@ impl RegexPattern {
 impl<'de> Deserialize<'de> for RegexPattern {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        regex::Regex::new(&text)
-            .map(RegexPattern)
-            .map_err(|e| de::Error::custom(format!("invalid regular expression {text:?}: {e}")))
+        regex::Regex::new(&text).map(RegexPattern).map_err(|e| {
+            de::Error::custom(format!("invalid regular expression {text:?}: {e}"))
+        })
     }
 }
 

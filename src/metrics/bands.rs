@@ -198,10 +198,7 @@ mod tests {
         assert_eq!(t.lead_time(Some(DAY)), Some(Band::High));
         assert_eq!(t.lead_time(Some(30.0 * DAY)), Some(Band::Low));
         assert_eq!(t.lead_time(None), None);
-        assert_eq!(
-            BandTable::dora_2021().lead_time(Some(2.0 * HOUR)),
-            Some(Band::High)
-        );
+        assert_eq!(BandTable::dora_2021().lead_time(Some(2.0 * HOUR)), Some(Band::High));
     }
 
     #[test]
@@ -211,10 +208,7 @@ mod tests {
         assert_eq!(t.change_failure_rate(Some(0.10)), Some(Band::High));
         assert_eq!(t.change_failure_rate(Some(0.15)), Some(Band::Medium));
         assert_eq!(t.change_failure_rate(Some(0.151)), Some(Band::Low));
-        assert_eq!(
-            BandTable::dora_2021().change_failure_rate(Some(0.3)),
-            Some(Band::Medium)
-        );
+        assert_eq!(BandTable::dora_2021().change_failure_rate(Some(0.3)), Some(Band::Medium));
     }
 
     #[test]

@@ -114,14 +114,8 @@ mod tests {
     fn local_day_follows_the_timezone() {
         let tz: Tz = "America/New_York".parse().unwrap();
         // 03:30 UTC on the 10th is still the 9th in New York.
-        assert_eq!(
-            local_day(t("2026-03-10T03:30:00Z"), tz).to_string(),
-            "2026-03-09"
-        );
-        assert_eq!(
-            local_day(t("2026-03-10T03:30:00Z"), Tz::UTC).to_string(),
-            "2026-03-10"
-        );
+        assert_eq!(local_day(t("2026-03-10T03:30:00Z"), tz).to_string(), "2026-03-09");
+        assert_eq!(local_day(t("2026-03-10T03:30:00Z"), Tz::UTC).to_string(), "2026-03-10");
     }
 
     #[test]
