@@ -365,7 +365,10 @@ pub fn headline(current: &MetricSet, previous: &MetricSet) -> Vec<Headline> {
         Headline {
             key: "deployment_frequency",
             title: "Deployment frequency",
-            value: format!("{} days/week", number(f.median_deploy_days_per_week, 1)),
+            value: match f.median_deploy_days_per_week {
+                Some(days) if days == 1.0 => "1 day/week".to_string(),
+                days => format!("{} days/week", number(days, 1)),
+            },
             detail: format!(
                 "{} deployments · {}/day · {} deploy-days",
                 f.deployments,

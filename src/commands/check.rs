@@ -68,7 +68,10 @@ fn probe(source: &SourceConfig, ctx: &Context) -> Result<String, String> {
     match source {
         SourceConfig::Git(git_config) => {
             let probe = git::probe(git_config, &ctx.loaded.base_dir).map_err(|e| e.to_string())?;
-            let path = ctx.loaded.base_dir.join(&git_config.path);
+            let path = match git_config.path.as_os_str().to_str() {
+                Some(".") => ctx.loaded.base_dir.clone(),
+                _ => ctx.loaded.base_dir.join(&git_config.path),
+            };
             Ok(format!(
                 "repository {} opens, {} tag(s) match {:?}{}",
                 path.display(),

@@ -138,26 +138,35 @@ pub fn render(snapshot: &Snapshot, options: RenderOptions) -> String {
     }
 
     let m = &snapshot.metrics;
-    out.push_str("\n## Flow\n\n| CI success | CI duration (median · p90) | Queue | PR cycle time | Coding · pickup · review · deploy | Batch size | Open PRs |\n|---|---|---|---|---|---|---|\n");
-    let _ = writeln!(
-        out,
-        "| {} of {} ({}) | {} · {} | {} | {} ({} PRs) | {} · {} · {} · {} | {} | {} (median age {}) |",
-        m.ci.succeeded,
-        m.ci.runs,
-        percent(m.ci.success_rate),
-        human_seconds(m.ci.median_duration_seconds),
-        human_seconds(m.ci.p90_duration_seconds),
-        human_seconds(m.ci.median_queue_seconds),
-        human_seconds(m.pr_cycle_time.median_seconds),
-        m.pr_cycle_time.prs,
-        human_seconds(m.pr_cycle_time.coding_median_seconds),
-        human_seconds(m.pr_cycle_time.pickup_median_seconds),
-        human_seconds(m.pr_cycle_time.review_median_seconds),
-        human_seconds(m.pr_cycle_time.deploy_median_seconds),
-        number(m.batch_size.median_changes, 1),
-        m.wip.open_prs,
-        human_seconds(m.wip.median_age_seconds),
-    );
+    if m.ci.runs == 0 && m.pr_cycle_time.prs == 0 && m.wip.open_prs == 0 {
+        // No CI or pull request source: a table of dashes would say nothing.
+        let _ = writeln!(
+            out,
+            "\nBatch size: {} changes per deployment (median). No CI or pull request data.",
+            number(m.batch_size.median_changes, 1)
+        );
+    } else {
+        out.push_str("\n## Flow\n\n| CI success | CI duration (median · p90) | Queue | PR cycle time | Coding · pickup · review · deploy | Batch size | Open PRs |\n|---|---|---|---|---|---|---|\n");
+        let _ = writeln!(
+            out,
+            "| {} of {} ({}) | {} · {} | {} | {} ({} PRs) | {} · {} · {} · {} | {} | {} (median age {}) |",
+            m.ci.succeeded,
+            m.ci.runs,
+            percent(m.ci.success_rate),
+            human_seconds(m.ci.median_duration_seconds),
+            human_seconds(m.ci.p90_duration_seconds),
+            human_seconds(m.ci.median_queue_seconds),
+            human_seconds(m.pr_cycle_time.median_seconds),
+            m.pr_cycle_time.prs,
+            human_seconds(m.pr_cycle_time.coding_median_seconds),
+            human_seconds(m.pr_cycle_time.pickup_median_seconds),
+            human_seconds(m.pr_cycle_time.review_median_seconds),
+            human_seconds(m.pr_cycle_time.deploy_median_seconds),
+            number(m.batch_size.median_changes, 1),
+            m.wip.open_prs,
+            human_seconds(m.wip.median_age_seconds),
+        );
+    }
 
     if !snapshot.services.is_empty() {
         out.push_str("\n## Services\n\n| Service | Team | Deploy-days/week | Deployments | Lead time | Failure rate | Recovery | Rework |\n|---|---|---|---|---|---|---|---|\n");
