@@ -366,7 +366,7 @@ pub fn headline(current: &MetricSet, previous: &MetricSet) -> Vec<Headline> {
             key: "deployment_frequency",
             title: "Deployment frequency",
             value: match f.median_deploy_days_per_week {
-                Some(days) if days == 1.0 => "1 day/week".to_string(),
+                Some(1.0) => "1 day/week".to_string(),
                 days => format!("{} days/week", number(days, 1)),
             },
             detail: format!(
