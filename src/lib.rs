@@ -3,6 +3,7 @@
 //! Data flows one way: sources -> store -> metrics -> view -> screen or report.
 //! `model` and `metrics` know nothing of HTTP, SQL or terminals.
 
+pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -13,3 +14,5 @@ pub mod report;
 pub mod snapshot;
 pub mod sources;
 pub mod text;
+pub mod tui;
+pub mod ui;

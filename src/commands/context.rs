@@ -10,9 +10,12 @@ use crate::metrics::{History, Rules};
 use crate::model::Timestamp;
 use crate::sources::{self, SourceStatus};
 
+#[derive(Clone)]
 pub struct Context {
     pub loaded: LoadedConfig,
     pub now: Timestamp,
+    /// The clock was fixed with --now / FLOWDECK_NOW.
+    pub fixed_now: bool,
     pub demo: bool,
 }
 
@@ -22,6 +25,7 @@ impl Context {
         Ok(Context {
             loaded,
             now: cli.now.unwrap_or_else(Utc::now),
+            fixed_now: cli.now.is_some(),
             demo: cli.demo,
         })
     }

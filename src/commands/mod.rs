@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 mod check;
 mod context;
+mod dashboard;
 mod report;
 mod window_args;
 
@@ -55,9 +56,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CommandError> {
     match &cli.command {
         Some(Command::Report(args)) => report::run(&ctx, args),
         Some(Command::Check) => check::run(&ctx),
-        Some(Command::Init) | None => Err(CommandError::Usage(
-            "the dashboard is not built yet; try `flowdeck report --demo --format md`".into(),
-        )),
+        // Handled above, before any config is read.
+        Some(Command::Init) => init(&cli),
+        None => dashboard::run(ctx, cli.wall),
     }
 }
 

@@ -1,0 +1,16 @@
+//! The dashboard's state machine: keys and data become `Action`s, `update` changes the state,
+//! `view::build` derives a read-only view model that `ui::draw` renders.
+
+pub mod action;
+pub mod keymap;
+pub mod lists;
+pub mod scope;
+pub mod state;
+pub mod update;
+pub mod view;
+
+pub use action::{Action, Command};
+pub use keymap::Keymap;
+pub use state::{App, AppOptions, Data, Effect, Screen};
+pub use update::update;
+pub use view::ViewModel;

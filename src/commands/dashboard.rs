@@ -1,0 +1,58 @@
+//! `flowdeck` and `flowdeck --wall`: the dashboard.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use super::CommandError;
+use super::context::Context;
+use crate::app::Keymap;
+use crate::app::state::AppOptions;
+use crate::tui::{self, ExportSettings, Loader, Options};
+use crate::ui::theme::{Theme, ThemeOverrides};
+
+pub fn run(ctx: Context, wall: bool) -> Result<ExitCode, CommandError> {
+    let config = ctx.loaded.config.clone();
+    if !ctx.demo && config.sources.is_empty() {
+        // Fail before taking over the terminal, with the same hint `report` gives.
+        ctx.history()?;
+    }
+    let theme = Theme::load(
+        &config.general.theme,
+        &ThemeOverrides::default(),
+        None,
+        false,
+    )
+    .map_err(|e| CommandError::Usage(e.to_string()))?;
+    let options = Options {
+        app: AppOptions {
+            window_days: config.general.window.as_chrono().num_days().max(1),
+            keymap: Keymap::default(),
+            mouse: config.ui.mouse,
+            wall_rotate: wall.then(|| {
+                config
+                    .ui
+                    .wall_rotate
+                    .as_std()
+                    .max(std::time::Duration::from_secs(1))
+            }),
+        },
+        theme: Arc::new(theme),
+        fixed_now: ctx.fixed_now.then_some(ctx.now),
+        export: ExportSettings {
+            dir: ctx.loaded.base_dir.join(&config.export.dir),
+            format: config.export.format,
+            max_items: config.general.report_items,
+        },
+    };
+    let context = Arc::new(ctx);
+    let loader: Loader = Arc::new(move || {
+        // A refresh reads the sources again at the current time.
+        let mut fresh = Context::clone(&context);
+        if !fresh.fixed_now {
+            fresh.now = chrono::Utc::now();
+        }
+        fresh.history().map_err(|e| e.to_string())
+    });
+    tui::run(options, loader).map_err(CommandError::Runtime)?;
+    Ok(ExitCode::SUCCESS)
+}

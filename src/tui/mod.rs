@@ -1,0 +1,237 @@
+//! The dashboard's runtime: the terminal, the event loop, and the effects `update` asks for.
+//!
+//! Keys, mouse, resizes, signals, loaded data and the clock all arrive on one channel and become
+//! actions. The screen is redrawn only when something changed, once per burst of messages, inside
+//! a synchronized update; with nothing happening the loop sleeps until the next minute (or the
+//! next second while an open incident's timer is on screen).
+
+mod effects;
+mod terminal;
+
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use crossterm::event::{Event, KeyCode, KeyEventKind, MouseButton, MouseEventKind};
+
+use crate::app::state::{AppOptions, Data, Effect};
+use crate::app::{Action, App, update, view};
+use crate::metrics::History;
+use crate::model::Timestamp;
+use crate::sources::SourceStatus;
+use crate::ui::theme::Theme;
+
+/// What the runtime's threads tell the loop.
+pub enum Message {
+    Input(Event),
+    /// SIGTERM, SIGHUP or SIGINT: restore the terminal and leave.
+    Signal,
+    Loaded(Result<(History, Vec<SourceStatus>), String>),
+}
+
+/// Reads the sources (or the demo data) on a background thread.
+pub type Loader = Arc<dyn Fn() -> Result<(History, Vec<SourceStatus>), String> + Send + Sync>;
+
+pub struct Options {
+    pub app: AppOptions,
+    pub theme: Arc<Theme>,
+    /// A fixed clock (`--now`): time does not move and nothing ticks.
+    pub fixed_now: Option<Timestamp>,
+    pub export: effects::ExportSettings,
+}
+
+pub use effects::ExportSettings;
+
+pub fn run(options: Options, loader: Loader) -> anyhow::Result<()> {
+    let mut guard = terminal::Guard::enter(options.app.mouse)?;
+    let (sender, receiver) = mpsc::channel();
+    terminal::spawn_input(sender.clone());
+    terminal::spawn_signals(sender.clone());
+    let result = event_loop(&mut guard, options, loader, sender, receiver);
+    drop(guard);
+    result
+}
+
+fn clock(fixed: Option<Timestamp>) -> Timestamp {
+    fixed.unwrap_or_else(Utc::now)
+}
+
+fn spawn_load(loader: &Loader, sender: &Sender<Message>) {
+    let loader = loader.clone();
+    let sender = sender.clone();
+    std::thread::spawn(move || {
+        let _ = sender.send(Message::Loaded(loader()));
+    });
+}
+
+fn event_loop(
+    guard: &mut terminal::Guard,
+    options: Options,
+    loader: Loader,
+    sender: Sender<Message>,
+    receiver: Receiver<Message>,
+) -> anyhow::Result<()> {
+    let now = clock(options.fixed_now);
+    let mut app = App::new(App::empty_data(now), now, options.app.clone());
+    let (width, height) = guard.size();
+    update(&mut app, Action::Resize { width, height });
+    update(&mut app, Action::Loading);
+    spawn_load(&loader, &sender);
+    let mut load_in_flight = true;
+    let mut reload_queued = false;
+    let mut next_rotation = app.wall.as_ref().map(|w| Instant::now() + w.rotate_every);
+    let mut dirty = true;
+
+    loop {
+        if dirty {
+            let vm = view::build(&app, options.theme.clone());
+            guard.draw(&vm)?;
+            dirty = false;
+        }
+        if app.quit {
+            return Ok(());
+        }
+        let timeout = next_wake(&app, options.fixed_now, next_rotation);
+        let first = match receiver.recv_timeout(timeout) {
+            Ok(message) => Some(message),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        };
+        // Coalesce a burst (a held key, a paste, a resize storm) into one frame.
+        let mut messages: Vec<Message> = first.into_iter().collect();
+        while let Ok(more) = receiver.try_recv() {
+            messages.push(more);
+            if messages.len() > 256 {
+                break;
+            }
+        }
+        if options.fixed_now.is_none() {
+            update(&mut app, Action::Tick(Utc::now()));
+            dirty = true;
+        }
+        if let Some(at) = next_rotation
+            && Instant::now() >= at
+        {
+            update(&mut app, Action::RotateWall);
+            next_rotation = app.wall.as_ref().map(|w| Instant::now() + w.rotate_every);
+            dirty = true;
+        }
+        for message in messages {
+            dirty = true;
+            match message {
+                Message::Input(event) => {
+                    if let Some(action) = action_for(&app, &event) {
+                        update(&mut app, action);
+                    }
+                }
+                Message::Signal => app.quit = true,
+                Message::Loaded(result) => {
+                    load_in_flight = false;
+                    match result {
+                        Ok((history, sources)) => {
+                            app.data = Data {
+                                history: Arc::new(history),
+                                sources,
+                                loaded_at: clock(options.fixed_now)
+                                    .max(app.data.loaded_at + chrono::Duration::nanoseconds(1)),
+                            };
+                            update(&mut app, Action::Loaded);
+                        }
+                        Err(error) => update(&mut app, Action::LoadFailed(error)),
+                    }
+                    if reload_queued {
+                        reload_queued = false;
+                        load_in_flight = true;
+                        spawn_load(&loader, &sender);
+                    }
+                }
+            }
+        }
+        for effect in std::mem::take(&mut app.effects) {
+            match effect {
+                Effect::Refresh => {
+                    // One load in flight; a newer request replaces the queued one.
+                    if load_in_flight {
+                        reload_queued = true;
+                    } else {
+                        load_in_flight = true;
+                        update(&mut app, Action::Loading);
+                        spawn_load(&loader, &sender);
+                    }
+                }
+                Effect::OpenUrl(url) => {
+                    let note = effects::open_url(&url);
+                    update(&mut app, Action::Notify(note));
+                }
+                Effect::Export => {
+                    let note = effects::export(&app, &options.export);
+                    update(&mut app, Action::Notify(note));
+                }
+            }
+            dirty = true;
+        }
+    }
+}
+
+/// How long the loop may sleep: until the next minute, the next second while an open
+/// incident's timer is on screen, or the next wall rotation. A fixed clock never ticks.
+fn next_wake(app: &App, fixed_now: Option<Timestamp>, next_rotation: Option<Instant>) -> Duration {
+    let mut wake = Duration::from_secs(3600);
+    if fixed_now.is_none() {
+        let now = Utc::now();
+        let into_minute = u64::try_from(now.timestamp().rem_euclid(60)).unwrap_or(0);
+        wake = Duration::from_secs(60 - into_minute.min(59));
+        let ticking = app
+            .scope
+            .as_ref()
+            .is_some_and(|s| s.incidents.iter().any(|i| i.resolved_at.is_none()));
+        if ticking {
+            let millis = u64::try_from(now.timestamp_subsec_millis()).unwrap_or(0);
+            wake = Duration::from_millis(1000 - millis.min(999));
+        }
+    }
+    if let Some(at) = next_rotation {
+        wake = wake.min(at.saturating_duration_since(Instant::now()));
+    }
+    wake
+}
+
+/// The action a terminal event asks for, if any.
+pub fn action_for(app: &App, event: &Event) -> Option<Action> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => {
+            if app.prompt.is_some() {
+                return match key.code {
+                    KeyCode::Enter => Some(Action::SubmitInput),
+                    KeyCode::Esc => Some(Action::CancelInput),
+                    KeyCode::Backspace => Some(Action::DeleteInput),
+                    KeyCode::Char('c')
+                        if key
+                            .modifiers
+                            .contains(crossterm::event::KeyModifiers::CONTROL) =>
+                    {
+                        Some(Action::CancelInput)
+                    }
+                    KeyCode::Char(c) => Some(Action::Input(c)),
+                    _ => None,
+                };
+            }
+            app.keymap.command(key).map(Action::Command)
+        }
+        Event::Resize(width, height) => Some(Action::Resize {
+            width: *width,
+            height: *height,
+        }),
+        Event::Mouse(mouse) if app.mouse => match mouse.kind {
+            MouseEventKind::ScrollUp => Some(Action::ScrollUp),
+            MouseEventKind::ScrollDown => Some(Action::ScrollDown),
+            MouseEventKind::Down(MouseButton::Left) => {
+                crate::ui::layout::panel_at(app.width, app.height, mouse.column, mouse.row)
+                    .map(Action::ClickPanel)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}

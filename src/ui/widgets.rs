@@ -1,0 +1,219 @@
+//! Small drawing helpers shared by every screen.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Cell as TableCell, Row as TableRow, Table, TableState};
+use unicode_width::UnicodeWidthStr;
+
+use super::theme::{Role, Theme};
+use crate::app::lists::{ListModel, Tone};
+
+pub fn tone_style(theme: &Theme, tone: Tone) -> Style {
+    theme.style(match tone {
+        Tone::Normal => Role::Text,
+        Tone::Muted => Role::Muted,
+        Tone::Accent => Role::Accent,
+        Tone::Ok => Role::Ok,
+        Tone::Warn => Role::Warn,
+        Tone::Fail => Role::Fail,
+    })
+}
+
+/// A bordered panel; focused panels get the focus border and a bold title.
+pub fn panel<'a>(theme: &Theme, title: String, focused: bool) -> Block<'a> {
+    let (border, title_style) = if focused {
+        (
+            theme.style(Role::BorderFocused),
+            theme
+                .style(Role::BorderFocused)
+                .add_modifier(Modifier::BOLD),
+        )
+    } else {
+        (theme.style(Role::Border), theme.style(Role::Title))
+    };
+    Block::bordered()
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Rounded
+        })
+        .border_style(border)
+        .title(Span::styled(format!(" {title} "), title_style))
+}
+
+/// Cuts `text` to `width` columns, ending in "…" when it had to cut.
+pub fn truncate(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// A list as a table: the chosen columns (all when None), the selected row highlighted when the
+/// list has focus, scrolled to keep it in view.
+pub fn table(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    list: &ListModel,
+    columns: Option<&[usize]>,
+    selected: usize,
+    focused: bool,
+    show_header: bool,
+) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let all: Vec<usize> = (0..list.columns.len()).collect();
+    let columns = columns.unwrap_or(&all);
+    let asked: u16 = columns
+        .iter()
+        .map(|&c| list.columns.get(c).map_or(8, |col| col.width) + 1)
+        .sum();
+    // Columns get what they ask for when it fits, else a share in proportion to it.
+    let shrink = asked > area.width;
+    let widths: Vec<Constraint> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let width = list.columns.get(c).map_or(8, |col| col.width);
+            if shrink {
+                Constraint::Fill(width)
+            } else if i + 1 == columns.len() {
+                Constraint::Min(width.min(8))
+            } else {
+                Constraint::Length(width)
+            }
+        })
+        .collect();
+    let rows: Vec<TableRow> = list
+        .rows
+        .iter()
+        .map(|row| {
+            let cells: Vec<TableCell> = if row.heading {
+                let text = row.cells.first().map(|c| c.text.as_str()).unwrap_or("");
+                vec![TableCell::from(Span::styled(
+                    text.to_string(),
+                    theme.style(Role::Accent).add_modifier(Modifier::BOLD),
+                ))]
+            } else {
+                columns
+                    .iter()
+                    .map(|&c| {
+                        let cell = row.cells.get(c);
+                        let text = cell.map(|c| c.text.as_str()).unwrap_or("");
+                        let style =
+                            cell.map_or(theme.style(Role::Text), |c| tone_style(theme, c.tone));
+                        TableCell::from(Span::styled(text.to_string(), style))
+                    })
+                    .collect()
+            };
+            TableRow::new(cells)
+        })
+        .collect();
+    let mut table = Table::new(rows, widths)
+        .column_spacing(1)
+        .row_highlight_style(if focused {
+            theme.style(Role::Selection)
+        } else {
+            Style::default()
+        });
+    if show_header {
+        let header: Vec<TableCell> = columns
+            .iter()
+            .map(|&c| {
+                let title = list.columns.get(c).map_or("", |col| col.title);
+                TableCell::from(Span::styled(title, theme.style(Role::Header)))
+            })
+            .collect();
+        table = table.header(TableRow::new(header));
+    }
+    let mut state = TableState::default();
+    if !list.rows.is_empty() {
+        state.select(Some(selected.min(list.rows.len() - 1)));
+    }
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// "key label" pairs as one line, as many as fit.
+pub fn key_hints(theme: &Theme, hints: &[(String, &'static str)], width: u16) -> Line<'static> {
+    let mut spans = Vec::new();
+    let mut used = 0usize;
+    for (key, label) in hints {
+        let len = key.width() + label.width() + 3;
+        if used + len > width as usize {
+            break;
+        }
+        spans.push(Span::styled(
+            format!(" {key}"),
+            theme.style(Role::Accent).add_modifier(Modifier::BOLD),
+        ));
+        spans.push(Span::styled(format!(" {label} "), theme.style(Role::Muted)));
+        used += len;
+    }
+    Line::from(spans)
+}
+
+/// A two-column detail list (label, value) whose section headings span the full width.
+pub fn detail_list(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    list: &ListModel,
+    selected: usize,
+) {
+    use ratatui::widgets::{List, ListItem, ListState};
+    let label_width = list.columns.first().map_or(14, |c| c.width as usize);
+    let items: Vec<ListItem> = list
+        .rows
+        .iter()
+        .map(|row| {
+            if row.heading {
+                let text = row.cells.first().map(|c| c.text.as_str()).unwrap_or("");
+                return ListItem::new(Line::from(Span::styled(
+                    text.to_string(),
+                    theme.style(Role::Accent).add_modifier(Modifier::BOLD),
+                )));
+            }
+            let mut spans = Vec::new();
+            if let Some(label) = row.cells.first() {
+                spans.push(Span::styled(
+                    format!("  {:<label_width$} ", truncate(&label.text, label_width)),
+                    tone_style(theme, label.tone),
+                ));
+            }
+            for cell in row.cells.iter().skip(1) {
+                spans.push(Span::styled(
+                    cell.text.clone(),
+                    tone_style(theme, cell.tone),
+                ));
+            }
+            ListItem::new(Line::from(spans))
+        })
+        .collect();
+    let mut state = ListState::default();
+    if !list.rows.is_empty() {
+        state.select(Some(selected.min(list.rows.len() - 1)));
+    }
+    frame.render_stateful_widget(
+        List::new(items).highlight_style(theme.style(Role::Selection)),
+        area,
+        &mut state,
+    );
+}
