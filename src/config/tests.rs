@@ -469,10 +469,29 @@ fn check_covered(table: &DeTable<'_>, shape: &TableShape, name: &str, missing: &
                     );
                 }
             }
+            // Either form documents the key; the keys of its table form are checked below.
+            (Some(Child::ValueOrTable(_)), _) => {}
             (None, _) => {}
             (Some(_), _) => missing.push(format!("{path} (not a table)")),
         }
     }
+    // Keys that may be a value or a table (theme roles): each key of the table form must be
+    // shown in at least one of them, so the example need not write every role as a table.
+    let mut wanted = BTreeSet::new();
+    let mut shown = BTreeSet::new();
+    for (key, child) in &shape.children {
+        if let Child::ValueOrTable(inner) = child {
+            wanted.extend(inner.keys.iter().map(|k| k.to_string()));
+            if let Some(DeValue::Table(inner_table)) = table.get(*key).map(|v| v.get_ref()) {
+                shown.extend(inner_table.iter().map(|(k, _)| k.get_ref().to_string()));
+            }
+        }
+    }
+    missing.extend(
+        wanted
+            .difference(&shown)
+            .map(|k| format!("{name}.<any>.{k}")),
+    );
 }
 
 fn union_of_keys<'a, 'i: 'a>(items: impl Iterator<Item = &'a DeValue<'i>>) -> BTreeSet<String> {

@@ -1,0 +1,3 @@
+//! Pure drawing: the screen as a function of the view model.
+
+pub mod theme;
