@@ -276,7 +276,7 @@ pub(crate) fn parse_colour(text: &str) -> Result<Color, Invalid> {
             format!("write a 256-colour index as a number without quotes, like {index}"),
         ));
     }
-    let hint = match near(&squashed, COLOUR_NAMES) {
+    let hint = match closest(&squashed, COLOUR_NAMES) {
         Some(near) => format!("did you mean {near:?}? {COLOUR_FORMS}"),
         None => COLOUR_FORMS.to_string(),
     };
@@ -337,30 +337,7 @@ pub fn is_theme_name(name: &str) -> bool {
 
 /// The name in `names` closest to a misspelt `name`, for "did you mean" hints about themes.
 pub(crate) fn closest_name<'a>(name: &str, names: &'a [String]) -> Option<&'a str> {
-    near(name, names.iter().map(String::as_str))
-}
-
-/// [`closest`], or else a candidate one swap of neighbouring letters away: short names like
-/// "fial" or "nrod" are too short for `closest` to allow the two edits a swap costs.
-fn near<'a, I>(input: &str, candidates: I) -> Option<&'a str>
-where
-    I: IntoIterator<Item = &'a str> + Clone,
-{
-    closest(input, candidates.clone()).or_else(|| {
-        candidates
-            .into_iter()
-            .find(|candidate| one_swap_apart(input, candidate))
-    })
-}
-
-fn one_swap_apart(a: &str, b: &str) -> bool {
-    let a: Vec<char> = a.to_lowercase().chars().collect();
-    let b: Vec<char> = b.to_lowercase().chars().collect();
-    if a.len() != b.len() {
-        return false;
-    }
-    let differ: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
-    matches!(differ.as_slice(), [i, j] if *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i])
+    closest(name, names.iter().map(String::as_str))
 }
 
 /// The directory user themes are read from: `themes` next to the config file, or in
@@ -392,7 +369,7 @@ impl<'de> Visitor<'de> for OverridesVisitor {
 
     fn visit_str<E: de::Error>(self, name: &str) -> Result<ThemeOverrides, E> {
         Err(Invalid::new(
-            "a theme name cannot go in the [theme] table",
+            format!("misplaced theme name {name:?}"),
             format!(
                 "pick the theme under [general]: theme = {name:?}; [theme] overrides single \
                  roles, like fail = \"#ff5555\""
@@ -463,7 +440,7 @@ fn check_keys(root: &DeTable<'_>) -> Vec<Problem> {
         let name = key.get_ref().as_ref();
         if !roles.contains(&name) {
             let list = roles.join(", ");
-            let hint = match near(name, roles.iter().copied()) {
+            let hint = match closest(name, roles.iter().copied()) {
                 Some(near) => format!("did you mean {near:?}? The roles are {list}"),
                 None => format!("the roles are {list}"),
             };
@@ -484,7 +461,7 @@ fn check_keys(root: &DeTable<'_>) -> Vec<Problem> {
                 continue;
             }
             let list = styles.join(", ");
-            let hint = match near(inner_name, styles.iter().copied()) {
+            let hint = match closest(inner_name, styles.iter().copied()) {
                 Some(near) => format!("did you mean {near:?}? A role's table takes {list}"),
                 None => format!("a role's table takes {list}"),
             };
@@ -649,11 +626,11 @@ mod tests {
 
     #[test]
     fn swapped_letters_are_near() {
-        assert!(one_swap_apart("fial", "fail"));
-        assert!(one_swap_apart("nrod", "nord"));
-        assert!(!one_swap_apart("fail", "fail"));
-        assert!(!one_swap_apart("fali", "fila"));
-        assert_eq!(near("bleu", COLOUR_NAMES), Some("blue"));
+        assert_eq!(closest("bleu", COLOUR_NAMES), Some("blue"));
+        assert_eq!(
+            closest_name("nrod", &["default".to_string(), "nord".to_string()]),
+            Some("nord")
+        );
     }
 
     #[test]
