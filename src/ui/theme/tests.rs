@@ -390,3 +390,23 @@ fn concrete_colours_for_renderers_without_a_terminal() {
 fn the_default_impl_is_the_default_theme() {
     assert_eq!(Theme::default(), builtin("default"));
 }
+
+/// The config names the built-in themes in its hint for a bad `general.theme`, and the
+/// example and starter configs in their comments; a new built-in must show up in all three.
+#[test]
+fn the_config_names_every_builtin_theme() {
+    let error = crate::config::parse("[general]\ntheme = \"a/b\"\n", Path::new("c.toml"))
+        .unwrap_err()
+        .to_string();
+    let example = include_str!("../../../config.example.toml");
+    let starter = include_str!("../../config/starter.toml");
+    for name in Theme::builtin_names() {
+        let quoted = format!("\"{name}\"");
+        assert!(error.contains(&quoted), "{error}");
+        assert!(
+            example.contains(&quoted),
+            "config.example.toml lacks {name}"
+        );
+        assert!(starter.contains(&quoted), "starter.toml lacks {name}");
+    }
+}
