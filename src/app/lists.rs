@@ -498,7 +498,7 @@ fn pull_request_rows(app: &App) -> ListModel {
             (pr.merged_at.unwrap_or(pr.created_at), row)
         })
         .collect();
-    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    rows.sort_by_key(|(t, _)| std::cmp::Reverse(*t));
     ListModel {
         columns,
         rows: rows.into_iter().map(|(_, r)| r).collect(),

@@ -62,10 +62,10 @@ pub struct PromptLine {
 pub enum Body {
     TooSmall { need: (u16, u16) },
     Loading(String),
-    Overview(Overview),
-    Measure(MeasureView),
-    Detail(Detail),
-    Wall(WallView),
+    Overview(Box<Overview>),
+    Measure(Box<MeasureView>),
+    Detail(Box<Detail>),
+    Wall(Box<WallView>),
 }
 
 /// One DORA measure as a tile.
@@ -458,15 +458,15 @@ pub fn build(app: &App, theme: Arc<Theme>) -> ViewModel {
     } else {
         match &scope {
             None => Body::Loading("reading sources…".into()),
-            Some(scope) if app.wall.is_some() => Body::Wall(wall(app, scope)),
+            Some(scope) if app.wall.is_some() => Body::Wall(Box::new(wall(app, scope))),
             Some(scope) => match app.screen() {
-                Screen::Overview => Body::Overview(overview(app, scope)),
+                Screen::Overview => Body::Overview(Box::new(overview(app, scope))),
                 Screen::Measure { measure, list } => {
-                    Body::Measure(measure_view(app, scope, *measure, *list))
+                    Body::Measure(Box::new(measure_view(app, scope, *measure, *list)))
                 }
                 screen @ (Screen::Deployment { .. }
                 | Screen::Incident { .. }
-                | Screen::Standup { .. }) => Body::Detail(detail(app, screen)),
+                | Screen::Standup { .. }) => Body::Detail(Box::new(detail(app, screen))),
             },
         }
     };

@@ -8,7 +8,6 @@ use super::context::Context;
 use crate::app::Keymap;
 use crate::app::state::AppOptions;
 use crate::tui::{self, ExportSettings, Loader, Options};
-use crate::ui::theme::{Theme, ThemeOverrides};
 
 pub fn run(ctx: Context, wall: bool) -> Result<ExitCode, CommandError> {
     let config = ctx.loaded.config.clone();
@@ -16,13 +15,7 @@ pub fn run(ctx: Context, wall: bool) -> Result<ExitCode, CommandError> {
         // Fail before taking over the terminal, with the same hint `report` gives.
         ctx.history()?;
     }
-    let theme = Theme::load(
-        &config.general.theme,
-        &ThemeOverrides::default(),
-        None,
-        false,
-    )
-    .map_err(|e| CommandError::Usage(e.to_string()))?;
+    let theme = super::load_theme(&ctx)?;
     let options = Options {
         app: AppOptions {
             window_days: config.general.window.as_chrono().num_days().max(1),

@@ -73,3 +73,12 @@ fn init(cli: &Cli) -> Result<ExitCode, CommandError> {
         .map_err(|e| CommandError::Runtime(e.into()))?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// The theme the config asks for: a built-in or user theme, patched by `[theme]`, NO_COLOR
+/// respected. A theme that cannot be loaded is a config error (exit 2).
+fn load_theme(ctx: &context::Context) -> Result<crate::ui::theme::Theme, CommandError> {
+    let config = &ctx.loaded.config;
+    let user_dir = config::theme::user_theme_dir(ctx.loaded.path.as_deref());
+    crate::ui::theme::Theme::from_env(&config.general.theme, &config.theme, user_dir.as_deref())
+        .map_err(|e| CommandError::Usage(e.to_string()))
+}

@@ -40,7 +40,9 @@ impl<'i> Walk<'_, 'i> {
             };
             path.push(Step::Key(key.get_ref().to_string()));
             match (child, value.get_ref()) {
-                (Child::Table(inner), DeValue::Table(table)) => self.table(table, inner, path),
+                (Child::Table(inner) | Child::ValueOrTable(inner), DeValue::Table(table)) => {
+                    self.table(table, inner, path)
+                }
                 (Child::ArrayOfTables(inner), DeValue::Array(items)) => {
                     for (i, item) in items.iter().enumerate() {
                         if let DeValue::Table(table) = item.get_ref() {
@@ -122,8 +124,8 @@ impl<'i> Walk<'_, 'i> {
             }
             (None, Some(near)) => format!("did you mean {near}? {DOCUMENTED}"),
             (None, None) if top_level => format!(
-                "the file holds the tables [general], [incidents], [ui], [export], [bands], \
-                 [[services]] and [[sources]]; {DOCUMENTED}"
+                "the file holds the tables [general], [incidents], [ui], [export], [theme], \
+                 [bands], [[services]] and [[sources]]; {DOCUMENTED}"
             ),
             (None, None) => format!(
                 "valid keys {}: {}; {DOCUMENTED}",
@@ -151,6 +153,8 @@ impl<'i> Walk<'_, 'i> {
                         });
                     }
                 }
+                // Only top-level children are homes, and a top-level key is never a role.
+                Child::ValueOrTable(_) => {}
                 Child::Sources => {
                     let kinds: Vec<&str> = SOURCE_KINDS
                         .into_iter()

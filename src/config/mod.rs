@@ -6,6 +6,7 @@ pub mod init;
 pub mod load;
 pub mod locate;
 pub mod schema;
+pub mod theme;
 
 mod cross;
 mod explain;
@@ -25,3 +26,4 @@ pub use init::{InitError, init};
 pub use load::{LoadedConfig, load, parse};
 pub use locate::{CONFIG_ENV, ConfigOrigin, default_config_path};
 pub use schema::*;
+pub use theme::{StyleSpec, ThemeOverrides};

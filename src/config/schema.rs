@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use super::duration::HumanDuration;
 use super::parsed::{Invalid, from_number_with, from_str_with};
 use super::suggest::closest;
+use super::theme::ThemeOverrides;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -22,6 +23,9 @@ pub struct Config {
     pub incidents: Incidents,
     pub ui: Ui,
     pub export: Export,
+    /// Role styles applied over the theme `general.theme` picks.
+    #[serde(deserialize_with = "super::theme::overrides_table")]
+    pub theme: ThemeOverrides,
     /// The custom band table, used when `general.bands = "custom"`.
     pub bands: Option<CustomBands>,
     pub services: Vec<ServiceConfig>,
@@ -35,6 +39,9 @@ pub struct General {
     pub refresh: HumanDuration,
     pub bands: BandsChoice,
     pub timezone: TimeZoneName,
+    /// A built-in theme or a file `<name>.toml` in the user theme directory; whether it
+    /// exists is known only when the theme is loaded (`crate::ui::theme::Theme::load`).
+    #[serde(deserialize_with = "super::theme::theme_name")]
     pub theme: String,
     pub store: String,
     pub backfill: HumanDuration,

@@ -14,6 +14,7 @@ use super::schema::{
     GithubSourceConfig, GitlabSourceConfig, Incidents, OpsgenieSourceConfig, PagerdutySourceConfig,
     PrometheusSourceConfig, ServiceConfig, SourceConfig, Thresholds, Ui,
 };
+use super::theme;
 
 /// A table of the config file.
 #[derive(Debug)]
@@ -31,6 +32,9 @@ pub(crate) enum Child {
     ArrayOfTables(TableShape),
     /// `[[sources]]`: an array of tables whose keys depend on their `kind`.
     Sources,
+    /// A key written either as a plain value or as a table of these keys, like a theme role:
+    /// `ok = "green"` or `ok = { fg = "green", bold = true }`.
+    ValueOrTable(TableShape),
 }
 
 impl TableShape {
@@ -67,6 +71,7 @@ pub(crate) fn config() -> TableShape {
                 "export",
                 Child::Table(TableShape::leaf(fields_of::<Export>())),
             ),
+            ("theme", Child::Table(theme())),
             (
                 "bands",
                 Child::Table(TableShape {
@@ -85,6 +90,22 @@ pub(crate) fn config() -> TableShape {
             ),
             ("sources", Child::Sources),
         ],
+    }
+}
+
+/// `[theme]`: a key per role, each a colour or a style table.
+fn theme() -> TableShape {
+    TableShape {
+        keys: theme::role_keys(),
+        children: theme::role_keys()
+            .iter()
+            .map(|role| {
+                (
+                    *role,
+                    Child::ValueOrTable(TableShape::leaf(theme::style_keys())),
+                )
+            })
+            .collect(),
     }
 }
 
@@ -221,7 +242,9 @@ mod tests {
             for (name, child) in &shape.children {
                 assert!(shape.keys.contains(name), "{name} is not a key");
                 match child {
-                    Child::Table(inner) | Child::ArrayOfTables(inner) => check(inner),
+                    Child::Table(inner)
+                    | Child::ArrayOfTables(inner)
+                    | Child::ValueOrTable(inner) => check(inner),
                     Child::Sources => {}
                 }
             }

@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use ratatui::style::Color;
 use toml::de::{DeTable, DeValue};
 
 use super::error::{ConfigError, ErrorKind};
@@ -12,6 +13,7 @@ use super::load::{load_from, parse};
 use super::locate::ConfigOrigin;
 use super::schema::{BandsChoice, SourceConfig};
 use super::shape::{self, Child, SOURCE_KINDS, TableShape};
+use super::theme::ThemeOverrides;
 
 const EXAMPLE: &str = include_str!("../../config.example.toml");
 
@@ -469,10 +471,29 @@ fn check_covered(table: &DeTable<'_>, shape: &TableShape, name: &str, missing: &
                     );
                 }
             }
+            // Either form documents the key; the keys of its table form are checked below.
+            (Some(Child::ValueOrTable(_)), _) => {}
             (None, _) => {}
             (Some(_), _) => missing.push(format!("{path} (not a table)")),
         }
     }
+    // Keys that may be a value or a table (theme roles): each key of the table form must be
+    // shown in at least one of them, so the example need not write every role as a table.
+    let mut wanted = BTreeSet::new();
+    let mut shown = BTreeSet::new();
+    for (key, child) in &shape.children {
+        if let Child::ValueOrTable(inner) = child {
+            wanted.extend(inner.keys.iter().map(|k| k.to_string()));
+            if let Some(DeValue::Table(inner_table)) = table.get(*key).map(|v| v.get_ref()) {
+                shown.extend(inner_table.iter().map(|(k, _)| k.get_ref().to_string()));
+            }
+        }
+    }
+    missing.extend(
+        wanted
+            .difference(&shown)
+            .map(|k| format!("{name}.<any>.{k}")),
+    );
 }
 
 fn union_of_keys<'a, 'i: 'a>(items: impl Iterator<Item = &'a DeValue<'i>>) -> BTreeSet<String> {
@@ -537,4 +558,142 @@ fn init_writes_once_and_then_refuses() {
     assert!(matches!(error, InitError::Exists { .. }));
     assert!(error.is_usage());
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "# mine\n");
+}
+
+// ----- [theme] -----
+
+#[test]
+fn theme_overrides_are_read() {
+    let text = "[general]\ntheme = \"nord\"\n\n[theme]\nfail = \"#ff5555\"\n\
+                selection = { bg = 236, reversed = false }\n";
+    let config = parse(text, Path::new("f.toml")).unwrap();
+    assert_eq!(config.general.theme, "nord");
+    let fail = config.theme.fail.unwrap();
+    assert_eq!(fail.fg, Some(Color::Rgb(0xff, 0x55, 0x55)));
+    assert_eq!(fail.bold, None);
+    let selection = config.theme.selection.unwrap();
+    assert_eq!(selection.bg, Some(Color::Indexed(236)));
+    assert_eq!(selection.reversed, Some(false));
+    assert_eq!(config.theme.ok, None);
+    assert_eq!(
+        parse("", Path::new("f.toml")).unwrap().theme,
+        ThemeOverrides::default()
+    );
+}
+
+#[test]
+fn an_unknown_role_in_theme_suggests_the_closest() {
+    let (kind, line, column, text) = error("[theme]\nok = \"green\"\n fial = \"red\"\n");
+    assert_eq!(kind, ErrorKind::UnknownKey);
+    assert_eq!((line, column), (3, 2));
+    assert_eq!(
+        text,
+        "f.toml:3:2: unknown key \"fial\" in [theme]\n  hint: did you mean \"fail\"? config.example.toml documents every key"
+    );
+    let (_, _, _, text) = error("[theme]\nsuccess = \"green\"\n");
+    assert!(
+        text.ends_with(
+            "hint: valid keys in [theme]: text, muted, accent, ok, warn, fail, stale, elite, high, \
+             medium, low, border, border_focused, title, header, selection, background; \
+             config.example.toml documents every key"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_unknown_key_in_a_role_table_suggests_the_closest() {
+    let (kind, line, column, text) = error("[theme]\nok = { fg = \"green\", bolt = true }\n");
+    assert_eq!(kind, ErrorKind::UnknownKey);
+    assert_eq!((line, column), (2, 22));
+    assert_eq!(
+        text,
+        "f.toml:2:22: unknown key \"bolt\" in [theme.ok]\n  hint: did you mean \"bold\"? config.example.toml documents every key"
+    );
+    let (kind, line, column, _) = error("[theme.fail]\nfg = \"red\"\nbackground = \"red\"\n");
+    assert_eq!((kind, line, column), (ErrorKind::UnknownKey, 3, 1));
+}
+
+#[test]
+fn bad_theme_values_point_at_the_value() {
+    let cases = [
+        (
+            "[theme]\nok = \"gren\"\n",
+            (ErrorKind::InvalidValue, 2, 6),
+            "f.toml:2:6: unknown colour \"gren\" for \"ok\" in [theme]\n  hint: did you mean \"green\"? \
+             a colour is a name (black, red, green, yellow, blue, magenta, cyan, gray, darkgray, \
+             lightred, lightgreen, lightyellow, lightblue, lightmagenta, lightcyan, white, reset), \
+             \"#rrggbb\", or a 256-colour index written as a number, like 208",
+        ),
+        (
+            "[theme.ok]\nbold = true\nfg = 300\n",
+            (ErrorKind::InvalidValue, 3, 6),
+            "f.toml:3:6: invalid colour index 300 for \"fg\" in [theme.ok]\n  hint: 256-colour indexes \
+             run from 0 to 255; or write a name like \"green\" or \"#rrggbb\"",
+        ),
+        (
+            "[theme]\nfail = { bg = \"#ff55\" }\n",
+            (ErrorKind::InvalidValue, 2, 15),
+            "f.toml:2:15: invalid colour \"#ff55\" for \"bg\" in [theme.fail]\n  hint: write a hex colour \
+             with six digits, like \"#5faf5f\"",
+        ),
+        (
+            "[theme]\nok = true\n",
+            (ErrorKind::WrongType, 2, 6),
+            "f.toml:2:6: wrong type for \"ok\" in [theme]: expected a colour like \"green\" or a table \
+             like { fg = \"green\", bold = true }, found a boolean\n  hint: write it like ok = \"green\"",
+        ),
+        (
+            "[theme]\nok = { bold = 1 }\n",
+            (ErrorKind::WrongType, 2, 15),
+            "f.toml:2:15: wrong type for \"bold\" in [theme.ok]: expected true or false, found an \
+             integer\n  hint: write bold = true or bold = false, without quotes",
+        ),
+    ];
+    for (text, (kind, line, column), message) in cases {
+        assert_eq!(
+            error(text),
+            (kind, line, column, message.to_string()),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_theme_name_in_the_wrong_place_says_where_it_goes() {
+    let (kind, line, column, text) = error("theme = \"nord\"\n");
+    assert_eq!((kind, line, column), (ErrorKind::InvalidValue, 1, 9));
+    assert_eq!(
+        text,
+        "f.toml:1:9: misplaced theme name \"nord\" for \"theme\" at the top level\n  hint: pick the \
+         theme under [general]: theme = \"nord\"; [theme] overrides single roles, like fail = \"#ff5555\""
+    );
+    // A role under [general] belongs in [theme].
+    let (_, _, _, text) = error("[general]\nfail = \"red\"\n");
+    assert!(
+        text.contains("hint: \"fail\" belongs in [theme]: a key belongs to the nearest"),
+        "{text}"
+    );
+    let (_, _, _, text) = error("[colours]\nfail = \"red\"\n");
+    assert!(text.contains("[export], [theme], [bands]"), "{text}");
+}
+
+#[test]
+fn theme_names_must_be_file_names() {
+    let (kind, line, column, text) = error("[general]\ntheme = \"nord.toml\"\n");
+    assert_eq!((kind, line, column), (ErrorKind::InvalidValue, 2, 9));
+    assert_eq!(
+        text,
+        "f.toml:2:9: invalid theme name \"nord.toml\" for \"theme\" in [general]\n  hint: write the \
+         name without \".toml\": theme = \"nord\""
+    );
+    let (kind, _, _, text) = error("[general]\ntheme = \"../themes/x\"\n");
+    assert_eq!(kind, ErrorKind::InvalidValue);
+    assert!(
+        text.contains("invalid theme name \"../themes/x\" for \"theme\" in [general]\n"),
+        "{text}"
+    );
+    // Whether a name exists is known only when the theme loads (it may be a user file).
+    let config = parse("[general]\ntheme = \"my-ocean\"\n", Path::new("f.toml")).unwrap();
+    assert_eq!(config.general.theme, "my-ocean");
 }

@@ -27,7 +27,7 @@ pub enum Message {
     Input(Event),
     /// SIGTERM, SIGHUP or SIGINT: restore the terminal and leave.
     Signal,
-    Loaded(Result<(History, Vec<SourceStatus>), String>),
+    Loaded(Box<Result<(History, Vec<SourceStatus>), String>>),
 }
 
 /// Reads the sources (or the demo data) on a background thread.
@@ -61,7 +61,7 @@ fn spawn_load(loader: &Loader, sender: &Sender<Message>) {
     let loader = loader.clone();
     let sender = sender.clone();
     std::thread::spawn(move || {
-        let _ = sender.send(Message::Loaded(loader()));
+        let _ = sender.send(Message::Loaded(Box::new(loader())));
     });
 }
 
@@ -128,7 +128,7 @@ fn event_loop(
                 Message::Signal => app.quit = true,
                 Message::Loaded(result) => {
                     load_in_flight = false;
-                    match result {
+                    match *result {
                         Ok((history, sources)) => {
                             app.data = Data {
                                 history: Arc::new(history),
@@ -187,7 +187,7 @@ fn next_wake(app: &App, fixed_now: Option<Timestamp>, next_rotation: Option<Inst
             .as_ref()
             .is_some_and(|s| s.incidents.iter().any(|i| i.resolved_at.is_none()));
         if ticking {
-            let millis = u64::try_from(now.timestamp_subsec_millis()).unwrap_or(0);
+            let millis = u64::from(now.timestamp_subsec_millis());
             wake = Duration::from_millis(1000 - millis.min(999));
         }
     }

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Wrap};
 
 use super::theme::{Role, Theme};
-use super::widgets::{panel, table, tone_style};
+use super::widgets::{TableLook, panel, table, tone_style};
 use crate::app::view::MeasureView;
 
 pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &MeasureView) {
@@ -67,10 +67,12 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &MeasureView) {
         inner,
         theme,
         &view.list,
-        None,
-        view.list_state.selected,
-        true,
-        true,
+        TableLook {
+            columns: None,
+            selected: view.list_state.selected,
+            focused: true,
+            header: true,
+        },
     );
 }
 

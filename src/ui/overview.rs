@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Sparkline};
 
 use super::layout;
 use super::theme::{Role, Theme};
-use super::widgets::{panel, table, tone_style, truncate};
+use super::widgets::{TableLook, panel, table, tone_style, truncate};
 use crate::app::view::{FlowItem, Overview, Strip, Tile};
 
 /// Tile titles short enough for an 80-column terminal.
@@ -161,9 +161,11 @@ fn draw_strip(frame: &mut Frame, area: Rect, theme: &Theme, strip: &Strip) {
         inner,
         theme,
         &strip.list,
-        Some(columns),
-        strip.selected,
-        strip.focused,
-        false,
+        TableLook {
+            columns: Some(columns),
+            selected: strip.selected,
+            focused: strip.focused,
+            header: false,
+        },
     );
 }

@@ -65,18 +65,24 @@ pub fn truncate(text: &str, width: usize) -> String {
     out
 }
 
-/// A list as a table: the chosen columns (all when None), the selected row highlighted when the
-/// list has focus, scrolled to keep it in view.
-pub fn table(
-    frame: &mut Frame,
-    area: Rect,
-    theme: &Theme,
-    list: &ListModel,
-    columns: Option<&[usize]>,
-    selected: usize,
-    focused: bool,
-    show_header: bool,
-) {
+/// How a list is shown as a table.
+pub struct TableLook<'a> {
+    /// The columns to show, all when None.
+    pub columns: Option<&'a [usize]>,
+    pub selected: usize,
+    /// The selected row is highlighted only while the list has focus.
+    pub focused: bool,
+    pub header: bool,
+}
+
+/// A list as a table, scrolled to keep the selected row in view.
+pub fn table(frame: &mut Frame, area: Rect, theme: &Theme, list: &ListModel, look: TableLook<'_>) {
+    let TableLook {
+        columns,
+        selected,
+        focused,
+        header: show_header,
+    } = look;
     if area.width == 0 || area.height == 0 {
         return;
     }
