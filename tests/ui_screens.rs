@@ -1,0 +1,198 @@
+//! Every screen of the dashboard at 80×24 and 200×60 on the demo data with a fixed clock, as
+//! insta snapshots; and the behaviour behind the keys.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "support/headless.rs"]
+mod headless;
+
+use flowdeck::app::state::{Measure, Screen};
+use flowdeck::app::{Action, Command};
+use headless::{demo_app, press, screen_text};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (200, 60)];
+
+fn snapshot(name: &str, commands: &[Command]) {
+    for (width, height) in SIZES {
+        let mut app = demo_app(width, height, false);
+        press(&mut app, commands);
+        insta::assert_snapshot!(format!("{name}_{width}x{height}"), screen_text(&app));
+    }
+}
+
+#[test]
+fn overview() {
+    snapshot("overview", &[]);
+}
+
+#[test]
+fn measure_drill_downs() {
+    let tiles = [
+        ("frequency", Command::Panel1),
+        ("lead_time", Command::Panel2),
+        ("failure_rate", Command::Panel3),
+        ("recovery", Command::Panel4),
+        ("rework", Command::Panel5),
+    ];
+    for (name, panel) in tiles {
+        snapshot(&format!("measure_{name}"), &[panel, Command::Open]);
+    }
+    // The flow row opens CI, pull requests and time to restore.
+    snapshot("measure_ci", &[Command::Panel6, Command::Open]);
+    snapshot("measure_pull_requests", &[Command::Panel6, Command::Right, Command::Open]);
+    snapshot(
+        "measure_time_to_restore",
+        &[Command::Panel6, Command::Right, Command::Right, Command::Open],
+    );
+}
+
+#[test]
+fn a_failing_deployment() {
+    // The latest-deployments strip, newest first: web v4.9.0 is the second row.
+    snapshot("deployment", &[Command::Panel7, Command::Down, Command::Open]);
+}
+
+#[test]
+fn an_open_incident() {
+    snapshot("incident", &[Command::Panel9, Command::Open]);
+}
+
+#[test]
+fn standup() {
+    snapshot("standup", &[Command::Standup]);
+}
+
+#[test]
+fn help() {
+    snapshot("help", &[Command::Help]);
+}
+
+#[test]
+fn wall() {
+    for (width, height) in SIZES {
+        let app = demo_app(width, height, true);
+        insta::assert_snapshot!(format!("wall_{width}x{height}"), screen_text(&app));
+    }
+}
+
+#[test]
+fn too_small() {
+    let app = demo_app(20, 5, false);
+    insta::assert_snapshot!("too_small_20x5", screen_text(&app));
+}
+
+#[test]
+fn drill_down_and_back_keeps_a_breadcrumb() {
+    let mut app = demo_app(120, 40, false);
+    press(&mut app, &[Command::Panel2, Command::Open]);
+    assert!(matches!(app.screen(), Screen::Measure { measure: Measure::LeadTime, .. }));
+    press(&mut app, &[Command::Open]);
+    assert!(matches!(app.screen(), Screen::Deployment { .. }));
+    let text = screen_text(&app);
+    assert!(text.contains("Overview › Lead time for changes › "), "{text}");
+    press(&mut app, &[Command::Back, Command::Back]);
+    assert!(matches!(app.screen(), Screen::Overview));
+    press(&mut app, &[Command::Back]);
+    assert!(matches!(app.screen(), Screen::Overview), "back on the overview stays");
+}
+
+#[test]
+fn the_incident_drill_down_explains_the_attribution() {
+    let mut app = demo_app(200, 60, false);
+    press(&mut app, &[Command::Panel9, Command::Open]);
+    let text = screen_text(&app);
+    assert!(text.contains("Checkout page intermittently returns 503"), "{text}");
+    assert!(text.contains("names deployment:demo:web:v4.9.0"), "{text}");
+    assert!(text.contains("still open: 2h 14m"), "{text}");
+    // Enter on the attribution opens the deployment it names.
+    let rows = flowdeck::app::lists::screen_list(&app, app.screen()).rows;
+    let attribution = rows
+        .iter()
+        .position(|r| r.cells.first().is_some_and(|c| c.text == "incident_link"))
+        .unwrap();
+    for _ in 0..attribution {
+        press(&mut app, &[Command::Down]);
+    }
+    press(&mut app, &[Command::Open]);
+    assert!(screen_text(&app).contains("Deployment v4.9.0"));
+}
+
+#[test]
+fn filters_window_and_search_change_the_scope() {
+    let mut app = demo_app(200, 60, false);
+    press(&mut app, &[Command::Service]);
+    let text = screen_text(&app);
+    assert!(text.contains("service api"), "{text}");
+    press(&mut app, &[Command::Team]);
+    assert!(screen_text(&app).contains("team payments"));
+    press(&mut app, &[Command::ClearFilters, Command::Window]);
+    assert!(screen_text(&app).contains("last 90 days"));
+    press(&mut app, &[Command::Window]);
+    assert!(screen_text(&app).contains("last 7 days"));
+
+    press(&mut app, &[Command::Panel1, Command::Open, Command::Search]);
+    for c in "v4.9".chars() {
+        flowdeck::app::update(&mut app, Action::Input(c));
+    }
+    flowdeck::app::update(&mut app, Action::SubmitInput);
+    let rows = flowdeck::app::lists::screen_list(&app, app.screen()).rows;
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r.cells[0].text.contains("v4.9")));
+    assert!(screen_text(&app).contains("search \"v4.9\""));
+}
+
+#[test]
+fn a_custom_window_is_typed_in() {
+    let mut app = demo_app(120, 40, false);
+    press(&mut app, &[Command::CustomWindow]);
+    for c in "2026-11-01..2026-11-14".chars() {
+        flowdeck::app::update(&mut app, Action::Input(c));
+    }
+    flowdeck::app::update(&mut app, Action::SubmitInput);
+    assert!(screen_text(&app).contains("custom (Nov 01 – Nov 15)"));
+    press(&mut app, &[Command::CustomWindow]);
+    for c in "soon".chars() {
+        flowdeck::app::update(&mut app, Action::Input(c));
+    }
+    flowdeck::app::update(&mut app, Action::SubmitInput);
+    assert!(app.prompt.as_ref().and_then(|p| p.error.as_ref()).is_some());
+}
+
+#[test]
+fn sorting_orders_the_list_by_the_chosen_column() {
+    let mut app = demo_app(200, 60, false);
+    press(&mut app, &[Command::Panel2, Command::Open]);
+    // Lead-time list columns: commit, title, author, service, deployment, lead time.
+    for _ in 0..6 {
+        press(&mut app, &[Command::SortNext]);
+    }
+    press(&mut app, &[Command::SortReverse]);
+    let rows = flowdeck::app::lists::screen_list(&app, app.screen()).rows;
+    let leads: Vec<f64> = rows
+        .iter()
+        .map(|r| match &r.keys[5] {
+            flowdeck::app::lists::SortKey::Number(n) => *n,
+            _ => 0.0,
+        })
+        .collect();
+    assert!(leads.windows(2).all(|w| w[0] >= w[1]), "descending by lead time");
+    assert!(screen_text(&app).contains("sorted by Lead time ↓"));
+}
+
+#[test]
+fn text_from_sources_cannot_reach_the_terminal() {
+    use std::sync::Arc;
+    let mut app = demo_app(200, 60, false);
+    let mut events = (*app.data.history.events).clone();
+    events.incidents[0].title = "\u{1b}[2J\u{1b}]52;c;evil\u{7}pwned <script>".into();
+    events.incidents[0].resolved_at = None;
+    events.incidents[0].started_at = headless::now() - chrono::Duration::hours(1);
+    let history = flowdeck::metrics::History::derive(events, flowdeck::metrics::Rules::default());
+    app.data.history = Arc::new(history);
+    app.data.loaded_at += chrono::Duration::seconds(1);
+    flowdeck::app::update(&mut app, Action::Loaded);
+    let text = screen_text(&app);
+    assert!(text.contains("pwned <script>"), "{text}");
+    assert!(!text.contains('\u{1b}'));
+    assert!(!text.contains('\u{7}'));
+}
