@@ -13,3 +13,4 @@ pub mod report;
 pub mod snapshot;
 pub mod sources;
 pub mod text;
+pub mod ui;
