@@ -470,27 +470,33 @@ fn arc(sx: i8, sy: i8, cell: &CellBox, t: f64, pen: &mut Pen<'_>) {
     let inner = fixed(r - h);
     let outer = fixed(r + h);
     let [p1, p2, p3, p4, p5, p6, p7, p8] = outline;
+    // With the radius at half the cell's width the straight part along it is empty.
+    let line = |d: &mut String, from: (Fixed, Fixed), to: (Fixed, Fixed)| {
+        if from != to {
+            segment(d, 'L', to);
+        }
+    };
     let mut d = String::new();
     if sx.signum() * sy.signum() > 0 {
         // Orientation kept (╭, ╯): inner edge first, clockwise on screen.
         segment(&mut d, 'M', p1);
-        segment(&mut d, 'L', p2);
+        line(&mut d, p1, p2);
         arc_segment(&mut d, inner, false, p3);
-        segment(&mut d, 'L', p4);
+        line(&mut d, p3, p4);
         segment(&mut d, 'L', p5);
-        segment(&mut d, 'L', p6);
+        line(&mut d, p5, p6);
         arc_segment(&mut d, outer, true, p7);
-        segment(&mut d, 'L', p8);
+        line(&mut d, p7, p8);
     } else {
         // Mirrored (╮, ╰): the same outline traversed backwards to stay clockwise.
         segment(&mut d, 'M', p8);
-        segment(&mut d, 'L', p7);
+        line(&mut d, p8, p7);
         arc_segment(&mut d, outer, true, p6);
-        segment(&mut d, 'L', p5);
+        line(&mut d, p6, p5);
         segment(&mut d, 'L', p4);
-        segment(&mut d, 'L', p3);
+        line(&mut d, p4, p3);
         arc_segment(&mut d, inner, false, p2);
-        segment(&mut d, 'L', p1);
+        line(&mut d, p2, p1);
     }
     d.push('z');
     pen.path(d);

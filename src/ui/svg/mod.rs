@@ -108,11 +108,10 @@ impl Metrics {
         let cell_width = to_f64(options.cell_width).unwrap_or(font_size * 0.6);
         let line_height = to_f64(options.line_height).unwrap_or(font_size * 1.25);
         // Light lines about a twelfth of the font size (as terminal fonts draw them), at least
-        // 1 px; heavy ones twice that; neither wider than a third of the cell.
-        let light = (font_size / 12.0)
-            .max(1.0)
-            .min(cell_width / 6.0)
-            .min(line_height / 6.0);
+        // 1 px, to a tenth of a pixel; heavy ones twice that; neither wider than a third of the
+        // cell.
+        let light = ((font_size / 12.0).max(1.0) * 10.0).round() / 10.0;
+        let light = light.min(cell_width / 6.0).min(line_height / 6.0);
         Self {
             font_size,
             cell_width,
@@ -199,7 +198,11 @@ pub fn buffer_to_svg(buffer: &Buffer, options: &SvgOptions) -> String {
         push_escaped(&mut out, &clean_text(title));
         out.push_str("</title>\n");
     }
-    out.push_str("<rect width=\"100%\" height=\"100%\" fill=\"");
+    out.push_str("<rect width=\"");
+    push_px(&mut out, width);
+    out.push_str("\" height=\"");
+    push_px(&mut out, height);
+    out.push_str("\" fill=\"");
     push_rgb(&mut out, options.background);
     out.push_str("\"/>\n");
     backgrounds.write(&metrics, &mut out);

@@ -42,7 +42,7 @@ pub(super) fn push_fixed(out: &mut String, value: Fixed) {
     // Writing to a String cannot fail.
     let _ = write!(out, "{whole}");
     if hundredths != 0 {
-        if hundredths % 10 == 0 {
+        if hundredths.is_multiple_of(10) {
             let _ = write!(out, ".{}", hundredths / 10);
         } else {
             let _ = write!(out, ".{hundredths:02}");
