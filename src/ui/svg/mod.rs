@@ -6,33 +6,36 @@
 //!
 //! - Backgrounds are rectangles: runs of same-coloured cells in a row, stacked runs of the same
 //!   extent merged into one, the default background left to the full-size rectangle underneath.
-//! - Box-drawing, block and pseudo-pixel characters are filled shapes (see [`glyphs`]), so
-//!   borders and bars join exactly whatever fonts the viewer has.
+//! - Box-drawing (U+2500–U+257F), block (U+2580–U+259F) and the canvas's pseudo-pixel
+//!   characters (quadrants, sextants, octants) are filled shapes drawn from the cell edges, so
+//!   borders and bars join exactly whatever fonts the viewer has. Braille stays text.
 //! - Other text is `<text>`, one element per run of same-styled cells, pinned to the grid: a run
 //!   starts at its first cell's `x` and its `textLength` is its width in cells, so every glyph
 //!   lands on its column. Wide characters (CJK, emoji) and clusters with combining marks get an
 //!   element of their own, centred on the cells they cover.
-//! - Colours: [`Color::Rgb`](ratatui::style::Color::Rgb) as is, named and indexed colours through xterm's palette (see
-//!   [`palette`]), [`Color::Reset`](ratatui::style::Color::Reset) as [`SvgOptions::foreground`] or
-//!   [`SvgOptions::background`].
+//! - Colours: [`Color::Rgb`](ratatui::style::Color::Rgb) as is, named and indexed colours
+//!   through xterm's palette (see [`palette`]), [`Color::Reset`](ratatui::style::Color::Reset)
+//!   as [`SvgOptions::foreground`] or [`SvgOptions::background`].
 //! - Modifiers: bold, italic, underline and crossed-out as SVG text attributes, dim as opacity
 //!   0.5 (xterm.js's value), reversed swaps the resolved colours, hidden draws the background
 //!   only. Slow and rapid blink are ignored.
 //!
 //! Output is a pure function of the buffer and options: the same input gives the same bytes.
 
+mod backgrounds;
 mod glyphs;
-mod palette;
+pub mod palette;
 mod shapes;
+mod text;
 mod xml;
-
-pub use palette::{ANSI, indexed};
 
 use ratatui::buffer::{Buffer, Cell, CellDiffOption, CellWidth};
 use ratatui::style::Modifier;
 
+use backgrounds::Backgrounds;
 use glyphs::{CellBox, Strokes};
 use shapes::{Paint, Shapes};
+use text::{RowText, TextRun, TextStyle};
 use xml::{Rgb, push_escaped, push_px, push_rgb};
 
 /// How a buffer is drawn: font, cell metrics, default colours.
@@ -270,23 +273,6 @@ struct Look {
     hidden: bool,
 }
 
-/// What makes runs of text differ.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct TextStyle {
-    color: Rgb,
-    dim: bool,
-    bold: bool,
-    italic: bool,
-    underline: bool,
-    crossed_out: bool,
-}
-
-impl TextStyle {
-    fn decorated(&self) -> bool {
-        self.underline || self.crossed_out
-    }
-}
-
 impl Look {
     fn of(cell: &Cell, options: &SvgOptions) -> Self {
         let m = cell.modifier;
@@ -312,272 +298,6 @@ impl Look {
 
     fn alpha(&self) -> u16 {
         if self.text.dim { 500 } else { 1000 }
-    }
-}
-
-/// Background rectangles: runs along a row, each extended downwards while the next row has a
-/// run of the same colour over exactly the same columns.
-#[derive(Default)]
-struct Backgrounds {
-    /// Column range, first row, rows, colour.
-    rects: Vec<BackgroundRect>,
-    /// The run being built in the current row: first column, end column, colour.
-    run: Option<(usize, usize, Rgb)>,
-    /// Runs of the current row, finished.
-    row_runs: Vec<(usize, usize, Rgb)>,
-    /// Rectangles that reach the previous row, by column range and colour.
-    open: std::collections::BTreeMap<(usize, usize, Rgb), usize>,
-}
-
-struct BackgroundRect {
-    columns: (usize, usize),
-    rows: (usize, usize),
-    color: Rgb,
-}
-
-impl Backgrounds {
-    fn cells(&mut self, column: usize, span: usize, color: Rgb, default: Rgb) {
-        if color == default {
-            self.gap();
-            return;
-        }
-        match &mut self.run {
-            Some((_, end, run_color)) if *end == column && *run_color == color => {
-                *end = column + span;
-            }
-            _ => {
-                self.gap();
-                self.run = Some((column, column + span, color));
-            }
-        }
-    }
-
-    fn gap(&mut self) {
-        if let Some(run) = self.run.take() {
-            self.row_runs.push(run);
-        }
-    }
-
-    fn end_row(&mut self, row: usize) {
-        self.gap();
-        let mut open = std::collections::BTreeMap::new();
-        for (start, end, color) in std::mem::take(&mut self.row_runs) {
-            let key = (start, end, color);
-            let index = match self.open.get(&key) {
-                Some(&i) => {
-                    if let Some(rect) = self.rects.get_mut(i) {
-                        rect.rows.1 = row + 1;
-                    }
-                    i
-                }
-                None => {
-                    self.rects.push(BackgroundRect {
-                        columns: (start, end),
-                        rows: (row, row + 1),
-                        color,
-                    });
-                    self.rects.len() - 1
-                }
-            };
-            open.insert(key, index);
-        }
-        self.open = open;
-    }
-
-    fn write(&self, metrics: &Metrics, out: &mut String) {
-        if self.rects.is_empty() {
-            return;
-        }
-        // Crisp edges: neighbouring rectangles snap to the same pixel, with no seam between.
-        out.push_str("<g shape-rendering=\"crispEdges\">\n");
-        for rect in &self.rects {
-            let x0 = xml::fixed(metrics.x(rect.columns.0));
-            let x1 = xml::fixed(metrics.x(rect.columns.1));
-            let y0 = xml::fixed(metrics.y(rect.rows.0));
-            let y1 = xml::fixed(metrics.y(rect.rows.1));
-            out.push_str("<rect x=\"");
-            xml::push_fixed(out, x0);
-            out.push_str("\" y=\"");
-            xml::push_fixed(out, y0);
-            out.push_str("\" width=\"");
-            xml::push_fixed(out, x1 - x0);
-            out.push_str("\" height=\"");
-            xml::push_fixed(out, y1 - y0);
-            out.push_str("\" fill=\"");
-            push_rgb(out, rect.color);
-            out.push_str("\"/>\n");
-        }
-        out.push_str("</g>\n");
-    }
-}
-
-/// A `<text>` element: cells of one row drawn with one style.
-#[derive(Debug)]
-struct TextRun {
-    row: usize,
-    column: usize,
-    cells: usize,
-    text: String,
-    style: TextStyle,
-    ascii: bool,
-    /// One character cluster centred on its cells, rather than a run pinned by `textLength`.
-    centred: bool,
-}
-
-impl TextRun {
-    fn write(&self, metrics: &Metrics, default_color: Rgb, out: &mut String) {
-        out.push_str("<text x=\"");
-        let centred = self.centred || (self.cells == 1 && !self.ascii);
-        if centred {
-            push_px(
-                out,
-                metrics.x(self.column) + self.cells as f64 * metrics.cell_width / 2.0,
-            );
-        } else {
-            push_px(out, metrics.x(self.column));
-        }
-        out.push_str("\" y=\"");
-        push_px(out, metrics.y(self.row) + metrics.baseline);
-        out.push('"');
-        if centred {
-            out.push_str(" text-anchor=\"middle\"");
-        } else if self.cells > 1 {
-            // The x of the run after this one, minus this x: the run's exact width.
-            let end = xml::fixed(metrics.x(self.column + self.cells));
-            let start = xml::fixed(metrics.x(self.column));
-            out.push_str(" textLength=\"");
-            xml::push_fixed(out, end - start);
-            out.push('"');
-        }
-        let style = &self.style;
-        if style.color != default_color {
-            out.push_str(" fill=\"");
-            push_rgb(out, style.color);
-            out.push('"');
-        }
-        if style.dim {
-            out.push_str(" opacity=\"0.5\"");
-        }
-        if style.bold {
-            out.push_str(" font-weight=\"bold\"");
-        }
-        if style.italic {
-            out.push_str(" font-style=\"italic\"");
-        }
-        match (style.underline, style.crossed_out) {
-            (true, true) => out.push_str(" text-decoration=\"underline line-through\""),
-            (true, false) => out.push_str(" text-decoration=\"underline\""),
-            (false, true) => out.push_str(" text-decoration=\"line-through\""),
-            (false, false) => {}
-        }
-        if !self.ascii && self.text.chars().any(is_right_to_left) {
-            // Terminals lay cells out left to right whatever the script; so does this text.
-            out.push_str(" direction=\"ltr\" unicode-bidi=\"bidi-override\"");
-        }
-        out.push('>');
-        push_escaped(out, &self.text);
-        out.push_str("</text>\n");
-    }
-}
-
-/// Letters of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, …).
-fn is_right_to_left(c: char) -> bool {
-    matches!(
-        u32::from(c),
-        0x0590..=0x08ff | 0xfb1d..=0xfdff | 0xfe70..=0xfeff | 0x10800..=0x10fff | 0x1e800..=0x1efff
-    )
-}
-
-/// Spaces a run may carry inside it before it is split in two.
-const MAX_INNER_SPACES: usize = 8;
-
-/// Text runs of the row being drawn.
-struct RowText {
-    row: usize,
-    run: Option<TextRun>,
-    /// Blank cells after the run, kept in case the run continues after them.
-    pending_spaces: usize,
-}
-
-impl RowText {
-    fn new(row: usize) -> Self {
-        Self {
-            row,
-            run: None,
-            pending_spaces: 0,
-        }
-    }
-
-    fn close(&mut self, texts: &mut Vec<TextRun>) {
-        if let Some(run) = self.run.take() {
-            texts.push(run);
-        }
-        self.pending_spaces = 0;
-    }
-
-    /// A blank, undecorated cell: invisible, so whatever its style the run may go on after it.
-    fn space(&mut self, texts: &mut Vec<TextRun>) {
-        if self.run.is_some() {
-            self.pending_spaces += 1;
-            if self.pending_spaces > MAX_INNER_SPACES {
-                self.close(texts);
-            }
-        }
-    }
-
-    /// A single-width, single-character cell.
-    fn character(&mut self, texts: &mut Vec<TextRun>, column: usize, c: char, style: TextStyle) {
-        // A (decorated) space joins the run whatever its script.
-        let ascii = if c == ' ' {
-            self.run.as_ref().is_none_or(|r| r.ascii)
-        } else {
-            c.is_ascii()
-        };
-        if let Some(run) = &mut self.run
-            && !run.centred
-            && run.style == style
-            && run.ascii == ascii
-            && run.column + run.cells + self.pending_spaces == column
-        {
-            for _ in 0..self.pending_spaces {
-                run.text.push(' ');
-            }
-            run.text.push(c);
-            run.cells += self.pending_spaces + 1;
-            self.pending_spaces = 0;
-            return;
-        }
-        self.close(texts);
-        self.run = Some(TextRun {
-            row: self.row,
-            column,
-            cells: 1,
-            text: c.to_string(),
-            style,
-            ascii,
-            centred: false,
-        });
-    }
-
-    /// A wide character or a cluster of several characters: an element of its own.
-    fn cluster(
-        &mut self,
-        texts: &mut Vec<TextRun>,
-        column: usize,
-        cells: usize,
-        text: &str,
-        style: TextStyle,
-    ) {
-        self.close(texts);
-        texts.push(TextRun {
-            row: self.row,
-            column,
-            cells,
-            text: text.to_string(),
-            style,
-            ascii: text.is_ascii(),
-            centred: true,
-        });
     }
 }
 

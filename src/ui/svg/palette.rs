@@ -7,7 +7,8 @@
 
 use ratatui::style::Color;
 
-use super::xml::Rgb;
+/// An sRGB colour.
+pub type Rgb = (u8, u8, u8);
 
 /// xterm's default 16 colours, in index order: black, red, green, yellow, blue, magenta, cyan,
 /// white (ratatui's `Gray`), then the bright variants (`DarkGray`, `LightRed`, …, `White`).

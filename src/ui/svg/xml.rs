@@ -55,8 +55,7 @@ pub(super) fn push_px(out: &mut String, value: f64) {
     push_fixed(out, fixed(value));
 }
 
-/// An sRGB colour.
-pub(super) type Rgb = (u8, u8, u8);
+pub(super) use super::palette::Rgb;
 
 /// Appends `#rrggbb`.
 pub(super) fn push_rgb(out: &mut String, (r, g, b): Rgb) {
