@@ -619,6 +619,8 @@ fn every_cell_different_still_renders() {
     }
     let svg = render(&buffer);
     xml::parse(&svg).unwrap_or_else(|e| panic!("{e}"));
+    // Nothing merges here: about 120 bytes a cell. A guard against accidental blow-ups.
+    assert!(svg.len() < 2_000_000, "{} bytes", svg.len());
     println!("200×60, every cell different: {} bytes", svg.len());
 }
 
