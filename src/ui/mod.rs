@@ -5,6 +5,7 @@ pub mod draw;
 pub mod layout;
 mod measure;
 mod overview;
+pub mod svg;
 pub mod theme;
 mod wall;
 mod widgets;
