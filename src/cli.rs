@@ -71,6 +71,20 @@ pub struct ReportArgs {
     /// Read the stored history only; do not sync the sources first.
     #[arg(long)]
     pub offline: bool,
+
+    /// Size of the SVG report in terminal cells (columns x rows).
+    #[arg(long, value_name = "COLSxROWS", default_value = "200x60", value_parser = parse_size)]
+    pub size: (u16, u16),
+}
+
+fn parse_size(text: &str) -> Result<(u16, u16), String> {
+    let bad = || format!("{text:?} is not a size like 200x60 (columns x rows, 20x5 to 1000x500)");
+    let (w, h) = text.split_once(['x', 'X']).ok_or_else(bad)?;
+    let (w, h): (u16, u16) = (w.trim().parse().map_err(|_| bad())?, h.trim().parse().map_err(|_| bad())?);
+    if !(20..=1000).contains(&w) || !(5..=500).contains(&h) {
+        return Err(bad());
+    }
+    Ok((w, h))
 }
 
 fn parse_now(text: &str) -> Result<Timestamp, String> {

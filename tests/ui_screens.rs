@@ -110,9 +110,16 @@ fn the_incident_drill_down_explains_the_attribution() {
         .iter()
         .position(|r| r.cells.first().is_some_and(|c| c.text == "incident_link"))
         .unwrap();
-    for _ in 0..attribution {
+    let selected = |app: &flowdeck::app::App| match app.screen() {
+        Screen::Incident { list, .. } => list.selected,
+        _ => usize::MAX,
+    };
+    // Headings are stepped over; the selection starts on the first item.
+    assert_eq!(selected(&app), 1);
+    while selected(&app) < attribution {
         press(&mut app, &[Command::Down]);
     }
+    assert_eq!(selected(&app), attribution);
     press(&mut app, &[Command::Open]);
     assert!(screen_text(&app).contains("Deployment v4.9.0"));
 }

@@ -191,6 +191,8 @@ fn push(app: &mut App, screen: Screen) {
         app.stack.remove(1);
     }
     app.stack.push(screen);
+    // Start on the first item, not on a section heading.
+    move_selection(app, 0);
 }
 
 fn back(app: &mut App) {
@@ -254,9 +256,31 @@ fn move_selection(app: &mut App, delta: isize) {
             }
         }
     }
+    // Section headings are not items: the selection steps over them.
+    let headings: Vec<bool> = screen_list(app, app.screen())
+        .rows
+        .iter()
+        .map(|r| r.heading)
+        .collect();
     if let Some(list) = list_state(app) {
-        list.selected = step(list.selected, delta, len);
+        list.selected = skip_headings(&headings, step(list.selected, delta, len), delta);
     }
+}
+
+/// The nearest non-heading row from `index`, looking the way the selection moved first.
+fn skip_headings(headings: &[bool], index: usize, delta: isize) -> usize {
+    let is_heading = |i: usize| headings.get(i).copied().unwrap_or(false);
+    if !is_heading(index) {
+        return index;
+    }
+    let forward = (index..headings.len()).find(|&i| !is_heading(i));
+    let backward = (0..index).rev().find(|&i| !is_heading(i));
+    let found = if delta < 0 {
+        backward.or(forward)
+    } else {
+        forward.or(backward)
+    };
+    found.unwrap_or(index)
 }
 
 fn step(current: usize, delta: isize, len: usize) -> usize {

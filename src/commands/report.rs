@@ -38,22 +38,33 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
             "every source failed, so there is nothing to report"
         )));
     }
-    let snapshot = Snapshot::build(
-        &history,
-        SnapshotRequest {
-            window,
-            now: ctx.now,
-            sources,
-        },
-    );
-    let text = report::render(
-        &snapshot,
-        format,
-        RenderOptions {
-            max_items: config.general.report_items,
-        },
-    )
-    .map_err(|e| CommandError::Runtime(e.into()))?;
+    let text = if format == ReportFormat::Svg {
+        let (width, height) = args.size;
+        let picture = report::svg::Picture {
+            width,
+            height,
+            theme: std::sync::Arc::new(super::load_theme(ctx)?),
+            title: format!("flowdeck: {}", window.from.to_rfc3339()),
+        };
+        report::svg::dashboard(std::sync::Arc::new(history), sources, window, ctx.now, &picture)
+    } else {
+        let snapshot = Snapshot::build(
+            &history,
+            SnapshotRequest {
+                window,
+                now: ctx.now,
+                sources,
+            },
+        );
+        report::render(
+            &snapshot,
+            format,
+            RenderOptions {
+                max_items: config.general.report_items,
+            },
+        )
+        .map_err(|e| CommandError::Runtime(e.into()))?
+    };
     match &args.output {
         Some(path) => write_file(path, text.as_bytes())?,
         None => write_stdout(text.as_bytes())?,

@@ -79,6 +79,7 @@ mod tests {
             format: None,
             output: None,
             offline: false,
+            size: (200, 60),
         }
     }
 

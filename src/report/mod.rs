@@ -3,6 +3,7 @@
 
 pub mod json;
 pub mod markdown;
+pub mod svg;
 
 use crate::config::ReportFormat;
 use crate::snapshot::Snapshot;
@@ -32,6 +33,7 @@ pub fn render(
         ReportFormat::Json => json::render(snapshot),
         ReportFormat::Md => Ok(markdown::render(snapshot, options)),
         ReportFormat::Html => Err(ReportError::Unsupported("html")),
-        ReportFormat::Svg => Err(ReportError::Unsupported("svg")),
+        // The SVG is the dashboard itself; `report::svg` draws it from the app, not a snapshot.
+        ReportFormat::Svg => Err(ReportError::Unsupported("svg (use report::svg::dashboard)")),
     }
 }
