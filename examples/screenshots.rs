@@ -18,7 +18,8 @@ const WIDTH: u16 = 160;
 const HEIGHT: u16 = 45;
 
 fn demo_app(wall: bool) -> anyhow::Result<App> {
-    let now: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-11-20T14:30:00Z")?.with_timezone(&Utc);
+    let now: DateTime<Utc> =
+        DateTime::parse_from_rfc3339("2026-11-20T14:30:00Z")?.with_timezone(&Utc);
     let (events, sources) = collect_demo(now);
     let data = Data {
         history: Arc::new(History::derive(events, Rules::default())),
@@ -35,16 +36,37 @@ fn demo_app(wall: bool) -> anyhow::Result<App> {
             wall_rotate: wall.then(|| std::time::Duration::from_secs(20)),
         },
     );
-    update(&mut app, Action::Resize { width: WIDTH, height: HEIGHT });
+    update(
+        &mut app,
+        Action::Resize {
+            width: WIDTH,
+            height: HEIGHT,
+        },
+    );
     Ok(app)
 }
 
 fn main() -> anyhow::Result<()> {
     let screens: [(&str, &str, &[Command], bool); 6] = [
         ("overview", "the overview", &[], false),
-        ("lead-time", "the lead-time drill-down", &[Command::Panel2, Command::Open], false),
-        ("deployment", "a failing deployment", &[Command::Panel7, Command::Down, Command::Open], false),
-        ("incident", "an open incident", &[Command::Panel9, Command::Open], false),
+        (
+            "lead-time",
+            "the lead-time drill-down",
+            &[Command::Panel2, Command::Open],
+            false,
+        ),
+        (
+            "deployment",
+            "a failing deployment",
+            &[Command::Panel7, Command::Down, Command::Open],
+            false,
+        ),
+        (
+            "incident",
+            "an open incident",
+            &[Command::Panel9, Command::Open],
+            false,
+        ),
         ("standup", "the standup view", &[Command::Standup], false),
         ("wall", "wall mode", &[], true),
     ];
@@ -54,7 +76,11 @@ fn main() -> anyhow::Result<()> {
         let theme = Arc::new(
             Theme::builtin(theme_name).ok_or_else(|| anyhow::anyhow!("no theme {theme_name}"))?,
         );
-        let suffix = if theme_name == "default" { "dark" } else { "light" };
+        let suffix = if theme_name == "default" {
+            "dark"
+        } else {
+            "light"
+        };
         for (name, what, commands, wall) in screens {
             let mut app = demo_app(wall)?;
             for command in commands {

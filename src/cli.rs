@@ -80,7 +80,10 @@ pub struct ReportArgs {
 fn parse_size(text: &str) -> Result<(u16, u16), String> {
     let bad = || format!("{text:?} is not a size like 200x60 (columns x rows, 20x5 to 1000x500)");
     let (w, h) = text.split_once(['x', 'X']).ok_or_else(bad)?;
-    let (w, h): (u16, u16) = (w.trim().parse().map_err(|_| bad())?, h.trim().parse().map_err(|_| bad())?);
+    let (w, h): (u16, u16) = (
+        w.trim().parse().map_err(|_| bad())?,
+        h.trim().parse().map_err(|_| bad())?,
+    );
     if !(20..=1000).contains(&w) || !(5..=500).contains(&h) {
         return Err(bad());
     }

@@ -39,17 +39,28 @@ fn measure_drill_downs() {
     }
     // The flow row opens CI, pull requests and time to restore.
     snapshot("measure_ci", &[Command::Panel6, Command::Open]);
-    snapshot("measure_pull_requests", &[Command::Panel6, Command::Right, Command::Open]);
+    snapshot(
+        "measure_pull_requests",
+        &[Command::Panel6, Command::Right, Command::Open],
+    );
     snapshot(
         "measure_time_to_restore",
-        &[Command::Panel6, Command::Right, Command::Right, Command::Open],
+        &[
+            Command::Panel6,
+            Command::Right,
+            Command::Right,
+            Command::Open,
+        ],
     );
 }
 
 #[test]
 fn a_failing_deployment() {
     // The latest-deployments strip, newest first: web v4.9.0 is the second row.
-    snapshot("deployment", &[Command::Panel7, Command::Down, Command::Open]);
+    snapshot(
+        "deployment",
+        &[Command::Panel7, Command::Down, Command::Open],
+    );
 }
 
 #[test]
@@ -85,15 +96,27 @@ fn too_small() {
 fn drill_down_and_back_keeps_a_breadcrumb() {
     let mut app = demo_app(120, 40, false);
     press(&mut app, &[Command::Panel2, Command::Open]);
-    assert!(matches!(app.screen(), Screen::Measure { measure: Measure::LeadTime, .. }));
+    assert!(matches!(
+        app.screen(),
+        Screen::Measure {
+            measure: Measure::LeadTime,
+            ..
+        }
+    ));
     press(&mut app, &[Command::Open]);
     assert!(matches!(app.screen(), Screen::Deployment { .. }));
     let text = screen_text(&app);
-    assert!(text.contains("Overview › Lead time for changes › "), "{text}");
+    assert!(
+        text.contains("Overview › Lead time for changes › "),
+        "{text}"
+    );
     press(&mut app, &[Command::Back, Command::Back]);
     assert!(matches!(app.screen(), Screen::Overview));
     press(&mut app, &[Command::Back]);
-    assert!(matches!(app.screen(), Screen::Overview), "back on the overview stays");
+    assert!(
+        matches!(app.screen(), Screen::Overview),
+        "back on the overview stays"
+    );
 }
 
 #[test]
@@ -101,7 +124,10 @@ fn the_incident_drill_down_explains_the_attribution() {
     let mut app = demo_app(200, 60, false);
     press(&mut app, &[Command::Panel9, Command::Open]);
     let text = screen_text(&app);
-    assert!(text.contains("Checkout page intermittently returns 503"), "{text}");
+    assert!(
+        text.contains("Checkout page intermittently returns 503"),
+        "{text}"
+    );
     assert!(text.contains("names deployment:demo:web:v4.9.0"), "{text}");
     assert!(text.contains("still open: 2h 14m"), "{text}");
     // Enter on the attribution opens the deployment it names.
@@ -182,7 +208,10 @@ fn sorting_orders_the_list_by_the_chosen_column() {
             _ => 0.0,
         })
         .collect();
-    assert!(leads.windows(2).all(|w| w[0] >= w[1]), "descending by lead time");
+    assert!(
+        leads.windows(2).all(|w| w[0] >= w[1]),
+        "descending by lead time"
+    );
     assert!(screen_text(&app).contains("sorted by Lead time ↓"));
 }
 

@@ -15,6 +15,8 @@ use crate::model::EventSet;
 const PAGE: usize = 10;
 
 pub fn update(app: &mut App, action: Action) {
+    let scope_before = app.scope_key.clone();
+    let search_before = app.search.clone();
     match action {
         Action::Command(command) => command_action(app, command),
         Action::Input(c) => {
@@ -69,7 +71,6 @@ pub fn update(app: &mut App, action: Action) {
             app.load_error = None;
             app.environment_history = None;
             apply_environment(app);
-            clamp_selections(app);
         }
         Action::LoadFailed(error) => {
             app.loading = false;
@@ -78,7 +79,11 @@ pub fn update(app: &mut App, action: Action) {
         Action::Notify(message) => app.message = Some(crate::text::sanitize(&message)),
     }
     app.refresh_scope();
-    clamp_selections(app);
+    // Lists change only with the scope (data, filters, window, minute) or the search: only then
+    // can a selection point past the end. Building lists on every key would be wasted work.
+    if app.scope_key != scope_before || app.search != search_before {
+        clamp_selections(app);
+    }
 }
 
 fn command_action(app: &mut App, command: Command) {
@@ -228,8 +233,8 @@ fn list_len(app: &App) -> usize {
 }
 
 fn move_selection(app: &mut App, delta: isize) {
-    let len = list_len(app);
     if let Screen::Overview = app.screen() {
+        let len = list_len(app);
         match app.focus {
             Panel::Tile(_) => {
                 if delta > 0 {
@@ -262,6 +267,7 @@ fn move_selection(app: &mut App, delta: isize) {
         .iter()
         .map(|r| r.heading)
         .collect();
+    let len = headings.len();
     if let Some(list) = list_state(app) {
         list.selected = skip_headings(&headings, step(list.selected, delta, len), delta);
     }

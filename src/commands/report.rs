@@ -46,7 +46,13 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
             theme: std::sync::Arc::new(super::load_theme(ctx)?),
             title: format!("flowdeck: {}", window.from.to_rfc3339()),
         };
-        report::svg::dashboard(std::sync::Arc::new(history), sources, window, ctx.now, &picture)
+        report::svg::dashboard(
+            std::sync::Arc::new(history),
+            sources,
+            window,
+            ctx.now,
+            &picture,
+        )
     } else {
         let snapshot = Snapshot::build(
             &history,

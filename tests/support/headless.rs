@@ -15,7 +15,9 @@ use flowdeck::ui::theme::Theme;
 pub const NOW: &str = "2026-11-20T14:30:00Z";
 
 pub fn now() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(NOW).unwrap().with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(NOW)
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 /// The demo dashboard at `NOW`, `width`×`height`, optionally in wall mode.
