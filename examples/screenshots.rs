@@ -3,6 +3,9 @@
 //!
 //! Run: `cargo run --example screenshots` (after any UI change; the README shows these files).
 
+// Printing the files it wrote is this tool's whole output.
+#![allow(clippy::print_stdout)]
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -25,6 +28,7 @@ fn demo_app(wall: bool) -> anyhow::Result<App> {
         history: Arc::new(History::derive(events, Rules::default())),
         sources,
         loaded_at: now,
+        loaded: true,
     };
     let mut app = App::new(
         data,

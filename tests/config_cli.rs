@@ -308,11 +308,18 @@ fn a_missing_xdg_config_means_defaults() {
     assert!(!stderr.contains("hint:"), "{stderr}");
 }
 
-/// `check` itself is not finished yet, so this asserts only that the config passed: no
-/// config error on stderr, whatever `check` goes on to say about the sources.
+/// A valid config with a git source on a real (empty) repository: `check` passes.
 #[test]
 fn a_valid_config_passes_validation() {
     let sandbox = Sandbox::new();
+    let init = Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(sandbox.path())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .status()
+        .unwrap();
+    assert!(init.success());
     let text = r#"
 [general]
 window = "14d"
@@ -343,6 +350,11 @@ elite = "1h"
 high = "1d"
 medium = "7d"
 
+[keys]
+"ctrl-r" = "refresh"
+"q" = "none"
+"Q" = "quit"
+
 [[services]]
 name = "api"
 team = "payments"
@@ -354,13 +366,44 @@ path = "."
 deploy_tags = "api-v*"
 paths = ["services/api/**"]
 "#;
-    let (path, output) = sandbox.check_text(text);
-    let stderr = stderr(&output);
+    let (_, output) = sandbox.check_text(text);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", stderr(&output));
+    assert!(stdout.contains("ok    config "), "{stdout}");
+    assert!(stdout.contains("ok    git:api: repository "), "{stdout}");
     assert!(
-        !stderr.contains(&format!("{}:", path.display())),
-        "{stderr}"
+        stdout.contains("opens, 0 tag(s) match \"api-v*\""),
+        "{stdout}"
     );
-    assert!(!stderr.contains("config file"), "{stderr}");
+}
+
+#[test]
+fn an_unknown_action_in_keys() {
+    let sandbox = Sandbox::new();
+    let (path, output) =
+        sandbox.check_text("[keys]\n\"ctrl-r\" = \"refresh\"\n\"q\" = \"quitt\"\n");
+    assert_config_error(
+        &output,
+        &format!(
+            "{}:3:7: unknown action \"quitt\" in [keys]\n  hint: did you mean \"quit\"? \"none\" unbinds the key",
+            path.display()
+        ),
+    );
+}
+
+#[test]
+fn an_unknown_key_name_in_keys() {
+    let sandbox = Sandbox::new();
+    let (path, output) = sandbox.check_text("[keys]\n\"hyper-q\" = \"quit\"\n");
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{text}");
+    assert!(
+        text.starts_with(&format!(
+            "error: {}:2:1: unknown key \"hyper-q\" in [keys]\n  hint: write a character",
+            path.display()
+        )),
+        "{text}"
+    );
 }
 
 #[test]

@@ -176,6 +176,9 @@ pub struct Data {
     pub sources: Vec<SourceStatus>,
     /// When this data was read.
     pub loaded_at: Timestamp,
+    /// False for the placeholder shown until the first load finishes (its numbers are not
+    /// zeros, they are unknown).
+    pub loaded: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -259,6 +262,7 @@ impl App {
             history: Arc::new(History::derive(EventSet::default(), Default::default())),
             sources: Vec::new(),
             loaded_at: now,
+            loaded: false,
         }
     }
 

@@ -457,6 +457,10 @@ pub fn build(app: &App, theme: Arc<Theme>) -> ViewModel {
         }
     } else {
         match &scope {
+            _ if !app.data.loaded => Body::Loading(match &app.load_error {
+                Some(error) => format!("could not read the sources: {error}"),
+                None => "reading sources…".into(),
+            }),
             None => Body::Loading("reading sources…".into()),
             Some(scope) if app.wall.is_some() => Body::Wall(Box::new(wall(app, scope))),
             Some(scope) => match app.screen() {

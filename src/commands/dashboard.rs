@@ -19,7 +19,10 @@ pub fn run(ctx: Context, wall: bool) -> Result<ExitCode, CommandError> {
     let options = Options {
         app: AppOptions {
             window_days: config.general.window.as_chrono().num_days().max(1),
-            keymap: Keymap::default(),
+            keymap: Keymap::with_overrides(
+                config.keys.0.iter().map(|(k, a)| (k.as_str(), a.as_str())),
+            )
+            .map_err(|e| CommandError::Usage(e.to_string()))?,
             mouse: config.ui.mouse,
             wall_rotate: wall.then(|| {
                 config

@@ -53,10 +53,43 @@ impl<'i> Walk<'_, 'i> {
                     }
                 }
                 (Child::Sources, _) => self.sources(value, path),
+                (Child::KeyBindings, DeValue::Table(bindings)) => self.key_bindings(bindings),
                 // Other wrong types are left to serde, which says what was expected.
                 _ => {}
             }
             path.pop();
+        }
+    }
+
+    /// Each `[keys]` entry: the key must be a key chord, the value an action (or "none").
+    fn key_bindings(&mut self, table: &DeTable<'i>) {
+        for (key, value) in table.iter() {
+            if let Err(invalid) = super::keymap::check_key(key.get_ref()) {
+                self.problems.push(Problem::new(
+                    Some(key.span()),
+                    ErrorKind::InvalidValue,
+                    invalid.problem,
+                    invalid.hint,
+                ));
+            }
+            let problem = match value.get_ref().as_str() {
+                Some(action) => super::keymap::check_action(action)
+                    .err()
+                    .map(|invalid| (ErrorKind::InvalidValue, invalid.problem, invalid.hint)),
+                None => Some((
+                    ErrorKind::WrongType,
+                    format!(
+                        "wrong type for {:?} in [keys]: expected an action name, found {}",
+                        key.get_ref().as_ref(),
+                        type_phrase(value.get_ref())
+                    ),
+                    "write it like \"ctrl-r\" = \"refresh\"".to_string(),
+                )),
+            };
+            if let Some((kind, message, hint)) = problem {
+                self.problems
+                    .push(Problem::new(Some(value.span()), kind, message, hint));
+            }
         }
     }
 
@@ -125,7 +158,7 @@ impl<'i> Walk<'_, 'i> {
             (None, Some(near)) => format!("did you mean {near}? {DOCUMENTED}"),
             (None, None) if top_level => format!(
                 "the file holds the tables [general], [incidents], [ui], [export], [theme], \
-                 [bands], [[services]] and [[sources]]; {DOCUMENTED}"
+                 [keys], [bands], [[services]] and [[sources]]; {DOCUMENTED}"
             ),
             (None, None) => format!(
                 "valid keys {}: {}; {DOCUMENTED}",
@@ -154,7 +187,7 @@ impl<'i> Walk<'_, 'i> {
                     }
                 }
                 // Only top-level children are homes, and a top-level key is never a role.
-                Child::ValueOrTable(_) => {}
+                Child::ValueOrTable(_) | Child::KeyBindings => {}
                 Child::Sources => {
                     let kinds: Vec<&str> = SOURCE_KINDS
                         .into_iter()

@@ -3,6 +3,7 @@
 pub mod duration;
 pub mod error;
 pub mod init;
+pub mod keymap;
 pub mod load;
 pub mod locate;
 pub mod schema;
@@ -23,6 +24,7 @@ mod tests;
 pub use duration::HumanDuration;
 pub use error::{ConfigError, ErrorKind, Location};
 pub use init::{InitError, init};
+pub use keymap::KeyBindings;
 pub use load::{LoadedConfig, load, parse};
 pub use locate::{CONFIG_ENV, ConfigOrigin, default_config_path};
 pub use schema::*;

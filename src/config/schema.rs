@@ -26,6 +26,8 @@ pub struct Config {
     /// Role styles applied over the theme `general.theme` picks.
     #[serde(deserialize_with = "super::theme::overrides_table")]
     pub theme: ThemeOverrides,
+    /// Key bindings over the defaults: `"ctrl-r" = "refresh"`, `"q" = "none"`.
+    pub keys: super::keymap::KeyBindings,
     /// The custom band table, used when `general.bands = "custom"`.
     pub bands: Option<CustomBands>,
     pub services: Vec<ServiceConfig>,

@@ -32,6 +32,8 @@ pub(crate) enum Child {
     ArrayOfTables(TableShape),
     /// `[[sources]]`: an array of tables whose keys depend on their `kind`.
     Sources,
+    /// `[keys]`: free key names, each checked as a key chord, each value as an action.
+    KeyBindings,
     /// A key written either as a plain value or as a table of these keys, like a theme role:
     /// `ok = "green"` or `ok = { fg = "green", bold = true }`.
     ValueOrTable(TableShape),
@@ -72,6 +74,7 @@ pub(crate) fn config() -> TableShape {
                 Child::Table(TableShape::leaf(fields_of::<Export>())),
             ),
             ("theme", Child::Table(theme())),
+            ("keys", Child::KeyBindings),
             (
                 "bands",
                 Child::Table(TableShape {
@@ -245,7 +248,7 @@ mod tests {
                     Child::Table(inner)
                     | Child::ArrayOfTables(inner)
                     | Child::ValueOrTable(inner) => check(inner),
-                    Child::Sources => {}
+                    Child::Sources | Child::KeyBindings => {}
                 }
             }
         }

@@ -473,6 +473,8 @@ fn check_covered(table: &DeTable<'_>, shape: &TableShape, name: &str, missing: &
             }
             // Either form documents the key; the keys of its table form are checked below.
             (Some(Child::ValueOrTable(_)), _) => {}
+            // Free keys: the table's presence (with an example entry) documents it.
+            (Some(Child::KeyBindings), DeValue::Table(_)) => {}
             (None, _) => {}
             (Some(_), _) => missing.push(format!("{path} (not a table)")),
         }
@@ -675,7 +677,10 @@ fn a_theme_name_in_the_wrong_place_says_where_it_goes() {
         "{text}"
     );
     let (_, _, _, text) = error("[colours]\nfail = \"red\"\n");
-    assert!(text.contains("[export], [theme], [bands]"), "{text}");
+    assert!(
+        text.contains("[export], [theme], [keys], [bands]"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -31,6 +31,7 @@ pub fn dashboard(
         history,
         sources,
         loaded_at: now,
+        loaded: true,
     };
     let mut app = App::new(
         data,

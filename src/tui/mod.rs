@@ -135,6 +135,7 @@ fn event_loop(
                                 sources,
                                 loaded_at: clock(options.fixed_now)
                                     .max(app.data.loaded_at + chrono::Duration::nanoseconds(1)),
+                                loaded: true,
                             };
                             update(&mut app, Action::Loaded);
                         }

@@ -41,6 +41,7 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &Detail) {
     };
     let per_column = fact_rows as usize;
     for (i, column) in columns.iter().enumerate() {
+        let value_width = (column.width as usize).saturating_sub(15);
         let lines: Vec<Line> = view
             .facts
             .iter()
@@ -49,7 +50,7 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &Detail) {
             .map(|(label, value, tone)| {
                 Line::from(vec![
                     Span::styled(format!(" {label:<12} "), theme.style(Role::Muted)),
-                    Span::styled(value.clone(), tone_style(theme, *tone)),
+                    Span::styled(truncate(value, value_width), tone_style(theme, *tone)),
                 ])
             })
             .collect();

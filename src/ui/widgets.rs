@@ -88,25 +88,49 @@ pub fn table(frame: &mut Frame, area: Rect, theme: &Theme, list: &ListModel, loo
     }
     let all: Vec<usize> = (0..list.columns.len()).collect();
     let columns = columns.unwrap_or(&all);
-    let asked: u16 = columns
+    let asked: Vec<u16> = columns
         .iter()
-        .map(|&c| list.columns.get(c).map_or(8, |col| col.width) + 1)
-        .sum();
-    // Columns get what they ask for when it fits, else a share in proportion to it.
-    let shrink = asked > area.width;
-    let widths: Vec<Constraint> = columns
+        .map(|&c| list.columns.get(c).map_or(8, |col| col.width))
+        .collect();
+    let spacing = columns.len().saturating_sub(1) as u16;
+    let total: u16 = asked.iter().sum::<u16>() + spacing;
+    // Every column gets what it asks for when that fits; otherwise the widest column (a title
+    // or a reason) gives way first, and only when even that is not enough do all shrink.
+    let widest = (0..asked.len()).max_by_key(|&i| asked[i]).unwrap_or(0);
+    let others: u16 = asked
         .iter()
         .enumerate()
-        .map(|(i, &c)| {
-            let width = list.columns.get(c).map_or(8, |col| col.width);
-            if shrink {
-                Constraint::Fill(width)
-            } else if i + 1 == columns.len() {
-                Constraint::Min(width.min(8))
+        .filter(|(i, _)| *i != widest)
+        .map(|(_, w)| *w)
+        .sum::<u16>()
+        + spacing;
+    let widths: Vec<Constraint> = asked
+        .iter()
+        .enumerate()
+        .map(|(i, &width)| {
+            if total <= area.width {
+                if i + 1 == asked.len() {
+                    Constraint::Min(width.min(8))
+                } else {
+                    Constraint::Length(width)
+                }
+            } else if others + 4 <= area.width {
+                if i == widest {
+                    Constraint::Fill(1)
+                } else {
+                    Constraint::Length(width)
+                }
             } else {
-                Constraint::Length(width)
+                Constraint::Fill(width)
             }
         })
+        .collect();
+    // The widths the table will use, so cells can end in "…" instead of being cut mid-word.
+    let actual: Vec<usize> = ratatui::layout::Layout::horizontal(widths.clone())
+        .spacing(1)
+        .split(area)
+        .iter()
+        .map(|r| r.width as usize)
         .collect();
     let rows: Vec<TableRow> = list
         .rows
@@ -121,12 +145,13 @@ pub fn table(frame: &mut Frame, area: Rect, theme: &Theme, list: &ListModel, loo
             } else {
                 columns
                     .iter()
-                    .map(|&c| {
+                    .zip(&actual)
+                    .map(|(&c, &width)| {
                         let cell = row.cells.get(c);
                         let text = cell.map(|c| c.text.as_str()).unwrap_or("");
                         let style =
                             cell.map_or(theme.style(Role::Text), |c| tone_style(theme, c.tone));
-                        TableCell::from(Span::styled(text.to_string(), style))
+                        TableCell::from(Span::styled(truncate(text, width), style))
                     })
                     .collect()
             };

@@ -28,6 +28,7 @@ pub fn demo_app(width: u16, height: u16, wall: bool) -> App {
         history: Arc::new(History::derive(events, Rules::default())),
         sources,
         loaded_at: now,
+        loaded: true,
     };
     let mut app = App::new(
         data,
