@@ -40,8 +40,16 @@ fn breadcrumb(screen: &str) -> &str {
     screen.lines().nth(1).unwrap_or("").trim()
 }
 
+/// The demo data has arrived: the first frames show the overview of an empty history with
+/// "loading…" in the header and "sources none" in the status line.
+fn is_loaded(screen: &str) -> bool {
+    let header = screen.lines().next().unwrap_or("");
+    !header.contains("loading") && screen.contains("demo ok")
+}
+
 fn is_overview(screen: &str) -> bool {
-    screen.contains("all services")
+    is_loaded(screen)
+        && screen.contains("all services")
         && breadcrumb(screen) == "Overview"
         && ["Frequency", "Lead time", "Failure rate", "Recovery", "Rework"]
             .iter()
@@ -50,9 +58,11 @@ fn is_overview(screen: &str) -> bool {
 }
 
 fn is_measure(screen: &str) -> bool {
-    breadcrumb(screen) == "Overview › Deployment frequency"
+    is_loaded(screen)
+        && breadcrumb(screen) == "Overview › Deployment frequency"
         && screen.contains("Deployment frequency")
         && screen.contains("Deployments (")
+        && !screen.contains("Deployments (0)")
 }
 
 fn has_line(screen: &str, line: &str) -> bool {
