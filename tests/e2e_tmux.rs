@@ -25,6 +25,14 @@ use tmux::Session;
 
 const NOW: &str = "2026-11-20T14:30:00Z";
 const EXIT_OK: &str = "flowdeck-exit=0";
+/// The overview's tile titles.
+const TILES: [&str; 5] = [
+    "Frequency",
+    "Lead time",
+    "Failure rate",
+    "Recovery",
+    "Rework",
+];
 
 /// Starts the dashboard from the shell, with its exit status echoed when it ends.
 fn start_dashboard(session: &Session, binary: &Path, now: Option<&str>) {
@@ -51,9 +59,7 @@ fn is_overview(screen: &str) -> bool {
     is_loaded(screen)
         && screen.contains("all services")
         && breadcrumb(screen) == "Overview"
-        && ["Frequency", "Lead time", "Failure rate", "Recovery", "Rework"]
-            .iter()
-            .all(|title| screen.contains(title))
+        && TILES.iter().all(|title| screen.contains(title))
         && screen.contains("Latest deployments")
 }
 
