@@ -12,10 +12,12 @@
 //! session.key("q");
 //! ```
 //!
-//! Every session has its own tmux server (`tmux -L flowdeck-e2e-<pid>-<n>`), its own HOME,
-//! XDG_CONFIG_HOME, XDG_STATE_HOME and XDG_CACHE_HOME in a temporary directory, and
-//! TERM=xterm-256color. Dropping the session kills its server (and with it every process in its
-//! panes), also when the test fails half-way.
+//! Every session has its own tmux server, its own HOME, XDG_CONFIG_HOME, XDG_STATE_HOME and
+//! XDG_CACHE_HOME in a temporary directory, and TERM=xterm-256color. The server's socket is in
+//! that directory too (`tmux -S <tmp>/flowdeck-e2e-<pid>-<n>`): tmux does not delete its socket
+//! when the server exits, and `-L` would leave one in /tmp/tmux-<uid>/ per run. Dropping the
+//! session kills its server (and with it every process in its panes), also when the test fails
+//! half-way, then deletes the directory.
 //!
 //! The binary is the RELEASE build. [`prepare`] runs `cargo build --release --bin flowdeck`
 //! once per test process (quick when CI has built it earlier in the same run) into the target
@@ -208,8 +210,8 @@ impl Session {
     fn tmux<S: AsRef<OsStr>>(&self, args: &[S]) -> Output {
         let mut command = Command::new("tmux");
         command
-            .arg("-L")
-            .arg(&self.socket)
+            .arg("-S")
+            .arg(self.dir.path().join(&self.socket))
             .arg("-f")
             .arg(self.dir.path().join("tmux.conf"))
             .args(args)
