@@ -86,7 +86,7 @@ fn drive(app: &mut App, rng: &mut Rng, steps: usize) {
 
 #[test]
 fn a_hundred_thousand_random_actions_never_panic() {
-    let mut rng = Rng(0x5eed_f10d_ec4);
+    let mut rng = Rng(0x05ee_df10_dec4);
     let mut app = demo_app(120, 40, false);
     drive(&mut app, &mut rng, 90_000);
     let mut wall = demo_app(200, 60, true);
