@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use crossterm::event::{Event, KeyCode, KeyEventKind, MouseButton, MouseEventKind};
 
-use crate::app::state::{AppOptions, Data, Effect};
+use crate::app::state::{AppOptions, Effect};
 use crate::app::{Action, App, update, view};
 use crate::metrics::History;
 use crate::model::Timestamp;
@@ -130,13 +130,9 @@ fn event_loop(
                     load_in_flight = false;
                     match *result {
                         Ok((history, sources)) => {
-                            app.data = Data {
-                                history: Arc::new(history),
-                                sources,
-                                loaded_at: clock(options.fixed_now)
-                                    .max(app.data.loaded_at + chrono::Duration::nanoseconds(1)),
-                                loaded: true,
-                            };
+                            app.data =
+                                app.data
+                                    .after_reload(history, sources, clock(options.fixed_now));
                             update(&mut app, Action::Loaded);
                         }
                         Err(error) => update(&mut app, Action::LoadFailed(error)),

@@ -59,8 +59,8 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &WallView, heade
             banner,
         );
     }
-    // Three tiles over two across a wide wall, five in a row when the wall is short.
-    let rows: Vec<&[Tile]> = if tiles.height >= 24 {
+    // Three tiles over two, unless the wall is wide and short enough for one row of five.
+    let rows: Vec<&[Tile]> = if tiles.height >= 24 || tiles.width < 150 {
         vec![
             &view.tiles[..view.tiles.len().min(3)],
             view.tiles.get(3..).unwrap_or(&[]),
@@ -102,8 +102,8 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &WallView, heade
     }
 }
 
-/// The largest glyph size that fits the value in the area: (size, columns per char, rows).
-fn fit(text: &str, area: Rect) -> Option<PixelSize> {
+/// The largest glyph size that fits the value in the area, and the rows it takes.
+fn fit(text: &str, area: Rect) -> Option<(PixelSize, u16)> {
     let chars = text.width() as u16;
     [
         (PixelSize::Full, 8, 8),
@@ -113,7 +113,7 @@ fn fit(text: &str, area: Rect) -> Option<PixelSize> {
     ]
     .into_iter()
     .find(|(_, w, h)| chars * w <= area.width && *h <= area.height)
-    .map(|(size, _, _)| size)
+    .map(|(size, _, h)| (size, h))
 }
 
 fn draw_big_tile(frame: &mut Frame, area: Rect, theme: &Theme, tile: &Tile) {
@@ -125,8 +125,25 @@ fn draw_big_tile(frame: &mut Frame, area: Rect, theme: &Theme, tile: &Tile) {
     }
     let look = theme.band(tile.band);
     let value = wall_value(&tile.value);
-    let [big, small] = Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(inner);
-    match fit(&value, big) {
+    // The figure and its two lines, centred as one block in the tile.
+    let figure_rows = fit(
+        &value,
+        Rect {
+            height: inner.height.saturating_sub(2),
+            ..inner
+        },
+    )
+    .map_or(1, |(_, rows)| rows);
+    let block_rows = (figure_rows + 3).min(inner.height);
+    let top = inner.y + (inner.height - block_rows) / 2;
+    let big = Rect::new(inner.x, top, inner.width, figure_rows.min(block_rows));
+    let small = Rect::new(
+        inner.x,
+        (top + figure_rows + 1).min(inner.y + inner.height.saturating_sub(2)),
+        inner.width,
+        2.min(inner.height),
+    );
+    match fit(&value, big).map(|(size, _)| size) {
         Some(size) => {
             let text = BigText::builder()
                 .pixel_size(size)
@@ -142,13 +159,17 @@ fn draw_big_tile(frame: &mut Frame, area: Rect, theme: &Theme, tile: &Tile) {
             big,
         ),
     }
-    let mut line = vec![Span::styled(
-        format!("{} {}", look.symbol, look.label.to_uppercase()),
-        look.style.add_modifier(Modifier::BOLD),
-    )];
+    // Rework rate has no DORA bands: only its trend.
+    let mut line = match tile.band {
+        Some(_) => vec![Span::styled(
+            format!("{} {}  ", look.symbol, look.label.to_uppercase()),
+            look.style.add_modifier(Modifier::BOLD),
+        )],
+        None => Vec::new(),
+    };
     if let Some(trend) = &tile.trend {
         line.push(Span::styled(
-            format!("   {} {}", trend.arrow, trend.delta),
+            format!("{} {}", trend.arrow, trend.delta),
             tone_style(theme, trend.tone),
         ));
     }
