@@ -210,11 +210,11 @@ mod tests {
     fn big_glyphs_shrink_to_fit() {
         assert!(matches!(
             fit("3h 30m", Rect::new(0, 0, 60, 10)),
-            Some(PixelSize::Full)
+            Some((PixelSize::Full, 8))
         ));
         assert!(matches!(
             fit("3h 30m", Rect::new(0, 0, 30, 10)),
-            Some(PixelSize::Quadrant)
+            Some((PixelSize::Quadrant, 4))
         ));
         assert!(fit("3h 30m", Rect::new(0, 0, 10, 2)).is_none());
     }
