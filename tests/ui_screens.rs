@@ -232,3 +232,37 @@ fn text_from_sources_cannot_reach_the_terminal() {
     assert!(!text.contains('\u{1b}'));
     assert!(!text.contains('\u{7}'));
 }
+
+#[test]
+fn mouse_clicks_focus_then_open_a_panel() {
+    let mut app = demo_app(80, 24, false);
+    // Tile 2 (lead time) sits at columns 16-31 of the tile row (rows 2-8) at 80x24.
+    let panel = flowdeck::ui::layout::panel_at(80, 24, 20, 4).unwrap();
+    assert_eq!(panel, 1);
+    flowdeck::app::update(&mut app, Action::ClickPanel(panel));
+    assert!(matches!(app.screen(), Screen::Overview));
+    assert_eq!(app.focus, flowdeck::app::state::Panel::Tile(1));
+    flowdeck::app::update(&mut app, Action::ClickPanel(panel));
+    assert!(matches!(
+        app.screen(),
+        Screen::Measure {
+            measure: Measure::LeadTime,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn o_asks_for_the_selected_items_url() {
+    let mut app = demo_app(120, 40, false);
+    press(
+        &mut app,
+        &[Command::Panel7, Command::Down, Command::OpenUrl],
+    );
+    assert_eq!(
+        app.effects,
+        vec![flowdeck::app::Effect::OpenUrl(
+            "https://git.example.com/acme/web/releases/tag/v4.9.0".into()
+        )]
+    );
+}
