@@ -13,6 +13,7 @@ pub mod model;
 pub mod report;
 pub mod snapshot;
 pub mod sources;
+pub mod store;
 pub mod text;
 pub mod tui;
 pub mod ui;

@@ -1,0 +1,100 @@
+//! The event history between runs: events upserted by stable id (polling the same page twice
+//! changes nothing), watermarks for incremental polling, the ETag cache of the HTTP layer, and
+//! each source's last status. SQLite is the embedded default; a server-backed store (issue 7)
+//! implements the same trait.
+
+pub mod sqlite;
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{EventSet, Timestamp};
+
+/// A cached HTTP response for conditional requests (If-None-Match; a 304 reuses the body).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CachedResponse {
+    pub etag: String,
+    pub body: Vec<u8>,
+    /// rel="next" of the cached page, so a 304 can still page on.
+    pub next: Option<String>,
+    pub fetched_at: Timestamp,
+}
+
+/// How a source fared last, persisted so the dashboard can show "stale since" after a restart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredStatus {
+    pub name: String,
+    pub kind: String,
+    pub status: String,
+    pub last_success_at: Option<Timestamp>,
+    pub error: Option<String>,
+    pub covers_from: Option<Timestamp>,
+    /// When the next poll is due (shown by `check` and the dashboard).
+    pub next_retry_at: Option<Timestamp>,
+}
+
+/// What one sync of one source wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UpsertCount {
+    /// Events that did not exist before.
+    pub inserted: u64,
+    /// Events whose stored form changed.
+    pub updated: u64,
+    /// Events sent again exactly as stored (no write).
+    pub unchanged: u64,
+}
+
+/// Why the history cannot be read or written. None of these is ever "fixed" by replacing the
+/// database: a corrupt or locked file is reported and left alone.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the history database {path} is locked by another process (another flowdeck?); close it or wait, then retry")]
+    Locked { path: PathBuf },
+    #[error("the history database {path} is damaged ({detail}); it was left untouched: move it aside to start a new history")]
+    Corrupt { path: PathBuf, detail: String },
+    #[error("the history database {path} was written by a newer flowdeck (schema version {found}, this one knows up to {known}); upgrade flowdeck")]
+    TooNew { path: PathBuf, found: i64, known: i64 },
+    #[error("cannot open the history database {path}: {detail}")]
+    Open { path: PathBuf, detail: String },
+    #[error("the history database failed: {0}")]
+    Io(String),
+    #[error("a stored event could not be read back ({0}); the history database may be damaged")]
+    Decode(String),
+}
+
+impl StoreError {
+    /// Whether trying again later can succeed (a lock is released; damage is not).
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, StoreError::Locked { .. } | StoreError::Io(_))
+    }
+}
+
+/// The history, however it is kept.
+pub trait Store: Send + Sync {
+    /// Everything stored, as one history.
+    fn load(&self) -> Result<EventSet, StoreError>;
+
+    /// One sync's results, atomically: the events (upserted by stable id: deployments by id,
+    /// with their changes; pull requests by (service, number); pipeline runs by id; incidents
+    /// by id; services by name), the source's new watermarks, and its status. Either all of it
+    /// is stored or none of it.
+    fn commit_sync(
+        &self,
+        source: &str,
+        events: &EventSet,
+        watermarks: &[(String, String)],
+        status: &StoredStatus,
+    ) -> Result<UpsertCount, StoreError>;
+
+    /// Records a failed sync's status without touching its events or watermarks.
+    fn put_status(&self, status: &StoredStatus) -> Result<(), StoreError>;
+
+    fn statuses(&self) -> Result<Vec<StoredStatus>, StoreError>;
+
+    fn watermark(&self, source: &str, key: &str) -> Result<Option<String>, StoreError>;
+
+    fn cached_response(&self, url: &str) -> Result<Option<CachedResponse>, StoreError>;
+
+    fn put_cached_response(&self, url: &str, response: &CachedResponse) -> Result<(), StoreError>;
+}

@@ -1,0 +1,1 @@
+//! The embedded SQLite store. (Written on branch helper/store.)
