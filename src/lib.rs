@@ -10,6 +10,7 @@ pub mod config;
 pub mod logging;
 pub mod metrics;
 pub mod model;
+pub mod poller;
 pub mod report;
 pub mod snapshot;
 pub mod sources;

@@ -3,6 +3,8 @@
 pub mod collect;
 pub mod demo;
 pub mod git;
+pub mod live;
+pub mod token;
 
 pub use collect::{collect, collect_demo};
 

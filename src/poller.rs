@@ -1,0 +1,302 @@
+//! Runs the polled sources: each on its interval with jitter, one request chain in flight per
+//! source (a source's syncs never overlap), a failed sync retried with backoff, every result
+//! committed to the store atomically with its watermarks and status. `report` runs one round;
+//! the dashboard keeps a poller running and reloads the history when a sync changed something.
+
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+use std::time::Duration;
+
+use chrono::Utc;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use tokio::sync::Notify;
+
+use crate::model::Timestamp;
+use crate::sources::SourceError;
+use crate::sources::live::{Source, SyncContext, SyncOutcome};
+use crate::store::{Store, StoredStatus, UpsertCount};
+
+/// How one sync of one source ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SyncReport {
+    Synced {
+        source: String,
+        count: UpsertCount,
+    },
+    Failed {
+        source: String,
+        error: String,
+        retryable: bool,
+    },
+}
+
+impl SyncReport {
+    pub fn changed_something(&self) -> bool {
+        match self {
+            SyncReport::Synced { count, .. } => count.inserted + count.updated > 0,
+            // A new failure changes the status line.
+            SyncReport::Failed { .. } => true,
+        }
+    }
+}
+
+/// The status to store after a sync, from the outcome and the previous status.
+fn status_after(
+    source: &dyn Source,
+    previous: Option<&StoredStatus>,
+    outcome: &Result<SyncOutcome, SourceError>,
+    now: Timestamp,
+    next_retry_at: Timestamp,
+) -> StoredStatus {
+    match outcome {
+        Ok(outcome) => StoredStatus {
+            name: source.name().to_string(),
+            kind: source.kind().to_string(),
+            status: "ok".into(),
+            last_success_at: Some(now),
+            error: None,
+            covers_from: outcome.covers_from,
+            next_retry_at: Some(next_retry_at),
+        },
+        Err(error) => {
+            let last_success_at = previous.and_then(|p| p.last_success_at);
+            StoredStatus {
+                name: source.name().to_string(),
+                kind: source.kind().to_string(),
+                // Data that once arrived and now does not is stale; data that never did is an error.
+                status: if last_success_at.is_some() {
+                    "stale"
+                } else {
+                    "error"
+                }
+                .into(),
+                last_success_at,
+                error: Some(error.to_string()),
+                covers_from: previous.and_then(|p| p.covers_from),
+                next_retry_at: Some(next_retry_at),
+            }
+        }
+    }
+}
+
+fn previous_status(store: &dyn Store, name: &str) -> Option<StoredStatus> {
+    store
+        .statuses()
+        .ok()
+        .and_then(|all| all.into_iter().find(|s| s.name == name))
+}
+
+/// When to try again after a failure: doubling from 30 s per consecutive failure, never later
+/// than the normal interval (a config error waits the interval: the user has to act).
+fn retry_delay(error: &SourceError, failures: u32, interval: Duration) -> Duration {
+    if !error.is_retryable() {
+        return interval;
+    }
+    let backoff = Duration::from_secs(30).saturating_mul(1u32 << failures.min(10));
+    backoff.min(interval)
+}
+
+/// Syncs one source once and commits the result. Never panics; a store failure is reported
+/// as the sync's failure.
+pub async fn sync_source(
+    source: &dyn Source,
+    store: &Arc<dyn Store>,
+    backfill: chrono::Duration,
+    failures: u32,
+) -> (SyncReport, Duration) {
+    let now = Utc::now();
+    let ctx = SyncContext {
+        store: store.clone(),
+        now,
+        backfill,
+    };
+    let outcome = source.sync(&ctx).await;
+    let previous = previous_status(store.as_ref(), source.name());
+    let interval = source.interval();
+    let wait = match &outcome {
+        Ok(_) => interval,
+        Err(error) => retry_delay(error, failures, interval),
+    };
+    let next = now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::zero());
+    let status = status_after(source, previous.as_ref(), &outcome, now, next);
+    let report = match outcome {
+        Ok(outcome) => {
+            match store.commit_sync(source.name(), &outcome.events, &outcome.watermarks, &status) {
+                Ok(count) => {
+                    tracing::info!(source = source.name(), ?count, "synced");
+                    SyncReport::Synced {
+                        source: source.name().to_string(),
+                        count,
+                    }
+                }
+                Err(error) => SyncReport::Failed {
+                    source: source.name().to_string(),
+                    retryable: error.is_retryable(),
+                    error: error.to_string(),
+                },
+            }
+        }
+        Err(error) => {
+            tracing::warn!(source = source.name(), %error, "sync failed");
+            if let Err(store_error) = store.put_status(&status) {
+                tracing::warn!(%store_error, "could not record the failed sync");
+            }
+            SyncReport::Failed {
+                source: source.name().to_string(),
+                retryable: error.is_retryable(),
+                error: error.to_string(),
+            }
+        }
+    };
+    (report, wait)
+}
+
+/// One round: every source synced once, concurrently across sources.
+pub async fn sync_all(
+    sources: &[Arc<dyn Source>],
+    store: &Arc<dyn Store>,
+    backfill: chrono::Duration,
+) -> Vec<SyncReport> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, source) in sources.iter().enumerate() {
+        let source = source.clone();
+        let store = store.clone();
+        tasks.spawn(async move { (i, sync_source(source.as_ref(), &store, backfill, 0).await.0) });
+    }
+    let mut reports: Vec<(usize, SyncReport)> = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok(report) => reports.push(report),
+            Err(error) => tracing::error!(%error, "a sync task ended abnormally"),
+        }
+    }
+    reports.sort_by_key(|(i, _)| *i);
+    reports.into_iter().map(|(_, r)| r).collect()
+}
+
+/// One round, from synchronous code (the `report` command).
+pub fn sync_all_blocking(
+    sources: &[Arc<dyn Source>],
+    store: &Arc<dyn Store>,
+    backfill: chrono::Duration,
+) -> Result<Vec<SyncReport>, std::io::Error> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    Ok(runtime.block_on(sync_all(sources, store, backfill)))
+}
+
+/// A running poller: ask it to refresh now; it stops when dropped.
+pub struct PollerHandle {
+    refresh: Arc<Notify>,
+    stop: Arc<Notify>,
+}
+
+impl PollerHandle {
+    /// Every source syncs now (a source mid-sync finishes first, then runs again).
+    pub fn refresh(&self) {
+        self.refresh.notify_waiters();
+    }
+}
+
+impl Drop for PollerHandle {
+    fn drop(&mut self) {
+        self.stop.notify_waiters();
+    }
+}
+
+/// Starts polling on a thread of its own; `reports` receives every sync's outcome.
+pub fn spawn(
+    sources: Vec<Arc<dyn Source>>,
+    store: Arc<dyn Store>,
+    backfill: chrono::Duration,
+    reports: Sender<SyncReport>,
+) -> Result<PollerHandle, std::io::Error> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("flowdeck-poller")
+        .enable_all()
+        .build()?;
+    let refresh = Arc::new(Notify::new());
+    let stop = Arc::new(Notify::new());
+    let handle = PollerHandle {
+        refresh: refresh.clone(),
+        stop: stop.clone(),
+    };
+    std::thread::Builder::new()
+        .name("flowdeck-poller".into())
+        .spawn(move || {
+            runtime.block_on(async move {
+                let mut tasks = tokio::task::JoinSet::new();
+                for source in sources {
+                    tasks.spawn(poll_forever(
+                        source,
+                        store.clone(),
+                        backfill,
+                        reports.clone(),
+                        refresh.clone(),
+                    ));
+                }
+                stop.notified().await;
+                tasks.abort_all();
+            });
+        })?;
+    Ok(handle)
+}
+
+/// One source's loop: sync, wait its interval (± 10% jitter, so sources sharing a host do not
+/// fire together) or until a refresh, repeat.
+async fn poll_forever(
+    source: Arc<dyn Source>,
+    store: Arc<dyn Store>,
+    backfill: chrono::Duration,
+    reports: Sender<SyncReport>,
+    refresh: Arc<Notify>,
+) {
+    let seed = source
+        .name()
+        .bytes()
+        .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ Utc::now().timestamp() as u64);
+    let mut failures = 0u32;
+    loop {
+        let (report, wait) = sync_source(source.as_ref(), &store, backfill, failures).await;
+        failures = match report {
+            SyncReport::Synced { .. } => 0,
+            SyncReport::Failed { .. } => failures.saturating_add(1),
+        };
+        if reports.send(report).is_err() {
+            return;
+        }
+        let jitter = rng.random_range(0.9..1.1);
+        let wait = wait.mul_f64(jitter);
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = refresh.notified() => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_double_from_thirty_seconds_up_to_the_interval() {
+        let transient = SourceError::Transient("timeout".into());
+        let config = SourceError::Config("401".into());
+        let interval = Duration::from_secs(300);
+        assert_eq!(
+            retry_delay(&transient, 0, interval),
+            Duration::from_secs(30)
+        );
+        assert_eq!(
+            retry_delay(&transient, 2, interval),
+            Duration::from_secs(120)
+        );
+        assert_eq!(retry_delay(&transient, 9, interval), interval);
+        assert_eq!(retry_delay(&config, 0, interval), interval);
+    }
+}
