@@ -85,14 +85,14 @@ pub fn resolve(lookup: &TokenLookup) -> Result<Option<SecretString>, SourceError
     }
     if let Some(host) = &lookup.gh_host {
         // Only when `gh` exists; its absence is not an error, just no token.
-        if Command::new("gh").arg("--version").output().is_ok() {
-            if let Ok(token) = run(
+        if Command::new("gh").arg("--version").output().is_ok()
+            && let Ok(token) = run(
                 "gh",
                 &["auth", "token", "--hostname", host],
                 &format!("gh auth token --hostname {host}"),
-            ) {
-                return Ok(Some(token));
-            }
+            )
+        {
+            return Ok(Some(token));
         }
     }
     Ok(None)
