@@ -68,7 +68,8 @@ fn run(program: &str, args: &[&str], shown_as: &str) -> Result<SecretString, Sou
 pub fn resolve(lookup: &TokenLookup) -> Result<Option<SecretString>, SourceError> {
     if let Some(command) = &lookup.command {
         // Through the shell, so `token_cmd = "pass show github | head -1"` works.
-        return run("sh", &["-c", command], &format!("token_cmd {command:?}")).map(Some);
+        // Named, never quoted: a command line can hold a secret of its own.
+        return run("sh", &["-c", command], "token_cmd").map(Some);
     }
     if let Some(name) = &lookup.env {
         return match env_var(name) {
