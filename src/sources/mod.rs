@@ -3,6 +3,7 @@
 pub mod collect;
 pub mod demo;
 pub mod git;
+pub mod http;
 
 pub use collect::{collect, collect_demo};
 
