@@ -5,8 +5,8 @@ use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use super::http_stub::{Auth, HttpClient, HttpError, RateInfo, Request};
 use crate::sources::SourceError;
+use crate::sources::http::{Auth, HttpClient, HttpError, RateInfo, Request};
 
 const ACCEPT: &str = "application/vnd.github+json";
 const API_VERSION: &str = "2022-11-28";
@@ -242,6 +242,9 @@ impl Api {
             _ if error.is_retryable() => {
                 SourceError::Transient(format!("GitHub at {host} ({repo}): {error}"))
             }
+            _ if error.is_config_error() => {
+                SourceError::Config(format!("GitHub at {host} ({repo}): {error}"))
+            }
             _ => SourceError::Data(format!("GitHub at {host} ({repo}): {error}")),
         }
     }
@@ -262,7 +265,12 @@ mod tests {
 
     #[test]
     fn urls_are_built_under_the_base_path() {
-        let http = HttpClient::new().unwrap();
+        let http = HttpClient::new(
+            crate::sources::http::HttpSettings::default(),
+            std::sync::Arc::new(crate::sources::http::NoEtagCache),
+            std::sync::Arc::new(crate::sources::http::SystemClock),
+        )
+        .unwrap();
         let api = Api::new(
             http.clone(),
             "https://ghe.example.com/api/v3",

@@ -15,7 +15,6 @@
 mod api;
 mod client;
 mod deployments;
-mod http_stub;
 mod issues;
 mod known;
 mod marks;
@@ -24,14 +23,13 @@ mod pulls;
 mod runs;
 mod translate;
 
-pub use http_stub::{HttpClient, RateInfo, RequestCounts};
-
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::config::schema::GithubSourceConfig;
 use crate::model::EventSet;
 use crate::sources::SourceError;
+use crate::sources::http::HttpClient;
 use crate::sources::live::{BoxFuture, ProbeReport, Source, SyncContext, SyncOutcome};
 use crate::sources::token::{self, TokenLookup};
 

@@ -2,10 +2,11 @@
 //! the rate limit is left, and how much there is to read (cheap estimates: the first page of
 //! deployments, the run count GitHub reports).
 
+use super::Settings;
 use super::api;
 use super::client::{Api, PER_PAGE};
-use super::{Settings, http_stub::RateInfo};
 use crate::sources::SourceError;
+use crate::sources::http::RateInfo;
 use crate::sources::live::SyncContext;
 
 fn thousands(n: u64) -> String {
@@ -25,7 +26,7 @@ fn describe_rate(rate: Option<RateInfo>) -> String {
         Some(RateInfo {
             remaining: Some(remaining),
             limit,
-            reset,
+            reset_at,
         }) => {
             let mut text = match limit {
                 Some(limit) => format!(
@@ -35,7 +36,7 @@ fn describe_rate(rate: Option<RateInfo>) -> String {
                 ),
                 None => format!("{} requests left", thousands(remaining)),
             };
-            if let Some(reset) = reset {
+            if let Some(reset) = reset_at {
                 text.push_str(&format!(" (resets {} UTC)", reset.format("%H:%M")));
             }
             text
