@@ -8,6 +8,8 @@
 
 #[path = "support/github_fixture.rs"]
 mod github_fixture;
+#[path = "support/github_generated.rs"]
+mod github_generated;
 #[path = "support/github_payloads.rs"]
 mod github_payloads;
 #[path = "support/github_server.rs"]
@@ -598,4 +600,81 @@ async fn a_404_is_a_config_error_naming_repo_and_host() {
             "GitHub at {host} does not show acme/api (404 Not Found): check `repo` and `base_url`, and that the token can read the repository (a private repository looks missing without access)"
         )
     );
+}
+
+fn generated_config(base: &str, repo: &str) -> flowdeck::config::schema::GithubSourceConfig {
+    let mut config = fx::config(base);
+    config.repo = format!("acme/{repo}");
+    config.ci_workflows = Vec::new();
+    config
+}
+
+fn generated_context(store: &Arc<MemoryStore>) -> SyncContext {
+    SyncContext {
+        store: store.clone(),
+        now: t(github_generated::NOW),
+        backfill: chrono::Duration::days(github_generated::BACKFILL_DAYS),
+    }
+}
+
+async fn generated_sync(source: &GithubSource, store: &Arc<MemoryStore>) -> UpsertCount {
+    let outcome = source.sync(&generated_context(store)).await.unwrap();
+    let status = StoredStatus {
+        name: source.name().to_string(),
+        kind: source.kind().to_string(),
+        status: "ok".into(),
+        last_success_at: None,
+        error: None,
+        covers_from: outcome.covers_from,
+        next_retry_at: None,
+    };
+    store
+        .commit_sync(source.name(), &outcome.events, &outcome.watermarks, &status)
+        .unwrap()
+}
+
+/// The figure for the closing note: a repository with 1,000 deployments in the backfill.
+/// First sync: runs 1 + unfiltered deployments 1 + production 11 pages (1,001 deployments, the
+/// last one before the horizon) + statuses 1,001 + prod 1 + compares 1,000 + pulls 2 +
+/// issues 1 = 2,018. An unchanged poll: production, prod, runs, pulls, issues = 5, all 304.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_deployments_cost_2018_requests_then_5_conditional_ones_per_poll() {
+    let server = github_generated::start().await;
+    let store = Arc::new(MemoryStore::default());
+    let client = http(&store);
+    let source = GithubSource::new(&generated_config(&server.uri(), "big"), client.clone()).unwrap();
+
+    let count = generated_sync(&source, &store).await;
+    let first = client.requests_sent();
+    assert_eq!(first.total, 2018, "{first:?}");
+    assert_eq!(count.inserted, 1001);
+    let events = store.load().unwrap();
+    assert_eq!(events.deployments.len(), 1001);
+    assert_eq!(events.deployments.iter().filter(|d| d.changes.len() == 1).count(), 1000);
+
+    let count = generated_sync(&source, &store).await;
+    let poll = client.requests_sent().since(&first);
+    assert_eq!((poll.total, poll.conditional, poll.not_modified), (5, 5, 5), "{poll:?}");
+    assert_eq!(count.inserted + count.updated, 0);
+}
+
+/// 20 repositories polled when nothing changed: 5 conditional requests each, all 304.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_unchanged_repositories_cost_100_conditional_requests_per_poll() {
+    let server = github_generated::start().await;
+    let store = Arc::new(MemoryStore::default());
+    let client = http(&store);
+    let sources: Vec<GithubSource> = (0..20)
+        .map(|i| GithubSource::new(&generated_config(&server.uri(), &format!("r{i}")), client.clone()).unwrap())
+        .collect();
+    for source in &sources {
+        generated_sync(source, &store).await;
+    }
+    let first = client.requests_sent();
+    for source in &sources {
+        let count = generated_sync(source, &store).await;
+        assert_eq!(count.inserted + count.updated, 0);
+    }
+    let poll = client.requests_sent().since(&first);
+    assert_eq!((poll.total, poll.conditional, poll.not_modified), (100, 100, 100), "{poll:?}");
 }

@@ -213,10 +213,10 @@ pub async fn from_deployments_api(
         let key = marks::deployments_newest(env);
         let newest = marks.number(&key)?;
         let listing = list_environment(api, env, newest, horizon).await?;
-        if let Some(id) = listing.newest_id
-            && Some(id) != newest
-        {
-            marks.set(key, id.to_string());
+        // An environment without deployments yet is marked 0: later syncs are incremental.
+        let seen_newest = listing.newest_id.unwrap_or(0);
+        if Some(seen_newest) != newest {
+            marks.set(key, seen_newest.to_string());
         }
         for d in &listing.new {
             let id = settings.deployment_id(d.id);

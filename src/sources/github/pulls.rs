@@ -101,10 +101,13 @@ pub async fn sync(
         let open = api.url(&["pulls"], &[("state", "open"), ("per_page", PER_PAGE)]);
         list_pages(api, Some(open), None, &mut listed).await?;
     }
-    if let Some(newest) = listed.iter().map(|p| p.updated_at).max()
-        && since.is_none_or(|s| newest > s)
-    {
-        marks.set(marks::PULLS_UPDATED_SINCE, marks::format_time(newest));
+    // Without any pull request yet, the horizon: the next sync is incremental all the same.
+    match (listed.iter().map(|p| p.updated_at).max(), since) {
+        (Some(newest), since) if since.is_none_or(|s| newest > s) => {
+            marks.set(marks::PULLS_UPDATED_SINCE, marks::format_time(newest));
+        }
+        (None, None) => marks.set(marks::PULLS_UPDATED_SINCE, marks::format_time(horizon)),
+        _ => {}
     }
 
     let mut seen = HashSet::new();
