@@ -642,7 +642,8 @@ async fn a_thousand_deployments_cost_2018_requests_then_5_conditional_ones_per_p
     let server = github_generated::start().await;
     let store = Arc::new(MemoryStore::default());
     let client = http(&store);
-    let source = GithubSource::new(&generated_config(&server.uri(), "big"), client.clone()).unwrap();
+    let source =
+        GithubSource::new(&generated_config(&server.uri(), "big"), client.clone()).unwrap();
 
     let count = generated_sync(&source, &store).await;
     let first = client.requests_sent();
@@ -650,11 +651,22 @@ async fn a_thousand_deployments_cost_2018_requests_then_5_conditional_ones_per_p
     assert_eq!(count.inserted, 1001);
     let events = store.load().unwrap();
     assert_eq!(events.deployments.len(), 1001);
-    assert_eq!(events.deployments.iter().filter(|d| d.changes.len() == 1).count(), 1000);
+    assert_eq!(
+        events
+            .deployments
+            .iter()
+            .filter(|d| d.changes.len() == 1)
+            .count(),
+        1000
+    );
 
     let count = generated_sync(&source, &store).await;
     let poll = client.requests_sent().since(&first);
-    assert_eq!((poll.total, poll.conditional, poll.not_modified), (5, 5, 5), "{poll:?}");
+    assert_eq!(
+        (poll.total, poll.conditional, poll.not_modified),
+        (5, 5, 5),
+        "{poll:?}"
+    );
     assert_eq!(count.inserted + count.updated, 0);
 }
 
@@ -665,7 +677,13 @@ async fn twenty_unchanged_repositories_cost_100_conditional_requests_per_poll() 
     let store = Arc::new(MemoryStore::default());
     let client = http(&store);
     let sources: Vec<GithubSource> = (0..20)
-        .map(|i| GithubSource::new(&generated_config(&server.uri(), &format!("r{i}")), client.clone()).unwrap())
+        .map(|i| {
+            GithubSource::new(
+                &generated_config(&server.uri(), &format!("r{i}")),
+                client.clone(),
+            )
+            .unwrap()
+        })
         .collect();
     for source in &sources {
         generated_sync(source, &store).await;
@@ -676,5 +694,274 @@ async fn twenty_unchanged_repositories_cost_100_conditional_requests_per_poll() 
         assert_eq!(count.inserted + count.updated, 0);
     }
     let poll = client.requests_sent().since(&first);
-    assert_eq!((poll.total, poll.conditional, poll.not_modified), (100, 100, 100), "{poll:?}");
+    assert_eq!(
+        (poll.total, poll.conditional, poll.not_modified),
+        (100, 100, 100),
+        "{poll:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_uncommitted_sync_is_not_lost_when_its_pages_come_back_304() {
+    let (_server, store, source) = repository().await;
+    // The sync ran (and its pages were cached) but its outcome never reached the store.
+    let lost = source.sync(&context(&store)).await.unwrap();
+    let (outcome, count) = sync(&source, &store).await;
+    assert_eq!(count.inserted, 21);
+    let ids = |o: &SyncOutcome| -> Vec<(String, usize)> {
+        let mut v: Vec<(String, usize)> = o
+            .events
+            .deployments
+            .iter()
+            .map(|d| (d.id.clone(), d.changes.len()))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(ids(&outcome), ids(&lost));
+    assert_eq!(
+        outcome.events.pull_requests.len(),
+        lost.events.pull_requests.len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deploy_workflow_runs_are_deployments_when_configured() {
+    use github_server::serve;
+    let (server, store, _) = repository().await;
+    let base = server.uri();
+    // The latest successful deploy run before the horizon: the baseline.
+    serve(
+        &server,
+        "/repos/acme/api/actions/workflows/deploy.yml/runs",
+        &[
+            ("status", "success"),
+            ("created", "<2026-03-01"),
+            ("per_page", "1"),
+        ],
+        github_payloads::workflow_runs(
+            12,
+            vec![github_payloads::workflow_run(
+                &base,
+                "api",
+                8001,
+                "Deploy",
+                "deploy.yml",
+                &fx::Shas::s0(),
+                "completed",
+                Some("success"),
+                "2026-02-20T10:00:00Z",
+                "2026-02-20T10:00:05Z",
+                "2026-02-20T10:05:00Z",
+                1,
+            )],
+        ),
+        None,
+    )
+    .await;
+    let range = format!("/repos/acme/api/compare/{}...{}", fx::Shas::s0(), sha("c4"));
+    let commits = vec![
+        fx::c1(&base),
+        fx::c2(&base),
+        fx::m1(&base),
+        fx::c3(&base),
+        fx::c4(&base),
+    ];
+    serve(
+        &server,
+        &range,
+        &[("per_page", "100")],
+        github_payloads::comparison(&base, "api", &fx::Shas::s0(), &sha("c4"), 5, commits),
+        None,
+    )
+    .await;
+
+    let mut config = fx::config(&server.uri());
+    config.deploy_workflows = vec![".github/workflows/deploy.yml".into()];
+    let source = GithubSource::new(&config, http(&store)).unwrap();
+    let (outcome, _) = sync(&source, &store).await;
+    let requests = asked(&server).await;
+    assert!(
+        requests.iter().all(|r| !r.path.contains("/deployments")),
+        "{}",
+        show(&requests)
+    );
+
+    let mut deployments = outcome.events.deployments.clone();
+    deployments.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(deployments.len(), 2);
+    let (baseline, deploy) = (&deployments[0], &deployments[1]);
+    assert_eq!(baseline.id, "github:acme/api:run:8001");
+    assert!(baseline.changes.is_empty());
+    assert_eq!(deploy.id, "github:acme/api:run:9004");
+    assert_eq!(deploy.status, DeploymentStatus::Success);
+    assert_eq!(deploy.environment, "production");
+    assert!(deploy.production);
+    assert_eq!(deploy.sha, sha("c4"));
+    assert_eq!(deploy.started_at, Some(t("2026-03-05T12:00:10Z")));
+    assert_eq!(deploy.finished_at, t("2026-03-05T12:06:00Z"));
+    assert_eq!(deploy.changes.len(), 5);
+    assert_eq!(deploy.changes[0].sha, sha("c4"));
+    // The deploy workflow is not CI (ci_workflows = ["ci.yml"]).
+    assert!(
+        outcome
+            .events
+            .pipeline_runs
+            .iter()
+            .all(|r| r.workflow == "ci.yml")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn environments_github_flags_as_production_are_listed_too() {
+    use github_server::serve;
+    let (server, store, source) = repository().await;
+    let base = server.uri();
+    let eu = |id| {
+        github_payloads::deployment(
+            &base,
+            "api",
+            id,
+            &sha("c5"),
+            "v1.3.1",
+            "production-eu",
+            "2026-03-12T10:00:00Z",
+            true,
+        )
+    };
+    {
+        use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+        wiremock::Mock::given(method("GET"))
+            .and(path("/repos/acme/api/deployments"))
+            .and(query_param("per_page", "100"))
+            .and(query_param_is_missing("environment"))
+            .respond_with(github_server::Page::new(
+                &serde_json::json!([eu(300), fx::d(&base, 107)]),
+                None,
+            ))
+            .with_priority(1)
+            .mount(&server)
+            .await;
+    }
+    serve(
+        &server,
+        "/repos/acme/api/deployments",
+        &[("environment", "production-eu"), ("per_page", "100")],
+        serde_json::json!([eu(300)]),
+        None,
+    )
+    .await;
+    serve(
+        &server,
+        "/repos/acme/api/deployments/300/statuses",
+        &[("per_page", "100")],
+        serde_json::json!([github_payloads::deployment_status(
+            &base,
+            "api",
+            300,
+            3001,
+            "success",
+            "production-eu",
+            "2026-03-12T10:30:00Z",
+            "https://eu.acme.example"
+        )]),
+        None,
+    )
+    .await;
+    sync(&source, &store).await;
+    assert_eq!(
+        store
+            .watermarks("github:acme/api")
+            .get("deployments.environments")
+            .map(String::as_str),
+        Some(r#"["production-eu"]"#)
+    );
+    let events = store.load().unwrap();
+    let eu = events
+        .deployments
+        .iter()
+        .find(|d| d.id == "github:acme/api:300")
+        .unwrap();
+    assert!(eu.production);
+    assert_eq!(eu.environment, "production-eu");
+    // The same sha as the deployment before it (105): it ships nothing new.
+    assert!(eu.changes.is_empty());
+    // And 106 is compared with it, the same sha: its changes are unchanged.
+    let d5 = events
+        .deployments
+        .iter()
+        .find(|d| d.id == "github:acme/api:106")
+        .unwrap();
+    assert_eq!(d5.changes.len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_beyond_the_1000_result_cap_are_read_in_day_ranges() {
+    use github_server::serve_with_priority;
+    let (server, store, source) = repository().await;
+    let base = server.uri();
+    let runs = fx::runs(&base);
+    let at = "/repos/acme/api/actions/runs";
+    // GitHub answers at most 1,000 runs for a `created` filter: the whole range claims 1,500.
+    serve_with_priority(
+        &server,
+        at,
+        &[("per_page", "100"), ("created", ">=2026-03-01")],
+        github_payloads::workflow_runs(1500, runs[..4].to_vec()),
+        None,
+        1,
+    )
+    .await;
+    serve_with_priority(
+        &server,
+        at,
+        &[("per_page", "100"), ("created", "2026-03-01..2026-03-16")],
+        github_payloads::workflow_runs(6, runs[1..].to_vec()),
+        None,
+        1,
+    )
+    .await;
+    serve_with_priority(
+        &server,
+        at,
+        &[("per_page", "100"), ("created", ">=2026-03-17")],
+        github_payloads::workflow_runs(1, runs[..1].to_vec()),
+        None,
+        1,
+    )
+    .await;
+    let (outcome, _) = sync(&source, &store).await;
+    let mut ids: Vec<&str> = outcome
+        .events
+        .pipeline_runs
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    ids.sort();
+    assert_eq!(
+        ids,
+        [
+            "github:acme/api:run:9001",
+            "github:acme/api:run:9002",
+            "github:acme/api:run:9003",
+            "github:acme/api:run:9005",
+            "github:acme/api:run:9006",
+            "github:acme/api:run:9007"
+        ]
+    );
+    let created: Vec<String> = asked(&server)
+        .await
+        .iter()
+        .filter(|r| r.path == at)
+        .filter_map(|r| r.param("created").map(str::to_string))
+        .collect();
+    assert_eq!(
+        created,
+        [
+            ">=2026-03-01",
+            "2026-03-01..2026-03-16",
+            ">=2026-03-17",
+            ">=2026-03-30"
+        ]
+    );
 }

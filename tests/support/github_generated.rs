@@ -75,7 +75,10 @@ fn answer(base: &str, request: &Request) -> Option<(Value, Option<String>)> {
     };
     match rest {
         "deployments" => match param("environment") {
-            None => Some((json!((0..=n.min(99)).rev().map(deployment).collect::<Vec<_>>()), None)),
+            None => Some((
+                json!((0..=n.min(99)).rev().map(deployment).collect::<Vec<_>>()),
+                None,
+            )),
             Some("production") => {
                 let page: u64 = param("page").and_then(|p| p.parse().ok()).unwrap_or(1);
                 let total = n + 1;
@@ -86,7 +89,9 @@ fn answer(base: &str, request: &Request) -> Option<(Value, Option<String>)> {
                     .take(100)
                     .map(deployment)
                     .collect();
-                let url = format!("{base}/repos/acme/{repo}/deployments?environment=production&per_page=100");
+                let url = format!(
+                    "{base}/repos/acme/{repo}/deployments?environment=production&per_page=100"
+                );
                 Some((json!(items), link(&url, page as u32, last as u32)))
             }
             Some(_) => Some((json!([]), None)),

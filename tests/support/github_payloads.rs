@@ -256,7 +256,7 @@ pub fn workflow_run(
         "head_sha": head_sha,
         "path": format!(".github/workflows/{file}"),
         "display_title": format!("{workflow} on main"),
-        "run_number": id - 9000,
+        "run_number": id % 1000,
         "event": "push",
         "status": status,
         "conclusion": conclusion,

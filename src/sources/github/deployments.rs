@@ -362,8 +362,10 @@ pub async fn older_deploy_runs(
     let created = format!("<{}", horizon.format("%Y-%m-%d"));
     let mut runs = Vec::new();
     for workflow in &settings.deploy_workflows {
+        // The API names a workflow by its file name ("deploy.yml"), not its path.
+        let file = super::workflow_basename(workflow);
         let url = api.url(
-            &["actions", "workflows", workflow, "runs"],
+            &["actions", "workflows", file, "runs"],
             &[
                 ("status", "success"),
                 ("created", &created),
