@@ -1236,3 +1236,40 @@ async fn a_token_over_plain_http_off_this_machine_is_warned_about() {
             && line.contains("plain http")),
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn https_to_a_plain_http_server_is_a_tls_error_not_retried() {
+    // Also proves the rustls + ring client builds and handshakes (it reaches the server).
+    let server = MockServer::start().await;
+    let (client, _) = client();
+    let request = Request::get(
+        url::Url::parse(&format!("https://{}/x", server.address())).unwrap(),
+        bearer("t0ken-tls"),
+    );
+    let err = client
+        .get_json::<serde_json::Value>(&request)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, HttpError::Tls { .. }), "{err:?}");
+    assert!(err.is_config_error() && !err.is_retryable());
+    assert_eq!(client.requests_sent().total, 1);
+}
+
+#[test]
+fn client_futures_are_send() {
+    fn assert_send<T: Send>(_: T) {}
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let _guard = runtime.enter();
+    let (client, _) = client();
+    let request = Request::get(url::Url::parse("https://example.com/").unwrap(), Auth::None);
+    assert_send(client.get_json::<Item>(&request));
+    assert_send(client.get_all::<Item>(request.clone(), 1));
+    assert_send(client.get_all_in::<Item>(request.clone(), 1, "items"));
+    let mut pager = client.pages::<Vec<Item>>(request, 1);
+    assert_send(pager.next_page());
+    fn assert_sync<T: Send + Sync + Clone>(_: &T) {}
+    assert_sync(&client);
+}

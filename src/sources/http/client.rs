@@ -704,16 +704,30 @@ fn find_source<'a, E: std::error::Error + 'static>(
         if let Some(found) = err.downcast_ref::<E>() {
             return Some(found);
         }
-        current = err.source();
+        current = next_cause(err);
     }
     None
+}
+
+/// The cause of an error. io::Error::source() skips its own payload, where tokio-rustls puts
+/// the rustls::Error (wrapped twice), so the payload is the next cause there.
+fn next_cause<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a (dyn std::error::Error + 'static)> {
+    match err.downcast_ref::<std::io::Error>() {
+        Some(io) => match io.get_ref() {
+            Some(payload) => Some(payload as &(dyn std::error::Error + 'static)),
+            None => std::error::Error::source(io),
+        },
+        None => err.source(),
+    }
 }
 
 /// The innermost cause of an error ("Connection refused (os error 111)"), cleaned for one line.
 /// reqwest's own message names the URL (query included), so it is never used whole.
 fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
     let mut current: &(dyn std::error::Error + 'static) = err;
-    while let Some(source) = current.source() {
+    while let Some(source) = next_cause(current) {
         current = source;
     }
     clean_detail(&current.to_string(), 200)
