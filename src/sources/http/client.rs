@@ -1,17 +1,12 @@
 //! The client every HTTP source shares: one per process (it is `Clone`; clones share the
 //! connection pool, the budgets, the counts and the rate information).
 //!
-//! One `get_json` is: validate the URL, take a request from the host's budget, send (with
-//! If-None-Match when the cache has the URL), then by status:
-//! - 2xx: parse; keep body + ETag + next link in the cache; 304: the cached body;
-//! - 401, 404, and a 403 that is no rate limit: configuration errors, returned at once;
-//! - 403/429 rate limits: wait until Retry-After, else x-ratelimit-reset / RateLimit-Reset, else
-//!   back off; secondary limits and abuse detection wait at least 60 s (doubling when repeated);
-//! - 5xx, timeouts, refused connections, truncated bodies: back off (Retry-After if given);
-//!
-//! retrying up to `max_retries` times. A wait longer than `max_wait` is not slept through: the
-//! call returns `RateLimited { until }` (or the failure at hand) so the poller can schedule the
-//! source at that time instead of holding a task for up to an hour.
+//! One `get_json` is: validate the URL, take a request from the host's budget (budget.rs), send
+//! with If-None-Match when the cache has the URL (cache.rs), read the answer (transport.rs),
+//! decide what it means (retry.rs), and sleep with `tokio::time::sleep` before a retry, up to
+//! `max_retries` times. A wait longer than `max_wait` is not slept through: the call returns
+//! `RateLimited { until }` (or the failure at hand) so the poller can schedule the source then
+//! instead of holding a task for up to an hour.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
