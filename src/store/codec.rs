@@ -63,7 +63,7 @@ pub struct EncodedEvent<'a> {
     /// an i64 of nanoseconds can hold. An index column, not the truth.
     pub at: i64,
     /// The event as compact JSON.
-    pub body: String,
+    pub body: &'a str,
 }
 
 /// A timestamp as Unix nanoseconds, for index columns: clamped outside 1677..2262.
@@ -89,13 +89,22 @@ pub fn from_nanos(nanos: i64) -> Timestamp {
     chrono::DateTime::from_timestamp_nanos(nanos)
 }
 
-fn json<T: serde::Serialize>(kind: EventKind, id: &str, event: &T) -> Result<String, StoreError> {
-    serde_json::to_string(event).map_err(|e| {
+/// Serializes `event` into `buf` (reused across events: one allocation for a whole sync).
+fn json<'b, T: serde::Serialize>(
+    kind: EventKind,
+    id: &str,
+    event: &T,
+    buf: &'b mut Vec<u8>,
+) -> Result<&'b str, StoreError> {
+    let failed = |e: &dyn std::fmt::Display| {
         StoreError::Io(format!(
             "the {} {id} could not be encoded: {e}",
             kind.as_str()
         ))
-    })
+    };
+    buf.clear();
+    serde_json::to_writer(&mut *buf, event).map_err(|e| failed(&e))?;
+    std::str::from_utf8(buf).map_err(|e| failed(&e))
 }
 
 /// Encodes every event of `events` in turn (services, deployments, pull requests, runs,
@@ -107,9 +116,16 @@ pub fn encode_each(
     mut merge: impl FnMut(&Service) -> Result<Service, StoreError>,
     mut write: impl FnMut(EncodedEvent<'_>) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
+    let mut buf = Vec::with_capacity(4096);
     for s in &events.services {
         let merged = merge(s)?;
-        write(encode_service(&merged)?)?;
+        write(EncodedEvent {
+            kind: EventKind::Service,
+            id: merged.name.as_str().into(),
+            service: Some(&merged.name),
+            at: 0,
+            body: json(EventKind::Service, &merged.name, &merged, &mut buf)?,
+        })?;
     }
     for d in &events.deployments {
         write(EncodedEvent {
@@ -117,12 +133,12 @@ pub fn encode_each(
             id: d.id.as_str().into(),
             service: Some(&d.service),
             at: index_nanos(d.finished_at),
-            body: json(EventKind::Deployment, &d.id, d)?,
+            body: json(EventKind::Deployment, &d.id, d, &mut buf)?,
         })?;
     }
     for p in &events.pull_requests {
         let id = pull_request_id(&p.service, p.number);
-        let body = json(EventKind::PullRequest, &id, p)?;
+        let body = json(EventKind::PullRequest, &id, p, &mut buf)?;
         write(EncodedEvent {
             kind: EventKind::PullRequest,
             id: id.into(),
@@ -137,7 +153,7 @@ pub fn encode_each(
             id: r.id.as_str().into(),
             service: Some(&r.service),
             at: index_nanos(r.created_at),
-            body: json(EventKind::PipelineRun, &r.id, r)?,
+            body: json(EventKind::PipelineRun, &r.id, r, &mut buf)?,
         })?;
     }
     for i in &events.incidents {
@@ -146,21 +162,10 @@ pub fn encode_each(
             id: i.id.as_str().into(),
             service: i.services.first().map(String::as_str),
             at: index_nanos(i.started_at),
-            body: json(EventKind::Incident, &i.id, i)?,
+            body: json(EventKind::Incident, &i.id, i, &mut buf)?,
         })?;
     }
     Ok(())
-}
-
-/// A service as a row.
-pub fn encode_service(service: &Service) -> Result<EncodedEvent<'_>, StoreError> {
-    Ok(EncodedEvent {
-        kind: EventKind::Service,
-        id: service.name.as_str().into(),
-        service: Some(&service.name),
-        at: 0,
-        body: json(EventKind::Service, &service.name, service)?,
-    })
 }
 
 /// What a service upsert stores, given what is stored: as [`EventSet::extend`] merges, a
@@ -183,9 +188,19 @@ pub fn decode_into(
     body: &str,
     into: &mut EventSet,
 ) -> Result<bool, StoreError> {
-    let Some(kind) = EventKind::parse(kind) else {
-        return Ok(false);
-    };
+    match EventKind::parse(kind) {
+        Some(kind) => decode_kind_into(kind, id, body, into).map(|()| true),
+        None => Ok(false),
+    }
+}
+
+/// Decodes one stored row of a known kind into `into`.
+pub fn decode_kind_into(
+    kind: EventKind,
+    id: &str,
+    body: &str,
+    into: &mut EventSet,
+) -> Result<(), StoreError> {
     let bad = |e: serde_json::Error| {
         StoreError::Decode(format!(
             "the stored {} {id} is not valid: {e}",
@@ -209,7 +224,7 @@ pub fn decode_into(
             .incidents
             .push(serde_json::from_str::<Incident>(body).map_err(bad)?),
     }
-    Ok(true)
+    Ok(())
 }
 
 /// The canonical order `load()` returns, the same for every store: services by name;

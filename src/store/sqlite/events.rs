@@ -89,37 +89,53 @@ fn stored_service(
     .transpose()
 }
 
-/// Every stored event, in the canonical order ([`codec::canonical_order`]). Bodies are parsed
-/// straight from SQLite's buffer, without an intermediate String.
+/// Rows handed to a decoding thread at a time.
+const BATCH: usize = 1024;
+
+/// One stored row, copied out of SQLite's buffer for a decoding thread.
+struct Row {
+    kind: EventKind,
+    id: String,
+    body: String,
+}
+
+/// Every stored event, in the canonical order ([`codec::canonical_order`]).
+///
+/// Reading rows is cheap; parsing their JSON (timestamps above all) is most of the cost. A
+/// small history is parsed inline, straight from SQLite's buffer. A large one is read by this
+/// thread and parsed in batches by one scoped thread per core, each into its own EventSet,
+/// concatenated and sorted at the end.
 pub(crate) fn load(conn: &Connection, path: &Path) -> Result<EventSet, StoreError> {
-    let mut events = EventSet::default();
+    let reading = "reading the history";
     let mut stmt = conn
         .prepare_cached("SELECT kind, id, body FROM events")
-        .map_err(mapper(path, Phase::Use, "reading the history"))?;
-    let mut rows = stmt
-        .query([])
-        .map_err(mapper(path, Phase::Use, "reading the history"))?;
+        .map_err(mapper(path, Phase::Use, reading))?;
+    let mut rows = stmt.query([]).map_err(mapper(path, Phase::Use, reading))?;
+    let mut events = EventSet::default();
+    let mut batch: Vec<Row> = Vec::new();
     let mut skipped = 0u64;
-    loop {
-        let row = match rows.next() {
-            Ok(Some(row)) => row,
-            Ok(None) => break,
-            Err(e) => {
-                return Err(super::errors::map(
-                    path,
-                    Phase::Use,
-                    "reading the history",
-                    e,
-                ));
-            }
-        };
-        let text = |i: usize| {
-            row.get_ref(i)
-                .and_then(|v| v.as_str().map_err(rusqlite::Error::from))
-                .map_err(mapper(path, Phase::Use, "reading the history"))
-        };
-        if !codec::decode_into(text(0)?, text(1)?, text(2)?, &mut events)? {
+    // Inline until the first batch is full: most histories never leave this loop.
+    let mut large = false;
+    while let Some(row) = rows.next().map_err(mapper(path, Phase::Use, reading))? {
+        let Some(kind) = EventKind::parse(text(row, 0, path)?) else {
             skipped += 1;
+            continue;
+        };
+        batch.push(Row {
+            kind,
+            id: text(row, 1, path)?.to_owned(),
+            body: text(row, 2, path)?.to_owned(),
+        });
+        if batch.len() == BATCH {
+            large = true;
+            break;
+        }
+    }
+    if large {
+        events = decode_in_parallel(path, &mut rows, std::mem::take(&mut batch), &mut skipped)?;
+    } else {
+        for row in &batch {
+            codec::decode_kind_into(row.kind, &row.id, &row.body, &mut events)?;
         }
     }
     if skipped > 0 {
@@ -130,6 +146,94 @@ pub(crate) fn load(conn: &Connection, path: &Path) -> Result<EventSet, StoreErro
     }
     codec::canonical_order(&mut events);
     Ok(events)
+}
+
+/// Column `i` of a history row as text, borrowed from SQLite's buffer.
+fn text<'r>(row: &'r rusqlite::Row<'_>, i: usize, path: &Path) -> Result<&'r str, StoreError> {
+    row.get_ref(i)
+        .and_then(|v| v.as_str().map_err(rusqlite::Error::from))
+        .map_err(mapper(path, Phase::Use, "reading the history"))
+}
+
+fn decode_in_parallel(
+    path: &Path,
+    rows: &mut rusqlite::Rows<'_>,
+    first: Vec<Row>,
+    skipped: &mut u64,
+) -> Result<EventSet, StoreError> {
+    let reading = "reading the history";
+    let threads = std::thread::available_parallelism()
+        .map(std::num::NonZero::get)
+        .unwrap_or(1)
+        .clamp(1, 8);
+    std::thread::scope(|scope| {
+        let mut senders = Vec::with_capacity(threads);
+        let mut workers = Vec::with_capacity(threads);
+        for _ in 0..threads {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Row>>(2);
+            senders.push(tx);
+            workers.push(scope.spawn(move || -> Result<EventSet, StoreError> {
+                let mut part = EventSet::default();
+                for batch in rx {
+                    for row in &batch {
+                        codec::decode_kind_into(row.kind, &row.id, &row.body, &mut part)?;
+                    }
+                }
+                Ok(part)
+            }));
+        }
+        let read = || -> Result<(), StoreError> {
+            let mut batch = first;
+            let mut next = 0usize;
+            loop {
+                let row = rows.next().map_err(mapper(path, Phase::Use, reading))?;
+                let done = row.is_none();
+                if let Some(row) = row {
+                    match EventKind::parse(text(row, 0, path)?) {
+                        Some(kind) => batch.push(Row {
+                            kind,
+                            id: text(row, 1, path)?.to_owned(),
+                            body: text(row, 2, path)?.to_owned(),
+                        }),
+                        None => *skipped += 1,
+                    }
+                }
+                if batch.len() == BATCH || (done && !batch.is_empty()) {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    // A worker that stopped on a bad row closed its channel; its error is
+                    // collected below.
+                    if senders[next % threads].send(full).is_err() {
+                        return Ok(());
+                    }
+                    next += 1;
+                }
+                if done {
+                    return Ok(());
+                }
+            }
+        };
+        let read_result = read();
+        drop(senders);
+        // Join every worker before looking at any result: a scope must not end with an
+        // unjoined panicked thread.
+        let parts: Vec<_> = workers.into_iter().map(|w| w.join()).collect();
+        read_result?;
+        let mut events = EventSet::default();
+        for part in parts {
+            let part = part.map_err(|_| {
+                StoreError::Io(format!(
+                    "{}: a thread decoding the history stopped unexpectedly",
+                    path.display()
+                ))
+            })??;
+            events.services.extend(part.services);
+            events.deployments.extend(part.deployments);
+            events.pull_requests.extend(part.pull_requests);
+            events.pipeline_runs.extend(part.pipeline_runs);
+            events.incidents.extend(part.incidents);
+        }
+        Ok(events)
+    })
 }
 
 /// How many events of each kind are stored (for `check` and tests).

@@ -100,9 +100,16 @@ fn check(conn: &Connection, path: &Path) -> Result<(), StoreError> {
         .and_then(|rows| rows.collect::<Result<Vec<String>, _>>())
         .map_err(mapper(path, Phase::Open, "checking the file"))?;
     if findings.len() != 1 || findings[0] != "ok" {
+        // One line: quick_check puts a "*** in database main ***" heading and newlines in.
+        let detail = findings
+            .iter()
+            .flat_map(|f| f.lines())
+            .filter(|line| !line.starts_with("***") && !line.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join("; ");
         return Err(StoreError::Corrupt {
             path: path.to_path_buf(),
-            detail: format!("quick_check: {}", findings.join("; ")),
+            detail: format!("PRAGMA quick_check found: {detail}"),
         });
     }
     Ok(())
