@@ -965,3 +965,70 @@ async fn runs_beyond_the_1000_result_cap_are_read_in_day_ranges() {
         ]
     );
 }
+
+/// The same against the SQLite store in a file: a restart (the file reopened, a new client and
+/// source) resumes from the stored watermarks with every request conditional (the ETag cache is
+/// in the file too) and answered 304, and the token is nowhere in the file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_on_the_sqlite_store_polls_with_304s_only() {
+    use flowdeck::store::SqliteStore;
+    let server = MockServer::start().await;
+    fx::mount(&server).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("history.sqlite");
+    let client_on = |store: &Arc<SqliteStore>| {
+        HttpClient::new(
+            HttpSettings {
+                jitter: Jitter::Off,
+                max_retries: 0,
+                ..HttpSettings::default()
+            },
+            Arc::new(StoreEtagCache(store.clone())),
+            Arc::new(SystemClock),
+        )
+        .unwrap()
+    };
+    let run = |source: GithubSource, store: Arc<SqliteStore>| async move {
+        let ctx = SyncContext {
+            store: store.clone(),
+            now: fx::now(),
+            backfill: fx::backfill(),
+        };
+        let outcome = source.sync(&ctx).await.unwrap();
+        let status = StoredStatus {
+            name: source.name().to_string(),
+            kind: source.kind().to_string(),
+            status: "ok".into(),
+            last_success_at: Some(fx::now()),
+            error: None,
+            covers_from: outcome.covers_from,
+            next_retry_at: None,
+        };
+        store
+            .commit_sync(source.name(), &outcome.events, &outcome.watermarks, &status)
+            .unwrap()
+    };
+
+    let store = Arc::new(SqliteStore::open(&file).unwrap());
+    let source = GithubSource::new(&fx::config(&server.uri()), client_on(&store)).unwrap();
+    let first = run(source, store.clone()).await;
+    assert_eq!(first.inserted, 21);
+    drop(store);
+
+    let store = Arc::new(SqliteStore::open(&file).unwrap());
+    let client = client_on(&store);
+    let source = GithubSource::new(&fx::config(&server.uri()), client.clone()).unwrap();
+    let again = run(source, store.clone()).await;
+    assert_eq!((again.inserted, again.updated), (0, 0), "{again:?}");
+    let sent = client.requests_sent();
+    assert_eq!(
+        (sent.total, sent.conditional, sent.not_modified),
+        (6, 6, 6),
+        "{sent:?}"
+    );
+    drop(store);
+
+    let bytes = std::fs::read(&file).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(!text.contains(fx::TOKEN));
+}

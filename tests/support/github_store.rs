@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use flowdeck::model::EventSet;
+use flowdeck::model::{EventSet, Timestamp};
 use flowdeck::store::{CachedResponse, Store, StoreError, StoredStatus, UpsertCount};
 use serde::Serialize;
 
@@ -175,5 +175,12 @@ impl Store for MemoryStore {
     fn put_cached_response(&self, url: &str, response: &CachedResponse) -> Result<(), StoreError> {
         self.lock().cache.insert(url.to_string(), response.clone());
         Ok(())
+    }
+
+    fn prune_cached_responses(&self, fetched_before: Timestamp) -> Result<u64, StoreError> {
+        let mut inner = self.lock();
+        let before = inner.cache.len();
+        inner.cache.retain(|_, c| c.fetched_at >= fetched_before);
+        Ok((before - inner.cache.len()) as u64)
     }
 }
