@@ -11,6 +11,31 @@
 //! payloads into model events, `deployments`, `runs`, `pulls` and `issues` read each kind
 //! incrementally from watermarks (`marks`), `known` remembers what is stored so unchanged data
 //! costs nothing but conditional list requests, `probe` serves `flowdeck check`.
+//!
+//! A sync, in order (one request at a time):
+//! 1. `actions/runs?created=>=DAY` (all pages; a range GitHub would cut at 1,000 results is split
+//!    by days). DAY is the backfill horizon's day on a first sync, then the day of the oldest
+//!    run of the last week still going, else of the newest run. When DAY moves, the listing
+//!    from the new DAY is read at once, so the next unchanged poll finds it cached.
+//! 2. Deployments (unless `deploy_workflows` is set: then the deploy workflows' runs from 1, and
+//!    on a first sync the latest successful run of each before the horizon):
+//!    - first sync only: the unfiltered first page, for environments GitHub flags
+//!      `production_environment` (remembered);
+//!    - per environment, `deployments?environment=E`, newest first, down to the newest id
+//!      already seen (to the horizon on a first sync, then the statuses of older ones until one
+//!      succeeded: the predecessor);
+//!    - `deployments/{id}/statuses` of each new deployment, and of stored ones still in
+//!      progress (for a week);
+//!    - `compare/{previous sha}...{sha}` (all pages) for each new successful one that has a
+//!      predecessor (stored, or found in this sync).
+//! 3. `pulls?state=all&sort=updated&direction=desc` down to the last update seen (the horizon
+//!    on a first sync, which also reads `pulls?state=open`); `pulls/{n}/commits` and
+//!    `pulls/{n}/reviews` (first page each) once per merged pull request.
+//! 4. Per incident label, `issues?labels=L&state=all&since=DAY` (all pages), DAY moving like 1.
+//!
+//! An unchanged repository costs one conditional request per deploy environment, one for the
+//! runs, one for the pull requests, one per incident label and one per deployment still in
+//! progress: 5 with the defaults, all answered 304.
 
 mod api;
 mod client;
