@@ -671,6 +671,11 @@ fn a_write_lock_held_elsewhere_is_locked_naming_the_file() {
     );
     let error = store.put_status(&status("git", "error")).unwrap_err();
     assert!(matches!(error, StoreError::Locked { .. }), "{error:?}");
+    // Opening and reading beside the writer needs no write lock: no wait, no error.
+    let started = Instant::now();
+    let reader = SqliteStore::open(&path).unwrap();
+    assert_eq!(reader.load().unwrap(), EventSet::default());
+    assert!(started.elapsed() < BUSY_TIMEOUT, "{:?}", started.elapsed());
     other.execute_batch("COMMIT;").unwrap();
     // Once the lock is gone the same sync goes through.
     assert_eq!(commit(&store, "git", &sample()).inserted, total(&sample()));
@@ -1086,4 +1091,88 @@ fn a_large_history_round_trips_and_a_bad_row_in_it_is_a_decode_error() {
     let error = store.load().unwrap_err();
     assert!(matches!(error, StoreError::Decode(_)), "{error:?}");
     assert!(error.to_string().contains("deployment bad"), "{error}");
+}
+
+const CRASH_CHILD: &str = "FLOWDECK_STORE_CRASH_CHILD";
+
+/// The child of `a_process_killed_mid_sync_leaves_the_previous_history`: one small sync that
+/// completes, a marker file, then a large sync that the parent kills. Does nothing when run
+/// as an ordinary test.
+#[test]
+fn crash_child() {
+    let Some(path) = std::env::var_os(CRASH_CHILD).map(PathBuf::from) else {
+        return;
+    };
+    let store = SqliteStore::open(&path).unwrap();
+    store
+        .commit_sync(
+            "git",
+            &sample(),
+            &[("tags".into(), "before".into())],
+            &status("git", "ok"),
+        )
+        .unwrap();
+    std::fs::write(path.with_extension("ready"), b"").unwrap();
+    let mut big = EventSet::default();
+    for i in 0..200_000 {
+        big.deployments.push(deployment(
+            &format!("git:big:v{i}"),
+            "big",
+            &format!("{i:040x}"),
+            "2026-05-03T12:00:00Z",
+            (0..5)
+                .map(|c| {
+                    change(
+                        &format!("{i:034}{c:06}"),
+                        "2026-04-01T10:00:00Z",
+                        "A change that is long enough to fill pages",
+                    )
+                })
+                .collect(),
+        ));
+    }
+    store
+        .commit_sync(
+            "git",
+            &big,
+            &[("tags".into(), "after".into())],
+            &status("git", "stale"),
+        )
+        .unwrap();
+    std::fs::write(path.with_extension("finished"), b"").unwrap();
+}
+
+#[test]
+fn a_process_killed_mid_sync_leaves_the_previous_history() {
+    let (_dir, path) = temp();
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
+        .env(CRASH_CHILD, &path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    let ready = path.with_extension("ready");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    // Kill once the large sync has spilled well into the write-ahead log.
+    loop {
+        let wal_size = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+        if ready.exists() && wal_size > 8 << 20 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the child never got going");
+        assert!(child.try_wait().unwrap().is_none(), "the child ended early");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(!path.with_extension("finished").exists(), "killed too late");
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.load().unwrap(), canonical(sample()));
+    assert_eq!(
+        store.watermark("git", "tags").unwrap().as_deref(),
+        Some("before")
+    );
+    assert_eq!(store.statuses().unwrap(), vec![status("git", "ok")]);
 }

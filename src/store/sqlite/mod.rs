@@ -139,3 +139,58 @@ impl Store for SqliteStore {
         cache::prune(&self.conn(), &self.path, fetched_before)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pragma(store: &SqliteStore, name: &str) -> String {
+        store
+            .conn()
+            .pragma_query_value(None, name, |row| row.get::<_, rusqlite::types::Value>(0))
+            .map(|v| match v {
+                rusqlite::types::Value::Text(t) => t,
+                rusqlite::types::Value::Integer(i) => i.to_string(),
+                other => format!("{other:?}"),
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn the_connection_is_configured_as_documented() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("h.sqlite")).unwrap();
+        assert_eq!(pragma(&store, "journal_mode"), "wal");
+        // NORMAL is 1.
+        assert_eq!(pragma(&store, "synchronous"), "1");
+        assert_eq!(pragma(&store, "foreign_keys"), "1");
+        assert_eq!(
+            pragma(&store, "busy_timeout"),
+            BUSY_TIMEOUT.as_millis().to_string()
+        );
+        assert_eq!(pragma(&store, "user_version"), SCHEMA_VERSION.to_string());
+        // Checkpoints on close are allowed again once the file was found sound.
+        let no_checkpoint = store
+            .conn()
+            .db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE)
+            .unwrap_or(true);
+        assert!(!no_checkpoint);
+    }
+
+    #[test]
+    fn the_store_can_be_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<SqliteStore>();
+        let store: std::sync::Arc<dyn Store> =
+            std::sync::Arc::new(SqliteStore::in_memory().unwrap());
+        let handles: Vec<_> = (0..4)
+            .map(|i| {
+                let store = std::sync::Arc::clone(&store);
+                std::thread::spawn(move || store.watermark("s", &i.to_string()))
+            })
+            .collect();
+        for handle in handles {
+            assert!(matches!(handle.join(), Ok(Ok(None))));
+        }
+    }
+}
