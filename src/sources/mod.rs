@@ -3,6 +3,8 @@
 pub mod collect;
 pub mod demo;
 pub mod git;
+pub mod github;
+pub mod http;
 pub mod live;
 pub mod token;
 

@@ -3,7 +3,10 @@
 //! each source's last status. SQLite is the embedded default; a server-backed store (issue 7)
 //! implements the same trait.
 
+pub mod codec;
 pub mod sqlite;
+
+pub use sqlite::SqliteStore;
 
 use std::path::PathBuf;
 
@@ -49,22 +52,12 @@ pub struct UpsertCount {
 /// database: a corrupt or locked file is reported and left alone.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error(
-        "the history database {path} is locked by another process (another flowdeck?); close it or wait, then retry"
-    )]
+    #[error("the history database {path} is locked by another process (another flowdeck?); close it or wait, then retry")]
     Locked { path: PathBuf },
-    #[error(
-        "the history database {path} is damaged ({detail}); it was left untouched: move it aside to start a new history"
-    )]
+    #[error("the history database {path} is damaged ({detail}); it was left untouched: move it aside to start a new history")]
     Corrupt { path: PathBuf, detail: String },
-    #[error(
-        "the history database {path} was written by a newer flowdeck (schema version {found}, this one knows up to {known}); upgrade flowdeck"
-    )]
-    TooNew {
-        path: PathBuf,
-        found: i64,
-        known: i64,
-    },
+    #[error("the history database {path} was written by a newer flowdeck (schema version {found}, this one knows up to {known}); upgrade flowdeck")]
+    TooNew { path: PathBuf, found: i64, known: i64 },
     #[error("cannot open the history database {path}: {detail}")]
     Open { path: PathBuf, detail: String },
     #[error("the history database failed: {0}")]
@@ -81,8 +74,15 @@ impl StoreError {
 }
 
 /// The history, however it is kept.
+///
+/// Semantics every implementation keeps (see `codec`, which they share): events are keyed by
+/// (kind, id) and stored as their JSON body; an upsert whose body equals the stored one writes
+/// nothing and counts as unchanged; nothing is ever deleted by a sync; `load` returns the
+/// canonical order of [`codec::canonical_order`].
 pub trait Store: Send + Sync {
-    /// Everything stored, as one history.
+    /// Everything stored, as one history, in the canonical order (services by name;
+    /// deployments by finished_at then id; pull requests by created_at, service, number; runs
+    /// by created_at then id; incidents by started_at then id).
     fn load(&self) -> Result<EventSet, StoreError>;
 
     /// One sync's results, atomically: the events (upserted by stable id: deployments by id,
@@ -107,4 +107,8 @@ pub trait Store: Send + Sync {
     fn cached_response(&self, url: &str) -> Result<Option<CachedResponse>, StoreError>;
 
     fn put_cached_response(&self, url: &str, response: &CachedResponse) -> Result<(), StoreError>;
+
+    /// Drops cached responses fetched before `fetched_before`, returning how many. URLs with
+    /// a moving `since=` parameter never repeat, so without pruning the cache only grows.
+    fn prune_cached_responses(&self, fetched_before: Timestamp) -> Result<u64, StoreError>;
 }
