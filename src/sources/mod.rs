@@ -3,6 +3,7 @@
 pub mod collect;
 pub mod demo;
 pub mod git;
+pub mod gitlab;
 pub mod live;
 pub mod token;
 
