@@ -1,0 +1,139 @@
+//! How a request proves who it is. Tokens are secrets: they are only ever read to build the
+//! header, whose value is marked sensitive; `Debug` never shows them.
+
+use std::fmt;
+
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
+use secrecy::{ExposeSecret, SecretString};
+
+/// The credential of a request.
+#[derive(Clone, Default)]
+pub enum Auth {
+    /// `Authorization: Bearer <token>` (GitHub, PagerDuty-style APIs).
+    Bearer(SecretString),
+    /// `PRIVATE-TOKEN: <token>` (GitLab).
+    PrivateToken(SecretString),
+    /// No credential (public APIs, Prometheus).
+    #[default]
+    None,
+}
+
+/// GitLab's token header.
+pub const PRIVATE_TOKEN: HeaderName = HeaderName::from_static("private-token");
+
+/// Header names whose values are credentials: never logged, marked sensitive.
+pub(crate) fn is_sensitive_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    matches!(
+        name.as_str(),
+        "authorization" | "private-token" | "proxy-authorization" | "cookie" | "job-token"
+    ) || name.contains("token")
+        || name.contains("api-key")
+        || name.contains("apikey")
+        || name.contains("secret")
+}
+
+impl Auth {
+    /// Whether the request carries a credential.
+    pub fn is_some(&self) -> bool {
+        !matches!(self, Auth::None)
+    }
+
+    /// Adds the credential header. A token that is not a valid header value (a newline pasted
+    /// with it) gives an error that does not repeat it.
+    pub(crate) fn apply(&self, headers: &mut HeaderMap) -> Result<(), &'static str> {
+        let (name, value) = match self {
+            Auth::Bearer(token) => (
+                AUTHORIZATION,
+                HeaderValue::from_str(&format!("Bearer {}", token.expose_secret().trim())),
+            ),
+            Auth::PrivateToken(token) => (
+                PRIVATE_TOKEN,
+                HeaderValue::from_str(token.expose_secret().trim()),
+            ),
+            Auth::None => return Ok(()),
+        };
+        let mut value =
+            value.map_err(|_| "the token contains characters that cannot be sent in a header")?;
+        value.set_sensitive(true);
+        headers.insert(name, value);
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Auth::Bearer(_) => f.write_str("Bearer([redacted])"),
+            Auth::PrivateToken(_) => f.write_str("PrivateToken([redacted])"),
+            Auth::None => f.write_str("None"),
+        }
+    }
+}
+
+/// Whether a host is this machine, where plain http cannot leak a token to the network.
+pub(crate) fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => {
+            let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+            domain == "localhost" || domain.ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_redacts_tokens() {
+        let auth = Auth::Bearer(SecretString::from("ghp_secret123"));
+        assert_eq!(format!("{auth:?}"), "Bearer([redacted])");
+        let auth = Auth::PrivateToken(SecretString::from("glpat-secret123"));
+        assert!(!format!("{auth:?}").contains("secret123"));
+    }
+
+    #[test]
+    fn headers_are_sensitive() {
+        let mut headers = HeaderMap::new();
+        Auth::PrivateToken(SecretString::from(" glpat-x \n"))
+            .apply(&mut headers)
+            .unwrap();
+        let value = headers.get("private-token").unwrap();
+        assert!(value.is_sensitive());
+        assert_eq!(value.to_str().unwrap(), "glpat-x");
+        assert!(!format!("{headers:?}").contains("glpat"));
+    }
+
+    #[test]
+    fn bad_token_error_does_not_echo_it() {
+        let mut headers = HeaderMap::new();
+        let err = Auth::Bearer(SecretString::from("ab\u{7}cd"))
+            .apply(&mut headers)
+            .unwrap_err();
+        assert!(!err.contains("ab"));
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        for url in [
+            "http://127.0.0.1:80/",
+            "http://[::1]/",
+            "http://localhost/",
+            "http://LOCALHOST.:8080/",
+            "http://127.3.4.5/",
+        ] {
+            assert!(is_loopback(&url::Url::parse(url).unwrap()), "{url}");
+        }
+        for url in [
+            "http://10.0.0.1/",
+            "http://gitlab.example.com/",
+            "http://localhost.evil.com/",
+        ] {
+            assert!(!is_loopback(&url::Url::parse(url).unwrap()), "{url}");
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! What a source asks for and what it gets back.
+
+use std::fmt;
+
+use url::Url;
+
+use super::auth::{Auth, is_sensitive_header};
+use super::error::Endpoint;
+use super::ratelimit::RateInfo;
+
+/// The default Accept header.
+pub const JSON: &str = "application/json";
+
+/// A GET request. `Debug` shows neither the token, nor sensitive header values, nor the query.
+#[derive(Clone)]
+pub struct Request {
+    pub url: Url,
+    pub auth: Auth,
+    pub accept: &'static str,
+    /// Extra headers (e.g. `X-GitHub-Api-Version`). Values of credential-like names are never logged.
+    pub headers: Vec<(&'static str, String)>,
+}
+
+impl Request {
+    /// A GET of `url` accepting JSON.
+    pub fn get(url: Url, auth: Auth) -> Request {
+        Request {
+            url,
+            auth,
+            accept: JSON,
+            headers: Vec::new(),
+        }
+    }
+
+    pub fn accept(mut self, accept: &'static str) -> Request {
+        self.accept = accept;
+        self
+    }
+
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Request {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// The same request (auth, accept, headers) for another URL: the next page.
+    pub fn with_url(&self, url: Url) -> Request {
+        Request {
+            url,
+            auth: self.auth.clone(),
+            accept: self.accept,
+            headers: self.headers.clone(),
+        }
+    }
+
+    pub fn endpoint(&self) -> Endpoint {
+        Endpoint::of(&self.url)
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let query = if self.url.query().is_some() {
+            "?…"
+        } else {
+            ""
+        };
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let shown = if is_sensitive_header(name) {
+                    "[redacted]"
+                } else {
+                    value.as_str()
+                };
+                (*name, shown)
+            })
+            .collect();
+        f.debug_struct("Request")
+            .field(
+                "url",
+                &format_args!("{}://{}{query}", self.url.scheme(), self.endpoint()),
+            )
+            .field("auth", &self.auth)
+            .field("accept", &self.accept)
+            .field("headers", &headers)
+            .finish()
+    }
+}
+
+/// A successful answer (200, or 304 answered from the cache).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response<T> {
+    pub body: T,
+    /// The Link header's rel="next", absolute (relative references are resolved against the
+    /// request URL). On a 304, the cached page's.
+    pub next: Option<Url>,
+    /// The body came from the ETag cache after a 304.
+    pub not_modified: bool,
+    /// The rate-limit budget the server reported with this answer.
+    pub rate: RateInfo,
+    /// 200 (or another 2xx), or 304.
+    pub status: u16,
+}
+
+impl<T> Response<T> {
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            body: f(self.body),
+            next: self.next,
+            not_modified: self.not_modified,
+            rate: self.rate,
+            status: self.status,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::SecretString;
+
+    #[test]
+    fn debug_hides_secrets_and_query() {
+        let url = Url::parse("https://gitlab.example.com/api/v4/projects?private_token=q-secret")
+            .unwrap();
+        let request = Request::get(url, Auth::PrivateToken(SecretString::from("t-secret")))
+            .header("X-Api-Key", "h-secret")
+            .header("X-GitHub-Api-Version", "2022-11-28");
+        let shown = format!("{request:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(
+            shown.contains("gitlab.example.com/api/v4/projects?…"),
+            "{shown}"
+        );
+        assert!(shown.contains("2022-11-28"), "{shown}");
+    }
+}

@@ -1,0 +1,197 @@
+//! Helpers for tests of the HTTP layer: a client on a paused clock whose I/O runs on a real-time
+//! runtime, a raw TCP server for answers wiremock cannot give (bodies cut short), and a global
+//! log capture.
+//!
+//! Paused time and real sockets: with `start_paused = true`, tokio advances its clock whenever
+//! the runtime has nothing to do, to the next timer. A request timeout (a timer) pending while a
+//! local server answers would then fire at once. So the client's network I/O runs on
+//! `io_runtime()` (a normal multi-thread runtime, through `HttpSettings::io_runtime`); the test's
+//! paused runtime holds no timer while it waits for the I/O and simply blocks, and the only
+//! timers on it are the client's retry waits, which the paused clock skips instantly and
+//! exactly. `TokioClock` makes wall time follow the same paused clock, so "wait until
+//! x-ratelimit-reset" is measurable to the millisecond.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use chrono::TimeZone;
+use flowdeck::model::Timestamp;
+use flowdeck::sources::http::{
+    EtagCache, HttpClient, HttpSettings, Jitter, MemoryEtagCache, TokioClock,
+};
+
+/// Wall time at the start of every test: 2025-03-01T12:00:00Z.
+pub fn start() -> Timestamp {
+    chrono::Utc
+        .with_ymd_and_hms(2025, 3, 1, 12, 0, 0)
+        .single()
+        .unwrap()
+}
+
+/// The real-time runtime the clients' network I/O runs on.
+pub fn io_runtime() -> tokio::runtime::Handle {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .thread_name("http-test-io")
+                .build()
+                .unwrap()
+        })
+        .handle()
+        .clone()
+}
+
+/// Test settings: I/O on the real-time runtime, no jitter (exact waits), 5 retries.
+pub fn settings() -> HttpSettings {
+    HttpSettings {
+        user_agent: "flowdeck-test/1".to_string(),
+        jitter: Jitter::Off,
+        io_runtime: Some(io_runtime()),
+        timeout: Duration::from_secs(10),
+        connect_timeout: Duration::from_secs(5),
+        ..HttpSettings::default()
+    }
+}
+
+/// A client with its own memory cache, on a clock following tokio's (paused) time from `start()`.
+pub fn client_with(settings: HttpSettings) -> (HttpClient, Arc<MemoryEtagCache>) {
+    let cache = Arc::new(MemoryEtagCache::new());
+    let client = HttpClient::new(
+        settings,
+        cache.clone() as Arc<dyn EtagCache>,
+        Arc::new(TokioClock::starting_at(start())),
+    )
+    .unwrap();
+    (client, cache)
+}
+
+pub fn client() -> (HttpClient, Arc<MemoryEtagCache>) {
+    client_with(settings())
+}
+
+/// A port on 127.0.0.1 nothing listens on.
+pub fn closed_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    port
+}
+
+/// A server that answers the n-th connection with the n-th scripted byte string (the last one
+/// repeating), written raw, then closes the connection.
+pub struct RawServer {
+    pub addr: SocketAddr,
+    connections: Arc<AtomicUsize>,
+    requests: Arc<Mutex<Vec<String>>>,
+}
+
+impl RawServer {
+    pub fn start(script: Vec<Vec<u8>>) -> RawServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let (count, seen) = (connections.clone(), requests.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else {
+                    continue;
+                };
+                let n = count.fetch_add(1, Ordering::SeqCst);
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    match stream.read(&mut byte) {
+                        Ok(1) => head.push(byte[0]),
+                        _ => break,
+                    }
+                }
+                seen.lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(&head).into_owned());
+                let answer = script.get(n).or(script.last()).cloned().unwrap_or_default();
+                let _ = stream.write_all(&answer);
+                let _ = stream.flush();
+                let _ = stream.shutdown(std::net::Shutdown::Both);
+            }
+        });
+        RawServer {
+            addr,
+            connections,
+            requests,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> url::Url {
+        url::Url::parse(&format!("http://{}{path}", self.addr)).unwrap()
+    }
+
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
+    }
+
+    pub fn requests(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+/// A complete HTTP/1.1 answer with a JSON body.
+pub fn raw_json(body: &str) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+/// Everything logged by any test of this binary, at TRACE, including `log` records of the HTTP
+/// stack (reqwest, hyper) bridged into tracing.
+#[derive(Clone)]
+pub struct LogCapture(Arc<Mutex<Vec<u8>>>);
+
+impl LogCapture {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl Write for LogCapture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogCapture {
+    type Writer = LogCapture;
+    fn make_writer(&'a self) -> LogCapture {
+        self.clone()
+    }
+}
+
+/// The global log capture, installed on first use.
+pub fn logs() -> LogCapture {
+    static CAPTURE: OnceLock<LogCapture> = OnceLock::new();
+    CAPTURE
+        .get_or_init(|| {
+            let capture = LogCapture(Arc::new(Mutex::new(Vec::new())));
+            tracing_subscriber::fmt()
+                .with_max_level(tracing::Level::TRACE)
+                .with_ansi(false)
+                .with_writer(capture.clone())
+                .try_init()
+                .unwrap();
+            capture
+        })
+        .clone()
+}
