@@ -6,9 +6,9 @@ use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use super::http_shim as http;
 use super::payload;
 use crate::sources::SourceError;
+use crate::sources::http;
 
 pub use http::{HttpClient, RateInfo, Response};
 
@@ -61,15 +61,11 @@ impl Api {
     }
 
     fn request(&self, url: Url) -> http::Request {
-        http::Request {
-            url,
-            auth: match &self.token {
-                Some(token) => http::Auth::PrivateToken(token.clone()),
-                None => http::Auth::None,
-            },
-            accept: "application/json",
-            headers: Vec::new(),
-        }
+        let auth = match &self.token {
+            Some(token) => http::Auth::PrivateToken(token.clone()),
+            None => http::Auth::None,
+        };
+        http::Request::get(url, auth)
     }
 
     /// One page (or object).
@@ -123,13 +119,9 @@ impl Api {
         Ok(self.get(self.project_url(&[], &[]), "project").await?.body)
     }
 
+    /// The rate-limit budget GitLab last reported for this host.
     pub fn rate(&self) -> Option<RateInfo> {
-        self.http.rate(&self.host)
-    }
-
-    /// GitLab's x-total of a list response, where it sends one.
-    pub fn total<T>(response: &Response<T>) -> Option<u64> {
-        response.total
+        self.http.rate(&http::host_key(&self.api))
     }
 
     /// An HTTP failure as a source error: 401/403/404 are configuration errors naming the
@@ -152,6 +144,9 @@ impl Api {
             Some(404) => SourceError::Config(format!(
                 "GitLab at {host} has no project {project} (404 Not Found) — or the token cannot \
                  see it: check `project` (a path like group/web, or a numeric id) and the token"
+            )),
+            _ if error.is_config_error() => SourceError::Config(format!(
+                "GitLab {what} of project {project} at {host}: {error}"
             )),
             _ if error.is_retryable() => SourceError::Transient(format!(
                 "GitLab {what} of project {project} at {host}: {error}"

@@ -9,7 +9,6 @@
 
 mod api;
 mod deployments;
-mod http_shim;
 mod merge_requests;
 mod payload;
 mod pipelines;
@@ -31,9 +30,6 @@ use self::setup::Settings;
 use super::SourceError;
 use super::live::{BoxFuture, ProbeReport, Source, SyncContext, SyncOutcome};
 use crate::config::GitlabSourceConfig;
-
-/// TEMPORARY (until helper/http is merged): the stand-in HTTP client the tests construct.
-pub use http_shim::HttpClient as ShimHttpClient;
 
 pub struct GitlabSource {
     settings: Settings,

@@ -60,19 +60,14 @@ pub async fn probe(
                 ("order_by", "finished_at"),
                 ("sort", "desc"),
                 ("finished_after", &since),
-                ("per_page", "1"),
+                ("per_page", "100"),
             ],
         );
-        let page = api.get::<Vec<Deployment>>(url, "deployments").await?;
-        deployments.add(Api::total(&page), page.body.len(), page.next.is_some());
+        deployments.add(count::<Deployment>(api, url, "deployments").await?);
     }
-    let url = api.project_url(
-        &["pipelines"],
-        &[("updated_after", &since), ("per_page", "1")],
-    );
-    let page = api.get::<Vec<Pipeline>>(url, "pipelines").await?;
+    let url = api.project_url(&["pipelines"], &[("updated_after", &since), ("per_page", "100")]);
     let mut pipelines = Count::default();
-    pipelines.add(Api::total(&page), page.body.len(), page.next.is_some());
+    pipelines.add(count::<Pipeline>(api, url, "pipelines").await?);
 
     let rate = match api.rate() {
         Some(rate) => match (rate.remaining, rate.limit) {
@@ -107,7 +102,32 @@ pub async fn probe(
     ))
 }
 
-/// A count from x-total where GitLab sends it (it omits it beyond 10,000 items).
+/// Pages a probe reads at most per list: `check` stays quick on big projects.
+const PROBE_PAGES: usize = 10;
+
+/// Items in a list, reading at most `PROBE_PAGES` pages.
+async fn count<T: serde::de::DeserializeOwned>(
+    api: &Api,
+    first: url::Url,
+    what: &str,
+) -> Result<Count, SourceError> {
+    let mut found = Count::default();
+    let mut next = Some(first);
+    let mut pages = 0;
+    while let Some(url) = next {
+        let page = api.get::<Vec<T>>(url, what).await?;
+        found.exact += page.body.len() as u64;
+        pages += 1;
+        next = page.next;
+        if pages >= PROBE_PAGES && next.is_some() {
+            found.more = true;
+            break;
+        }
+    }
+    Ok(found)
+}
+
+/// How many, or at least how many.
 #[derive(Debug, Default)]
 struct Count {
     exact: u64,
@@ -115,21 +135,16 @@ struct Count {
 }
 
 impl Count {
-    fn add(&mut self, total: Option<u64>, on_page: usize, has_next: bool) {
-        match total {
-            Some(total) => self.exact += total,
-            None => {
-                self.exact += on_page as u64;
-                self.more |= has_next;
-            }
-        }
+    fn add(&mut self, other: Count) {
+        self.exact += other.exact;
+        self.more |= other.more;
     }
 }
 
 impl std::fmt::Display for Count {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.more {
-            write!(f, "more than {}", self.exact.max(10_000))
+            write!(f, "more than {}", self.exact)
         } else {
             write!(f, "{}", self.exact)
         }

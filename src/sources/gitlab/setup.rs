@@ -22,6 +22,7 @@ pub struct Settings {
     pub project: String,
     /// The API root, e.g. https://gitlab.com/api/v4 (self-managed: https://host/prefix/api/v4).
     pub api: Url,
+    /// host, or host:port when the port is not the scheme's default.
     pub host: String,
     pub token: Option<SecretString>,
     /// Environment names that mean production besides GitLab's production tier.
@@ -52,7 +53,7 @@ impl Settings {
             ));
         }
         let (web, api) = roots(&config.base_url)?;
-        let host = web.host_str().unwrap_or_default().to_string();
+        let host = crate::sources::http::host_key(&web);
         let token = resolve(&TokenLookup {
             command: None,
             env: config.token_env.clone(),
