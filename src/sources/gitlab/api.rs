@@ -35,6 +35,10 @@ impl Api {
         }
     }
 
+    pub fn set_token(&mut self, token: Option<SecretString>) {
+        self.token = token;
+    }
+
     /// `{api}/{segments…}?{query}`; each segment is one path segment, so "/" in it is encoded.
     pub fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Url {
         let mut url = self.api.clone();

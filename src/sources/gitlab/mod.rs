@@ -22,6 +22,8 @@ mod walk;
 use std::fmt;
 use std::time::Duration;
 
+use secrecy::SecretString;
+
 pub use api::HttpClient;
 pub use setup::DEFAULT_INTERVAL;
 
@@ -62,6 +64,14 @@ impl GitlabSource {
     /// The poll interval when the source's config sets none (e.g. `general.refresh`).
     pub fn with_default_interval(mut self, interval: Duration) -> GitlabSource {
         self.interval = self.settings.interval.unwrap_or(interval);
+        self
+    }
+
+    /// Uses this token instead of the one config points at (a token found elsewhere, e.g. a
+    /// keyring; tests).
+    pub fn with_token(mut self, token: SecretString) -> GitlabSource {
+        self.api.set_token(Some(token.clone()));
+        self.settings.token = Some(token);
         self
     }
 

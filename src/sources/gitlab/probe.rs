@@ -65,7 +65,10 @@ pub async fn probe(
         );
         deployments.add(count::<Deployment>(api, url, "deployments").await?);
     }
-    let url = api.project_url(&["pipelines"], &[("updated_after", &since), ("per_page", "100")]);
+    let url = api.project_url(
+        &["pipelines"],
+        &[("updated_after", &since), ("per_page", "100")],
+    );
     let mut pipelines = Count::default();
     pipelines.add(count::<Pipeline>(api, url, "pipelines").await?);
 
