@@ -246,6 +246,7 @@ pub fn deployments() -> Vec<Deploy> {
     ]
 }
 
+#[allow(clippy::too_many_arguments)]
 fn mr(
     iid: u64,
     title: &'static str,
