@@ -174,7 +174,8 @@ async fn server_error_honours_retry_after() {
 
 #[tokio::test(start_paused = true)]
 async fn connection_refused_is_retryable_and_named() {
-    let port = closed_port();
+    let closed = closed_port();
+    let port = closed.port;
     let (client, _) = client_with(HttpSettings {
         max_retries: 2,
         ..settings()
@@ -1143,6 +1144,7 @@ async fn the_token_never_appears_in_errors_or_logs() {
     client.get_json::<Item>(&github("/ok")).await.unwrap();
     client.get_json::<Item>(&github("/ok")).await.unwrap();
     let mut errors = Vec::new();
+    let closed = closed_port();
     for request in [
         github("/unauthorized"),
         gitlab("/forbidden"),
@@ -1150,7 +1152,7 @@ async fn the_token_never_appears_in_errors_or_logs() {
         gitlab("/limited"),
         github("/garbage"),
         Request::get(
-            url::Url::parse(&format!("http://127.0.0.1:{}/refused", closed_port())).unwrap(),
+            url::Url::parse(&format!("http://127.0.0.1:{}/refused", closed.port)).unwrap(),
             bearer(TOKEN),
         ),
     ] {
@@ -1161,6 +1163,16 @@ async fn the_token_never_appears_in_errors_or_logs() {
         );
         errors.push(client.get_json::<Item>(&request).await.unwrap_err());
     }
+    assert!(
+        matches!(errors[0], HttpError::Unauthorized { .. }),
+        "{:?}",
+        errors[0]
+    );
+    assert!(
+        matches!(errors[5], HttpError::Connect { .. }),
+        "{:?}",
+        errors[5]
+    );
     for err in &errors {
         for shown in [err.to_string(), format!("{err:?}")] {
             assert!(!shown.contains(TOKEN), "{shown}");

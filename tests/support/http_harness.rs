@@ -76,12 +76,23 @@ pub fn client() -> (HttpClient, Arc<MemoryEtagCache>) {
     client_with(settings())
 }
 
-/// A port on 127.0.0.1 nothing listens on.
-pub fn closed_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    port
+/// A port on 127.0.0.1 nothing listens on, reserved while the guard lives: a socket bound to it
+/// without listening, so connections are refused and no server of a parallel test can be given
+/// the port (a port merely freed could be handed to the next `bind(0)`, and then another test's
+/// "refused" requests would land on that test's mock server).
+pub struct ClosedPort {
+    _socket: tokio::net::TcpSocket,
+    pub port: u16,
+}
+
+pub fn closed_port() -> ClosedPort {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let port = socket.local_addr().unwrap().port();
+    ClosedPort {
+        _socket: socket,
+        port,
+    }
 }
 
 /// A server that answers the n-th connection with the n-th scripted byte string (the last one

@@ -175,6 +175,22 @@ impl HttpError {
     }
 }
 
+/// How a source reports an HTTP failure: configuration errors as `Config` (shown as such, not
+/// retried), answers it cannot read as `Data`, the rest as `Transient` (retried at the next poll,
+/// or at `HttpError::retry_at`).
+impl From<HttpError> for crate::sources::SourceError {
+    fn from(err: HttpError) -> Self {
+        let message = err.to_string();
+        if err.is_config_error() {
+            crate::sources::SourceError::Config(message)
+        } else if err.is_retryable() {
+            crate::sources::SourceError::Transient(message)
+        } else {
+            crate::sources::SourceError::Data(message)
+        }
+    }
+}
+
 /// Text from the network made safe for a one-line message: no control characters, bounded length.
 pub(crate) fn clean_detail(text: &str, max_chars: usize) -> String {
     let mut out: String = text
@@ -246,6 +262,32 @@ mod tests {
         );
         let url = url::Url::parse("https://api.github.com:443/x").unwrap();
         assert_eq!(host_key(&url), "api.github.com");
+    }
+
+    #[test]
+    fn source_errors() {
+        use crate::sources::SourceError;
+        let endpoint = Endpoint {
+            host: "h".into(),
+            path: "/p".into(),
+        };
+        let config: SourceError = HttpError::NotFound {
+            endpoint: endpoint.clone(),
+        }
+        .into();
+        assert!(matches!(config, SourceError::Config(ref m) if m.contains("h/p")));
+        let data: SourceError = HttpError::Malformed {
+            endpoint: endpoint.clone(),
+            detail: "x".into(),
+        }
+        .into();
+        assert!(matches!(data, SourceError::Data(_)));
+        let transient: SourceError = HttpError::Truncated {
+            endpoint,
+            attempts: 6,
+        }
+        .into();
+        assert!(transient.is_retryable());
     }
 
     #[test]

@@ -35,6 +35,8 @@ mod error;
 mod paging;
 mod ratelimit;
 mod request;
+mod retry;
+mod transport;
 
 pub use auth::{Auth, PRIVATE_TOKEN};
 pub use backoff::{Backoff, Jitter};
