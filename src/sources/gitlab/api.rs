@@ -161,3 +161,46 @@ impl Api {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::sources::http::{HttpSettings, NoEtagCache, SystemClock};
+
+    fn api(project: &str, base_url: &str) -> Api {
+        let config: crate::config::GitlabSourceConfig = toml::from_str(&format!(
+            "service = \"web\"\nproject = {project:?}\nbase_url = {base_url:?}\n"
+        ))
+        .unwrap();
+        let settings = super::super::setup::Settings::from_config(&config).unwrap();
+        let http = HttpClient::new(
+            HttpSettings::default(),
+            Arc::new(NoEtagCache),
+            Arc::new(SystemClock),
+        )
+        .unwrap();
+        Api::new(http, &settings)
+    }
+
+    #[test]
+    fn a_project_path_is_one_encoded_segment_and_ids_stay_numbers() {
+        let nested = api("group/sub/web", "https://git.example.com/gitlab");
+        assert_eq!(
+            nested
+                .project_url(&["deployments"], &[("environment", "prod/eu")])
+                .as_str(),
+            "https://git.example.com/gitlab/api/v4/projects/group%2Fsub%2Fweb/deployments?environment=prod%2Feu"
+        );
+        let numeric = api("4711", "https://gitlab.com");
+        assert_eq!(
+            numeric.project_url(&["pipelines", "12"], &[]).as_str(),
+            "https://gitlab.com/api/v4/projects/4711/pipelines/12"
+        );
+        assert_eq!(
+            numeric.url(&["user"], &[]).as_str(),
+            "https://gitlab.com/api/v4/user"
+        );
+    }
+}

@@ -344,3 +344,69 @@ mod tests {
         assert!(needs_detail("canceled") && !needs_detail("skipped"));
     }
 }
+
+#[cfg(test)]
+mod pull_request_tests {
+    use super::*;
+
+    fn mr(state: &str, description: &str) -> payload::MergeRequest {
+        let t = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        payload::MergeRequest {
+            iid: 9,
+            title: "Revert \"Add cache\"".into(),
+            description: Some(description.into()),
+            state: state.into(),
+            created_at: t("2026-03-01T10:00:00Z"),
+            updated_at: t("2026-03-01T12:00:00Z"),
+            merged_at: (state == "merged").then(|| t("2026-03-01T11:00:00Z")),
+            closed_at: None,
+            sha: Some("AAAA".into()),
+            merge_commit_sha: None,
+            squash_commit_sha: None,
+            source_branch: "revert-1".into(),
+            web_url: "https://gitlab.example.com/g/p/-/merge_requests/9".into(),
+            author: payload::UserRef {
+                id: 1,
+                username: "alice".into(),
+            },
+        }
+    }
+
+    fn scope() -> Scope<'static> {
+        Scope {
+            service: "web",
+            project: "g/p",
+            path: Some("g/p"),
+            web_url: None,
+        }
+    }
+
+    #[test]
+    fn merged_requests_close_at_merge_and_name_what_they_revert() {
+        let merged = pull_request(
+            &scope(),
+            &mr("merged", "This reverts merge request !4"),
+            None,
+            None,
+        );
+        assert_eq!(merged.closed_at, merged.merged_at);
+        assert_eq!(merged.reverts_pr, Some(4));
+        assert_eq!(
+            merged.merge_sha.as_deref(),
+            Some("aaaa"),
+            "fast-forward: the head"
+        );
+        let github_style = pull_request(&scope(), &mr("merged", "Reverts g/p#5"), None, None);
+        assert_eq!(github_style.reverts_pr, Some(5));
+        let open = pull_request(&scope(), &mr("opened", ""), None, None);
+        assert_eq!(
+            (open.merged_at, open.closed_at, open.merge_sha),
+            (None, None, None)
+        );
+        let closed = pull_request(&scope(), &mr("closed", ""), None, None);
+        assert_eq!(
+            closed.closed_at,
+            Some(closed.created_at + chrono::Duration::hours(2))
+        );
+    }
+}
