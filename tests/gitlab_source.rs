@@ -760,3 +760,46 @@ async fn the_token_is_sent_but_never_stored_shown_or_probed() {
         assert!(!shown.contains("TOPSECRET"), "{shown}");
     }
 }
+
+#[tokio::test]
+async fn a_failing_request_fails_the_whole_sync_and_the_next_one_stores_everything_once() {
+    let gitlab = Gitlab::start().await;
+    gitlab_fixture::mount(&gitlab).await;
+    // The compare of D3 answers 502 with an HTML page once (retries are off in these tests).
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .and(wiremock::matchers::path(p("/repository/compare")))
+        .and(wiremock::matchers::query_param("to", sha("m2")))
+        .respond_with(
+            wiremock::ResponseTemplate::new(502)
+                .set_body_raw("<html><body>502 Bad Gateway</body></html>", "text/html"),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&gitlab.server)
+        .await;
+    let store = Arc::new(MemoryStore::new());
+    let source = source(&gitlab, client());
+
+    let error = source.sync(&context(&store)).await.unwrap_err();
+    assert!(matches!(error, SourceError::Transient(_)), "{error:?}");
+    let text = error.to_string();
+    assert!(
+        text.contains("compare") && text.contains("group/web"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&gitlab.host()) && text.contains("502"),
+        "{text}"
+    );
+    assert!(
+        store.watermarks("gitlab:group/web").is_empty(),
+        "nothing half-done is kept"
+    );
+
+    let (_, count) = sync(&source, &store).await;
+    assert_eq!(count.updated, 0);
+    let events = store.events();
+    assert_eq!(events.deployments.len(), 6);
+    assert_eq!(events.pull_requests.len(), 8);
+    assert_eq!(events.pipeline_runs.len(), 8);
+}

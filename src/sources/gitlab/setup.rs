@@ -60,12 +60,7 @@ impl Settings {
             defaults: &["GITLAB_TOKEN"],
             gh_host: None,
         })?;
-        if token.is_some() && web.scheme() == "http" && !is_loopback(&web) {
-            tracing::warn!(
-                host = %host,
-                "the GitLab token for {project} would travel over plain http; use https"
-            );
-        }
+        // A token over plain http to a non-loopback host is warned about by the HTTP layer.
         Ok(Settings {
             name: config
                 .name
@@ -113,15 +108,6 @@ fn roots(base_url: &str) -> Result<(Url, Url), SourceError> {
     let mut api = web.clone();
     api.set_path(&format!("{path}/api/v4"));
     Ok((web, api))
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d == "localhost",
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
 }
 
 #[cfg(test)]
