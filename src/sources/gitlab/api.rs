@@ -85,7 +85,8 @@ impl Api {
     }
 
     /// One object, or None when GitLab answers 404 (a commit that no longer exists, a deleted
-    /// merge request): missing data, not a misconfigured source.
+    /// merge request) or the answer is larger than the HTTP layer accepts (a compare whose diffs
+    /// are huge): missing data, not a misconfigured source, and never a sync that fails forever.
     pub async fn get_optional<T: DeserializeOwned>(
         &self,
         url: Url,
@@ -95,6 +96,10 @@ impl Api {
             Ok(response) => Ok(Some(response)),
             Err(e) if e.status() == Some(404) => {
                 tracing::warn!(project = %self.project, "GitLab has no {what} (404)");
+                Ok(None)
+            }
+            Err(e @ http::HttpError::TooLarge { .. }) => {
+                tracing::warn!(project = %self.project, error = %e, "GitLab {what} skipped");
                 Ok(None)
             }
             Err(e) => Err(self.error(e, what)),
