@@ -803,3 +803,76 @@ async fn a_failing_request_fails_the_whole_sync_and_the_next_one_stores_everythi
     assert_eq!(events.pull_requests.len(), 8);
     assert_eq!(events.pipeline_runs.len(), 8);
 }
+
+#[tokio::test]
+async fn a_page_cached_by_a_failed_sync_is_still_read_after_its_304() {
+    let gitlab = Gitlab::start().await;
+    gitlab_fixture::mount(&gitlab).await;
+    let store = Arc::new(MemoryStore::new());
+    let source = source(&gitlab, client());
+    sync(&source, &store).await;
+
+    // D6 appears; the sync that first sees it fails at D6's compare (after page 1 was cached).
+    gitlab
+        .page(
+            &p("/deployments"),
+            &DEPLOYMENTS_QUERY,
+            1,
+            3,
+            8,
+            vec![
+                deployment(&flowdeck_d6()),
+                deployment(&deploy(
+                    105,
+                    "m6",
+                    "v1.5.0",
+                    "success",
+                    "2026-03-20T10:00:00",
+                )),
+                deployment(&deploy(104, "r1", "main", "success", "2026-03-10T10:00:00")),
+            ],
+            1,
+        )
+        .await;
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .and(wiremock::matchers::path(p("/repository/compare")))
+        .and(wiremock::matchers::query_param("to", sha("c6")))
+        .respond_with(wiremock::ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&gitlab.server)
+        .await;
+    gitlab
+        .object(
+            &p("/repository/compare"),
+            &[
+                ("from", &sha("m6")),
+                ("to", &sha("c6")),
+                ("straight", "false"),
+            ],
+            compare(vec![c6()]),
+        )
+        .await;
+    gitlab
+        .list(
+            &p("/deployments/106/merge_requests"),
+            &[("per_page", "100")],
+            vec![],
+        )
+        .await;
+    let error = source.sync(&context(&store)).await.unwrap_err();
+    assert!(error.is_retryable(), "{error:?}");
+
+    // The next poll gets 304 for that page, and still ships D6.
+    gitlab.clear_log();
+    let (outcome, _) = sync(&source, &store).await;
+    let deployments_page = gitlab
+        .served()
+        .into_iter()
+        .find(|s| s.url.starts_with(&p("/deployments?")))
+        .unwrap();
+    assert_eq!(deployments_page.status, 304);
+    assert_eq!(outcome.events.deployments.len(), 1);
+    assert_eq!(outcome.events.deployments[0].id, "gitlab:group/web:106");
+    assert_eq!(outcome.events.deployments[0].changes.len(), 1);
+}

@@ -180,7 +180,6 @@ async fn read_environment(
     let walked = walk(
         cx.api,
         first,
-        cursor.as_ref(),
         |d: &Payload| match &cursor {
             Some(c) => d.updated_at < c.at,
             None => {

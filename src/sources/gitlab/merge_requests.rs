@@ -33,7 +33,6 @@ pub async fn sync(cx: &Cx<'_>, out: &mut SyncOutcome) -> Result<MergeShas, Sourc
     let walked = walk(
         cx.api,
         first,
-        cursor.as_ref(),
         |mr: &MergeRequest| mr.updated_at < floor,
         "merge requests",
     )

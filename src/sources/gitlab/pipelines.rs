@@ -25,7 +25,6 @@ pub async fn sync(cx: &Cx<'_>, out: &mut SyncOutcome) -> Result<(), SourceError>
     let walked = walk(
         cx.api,
         first,
-        cursor.as_ref(),
         |p: &Pipeline| p.updated_at < floor,
         "pipelines",
     )

@@ -81,7 +81,7 @@ impl Cursor {
 pub struct Walk<T> {
     /// Every item on the pages read, newest-updated first (callers keep the new ones).
     pub items: Vec<T>,
-    /// The first page answered 304 and a cursor exists: nothing in the list changed.
+    /// The first page answered 304 (for logs: its items are still read).
     pub unchanged: bool,
 }
 
@@ -90,22 +90,20 @@ pub struct Walk<T> {
 pub async fn walk<T: Updated + serde::de::DeserializeOwned>(
     api: &Api,
     first: Url,
-    cursor: Option<&Cursor>,
     mut done: impl FnMut(&T) -> bool,
     what: &str,
 ) -> Result<Walk<T>, SourceError> {
     let mut items = Vec::new();
     let mut next = Some(first);
     let mut pages = 0;
+    let mut unchanged = false;
     while let Some(url) = next {
         let page = api.get::<Vec<T>>(url, what).await?;
         pages += 1;
-        if pages == 1 && page.not_modified && cursor.is_some() {
-            return Ok(Walk {
-                items: Vec::new(),
-                unchanged: true,
-            });
-        }
+        // A 304 is not taken as "nothing new": the cached page may come from a sync that failed
+        // before committing, whose items the cursor does not cover yet. Its body is read like a
+        // fresh one; in the common case its second item is already older than the cursor.
+        unchanged = pages == 1 && page.not_modified;
         let mut stop = false;
         for item in page.body {
             stop |= done(&item);
@@ -113,10 +111,7 @@ pub async fn walk<T: Updated + serde::de::DeserializeOwned>(
         }
         next = page.next.filter(|_| !stop && pages < MAX_PAGES);
     }
-    Ok(Walk {
-        items,
-        unchanged: false,
-    })
+    Ok(Walk { items, unchanged })
 }
 
 #[cfg(test)]
