@@ -4,6 +4,7 @@ pub mod collect;
 pub mod demo;
 pub mod git;
 pub mod github;
+pub mod gitlab;
 pub mod http;
 pub mod live;
 pub mod token;
