@@ -2,7 +2,13 @@
 //! once from the derived history. Its serde form is the JSON report contract
 //! ("flowdeck.report/v1"): keys may be added, never renamed; unknown values are null.
 
+mod charts;
+mod scope;
+
 use serde::Serialize;
+
+pub use charts::{Charts, LEAD_TIME_BOUNDS, LEAD_TIME_LABELS};
+pub use scope::{ReportScope, ScopeFilter};
 
 use crate::metrics::compute::{PreparedWindow, compute_prepared};
 use crate::metrics::{
@@ -18,6 +24,8 @@ pub struct Snapshot {
     pub schema: &'static str,
     pub generated_at: Timestamp,
     pub timezone: String,
+    /// Which services (and environment) the report measures.
+    pub scope: ReportScope,
     /// The band table in use, by name ("dora-2023", "dora-2021", "custom").
     pub bands: String,
     /// Its thresholds, so a reader can check a band by hand.
@@ -33,6 +41,9 @@ pub struct Snapshot {
     /// deployment; newest first.
     pub incidents: Vec<IncidentRow>,
     pub sources: Vec<SourceStatus>,
+    /// What the HTML charts draw beyond the rows; not part of the JSON contract.
+    #[serde(skip)]
+    pub charts: Charts,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -119,6 +130,10 @@ pub struct SnapshotRequest {
     pub window: Window,
     pub now: Timestamp,
     pub sources: Vec<SourceStatus>,
+    /// The services to measure (everything by default).
+    pub scope: ScopeFilter,
+    /// The environment the history was narrowed to, named in the report; the caller narrows.
+    pub environment: Option<String>,
 }
 
 impl Snapshot {
@@ -127,20 +142,25 @@ impl Snapshot {
             window,
             now,
             sources,
+            scope: filter,
+            environment,
         } = request;
+        let (scope, report_scope) = scope::resolve(history, &filter, environment);
         let previous_window = window.previous();
         let current = PreparedWindow::new(history, window);
         let previous = PreparedWindow::new(history, previous_window);
         let compute = |scope: &Scope, prepared: &PreparedWindow| {
             compute_prepared(history, scope, prepared, now)
         };
-        let all = Scope::all(history);
-        let metrics = compute(&all, &current);
-        let previous_metrics = compute(&all, &previous);
+        let metrics = compute(&scope, &current);
+        let previous_metrics = compute(&scope, &previous);
 
-        let mut services = Vec::with_capacity(history.services.len());
-        for (i, service) in history.services.iter().enumerate() {
-            let scope = Scope::services(history, &[i as u32]);
+        let mut services = Vec::with_capacity(scope.services.len());
+        for &i in &scope.services {
+            let Some(service) = history.services.get(i as usize) else {
+                continue;
+            };
+            let scope = Scope::services(history, &[i]);
             services.push(ServiceReport {
                 name: service.name.clone(),
                 team: service.team.clone(),
@@ -150,9 +170,12 @@ impl Snapshot {
                 },
             });
         }
+        // Teams wholly inside the scope: a team row over only part of its services would carry
+        // the team's name and not its numbers.
         let teams = history
             .teams()
             .into_iter()
+            .filter(|(_, members)| members.iter().all(|&s| scope.contains(s)))
             .map(|(name, members)| {
                 let scope = Scope::services(history, &members);
                 TeamReport {
@@ -169,8 +192,10 @@ impl Snapshot {
             })
             .collect();
 
-        let deployments = deployment_rows(history, &all, &window);
-        let incidents = incident_rows(history, &window, &deployments);
+        let mut indices = deployments_in(history, &scope, &window);
+        let charts = Charts::build(history, &window, &indices);
+        let deployments = deployment_rows(history, &mut indices);
+        let incidents = incident_rows(history, &scope, &window, &deployments);
         let complete = |w: &Window| {
             !sources.is_empty()
                 && w.to <= now
@@ -182,6 +207,7 @@ impl Snapshot {
             schema: SCHEMA,
             generated_at: now,
             timezone: history.rules.timezone.name().to_string(),
+            scope: report_scope,
             bands: history.rules.bands.name.clone(),
             band_table: history.rules.bands.clone(),
             window: WindowInfo {
@@ -205,6 +231,7 @@ impl Snapshot {
             deployments,
             incidents,
             sources,
+            charts,
         }
     }
 }
@@ -237,16 +264,16 @@ pub fn deployment_row(history: &History, d: u32) -> DeploymentRow {
     }
 }
 
-fn deployment_rows(history: &History, scope: &Scope, window: &Window) -> Vec<DeploymentRow> {
-    let mut indices = deployments_in(history, scope, window);
+/// Rows for the given deployments, newest first (sorts `indices`).
+fn deployment_rows(history: &History, indices: &mut [u32]) -> Vec<DeploymentRow> {
     let deployments = &history.events.deployments;
     indices.sort_by(|&a, &b| {
         let (a, b) = (&deployments[a as usize], &deployments[b as usize]);
         (b.finished_at, b.id.as_bytes()).cmp(&(a.finished_at, a.id.as_bytes()))
     });
     indices
-        .into_iter()
-        .map(|d| deployment_row(history, d))
+        .iter()
+        .map(|&d| deployment_row(history, d))
         .collect()
 }
 
@@ -269,7 +296,20 @@ pub fn incident_row(history: &History, i: u32) -> IncidentRow {
     }
 }
 
-fn incident_rows(history: &History, window: &Window, listed: &[DeploymentRow]) -> Vec<IncidentRow> {
+/// Incidents of the scope (any incident when it is everything; else those naming a service in
+/// it) that started in the window, are still open, or are attributed to a listed deployment.
+fn incident_rows(
+    history: &History,
+    scope: &Scope,
+    window: &Window,
+    listed: &[DeploymentRow],
+) -> Vec<IncidentRow> {
+    let in_scope = |services: &[String]| {
+        scope.all
+            || services
+                .iter()
+                .any(|s| history.service(s).is_some_and(|i| scope.contains(i)))
+    };
     let listed: std::collections::HashSet<u32> = listed.iter().map(|d| d.index).collect();
     let mut rows: Vec<IncidentRow> = history
         .events
@@ -277,8 +317,9 @@ fn incident_rows(history: &History, window: &Window, listed: &[DeploymentRow]) -
         .iter()
         .enumerate()
         .filter(|(i, incident)| {
-            window.contains(incident.started_at)
-                || (incident.resolved_at.is_none() && incident.started_at < window.to)
+            (in_scope(&incident.services)
+                && (window.contains(incident.started_at)
+                    || (incident.resolved_at.is_none() && incident.started_at < window.to)))
                 || history.attributions[*i]
                     .iter()
                     .any(|a| listed.contains(&a.deployment))

@@ -11,7 +11,7 @@ use super::{CommandError, window_args};
 use crate::cli::ReportArgs;
 use crate::config::ReportFormat;
 use crate::report::{self, RenderOptions};
-use crate::snapshot::{Snapshot, SnapshotRequest};
+use crate::snapshot::{ScopeFilter, Snapshot, SnapshotRequest};
 
 pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
     let config = &ctx.loaded.config;
@@ -60,6 +60,8 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
                 window,
                 now: ctx.now,
                 sources,
+                scope: ScopeFilter::All,
+                environment: None,
             },
         );
         report::render(
@@ -88,23 +90,8 @@ fn format_from_extension(path: &Path) -> Option<ReportFormat> {
     }
 }
 
-/// Writes through a temporary file in the same directory and renames it into place, so a
-/// failure never leaves a half-written report where the old one was.
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CommandError> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or_else(|| Path::new("."));
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "report".into());
-    let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    std::fs::write(&temp, bytes)
-        .and_then(|()| std::fs::rename(&temp, path))
-        .inspect_err(|_| {
-            let _ = std::fs::remove_file(&temp);
-        })
+    report::write::write_atomically(path, bytes)
         .with_context(|| format!("could not write the report to {}", path.display()))?;
     Ok(())
 }

@@ -1,9 +1,12 @@
 //! Snapshot exports. Every format renders the same `Snapshot`, so they never disagree with each
 //! other or with the screen.
 
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod svg;
+pub mod words;
+pub mod write;
 
 use crate::config::ReportFormat;
 use crate::snapshot::Snapshot;
@@ -32,8 +35,18 @@ pub fn render(
     match format {
         ReportFormat::Json => json::render(snapshot),
         ReportFormat::Md => Ok(markdown::render(snapshot, options)),
-        ReportFormat::Html => Err(ReportError::Unsupported("html")),
+        ReportFormat::Html => Ok(html::render(snapshot, options)),
         // The SVG is the dashboard itself; `report::svg` draws it from the app, not a snapshot.
         ReportFormat::Svg => Err(ReportError::Unsupported("svg (use report::svg::dashboard)")),
+    }
+}
+
+/// The file name extension of a format.
+pub fn extension(format: ReportFormat) -> &'static str {
+    match format {
+        ReportFormat::Json => "json",
+        ReportFormat::Md => "md",
+        ReportFormat::Html => "html",
+        ReportFormat::Svg => "svg",
     }
 }
