@@ -1,6 +1,7 @@
 //! The HTML report: one self-contained file (inline CSS, inline SVG charts, no script, no
 //! external fonts or images) that works offline and prints sensibly. Text from sources is
-//! escaped (`escape`), URLs become links only when they are http(s).
+//! escaped (`escape`), URLs become links only when they are http(s). A Content-Security-Policy
+//! forbids scripts and every external load, should anything ever slip through the escaping.
 
 mod charts;
 pub mod escape;
@@ -30,6 +31,8 @@ pub fn render(snapshot: &Snapshot, options: RenderOptions) -> String {
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
+         style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">\n\
          <meta name=\"generator\" content=\"flowdeck {}\">\n\
          <title>Delivery report {} → {}{} · flowdeck</title>\n<style>{}</style>\n</head>\n<body>",
         env!("CARGO_PKG_VERSION"),
@@ -67,6 +70,7 @@ pub fn render(snapshot: &Snapshot, options: RenderOptions) -> String {
     tables::failed_deployments(&mut out, snapshot, limit);
     tables::incidents(&mut out, snapshot, limit);
     tables::ci(&mut out, snapshot, limit);
+    tables::deployments(&mut out, snapshot, limit);
     sections::definitions(&mut out, snapshot);
     tables::sources(&mut out, snapshot, limit);
     out.push_str("</main>\n");

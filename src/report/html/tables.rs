@@ -231,6 +231,57 @@ pub fn incidents(out: &mut String, snapshot: &Snapshot, limit: usize) {
     close(out);
 }
 
+/// Every deployment of the window (the most recent `limit`), with what it shipped and whether
+/// it failed or is rework: the items behind the DORA numbers.
+pub fn deployments(out: &mut String, snapshot: &Snapshot, limit: usize) {
+    open(out, "deployments", "Deployments");
+    table::write(
+        out,
+        &Listing {
+            id: "deployments-table",
+            noun: "deployments",
+            empty: "No deployments in the window.",
+            order: "most recent",
+        },
+        &[
+            text("Deployment"),
+            text("Service"),
+            text("Finished"),
+            num("Changes"),
+            num("Lead time (median)"),
+            text("Failed"),
+            text("Rework"),
+        ],
+        &snapshot.deployments,
+        limit,
+        |d| {
+            let kinds = |reasons: &[crate::metrics::Reason]| {
+                if reasons.is_empty() {
+                    "–".to_string()
+                } else {
+                    let kinds: Vec<String> =
+                        reasons.iter().map(|r| words::reason_kind(r.kind)).collect();
+                    escape::text(&kinds.join(", "))
+                }
+            };
+            vec![
+                escape::link(d.name.as_deref().unwrap_or(&d.id), d.url.as_deref()),
+                escape::text(&d.service),
+                time(snapshot, d.finished_at),
+                if d.baseline {
+                    "baseline".to_string()
+                } else {
+                    d.changes.to_string()
+                },
+                human_seconds(d.lead_time_median_seconds),
+                kinds(&d.failure_reasons),
+                kinds(&d.rework_reasons),
+            ]
+        },
+    );
+    close(out);
+}
+
 /// CI health per service, with the total first.
 pub fn ci(out: &mut String, snapshot: &Snapshot, limit: usize) {
     open(out, "ci", "CI health");
