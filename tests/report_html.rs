@@ -307,3 +307,31 @@ fn incomplete_data_and_a_scope_are_said() {
     let buckets: u64 = snap.charts.lead_time_buckets.iter().sum();
     assert_eq!(buckets, snap.metrics.lead_time_for_changes.changes);
 }
+
+#[test]
+fn times_are_written_in_the_configured_timezone() {
+    let (events, sources) = flowdeck::sources::collect_demo(now());
+    let rules = flowdeck::metrics::Rules {
+        timezone: "Europe/Berlin".parse().unwrap(),
+        ..Default::default()
+    };
+    let history = flowdeck::metrics::History::derive(events, rules);
+    let snap = snapshot(&history, sources, last_30_days(now()), ScopeFilter::All);
+    assert_eq!(snap.timezone, "Europe/Berlin");
+    let html = report::render(&snap, ReportFormat::Html, RenderOptions { max_items: 200 }).unwrap();
+    let doc = Html::parse_document(&html);
+    let header = text(doc.select(&sel("header")).next().unwrap());
+    // 14:30 UTC is 15:30 in Berlin in November; the machine-readable attribute stays UTC.
+    assert!(header.contains("Generated2026-11-20 15:30"), "{header}");
+    assert!(header.contains("TimezoneEurope/Berlin"), "{header}");
+    let generated = doc
+        .select(&sel("header dd time"))
+        .find(|t| text(*t) == "2026-11-20 15:30")
+        .unwrap();
+    assert_eq!(generated.value().attr("datetime"), Some(NOW));
+    let md = report::render(&snap, ReportFormat::Md, RenderOptions { max_items: 200 }).unwrap();
+    assert!(
+        md.contains("Generated 2026-11-20 15:30 (Europe/Berlin)"),
+        "{md:.300}"
+    );
+}
