@@ -157,3 +157,39 @@ fn a_failed_export_says_why() {
     assert!(note.starts_with("export to "), "{note}");
     assert!(note.contains("failed"), "{note}");
 }
+
+#[test]
+fn in_wall_mode_e_exports_the_page_on_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(120, 40, true);
+    // Page 0 is everything, then each team, then each service.
+    let pages = app.wall_pages();
+    let teams = pages.iter().filter(|(t, _)| t.starts_with("Team ")).count();
+    // The gateway is the platform team's only service: its page is still a service's.
+    let gateway = pages
+        .iter()
+        .position(|(t, _)| t == "Service gateway")
+        .unwrap();
+    for (page, kind) in [
+        (0, "all"),
+        (1, "team"),
+        (1 + teams, "service"),
+        (gateway, "service"),
+    ] {
+        while app.wall.as_ref().unwrap().page != page {
+            update(&mut app, Action::RotateWall);
+        }
+        let note = export(&app, &settings(dir.path(), ReportFormat::Json));
+        let path = note.strip_prefix("exported ").unwrap();
+        let report = read_json(std::path::Path::new(path));
+        assert_eq!(report["scope"]["kind"], kind, "page {page}");
+        let (title, services) = &pages[page];
+        if let Some(name) = report["scope"]["name"].as_str() {
+            assert!(title.ends_with(name), "{title} vs {name}");
+        }
+        assert_eq!(
+            report["scope"]["services"].as_array().unwrap().len(),
+            services.len()
+        );
+    }
+}

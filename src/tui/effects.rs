@@ -36,7 +36,7 @@ pub fn export(app: &App, settings: &ExportSettings) -> String {
     let Some(shown) = &app.scope else {
         return "nothing to export yet".into();
     };
-    let filter = current_scope(app, &shown.services);
+    let filter = current_scope(app);
     let text = if settings.format == ReportFormat::Svg {
         // The SVG report is the screen itself, at the terminal's size.
         report::svg::app_to_svg(
@@ -81,32 +81,26 @@ pub fn export(app: &App, settings: &ExportSettings) -> String {
     }
 }
 
-/// The scope on screen: the service or team filter, or in wall mode the page's services.
-fn current_scope(app: &App, services: &[u32]) -> ScopeFilter {
-    let history = app.history();
-    if app.wall.is_none() {
+/// The scope on screen: the service or team filter, or in wall mode the page's.
+fn current_scope(app: &App) -> ScopeFilter {
+    let Some(wall) = &app.wall else {
         return match (&app.filters.service, &app.filters.team) {
             (Some(service), _) => ScopeFilter::Service(service.clone()),
             (None, Some(team)) => ScopeFilter::Team(team.clone()),
             (None, None) => ScopeFilter::All,
         };
-    }
-    if services.len() == history.services.len() {
-        return ScopeFilter::All;
-    }
-    if let Some((team, _)) = history
-        .teams()
-        .into_iter()
-        .find(|(_, members)| members.as_slice() == services)
-    {
-        return ScopeFilter::Team(team);
-    }
-    match services {
-        [one] => history
+    };
+    // Wall pages are everything, then each team, then each service (`App::wall_pages`).
+    let history = app.history();
+    let teams = history.teams();
+    let pages = 1 + teams.len() + history.services.len();
+    match wall.page % pages {
+        0 => ScopeFilter::All,
+        page if page <= teams.len() => ScopeFilter::Team(teams[page - 1].0.clone()),
+        page => history
             .services
-            .get(*one as usize)
+            .get(page - 1 - teams.len())
             .map_or(ScopeFilter::All, |s| ScopeFilter::Service(s.name.clone())),
-        _ => ScopeFilter::All,
     }
 }
 
