@@ -147,55 +147,29 @@ impl Snapshot {
         } = request;
         let (scope, report_scope) = scope::resolve(history, &filter, environment);
         let previous_window = window.previous();
-        let current = PreparedWindow::new(history, window);
-        let previous = PreparedWindow::new(history, previous_window);
-        let compute = |scope: &Scope, prepared: &PreparedWindow| {
-            compute_prepared(history, scope, prepared, now)
-        };
-        let metrics = compute(&scope, &current);
-        let previous_metrics = compute(&scope, &previous);
-
-        let mut services = Vec::with_capacity(scope.services.len());
-        for &i in &scope.services {
-            let Some(service) = history.services.get(i as usize) else {
-                continue;
-            };
-            let scope = Scope::services(history, &[i]);
-            services.push(ServiceReport {
-                name: service.name.clone(),
-                team: service.team.clone(),
-                metrics: compute(&scope, &current),
-                previous: PreviousMetrics {
-                    metrics: compute(&scope, &previous),
-                },
+        // Listing a long window's deployments (half a million at company scale) costs about as
+        // much as measuring every service and team twice: the rows are built on a second
+        // thread meanwhile.
+        let ((deployments, charts, incidents), measured) = std::thread::scope(|threads| {
+            let rows = threads.spawn(|| {
+                let indices = deployments_in(history, &scope, &window);
+                let charts = Charts::build(history, &window, &indices);
+                let deployments = deployment_rows(history, &indices);
+                let incidents = incident_rows(history, &scope, &window, &deployments);
+                (deployments, charts, incidents)
             });
-        }
-        // Teams wholly inside the scope: a team row over only part of its services would carry
-        // the team's name and not its numbers.
-        let teams = history
-            .teams()
-            .into_iter()
-            .filter(|(_, members)| members.iter().all(|&s| scope.contains(s)))
-            .map(|(name, members)| {
-                let scope = Scope::services(history, &members);
-                TeamReport {
-                    name,
-                    services: members
-                        .iter()
-                        .map(|&s| history.services[s as usize].name.clone())
-                        .collect(),
-                    metrics: compute(&scope, &current),
-                    previous: PreviousMetrics {
-                        metrics: compute(&scope, &previous),
-                    },
-                }
-            })
-            .collect();
-
-        let indices = deployments_in(history, &scope, &window);
-        let charts = Charts::build(history, &window, &indices);
-        let deployments = deployment_rows(history, &indices);
-        let incidents = incident_rows(history, &scope, &window, &deployments);
+            let measured = measure(history, &scope, window, now);
+            match rows.join() {
+                Ok(rows) => (rows, measured),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        });
+        let Measured {
+            metrics,
+            previous_metrics,
+            services,
+            teams,
+        } = measured;
         let complete = |w: &Window| {
             !sources.is_empty()
                 && w.to <= now
@@ -233,6 +207,64 @@ impl Snapshot {
             sources,
             charts,
         }
+    }
+}
+
+/// Every measure a snapshot shows: the scope's totals, each service's and each team's, for the
+/// window and the previous one.
+struct Measured {
+    metrics: MetricSet,
+    previous_metrics: MetricSet,
+    services: Vec<ServiceReport>,
+    teams: Vec<TeamReport>,
+}
+
+fn measure(history: &History, scope: &Scope, window: Window, now: Timestamp) -> Measured {
+    let current = PreparedWindow::new(history, window);
+    let previous = PreparedWindow::new(history, window.previous());
+    let compute =
+        |scope: &Scope, prepared: &PreparedWindow| compute_prepared(history, scope, prepared, now);
+    let mut services = Vec::with_capacity(scope.services.len());
+    for &i in &scope.services {
+        let Some(service) = history.services.get(i as usize) else {
+            continue;
+        };
+        let one = Scope::services(history, &[i]);
+        services.push(ServiceReport {
+            name: service.name.clone(),
+            team: service.team.clone(),
+            metrics: compute(&one, &current),
+            previous: PreviousMetrics {
+                metrics: compute(&one, &previous),
+            },
+        });
+    }
+    // Teams wholly inside the scope: a team row over only part of its services would carry the
+    // team's name and not its numbers.
+    let teams = history
+        .teams()
+        .into_iter()
+        .filter(|(_, members)| members.iter().all(|&s| scope.contains(s)))
+        .map(|(name, members)| {
+            let team = Scope::services(history, &members);
+            TeamReport {
+                name,
+                services: members
+                    .iter()
+                    .map(|&s| history.services[s as usize].name.clone())
+                    .collect(),
+                metrics: compute(&team, &current),
+                previous: PreviousMetrics {
+                    metrics: compute(&team, &previous),
+                },
+            }
+        })
+        .collect();
+    Measured {
+        metrics: compute(scope, &current),
+        previous_metrics: compute(scope, &previous),
+        services,
+        teams,
     }
 }
 
