@@ -340,3 +340,33 @@ fn every_format_is_inferred_from_the_file_extension() {
             .starts_with("<!DOCTYPE html>")
     );
 }
+
+#[test]
+fn a_report_that_cannot_be_written_is_a_runtime_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("missing/report.json");
+    let out = flowdeck(&["report", "--demo", "-o", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("could not write the report to"), "{stderr}");
+    // Nothing half-written is left behind.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+
+    if std::path::Path::new("/dev/full").exists() {
+        let home = tempfile::tempdir().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_flowdeck"))
+            .args(["report", "--demo", "--format", "json"])
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env_remove("FLOWDECK_CONFIG")
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            stderr.trim(),
+            "error: could not write the report to standard output: No space left on device (os error 28)"
+        );
+    }
+}

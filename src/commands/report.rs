@@ -10,7 +10,7 @@ use super::context::Context;
 use super::{CommandError, window_args};
 use crate::cli::ReportArgs;
 use crate::config::ReportFormat;
-use crate::report::{self, RenderOptions};
+use crate::report::{self, RenderOptions, ReportError};
 use crate::snapshot::{ScopeFilter, Snapshot, SnapshotRequest};
 
 pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
@@ -38,7 +38,7 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
             "every source failed, so there is nothing to report"
         )));
     }
-    let text = if format == ReportFormat::Svg {
+    if format == ReportFormat::Svg {
         let (width, height) = args.size;
         let picture = report::svg::Picture {
             width,
@@ -46,38 +46,67 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
             theme: std::sync::Arc::new(super::load_theme(ctx)?),
             title: format!("flowdeck: {}", window.from.to_rfc3339()),
         };
-        report::svg::dashboard(
+        let svg = report::svg::dashboard(
             std::sync::Arc::new(history),
             sources,
             window,
             ctx.now,
             &picture,
-        )
-    } else {
-        let snapshot = Snapshot::build(
-            &history,
-            SnapshotRequest {
-                window,
-                now: ctx.now,
-                sources,
-                scope: ScopeFilter::All,
-                environment: None,
-            },
         );
-        report::render(
-            &snapshot,
-            format,
-            RenderOptions {
-                max_items: config.general.report_items,
-            },
-        )
-        .map_err(|e| CommandError::Runtime(e.into()))?
-    };
-    match &args.output {
-        Some(path) => write_file(path, text.as_bytes())?,
-        None => write_stdout(text.as_bytes())?,
+        emit(args.output.as_deref(), |out| {
+            out.write_all(svg.as_bytes())?;
+            Ok(())
+        })?;
+        return Ok(ExitCode::SUCCESS);
     }
+    let snapshot = Snapshot::build(
+        &history,
+        SnapshotRequest {
+            window,
+            now: ctx.now,
+            sources,
+            scope: ScopeFilter::All,
+            environment: None,
+        },
+    );
+    let options = RenderOptions {
+        max_items: config.general.report_items,
+    };
+    emit(args.output.as_deref(), |out| {
+        report::write(&snapshot, format, options, out)
+    })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the report to the file (atomically) or to standard output, where a closed pipe
+/// (`| head`) is not an error.
+fn emit(
+    path: Option<&Path>,
+    fill: impl FnOnce(&mut dyn Write) -> Result<(), ReportError>,
+) -> Result<(), CommandError> {
+    match path {
+        Some(path) => {
+            report::write::write_atomically_with(path, |out| {
+                fill(out).map_err(|e| match e {
+                    ReportError::Io(e) => e,
+                    other => std::io::Error::other(other),
+                })
+            })
+            .with_context(|| format!("could not write the report to {}", path.display()))?;
+            Ok(())
+        }
+        None => {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let written = fill(&mut out).and_then(|()| Ok(out.flush()?));
+            match written {
+                Err(ReportError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(CommandError::Runtime(
+                    anyhow::Error::new(e).context("could not write the report to standard output"),
+                )),
+                Ok(()) => Ok(()),
+            }
+        }
+    }
 }
 
 fn format_from_extension(path: &Path) -> Option<ReportFormat> {
@@ -87,22 +116,5 @@ fn format_from_extension(path: &Path) -> Option<ReportFormat> {
         "html" | "htm" => Some(ReportFormat::Html),
         "svg" => Some(ReportFormat::Svg),
         _ => None,
-    }
-}
-
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CommandError> {
-    report::write::write_atomically(path, bytes)
-        .with_context(|| format!("could not write the report to {}", path.display()))?;
-    Ok(())
-}
-
-/// Writes to standard output; a closed pipe (`| head`) is not an error.
-fn write_stdout(bytes: &[u8]) -> Result<(), CommandError> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CommandError::Runtime(
-            anyhow::Error::new(e).context("could not write the report to standard output"),
-        )),
-        _ => Ok(()),
     }
 }

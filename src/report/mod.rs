@@ -18,6 +18,9 @@ pub enum ReportError {
     Unsupported(&'static str),
     #[error("could not encode the report: {0}")]
     Encode(String),
+    /// Writing failed; the caller says where to.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
 }
 
 /// Options that shape a report beyond its snapshot.
@@ -38,6 +41,20 @@ pub fn render(
         ReportFormat::Html => Ok(html::render(snapshot, options)),
         // The SVG is the dashboard itself; `report::svg` draws it from the app, not a snapshot.
         ReportFormat::Svg => Err(ReportError::Unsupported("svg (use report::svg::dashboard)")),
+    }
+}
+
+/// Writes the report to `out`. JSON is streamed: at company scale it is hundreds of megabytes,
+/// not worth a second copy in memory. The other formats are small and rendered first.
+pub fn write(
+    snapshot: &Snapshot,
+    format: ReportFormat,
+    options: RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> Result<(), ReportError> {
+    match format {
+        ReportFormat::Json => json::write(snapshot, out),
+        _ => Ok(out.write_all(render(snapshot, format, options)?.as_bytes())?),
     }
 }
 
