@@ -33,7 +33,7 @@ fn now() -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-fn build(history: &History, window: Window) -> Snapshot {
+fn build(history: &History, window: Window) -> Snapshot<'_> {
     Snapshot::build(
         history,
         SnapshotRequest {

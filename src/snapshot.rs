@@ -3,24 +3,24 @@
 //! ("flowdeck.report/v1"): keys may be added, never renamed; unknown values are null.
 
 mod charts;
+mod deployments;
 mod scope;
 
 use serde::Serialize;
 
 pub use charts::{Charts, LEAD_TIME_BOUNDS, LEAD_TIME_LABELS};
+pub use deployments::{DeploymentRow, Deployments, deployment_row};
 pub use scope::{ReportScope, ScopeFilter};
 
 use crate::metrics::compute::{PreparedWindow, compute_prepared};
-use crate::metrics::{
-    Attribution, BandTable, History, MetricSet, Reason, Scope, Window, deployments_in,
-};
+use crate::metrics::{Attribution, BandTable, History, MetricSet, Scope, Window, deployments_in};
 use crate::model::Timestamp;
 use crate::sources::SourceStatus;
 
 pub const SCHEMA: &str = "flowdeck.report/v1";
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Snapshot {
+pub struct Snapshot<'h> {
     pub schema: &'static str,
     pub generated_at: Timestamp,
     pub timezone: String,
@@ -36,7 +36,7 @@ pub struct Snapshot {
     pub services: Vec<ServiceReport>,
     pub teams: Vec<TeamReport>,
     /// Counted deployments that finished in the window, newest first.
-    pub deployments: Vec<DeploymentRow>,
+    pub deployments: Deployments<'h>,
     /// Incidents that started in the window, are still open, or are attributed to a listed
     /// deployment; newest first.
     pub incidents: Vec<IncidentRow>,
@@ -83,30 +83,6 @@ pub struct PreviousMetrics {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct DeploymentRow {
-    pub id: String,
-    pub name: Option<String>,
-    pub service: String,
-    pub environment: String,
-    pub sha: String,
-    pub finished_at: Timestamp,
-    pub url: Option<String>,
-    pub baseline: bool,
-    /// Non-merge commits it shipped first.
-    pub changes: u32,
-    pub lead_time_median_seconds: Option<f64>,
-    pub failed: bool,
-    pub failure_reasons: Vec<Reason>,
-    pub rework: bool,
-    pub rework_reasons: Vec<Reason>,
-    pub recovered_at: Option<Timestamp>,
-    pub recovery_seconds: Option<f64>,
-    /// Index into the history's deployments, for drill-down.
-    #[serde(skip)]
-    pub index: u32,
-}
-
-#[derive(Debug, Clone, Serialize)]
 pub struct IncidentRow {
     pub id: String,
     pub source: String,
@@ -136,8 +112,8 @@ pub struct SnapshotRequest {
     pub environment: Option<String>,
 }
 
-impl Snapshot {
-    pub fn build(history: &History, request: SnapshotRequest) -> Snapshot {
+impl<'h> Snapshot<'h> {
+    pub fn build(history: &'h History, request: SnapshotRequest) -> Snapshot<'h> {
         let SnapshotRequest {
             window,
             now,
@@ -147,15 +123,15 @@ impl Snapshot {
         } = request;
         let (scope, report_scope) = scope::resolve(history, &filter, environment);
         let previous_window = window.previous();
-        // Listing a long window's deployments (half a million at company scale) costs about as
-        // much as measuring every service and team twice: the rows are built on a second
-        // thread meanwhile.
+        // Ordering a long window's deployments (half a million at company scale) and finding
+        // its incidents takes a good part of measuring every service and team twice: done on
+        // a second thread meanwhile.
         let ((deployments, charts, incidents), measured) = std::thread::scope(|threads| {
             let rows = threads.spawn(|| {
                 let indices = deployments_in(history, &scope, &window);
                 let charts = Charts::build(history, &window, &indices);
-                let deployments = deployment_rows(history, &indices);
-                let incidents = incident_rows(history, &scope, &window, &deployments);
+                let deployments = Deployments::new(history, &indices);
+                let incidents = incident_rows(history, &scope, &window, deployments.indices());
                 (deployments, charts, incidents)
             });
             let measured = measure(history, &scope, window, now);
@@ -268,65 +244,6 @@ fn measure(history: &History, scope: &Scope, window: Window, now: Timestamp) -> 
     }
 }
 
-/// One report row for a counted deployment.
-pub fn deployment_row(history: &History, d: u32) -> DeploymentRow {
-    deployment_row_with(history, d, &mut Vec::new())
-}
-
-/// `deployment_row` with a scratch buffer for the lead-time median, so a report listing half a
-/// million deployments does not allocate one per row.
-fn deployment_row_with(history: &History, d: u32, scratch: &mut Vec<i64>) -> DeploymentRow {
-    let deployment = &history.events.deployments[d as usize];
-    let facts = &history.deployments[d as usize];
-    scratch.clear();
-    scratch.extend_from_slice(history.lead_times(d));
-    DeploymentRow {
-        id: deployment.id.clone(),
-        name: deployment.name.clone(),
-        service: deployment.service.clone(),
-        environment: deployment.environment.clone(),
-        sha: deployment.sha.clone(),
-        finished_at: deployment.finished_at,
-        url: deployment.url.clone(),
-        baseline: facts.baseline,
-        changes: facts.changes,
-        lead_time_median_seconds: crate::metrics::stats::median(scratch),
-        failed: facts.failed(),
-        failure_reasons: facts.failure_reasons.clone(),
-        rework: facts.rework(),
-        rework_reasons: facts.rework_reasons.clone(),
-        recovered_at: facts.recovered_at,
-        recovery_seconds: facts
-            .recovered_at
-            .map(|r| (r - deployment.finished_at).num_seconds().max(0) as f64),
-        index: d,
-    }
-}
-
-/// Rows for the given deployments, newest first (finished_at, then id bytewise, descending).
-fn deployment_rows(history: &History, indices: &[u32]) -> Vec<DeploymentRow> {
-    let deployments = &history.events.deployments;
-    // Sorting (time, index) pairs in one array is several times faster than comparing through
-    // the deployments; ids are compared only between deployments that finished together.
-    let mut keyed: Vec<(Timestamp, u32)> = indices
-        .iter()
-        .map(|&d| (deployments[d as usize].finished_at, d))
-        .collect();
-    keyed.sort_unstable_by(|a, b| {
-        b.0.cmp(&a.0).then_with(|| {
-            deployments[b.1 as usize]
-                .id
-                .as_bytes()
-                .cmp(deployments[a.1 as usize].id.as_bytes())
-        })
-    });
-    let mut scratch = Vec::new();
-    keyed
-        .into_iter()
-        .map(|(_, d)| deployment_row_with(history, d, &mut scratch))
-        .collect()
-}
-
 /// One report row for an incident.
 pub fn incident_row(history: &History, i: u32) -> IncidentRow {
     let incident = &history.events.incidents[i as usize];
@@ -352,7 +269,7 @@ fn incident_rows(
     history: &History,
     scope: &Scope,
     window: &Window,
-    listed: &[DeploymentRow],
+    listed: &[u32],
 ) -> Vec<IncidentRow> {
     let in_scope = |services: &[String]| {
         scope.all
@@ -360,7 +277,7 @@ fn incident_rows(
                 .iter()
                 .any(|s| history.service(s).is_some_and(|i| scope.contains(i)))
     };
-    let listed: std::collections::HashSet<u32> = listed.iter().map(|d| d.index).collect();
+    let listed: std::collections::HashSet<u32> = listed.iter().copied().collect();
     let mut rows: Vec<IncidentRow> = history
         .events
         .incidents
@@ -398,7 +315,7 @@ pub struct Headline {
     pub definition: &'static str,
 }
 
-impl Snapshot {
+impl Snapshot<'_> {
     /// The five DORA measures, current against previous.
     pub fn headline(&self) -> Vec<Headline> {
         headline(&self.metrics, &self.previous.metrics)

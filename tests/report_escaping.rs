@@ -8,18 +8,27 @@
 #[path = "support/reports.rs"]
 mod reports;
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use flowdeck::config::ReportFormat;
+use flowdeck::metrics::History;
 use flowdeck::report::{self, RenderOptions};
 use flowdeck::snapshot::{ScopeFilter, Snapshot};
+use flowdeck::sources::SourceStatus;
 use reports::{HOSTILE, hostile, last_30_days, now, snapshot};
 use scraper::{Html, Selector};
 
-fn hostile_snapshot() -> (Snapshot, Arc<flowdeck::metrics::History>) {
-    let (history, sources) = hostile();
-    let snap = snapshot(&history, sources, last_30_days(now()), ScopeFilter::All);
-    (snap, Arc::new(history))
+/// The hostile history, derived once for every test here.
+static HOSTILE_HISTORY: LazyLock<(History, Vec<SourceStatus>)> = LazyLock::new(hostile);
+
+fn hostile_snapshot() -> Snapshot<'static> {
+    let (history, sources) = &*HOSTILE_HISTORY;
+    snapshot(
+        history,
+        sources.clone(),
+        last_30_days(now()),
+        ScopeFilter::All,
+    )
 }
 
 fn render(snapshot: &Snapshot, format: ReportFormat) -> String {
@@ -39,9 +48,9 @@ fn assert_no_controls(text: &str, format: &str) {
 #[test]
 fn the_hostile_story_is_really_in_the_reports() {
     // Guards the other tests: the hostile texts reach every list.
-    let (snap, _) = hostile_snapshot();
+    let snap = hostile_snapshot();
     assert_eq!(snap.deployments.len(), 2);
-    assert!(snap.deployments.iter().any(|d| d.failed));
+    assert_eq!(snap.deployments.failed_counts(), (1, 1));
     assert_eq!(snap.incidents.len(), 1);
     assert!(snap.incidents[0].attributed_to.is_some());
     assert_eq!(snap.services.len(), 1);
@@ -50,7 +59,7 @@ fn the_hostile_story_is_really_in_the_reports() {
 
 #[test]
 fn json_keeps_the_text_as_data_with_controls_escaped() {
-    let (snap, _) = hostile_snapshot();
+    let snap = hostile_snapshot();
     let text = render(&snap, ReportFormat::Json);
     assert_no_controls(&text, "json");
     assert!(text.contains("\\u001b[31m"), "ESC is written as \\u001b");
@@ -61,7 +70,7 @@ fn json_keeps_the_text_as_data_with_controls_escaped() {
 
 #[test]
 fn html_shows_the_text_and_runs_nothing() {
-    let (snap, _) = hostile_snapshot();
+    let snap = hostile_snapshot();
     let text = render(&snap, ReportFormat::Html);
     assert_no_controls(&text, "html");
     assert!(!text.to_ascii_lowercase().contains("<script"));
@@ -117,7 +126,7 @@ fn html_shows_the_text_and_runs_nothing() {
 
 #[test]
 fn markdown_tables_keep_their_columns_and_render_no_markup() {
-    let (snap, _) = hostile_snapshot();
+    let snap = hostile_snapshot();
     let text = render(&snap, ReportFormat::Md);
     assert_no_controls(&text, "md");
     assert!(!text.contains("<script"));
@@ -151,7 +160,7 @@ fn markdown_tables_keep_their_columns_and_render_no_markup() {
 
 #[test]
 fn svg_draws_the_text_as_text() {
-    let (snap, history) = hostile_snapshot();
+    let (history, sources) = hostile();
     let picture = report::svg::Picture {
         width: 200,
         height: 60,
@@ -159,8 +168,8 @@ fn svg_draws_the_text_as_text() {
         title: format!("flowdeck {HOSTILE}"),
     };
     let svg = report::svg::dashboard(
-        history,
-        snap.sources.clone(),
+        Arc::new(history),
+        sources,
         last_30_days(now()),
         now(),
         &picture,

@@ -53,10 +53,7 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
             ctx.now,
             &picture,
         );
-        emit(args.output.as_deref(), |out| {
-            out.write_all(svg.as_bytes())?;
-            Ok(())
-        })?;
+        emit(args.output.as_deref(), &Content::Text(svg.as_bytes()))?;
         return Ok(ExitCode::SUCCESS);
     }
     let snapshot = Snapshot::build(
@@ -72,22 +69,41 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
     let options = RenderOptions {
         max_items: config.general.report_items,
     };
-    emit(args.output.as_deref(), |out| {
-        report::write(&snapshot, format, options, out)
-    })?;
+    emit(
+        args.output.as_deref(),
+        &Content::Report(&snapshot, format, options),
+    )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `emit` writes.
+enum Content<'a> {
+    Text(&'a [u8]),
+    Report(&'a Snapshot<'a>, ReportFormat, RenderOptions),
+}
+
+impl Content<'_> {
+    fn write_to<W: Write>(&self, out: W) -> Result<(), ReportError> {
+        match *self {
+            Content::Text(bytes) => write_all(out, bytes),
+            Content::Report(snapshot, format, options) => {
+                report::write(snapshot, format, options, out)
+            }
+        }
+    }
+}
+
+fn write_all<W: Write>(mut out: W, bytes: &[u8]) -> Result<(), ReportError> {
+    Ok(out.write_all(bytes)?)
 }
 
 /// Writes the report to the file (atomically) or to standard output, where a closed pipe
 /// (`| head`) is not an error.
-fn emit(
-    path: Option<&Path>,
-    fill: impl FnOnce(&mut dyn Write) -> Result<(), ReportError>,
-) -> Result<(), CommandError> {
+fn emit(path: Option<&Path>, content: &Content<'_>) -> Result<(), CommandError> {
     match path {
         Some(path) => {
             report::write::write_atomically_with(path, |out| {
-                fill(out).map_err(|e| match e {
+                content.write_to(out).map_err(|e| match e {
                     ReportError::Io(e) => e,
                     other => std::io::Error::other(other),
                 })
@@ -97,7 +113,7 @@ fn emit(
         }
         None => {
             let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            let written = fill(&mut out).and_then(|()| Ok(out.flush()?));
+            let written = content.write_to(&mut out).and_then(|()| Ok(out.flush()?));
             match written {
                 Err(ReportError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 Err(e) => Err(CommandError::Runtime(

@@ -20,9 +20,10 @@ pub fn render(snapshot: &Snapshot) -> Result<String, ReportError> {
     String::from_utf8(bytes).map_err(|e| ReportError::Encode(e.to_string()))
 }
 
-/// The report streamed to `out`, so a big one is never held in memory twice.
-pub fn write(snapshot: &Snapshot, out: &mut dyn Write) -> Result<(), ReportError> {
-    serde_json::to_writer_pretty(&mut *out, snapshot).map_err(|e| {
+/// The report streamed to `out`, so a big one is never held in memory twice. Generic, not
+/// `dyn Write`: serde writes a pretty report in tens of millions of small pieces.
+pub fn write<W: Write>(snapshot: &Snapshot, mut out: W) -> Result<(), ReportError> {
+    serde_json::to_writer_pretty(&mut out, snapshot).map_err(|e| {
         if e.is_io() {
             ReportError::Io(e.into())
         } else {

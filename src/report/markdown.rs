@@ -163,8 +163,13 @@ pub fn render(snapshot: &Snapshot, options: RenderOptions) -> String {
         }
     }
 
-    let failed: Vec<&DeploymentRow> = snapshot.deployments.iter().filter(|d| d.failed).collect();
-    if !failed.is_empty() {
+    let (failed_total, _) = snapshot.deployments.failed_counts();
+    let failed: Vec<DeploymentRow> = snapshot
+        .deployments
+        .failed()
+        .take(options.max_items)
+        .collect();
+    if failed_total > 0 {
         out.push_str("\n## Failed deployments\n\n| Deployment | Service | Finished | Why | Recovered |\n|---|---|---|---|---|\n");
         for d in failed.iter().take(options.max_items) {
             let why: Vec<String> = d
@@ -191,12 +196,8 @@ pub fn render(snapshot: &Snapshot, options: RenderOptions) -> String {
                 ),
             );
         }
-        if failed.len() > options.max_items {
-            let _ = writeln!(
-                out,
-                "\n_{} more not shown._",
-                failed.len() - options.max_items
-            );
+        if failed_total > failed.len() {
+            let _ = writeln!(out, "\n_{} more not shown._", failed_total - failed.len());
         }
     }
 

@@ -46,11 +46,11 @@ pub fn render(
 
 /// Writes the report to `out`. JSON is streamed: at company scale it is hundreds of megabytes,
 /// not worth a second copy in memory. The other formats are small and rendered first.
-pub fn write(
+pub fn write<W: std::io::Write>(
     snapshot: &Snapshot,
     format: ReportFormat,
     options: RenderOptions,
-    out: &mut dyn std::io::Write,
+    mut out: W,
 ) -> Result<(), ReportError> {
     match format {
         ReportFormat::Json => json::write(snapshot, out),

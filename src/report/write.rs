@@ -9,10 +9,11 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomically_with(path, |out| out.write_all(bytes))
 }
 
-/// Like `write_atomically`, with the content streamed by `fill` (buffered; flushed here).
+/// Like `write_atomically`, with the content streamed by `fill` (buffered; flushed here). The
+/// writer's type is concrete: JSON is written in millions of small pieces, each a call.
 pub fn write_atomically_with(
     path: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    fill: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let dir = path
         .parent()

@@ -34,7 +34,7 @@ pub fn snapshot(
     sources: Vec<SourceStatus>,
     window: Window,
     scope: ScopeFilter,
-) -> Snapshot {
+) -> Snapshot<'_> {
     Snapshot::build(
         history,
         SnapshotRequest {

@@ -229,19 +229,17 @@ fn row_label(d: &DeploymentRow) -> String {
 /// recovered is an open, dashed bar up to now (or the window's end).
 pub fn failures(out: &mut String, snapshot: &Snapshot, limit: usize) {
     let tz = words::timezone(snapshot);
-    let failed: Vec<&DeploymentRow> = snapshot.deployments.iter().filter(|d| d.failed).collect();
-    let mut rows: Vec<&DeploymentRow> = failed.iter().take(limit).copied().collect();
+    let (failed, open) = snapshot.deployments.failed_counts();
+    let mut rows: Vec<DeploymentRow> = snapshot.deployments.failed().take(limit).collect();
     // The rows are newest first; a timeline reads oldest at the top.
     rows.reverse();
     let (from, to) = (snapshot.window.from, snapshot.window.to);
     let now = snapshot.generated_at;
-    let open = failed.iter().filter(|d| d.recovered_at.is_none()).count();
     let mut desc = format!(
-        "{} failed deployments, {} recovered, {open} not recovered.",
-        failed.len(),
-        failed.len() - open
+        "{failed} failed deployments, {} recovered, {open} not recovered.",
+        failed - open
     );
-    if rows.len() < failed.len() {
+    if rows.len() < failed {
         let _ = write!(desc, " The {} most recent are drawn.", rows.len());
     }
     let (left, top_margin, row_h, bottom) = (190.0, 8.0, 22.0, 30.0);

@@ -25,6 +25,11 @@ pub const fn num(title: &'static str) -> Column {
     }
 }
 
+/// A whole list, for `write`: every item, and how many there are.
+pub fn all<T>(items: &[T]) -> (&[T], usize) {
+    (items, items.len())
+}
+
 /// What a table lists, for its caption and its notes.
 pub struct Listing<'a> {
     pub id: &'a str,
@@ -36,17 +41,17 @@ pub struct Listing<'a> {
     pub order: &'a str,
 }
 
-/// Writes the first `limit` items as rows. `cells` returns each row's cells as HTML: it escapes
-/// whatever comes from a source (see `escape`).
+/// Writes the first `limit` of `total` items as rows; `items` holds at least those. `cells`
+/// returns each row's cells as HTML: it escapes whatever comes from a source (see `escape`).
 pub fn write<T>(
     out: &mut String,
     listing: &Listing<'_>,
     columns: &[Column],
-    items: &[T],
+    (items, total): (&[T], usize),
     limit: usize,
     cells: impl Fn(&T) -> Vec<String>,
 ) {
-    if items.is_empty() {
+    if total == 0 {
         let _ = writeln!(
             out,
             "<p class=\"empty\">{}</p>",
@@ -54,17 +59,17 @@ pub fn write<T>(
         );
         return;
     }
-    let shown = items.len().min(limit);
+    let shown = items.len().min(limit).min(total);
     let _ = writeln!(out, "<table id=\"{}\">", listing.id);
-    let caption = if shown < items.len() {
+    let caption = if shown < total {
         let order = if listing.order.is_empty() {
             String::new()
         } else {
             format!("{} ", listing.order)
         };
-        format!("The {shown} {order}of {} {}", items.len(), listing.noun)
+        format!("The {shown} {order}of {total} {}", listing.noun)
     } else {
-        format!("{} {}", items.len(), listing.noun)
+        format!("{total} {}", listing.noun)
     };
     let _ = writeln!(out, "<caption>{}</caption>", escape::text(&caption));
     out.push_str("<thead><tr>");
@@ -86,12 +91,12 @@ pub fn write<T>(
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody>\n</table>\n");
-    if shown < items.len() {
+    if shown < total {
         let _ = writeln!(
             out,
             "<p class=\"omitted\">{} more {} left out (at most {limit} per table, \
              <code>general.report_items</code>); the JSON report lists them all.</p>",
-            items.len() - shown,
+            total - shown,
             listing.noun
         );
     }

@@ -74,7 +74,7 @@ pub fn services(out: &mut String, snapshot: &Snapshot, limit: usize) {
             order: "",
         },
         &columns,
-        &snapshot.services,
+        table::all(&snapshot.services),
         limit,
         |s| {
             let mut cells = vec![
@@ -101,7 +101,7 @@ pub fn teams(out: &mut String, snapshot: &Snapshot, limit: usize) {
             order: "",
         },
         &columns,
-        &snapshot.teams,
+        table::all(&snapshot.teams),
         limit,
         |t| {
             let mut cells = vec![escape::text(&t.name), escape::text(&t.services.join(", "))];
@@ -128,7 +128,8 @@ fn reasons(d: &DeploymentRow) -> String {
 
 pub fn failed_deployments(out: &mut String, snapshot: &Snapshot, limit: usize) {
     open(out, "failed-deployments", "Failed deployments");
-    let failed: Vec<&DeploymentRow> = snapshot.deployments.iter().filter(|d| d.failed).collect();
+    let failed: Vec<DeploymentRow> = snapshot.deployments.failed().take(limit).collect();
+    let (total, _) = snapshot.deployments.failed_counts();
     table::write(
         out,
         &Listing {
@@ -144,7 +145,7 @@ pub fn failed_deployments(out: &mut String, snapshot: &Snapshot, limit: usize) {
             text("Why it failed"),
             text("Recovered"),
         ],
-        &failed,
+        (&failed, total),
         limit,
         |d| {
             let recovered = match (d.recovered_at, d.recovery_seconds) {
@@ -189,7 +190,7 @@ pub fn incidents(out: &mut String, snapshot: &Snapshot, limit: usize) {
             text("Attributed to"),
             text("Why"),
         ],
-        &snapshot.incidents,
+        table::all(&snapshot.incidents),
         limit,
         |i: &IncidentRow| {
             let duration = match i.resolved_at {
@@ -235,6 +236,7 @@ pub fn incidents(out: &mut String, snapshot: &Snapshot, limit: usize) {
 /// it failed or is rework: the items behind the DORA numbers.
 pub fn deployments(out: &mut String, snapshot: &Snapshot, limit: usize) {
     open(out, "deployments", "Deployments");
+    let shown: Vec<DeploymentRow> = snapshot.deployments.rows().take(limit).collect();
     table::write(
         out,
         &Listing {
@@ -252,9 +254,9 @@ pub fn deployments(out: &mut String, snapshot: &Snapshot, limit: usize) {
             text("Failed"),
             text("Rework"),
         ],
-        &snapshot.deployments,
+        (&shown, snapshot.deployments.len()),
         limit,
-        |d| {
+        |d: &DeploymentRow| {
             let kinds = |reasons: &[crate::metrics::Reason]| {
                 if reasons.is_empty() {
                     "–".to_string()
@@ -309,7 +311,7 @@ pub fn ci(out: &mut String, snapshot: &Snapshot, limit: usize) {
             num("Duration (p90)"),
             num("Queue (median)"),
         ],
-        &rows,
+        table::all(&rows),
         limit.saturating_add(1),
         |(name, m)| {
             vec![
@@ -344,7 +346,7 @@ pub fn sources(out: &mut String, snapshot: &Snapshot, limit: usize) {
             text("Data age"),
             text("Error"),
         ],
-        &snapshot.sources,
+        table::all(&snapshot.sources),
         limit,
         |s: &SourceStatus| {
             let class = match s.status.as_str() {
