@@ -2,12 +2,14 @@
 //! days (benches/support/synthetic.rs). The target: a report written in under 2 s.
 //!
 //! Timed: `Snapshot::build` (every measure of the total, each of 1,000 services and 50 teams,
-//! for the window and the previous one, and a row per deployment of the window); rendering it
-//! as JSON, Markdown and HTML into memory (`render_*`); and `written_*`, the snapshot built and
+//! for the window and the previous one; the window's deployments ordered and its incidents
+//! found); rendering the snapshot as JSON, Markdown and HTML into memory (`render_*`, where the
+//! JSON reads every deployment's row from the history); and `written_*`, the snapshot built and
 //! the report written to a file as `flowdeck report -o` writes it (streamed, renamed into
-//! place): the figure the target is held against. Not timed: deriving the history (deploy
-//! order, lead times, failures, attribution), the once-per-ingest step `cargo bench --bench
-//! metrics` times; it is printed once here for reference.
+//! place): the figure the target is held against. Each `written_json` iteration writes hundreds
+//! of megabytes, so on a busy disk the figure includes some write-back. Not timed: deriving the
+//! history (deploy order, lead times, failures, attribution), the once-per-ingest step
+//! `cargo bench --bench metrics` times; it is printed once here for reference.
 //!
 //! Windows: the default 30 days, and 90 days (which with its previous window covers all the
 //! data: about 500k deployments listed in the JSON).
