@@ -2,22 +2,30 @@
 //! once from the derived history. Its serde form is the JSON report contract
 //! ("flowdeck.report/v1"): keys may be added, never renamed; unknown values are null.
 
+mod charts;
+mod deployments;
+mod scope;
+
 use serde::Serialize;
 
+pub use charts::{Charts, LEAD_TIME_BOUNDS, LEAD_TIME_LABELS};
+pub use deployments::{DeploymentRow, Deployments, deployment_row};
+pub use scope::{ReportScope, ScopeFilter};
+
 use crate::metrics::compute::{PreparedWindow, compute_prepared};
-use crate::metrics::{
-    Attribution, BandTable, History, MetricSet, Reason, Scope, Window, deployments_in,
-};
+use crate::metrics::{Attribution, BandTable, History, MetricSet, Scope, Window, deployments_in};
 use crate::model::Timestamp;
 use crate::sources::SourceStatus;
 
 pub const SCHEMA: &str = "flowdeck.report/v1";
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Snapshot {
+pub struct Snapshot<'h> {
     pub schema: &'static str,
     pub generated_at: Timestamp,
     pub timezone: String,
+    /// Which services (and environment) the report measures.
+    pub scope: ReportScope,
     /// The band table in use, by name ("dora-2023", "dora-2021", "custom").
     pub bands: String,
     /// Its thresholds, so a reader can check a band by hand.
@@ -28,11 +36,14 @@ pub struct Snapshot {
     pub services: Vec<ServiceReport>,
     pub teams: Vec<TeamReport>,
     /// Counted deployments that finished in the window, newest first.
-    pub deployments: Vec<DeploymentRow>,
+    pub deployments: Deployments<'h>,
     /// Incidents that started in the window, are still open, or are attributed to a listed
     /// deployment; newest first.
     pub incidents: Vec<IncidentRow>,
     pub sources: Vec<SourceStatus>,
+    /// What the HTML charts draw beyond the rows; not part of the JSON contract.
+    #[serde(skip)]
+    pub charts: Charts,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -72,30 +83,6 @@ pub struct PreviousMetrics {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct DeploymentRow {
-    pub id: String,
-    pub name: Option<String>,
-    pub service: String,
-    pub environment: String,
-    pub sha: String,
-    pub finished_at: Timestamp,
-    pub url: Option<String>,
-    pub baseline: bool,
-    /// Non-merge commits it shipped first.
-    pub changes: u32,
-    pub lead_time_median_seconds: Option<f64>,
-    pub failed: bool,
-    pub failure_reasons: Vec<Reason>,
-    pub rework: bool,
-    pub rework_reasons: Vec<Reason>,
-    pub recovered_at: Option<Timestamp>,
-    pub recovery_seconds: Option<f64>,
-    /// Index into the history's deployments, for drill-down.
-    #[serde(skip)]
-    pub index: u32,
-}
-
-#[derive(Debug, Clone, Serialize)]
 pub struct IncidentRow {
     pub id: String,
     pub source: String,
@@ -119,58 +106,46 @@ pub struct SnapshotRequest {
     pub window: Window,
     pub now: Timestamp,
     pub sources: Vec<SourceStatus>,
+    /// The services to measure (everything by default).
+    pub scope: ScopeFilter,
+    /// The environment the history was narrowed to, named in the report; the caller narrows.
+    pub environment: Option<String>,
 }
 
-impl Snapshot {
-    pub fn build(history: &History, request: SnapshotRequest) -> Snapshot {
+impl<'h> Snapshot<'h> {
+    pub fn build(history: &'h History, request: SnapshotRequest) -> Snapshot<'h> {
         let SnapshotRequest {
             window,
             now,
             sources,
+            scope: filter,
+            environment,
         } = request;
+        let (scope, report_scope) = scope::resolve(history, &filter, environment);
         let previous_window = window.previous();
-        let current = PreparedWindow::new(history, window);
-        let previous = PreparedWindow::new(history, previous_window);
-        let compute = |scope: &Scope, prepared: &PreparedWindow| {
-            compute_prepared(history, scope, prepared, now)
-        };
-        let all = Scope::all(history);
-        let metrics = compute(&all, &current);
-        let previous_metrics = compute(&all, &previous);
-
-        let mut services = Vec::with_capacity(history.services.len());
-        for (i, service) in history.services.iter().enumerate() {
-            let scope = Scope::services(history, &[i as u32]);
-            services.push(ServiceReport {
-                name: service.name.clone(),
-                team: service.team.clone(),
-                metrics: compute(&scope, &current),
-                previous: PreviousMetrics {
-                    metrics: compute(&scope, &previous),
-                },
+        // Ordering a long window's deployments (half a million at company scale) and finding
+        // its incidents takes a good part of measuring every service and team twice: done on
+        // a second thread meanwhile.
+        let ((deployments, charts, incidents), measured) = std::thread::scope(|threads| {
+            let rows = threads.spawn(|| {
+                let indices = deployments_in(history, &scope, &window);
+                let charts = Charts::build(history, &window, &indices);
+                let deployments = Deployments::new(history, &indices);
+                let incidents = incident_rows(history, &scope, &window, deployments.indices());
+                (deployments, charts, incidents)
             });
-        }
-        let teams = history
-            .teams()
-            .into_iter()
-            .map(|(name, members)| {
-                let scope = Scope::services(history, &members);
-                TeamReport {
-                    name,
-                    services: members
-                        .iter()
-                        .map(|&s| history.services[s as usize].name.clone())
-                        .collect(),
-                    metrics: compute(&scope, &current),
-                    previous: PreviousMetrics {
-                        metrics: compute(&scope, &previous),
-                    },
-                }
-            })
-            .collect();
-
-        let deployments = deployment_rows(history, &all, &window);
-        let incidents = incident_rows(history, &window, &deployments);
+            let measured = measure(history, &scope, window, now);
+            match rows.join() {
+                Ok(rows) => (rows, measured),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        });
+        let Measured {
+            metrics,
+            previous_metrics,
+            services,
+            teams,
+        } = measured;
         let complete = |w: &Window| {
             !sources.is_empty()
                 && w.to <= now
@@ -182,6 +157,7 @@ impl Snapshot {
             schema: SCHEMA,
             generated_at: now,
             timezone: history.rules.timezone.name().to_string(),
+            scope: report_scope,
             bands: history.rules.bands.name.clone(),
             band_table: history.rules.bands.clone(),
             window: WindowInfo {
@@ -205,49 +181,67 @@ impl Snapshot {
             deployments,
             incidents,
             sources,
+            charts,
         }
     }
 }
 
-/// One report row for a counted deployment.
-pub fn deployment_row(history: &History, d: u32) -> DeploymentRow {
-    let deployment = &history.events.deployments[d as usize];
-    let facts = &history.deployments[d as usize];
-    let mut lead = history.lead_times(d).to_vec();
-    DeploymentRow {
-        id: deployment.id.clone(),
-        name: deployment.name.clone(),
-        service: deployment.service.clone(),
-        environment: deployment.environment.clone(),
-        sha: deployment.sha.clone(),
-        finished_at: deployment.finished_at,
-        url: deployment.url.clone(),
-        baseline: facts.baseline,
-        changes: facts.changes,
-        lead_time_median_seconds: crate::metrics::stats::median(&mut lead),
-        failed: facts.failed(),
-        failure_reasons: facts.failure_reasons.clone(),
-        rework: facts.rework(),
-        rework_reasons: facts.rework_reasons.clone(),
-        recovered_at: facts.recovered_at,
-        recovery_seconds: facts
-            .recovered_at
-            .map(|r| (r - deployment.finished_at).num_seconds().max(0) as f64),
-        index: d,
-    }
+/// Every measure a snapshot shows: the scope's totals, each service's and each team's, for the
+/// window and the previous one.
+struct Measured {
+    metrics: MetricSet,
+    previous_metrics: MetricSet,
+    services: Vec<ServiceReport>,
+    teams: Vec<TeamReport>,
 }
 
-fn deployment_rows(history: &History, scope: &Scope, window: &Window) -> Vec<DeploymentRow> {
-    let mut indices = deployments_in(history, scope, window);
-    let deployments = &history.events.deployments;
-    indices.sort_by(|&a, &b| {
-        let (a, b) = (&deployments[a as usize], &deployments[b as usize]);
-        (b.finished_at, b.id.as_bytes()).cmp(&(a.finished_at, a.id.as_bytes()))
-    });
-    indices
+fn measure(history: &History, scope: &Scope, window: Window, now: Timestamp) -> Measured {
+    let current = PreparedWindow::new(history, window);
+    let previous = PreparedWindow::new(history, window.previous());
+    let compute =
+        |scope: &Scope, prepared: &PreparedWindow| compute_prepared(history, scope, prepared, now);
+    let mut services = Vec::with_capacity(scope.services.len());
+    for &i in &scope.services {
+        let Some(service) = history.services.get(i as usize) else {
+            continue;
+        };
+        let one = Scope::services(history, &[i]);
+        services.push(ServiceReport {
+            name: service.name.clone(),
+            team: service.team.clone(),
+            metrics: compute(&one, &current),
+            previous: PreviousMetrics {
+                metrics: compute(&one, &previous),
+            },
+        });
+    }
+    // Teams wholly inside the scope: a team row over only part of its services would carry the
+    // team's name and not its numbers.
+    let teams = history
+        .teams()
         .into_iter()
-        .map(|d| deployment_row(history, d))
-        .collect()
+        .filter(|(_, members)| members.iter().all(|&s| scope.contains(s)))
+        .map(|(name, members)| {
+            let team = Scope::services(history, &members);
+            TeamReport {
+                name,
+                services: members
+                    .iter()
+                    .map(|&s| history.services[s as usize].name.clone())
+                    .collect(),
+                metrics: compute(&team, &current),
+                previous: PreviousMetrics {
+                    metrics: compute(&team, &previous),
+                },
+            }
+        })
+        .collect();
+    Measured {
+        metrics: compute(scope, &current),
+        previous_metrics: compute(scope, &previous),
+        services,
+        teams,
+    }
 }
 
 /// One report row for an incident.
@@ -269,16 +263,30 @@ pub fn incident_row(history: &History, i: u32) -> IncidentRow {
     }
 }
 
-fn incident_rows(history: &History, window: &Window, listed: &[DeploymentRow]) -> Vec<IncidentRow> {
-    let listed: std::collections::HashSet<u32> = listed.iter().map(|d| d.index).collect();
+/// Incidents of the scope (any incident when it is everything; else those naming a service in
+/// it) that started in the window, are still open, or are attributed to a listed deployment.
+fn incident_rows(
+    history: &History,
+    scope: &Scope,
+    window: &Window,
+    listed: &[u32],
+) -> Vec<IncidentRow> {
+    let in_scope = |services: &[String]| {
+        scope.all
+            || services
+                .iter()
+                .any(|s| history.service(s).is_some_and(|i| scope.contains(i)))
+    };
+    let listed: std::collections::HashSet<u32> = listed.iter().copied().collect();
     let mut rows: Vec<IncidentRow> = history
         .events
         .incidents
         .iter()
         .enumerate()
         .filter(|(i, incident)| {
-            window.contains(incident.started_at)
-                || (incident.resolved_at.is_none() && incident.started_at < window.to)
+            (in_scope(&incident.services)
+                && (window.contains(incident.started_at)
+                    || (incident.resolved_at.is_none() && incident.started_at < window.to)))
                 || history.attributions[*i]
                     .iter()
                     .any(|a| listed.contains(&a.deployment))
@@ -307,7 +315,7 @@ pub struct Headline {
     pub definition: &'static str,
 }
 
-impl Snapshot {
+impl Snapshot<'_> {
     /// The five DORA measures, current against previous.
     pub fn headline(&self) -> Vec<Headline> {
         headline(&self.metrics, &self.previous.metrics)

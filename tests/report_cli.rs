@@ -254,3 +254,119 @@ fn the_fixed_clock_can_come_from_the_environment() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["generated_at"], NOW);
 }
+
+fn demo_text(format: &str, extra: &[&str]) -> String {
+    let mut args = vec!["report", "--demo", "--format", format, "--now", NOW];
+    args.extend_from_slice(extra);
+    let out = flowdeck(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_json_report_is_golden() {
+    let text = demo_text("json", &[]);
+    insta::assert_snapshot!("demo_report_json", text);
+}
+
+#[test]
+fn the_html_report_is_golden() {
+    let text = demo_text("html", &[]);
+    insta::assert_snapshot!("demo_report_html", text);
+}
+
+#[test]
+fn the_svg_report_is_golden_at_a_small_size() {
+    let text = demo_text("svg", &["--size", "100x30"]);
+    assert!(
+        text.starts_with("<svg") || text.starts_with("<?xml"),
+        "{text:.80}"
+    );
+    insta::assert_snapshot!("demo_report_svg_100x30", text);
+}
+
+#[test]
+fn every_format_is_inferred_from_the_file_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, starts) in [
+        ("r.html", "<!DOCTYPE html>"),
+        ("r.htm", "<!DOCTYPE html>"),
+        ("r.json", "{"),
+        ("r.md", "# Delivery report"),
+        ("r.svg", "<"),
+    ] {
+        let path = dir.path().join(name);
+        let out = flowdeck(&[
+            "report",
+            "--demo",
+            "--now",
+            NOW,
+            "--size",
+            "80x24",
+            "-o",
+            path.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with(starts), "{name}: {text:.60}");
+        if name == "r.svg" {
+            assert!(text.contains("<svg"), "{name}");
+        }
+    }
+    // An explicit --format wins over the extension.
+    let path = dir.path().join("report.txt");
+    let out = flowdeck(&[
+        "report",
+        "--demo",
+        "--now",
+        NOW,
+        "--format",
+        "html",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .starts_with("<!DOCTYPE html>")
+    );
+}
+
+#[test]
+fn a_report_that_cannot_be_written_is_a_runtime_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("missing/report.json");
+    let out = flowdeck(&["report", "--demo", "-o", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("could not write the report to"), "{stderr}");
+    // Nothing half-written is left behind.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+
+    if std::path::Path::new("/dev/full").exists() {
+        let home = tempfile::tempdir().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_flowdeck"))
+            .args(["report", "--demo", "--format", "json"])
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env_remove("FLOWDECK_CONFIG")
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            stderr.trim(),
+            "error: could not write the report to standard output: No space left on device (os error 28)"
+        );
+    }
+}

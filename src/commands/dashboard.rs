@@ -15,7 +15,7 @@ pub fn run(ctx: Context, wall: bool) -> Result<ExitCode, CommandError> {
         // Fail before taking over the terminal, with the same hint `report` gives.
         ctx.history()?;
     }
-    let theme = super::load_theme(&ctx)?;
+    let theme = Arc::new(super::load_theme(&ctx)?);
     let options = Options {
         app: AppOptions {
             window_days: config.general.window.as_chrono().num_days().max(1),
@@ -32,12 +32,13 @@ pub fn run(ctx: Context, wall: bool) -> Result<ExitCode, CommandError> {
                     .max(std::time::Duration::from_secs(1))
             }),
         },
-        theme: Arc::new(theme),
+        theme: theme.clone(),
         fixed_now: ctx.fixed_now.then_some(ctx.now),
         export: ExportSettings {
             dir: ctx.loaded.base_dir.join(&config.export.dir),
             format: config.export.format,
             max_items: config.general.report_items,
+            theme,
         },
     };
     let context = Arc::new(ctx);

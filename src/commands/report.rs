@@ -10,8 +10,8 @@ use super::context::Context;
 use super::{CommandError, window_args};
 use crate::cli::ReportArgs;
 use crate::config::ReportFormat;
-use crate::report::{self, RenderOptions};
-use crate::snapshot::{Snapshot, SnapshotRequest};
+use crate::report::{self, RenderOptions, ReportError};
+use crate::snapshot::{ScopeFilter, Snapshot, SnapshotRequest};
 
 pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
     let config = &ctx.loaded.config;
@@ -38,7 +38,7 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
             "every source failed, so there is nothing to report"
         )));
     }
-    let text = if format == ReportFormat::Svg {
+    if format == ReportFormat::Svg {
         let (width, height) = args.size;
         let picture = report::svg::Picture {
             width,
@@ -46,36 +46,83 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
             theme: std::sync::Arc::new(super::load_theme(ctx)?),
             title: format!("flowdeck: {}", window.from.to_rfc3339()),
         };
-        report::svg::dashboard(
+        let svg = report::svg::dashboard(
             std::sync::Arc::new(history),
             sources,
             window,
             ctx.now,
             &picture,
-        )
-    } else {
-        let snapshot = Snapshot::build(
-            &history,
-            SnapshotRequest {
-                window,
-                now: ctx.now,
-                sources,
-            },
         );
-        report::render(
-            &snapshot,
-            format,
-            RenderOptions {
-                max_items: config.general.report_items,
-            },
-        )
-        .map_err(|e| CommandError::Runtime(e.into()))?
-    };
-    match &args.output {
-        Some(path) => write_file(path, text.as_bytes())?,
-        None => write_stdout(text.as_bytes())?,
+        emit(args.output.as_deref(), &Content::Text(svg.as_bytes()))?;
+        return Ok(ExitCode::SUCCESS);
     }
+    let snapshot = Snapshot::build(
+        &history,
+        SnapshotRequest {
+            window,
+            now: ctx.now,
+            sources,
+            scope: ScopeFilter::All,
+            environment: None,
+        },
+    );
+    let options = RenderOptions {
+        max_items: config.general.report_items,
+    };
+    emit(
+        args.output.as_deref(),
+        &Content::Report(&snapshot, format, options),
+    )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `emit` writes.
+enum Content<'a> {
+    Text(&'a [u8]),
+    Report(&'a Snapshot<'a>, ReportFormat, RenderOptions),
+}
+
+impl Content<'_> {
+    fn write_to<W: Write>(&self, out: W) -> Result<(), ReportError> {
+        match *self {
+            Content::Text(bytes) => write_all(out, bytes),
+            Content::Report(snapshot, format, options) => {
+                report::write(snapshot, format, options, out)
+            }
+        }
+    }
+}
+
+fn write_all<W: Write>(mut out: W, bytes: &[u8]) -> Result<(), ReportError> {
+    Ok(out.write_all(bytes)?)
+}
+
+/// Writes the report to the file (atomically) or to standard output, where a closed pipe
+/// (`| head`) is not an error.
+fn emit(path: Option<&Path>, content: &Content<'_>) -> Result<(), CommandError> {
+    match path {
+        Some(path) => {
+            report::write::write_atomically_with(path, |out| {
+                content.write_to(out).map_err(|e| match e {
+                    ReportError::Io(e) => e,
+                    other => std::io::Error::other(other),
+                })
+            })
+            .with_context(|| format!("could not write the report to {}", path.display()))?;
+            Ok(())
+        }
+        None => {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let written = content.write_to(&mut out).and_then(|()| Ok(out.flush()?));
+            match written {
+                Err(ReportError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(CommandError::Runtime(
+                    anyhow::Error::new(e).context("could not write the report to standard output"),
+                )),
+                Ok(()) => Ok(()),
+            }
+        }
+    }
 }
 
 fn format_from_extension(path: &Path) -> Option<ReportFormat> {
@@ -85,37 +132,5 @@ fn format_from_extension(path: &Path) -> Option<ReportFormat> {
         "html" | "htm" => Some(ReportFormat::Html),
         "svg" => Some(ReportFormat::Svg),
         _ => None,
-    }
-}
-
-/// Writes through a temporary file in the same directory and renames it into place, so a
-/// failure never leaves a half-written report where the old one was.
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CommandError> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or_else(|| Path::new("."));
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "report".into());
-    let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    std::fs::write(&temp, bytes)
-        .and_then(|()| std::fs::rename(&temp, path))
-        .inspect_err(|_| {
-            let _ = std::fs::remove_file(&temp);
-        })
-        .with_context(|| format!("could not write the report to {}", path.display()))?;
-    Ok(())
-}
-
-/// Writes to standard output; a closed pipe (`| head`) is not an error.
-fn write_stdout(bytes: &[u8]) -> Result<(), CommandError> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CommandError::Runtime(
-            anyhow::Error::new(e).context("could not write the report to standard output"),
-        )),
-        _ => Ok(()),
     }
 }

@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 
 use super::RenderOptions;
+use super::words::{self, short_ref, trend};
 use crate::metrics::Band;
-use crate::metrics::trend::Trend;
 use crate::snapshot::{DeploymentRow, IncidentRow, Snapshot};
 use crate::text::{human_duration, human_seconds, number, percent, sanitize};
 
@@ -45,43 +45,12 @@ fn link(text: &str, url: Option<&str>) -> String {
     }
 }
 
-fn band(band: Option<Band>) -> &'static str {
-    match band {
-        Some(Band::Elite) => "◆ elite",
-        Some(Band::High) => "▲ high",
-        Some(Band::Medium) => "■ medium",
-        Some(Band::Low) => "▼ low",
-        None => "–",
-    }
-}
-
-fn trend(trend: Option<Trend>, delta: Option<&str>) -> String {
-    match (trend, delta) {
-        (Some(t), _) if t.better.is_none() => format!("{} no change", t.arrow()),
-        (Some(t), Some(delta)) => {
-            let judgement = match t.better {
-                Some(true) => " (better)",
-                Some(false) => " (worse)",
-                None => "",
-            };
-            format!("{} {delta}{judgement}", t.arrow())
-        }
-        _ => "–".to_string(),
-    }
+fn band(b: Option<Band>) -> String {
+    words::band_label(b)
 }
 
 fn day(snapshot: &Snapshot, t: crate::model::Timestamp) -> String {
-    let tz: chrono_tz::Tz = snapshot.timezone.parse().unwrap_or(chrono_tz::Tz::UTC);
-    t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
-}
-
-/// A full commit sha shortened to 12 digits, as people quote them; other refs as they are.
-fn short_ref(reference: &str) -> &str {
-    if reference.len() == 40 && reference.chars().all(|c| c.is_ascii_hexdigit()) {
-        &reference[..12]
-    } else {
-        reference
-    }
+    words::local_time(words::timezone(snapshot), t)
 }
 
 /// A value followed by its band, or the value alone when it has none.
@@ -94,34 +63,29 @@ fn with_band(value: String, b: Option<Band>) -> String {
 
 pub fn render(snapshot: &Snapshot, options: RenderOptions) -> String {
     let mut out = String::new();
-    let tz: chrono_tz::Tz = snapshot.timezone.parse().unwrap_or(chrono_tz::Tz::UTC);
-    let from = snapshot.window.from.with_timezone(&tz);
-    let to = snapshot.window.to.with_timezone(&tz);
+    let tz = words::timezone(snapshot);
     let _ = writeln!(
         out,
         "# Delivery report: {} → {} ({} days)\n",
-        from.format("%Y-%m-%d %H:%M"),
-        to.format("%Y-%m-%d %H:%M"),
+        words::local_time(tz, snapshot.window.from),
+        words::local_time(tz, snapshot.window.to),
         number(Some(snapshot.window.days), 1)
     );
+    let scope = if snapshot.scope.kind == "all" && snapshot.scope.environment.is_none() {
+        String::new()
+    } else {
+        format!("Scope: {} · ", escape(&snapshot.scope.describe()))
+    };
     let _ = writeln!(
         out,
-        "Generated {} ({}) · bands: {} · trends against the previous {} days",
+        "{scope}Generated {} ({}) · bands: {} · trends against the previous {} days",
         day(snapshot, snapshot.generated_at),
         escape(&snapshot.timezone),
         escape(&snapshot.bands),
         number(Some(snapshot.previous.window.days), 1)
     );
-    if !snapshot.window.complete || !snapshot.previous.window.complete {
-        let _ = writeln!(
-            out,
-            "\n> **Note:** the data does not cover the whole {}; numbers may be low.",
-            match (snapshot.window.complete, snapshot.previous.window.complete) {
-                (false, false) => "window or the previous window",
-                (false, true) => "window",
-                _ => "previous window (trends)",
-            }
-        );
+    if let Some(note) = words::coverage_note(snapshot) {
+        let _ = writeln!(out, "\n> **Note:** {note}.");
     }
 
     out.push_str("\n| Measure | Value | Band | Trend | Detail |\n|---|---|---|---|---|\n");
@@ -199,8 +163,13 @@ pub fn render(snapshot: &Snapshot, options: RenderOptions) -> String {
         }
     }
 
-    let failed: Vec<&DeploymentRow> = snapshot.deployments.iter().filter(|d| d.failed).collect();
-    if !failed.is_empty() {
+    let (failed_total, _) = snapshot.deployments.failed_counts();
+    let failed: Vec<DeploymentRow> = snapshot
+        .deployments
+        .failed()
+        .take(options.max_items)
+        .collect();
+    if failed_total > 0 {
         out.push_str("\n## Failed deployments\n\n| Deployment | Service | Finished | Why | Recovered |\n|---|---|---|---|---|\n");
         for d in failed.iter().take(options.max_items) {
             let why: Vec<String> = d
@@ -209,7 +178,7 @@ pub fn render(snapshot: &Snapshot, options: RenderOptions) -> String {
                 .map(|r| {
                     format!(
                         "{}: {}",
-                        r.kind.as_str().replace('_', " "),
+                        words::reason_kind(r.kind),
                         escape(short_ref(&r.reference))
                     )
                 })
@@ -227,12 +196,8 @@ pub fn render(snapshot: &Snapshot, options: RenderOptions) -> String {
                 ),
             );
         }
-        if failed.len() > options.max_items {
-            let _ = writeln!(
-                out,
-                "\n_{} more not shown._",
-                failed.len() - options.max_items
-            );
+        if failed_total > failed.len() {
+            let _ = writeln!(out, "\n_{} more not shown._", failed_total - failed.len());
         }
     }
 
@@ -275,10 +240,11 @@ pub fn render(snapshot: &Snapshot, options: RenderOptions) -> String {
         for s in &snapshot.sources {
             let _ = writeln!(
                 out,
-                "- {} ({}): {}{}",
+                "- {} ({}): {} · data {}{}",
                 escape(&s.name),
                 escape(&s.kind),
-                escape(&s.status),
+                escape(&words::source_status(&s.status)),
+                words::data_age(s.last_success_at, snapshot.generated_at),
                 s.error
                     .as_deref()
                     .map(|e| format!(" — {}", escape(e)))

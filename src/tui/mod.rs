@@ -41,7 +41,7 @@ pub struct Options {
     pub export: effects::ExportSettings,
 }
 
-pub use effects::ExportSettings;
+pub use effects::{ExportSettings, export};
 
 pub fn run(options: Options, loader: Loader) -> anyhow::Result<()> {
     let mut guard = terminal::Guard::enter(options.app.mouse)?;
