@@ -102,9 +102,10 @@ struct Row {
 /// Every stored event, in the canonical order ([`codec::canonical_order`]).
 ///
 /// Reading rows is cheap; parsing their JSON (timestamps above all) is most of the cost. A
-/// small history is parsed inline, straight from SQLite's buffer. A large one is read by this
+/// history of less than one batch is parsed on this thread. A larger one is read by this
 /// thread and parsed in batches by one scoped thread per core, each into its own EventSet,
-/// concatenated and sorted at the end.
+/// concatenated and sorted at the end. The whole read is one statement, so one snapshot:
+/// a sync committed meanwhile is either wholly in it or not at all.
 pub(crate) fn load(conn: &Connection, path: &Path) -> Result<EventSet, StoreError> {
     let reading = "reading the history";
     let mut stmt = conn

@@ -19,6 +19,10 @@ pub(crate) const APPLICATION_ID: i32 = 0x464c_4f57;
 
 /// Version 1: events by (kind, id) with their JSON body; watermarks; the ETag cache; source
 /// statuses. Times in columns are Unix nanoseconds (BIGINT).
+///
+/// events: `body` is the event (a deployment with its changes) and the only truth; `service`
+/// and `at` (its main time, see `codec::EncodedEvent`) are copies for indexes; `source` is the
+/// source that last changed it; `revision` counts its versions (1 = as first stored).
 const V1: &str = "
 CREATE TABLE events (
     kind     TEXT   NOT NULL,

@@ -60,7 +60,7 @@ impl SqliteStore {
         })
     }
 
-    /// An empty history in memory, gone when dropped (tests, `--demo`).
+    /// An empty history in memory, gone when dropped (tests).
     pub fn in_memory() -> Result<SqliteStore, StoreError> {
         let path = PathBuf::from(":memory:");
         let conn = open::open_memory(&path)?;
