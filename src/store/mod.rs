@@ -52,12 +52,22 @@ pub struct UpsertCount {
 /// database: a corrupt or locked file is reported and left alone.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("the history database {path} is locked by another process (another flowdeck?); close it or wait, then retry")]
+    #[error(
+        "the history database {path} is locked by another process (another flowdeck?); close it or wait, then retry"
+    )]
     Locked { path: PathBuf },
-    #[error("the history database {path} is damaged ({detail}); it was left untouched: move it aside to start a new history")]
+    #[error(
+        "the history database {path} is damaged ({detail}); it was left untouched: move it aside to start a new history"
+    )]
     Corrupt { path: PathBuf, detail: String },
-    #[error("the history database {path} was written by a newer flowdeck (schema version {found}, this one knows up to {known}); upgrade flowdeck")]
-    TooNew { path: PathBuf, found: i64, known: i64 },
+    #[error(
+        "the history database {path} was written by a newer flowdeck (schema version {found}, this one knows up to {known}); upgrade flowdeck"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
     #[error("cannot open the history database {path}: {detail}")]
     Open { path: PathBuf, detail: String },
     #[error("the history database failed: {0}")]
