@@ -1,17 +1,18 @@
 //! Logs go to a file through `tracing`, never to the terminal (the dashboard owns it).
 
 use std::fs::OpenOptions;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use tracing_subscriber::EnvFilter;
 
 use crate::config::Config;
 
-/// Where logs go: `general.log_file`, else flowdeck.log in the XDG state (or cache) directory.
-pub fn log_path(config: &Config) -> Option<PathBuf> {
+/// Where logs go: `general.log_file` (relative to the config file's folder), else flowdeck.log
+/// in the XDG state (or cache) directory.
+pub fn log_path(config: &Config, base_dir: &Path) -> Option<PathBuf> {
     if let Some(path) = &config.general.log_file {
-        return Some(path.clone());
+        return Some(base_dir.join(path));
     }
     let dirs = directories::ProjectDirs::from("", "", "flowdeck")?;
     let dir = dirs.state_dir().unwrap_or_else(|| dirs.cache_dir());
@@ -20,8 +21,8 @@ pub fn log_path(config: &Config) -> Option<PathBuf> {
 
 /// Starts logging to the log file at the level from FLOWDECK_LOG (default "info"). A log file
 /// that cannot be opened means no logs, never a failed command.
-pub fn init(config: &Config) {
-    let Some(path) = log_path(config) else {
+pub fn init(config: &Config, base_dir: &Path) {
+    let Some(path) = log_path(config, base_dir) else {
         return;
     };
     if let Some(dir) = path.parent() {

@@ -104,8 +104,8 @@ pub async fn sync_source(
     store: &Arc<dyn Store>,
     backfill: chrono::Duration,
     failures: u32,
+    now: Timestamp,
 ) -> (SyncReport, Duration) {
-    let now = Utc::now();
     let ctx = SyncContext {
         store: store.clone(),
         now,
@@ -152,17 +152,37 @@ pub async fn sync_source(
     (report, wait)
 }
 
-/// One round: every source synced once, concurrently across sources.
+/// Cached responses unused this long are dropped: list URLs with a moving `since=` day never
+/// repeat, so without pruning the cache only grows. A stable URL whose entry is pruned costs
+/// one unconditional request.
+const ETAG_RETENTION_DAYS: i64 = 14;
+
+fn prune_etag_cache(store: &dyn Store, now: Timestamp) {
+    match store.prune_cached_responses(now - chrono::Duration::days(ETAG_RETENTION_DAYS)) {
+        Ok(0) => {}
+        Ok(pruned) => tracing::info!(pruned, "old cached responses dropped"),
+        Err(error) => tracing::warn!(%error, "could not prune the response cache"),
+    }
+}
+
+/// One round at `now`: every source synced once, concurrently across sources.
 pub async fn sync_all(
     sources: &[Arc<dyn Source>],
     store: &Arc<dyn Store>,
     backfill: chrono::Duration,
+    now: Timestamp,
 ) -> Vec<SyncReport> {
+    prune_etag_cache(store.as_ref(), now);
     let mut tasks = tokio::task::JoinSet::new();
     for (i, source) in sources.iter().enumerate() {
         let source = source.clone();
         let store = store.clone();
-        tasks.spawn(async move { (i, sync_source(source.as_ref(), &store, backfill, 0).await.0) });
+        tasks.spawn(async move {
+            let report = sync_source(source.as_ref(), &store, backfill, 0, now)
+                .await
+                .0;
+            (i, report)
+        });
     }
     let mut reports: Vec<(usize, SyncReport)> = Vec::new();
     while let Some(joined) = tasks.join_next().await {
@@ -180,12 +200,13 @@ pub fn sync_all_blocking(
     sources: &[Arc<dyn Source>],
     store: &Arc<dyn Store>,
     backfill: chrono::Duration,
+    now: Timestamp,
 ) -> Result<Vec<SyncReport>, std::io::Error> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
-    Ok(runtime.block_on(sync_all(sources, store, backfill)))
+    Ok(runtime.block_on(sync_all(sources, store, backfill, now)))
 }
 
 /// A running poller: ask it to refresh now; it stops when dropped.
@@ -207,12 +228,23 @@ impl Drop for PollerHandle {
     }
 }
 
-/// Starts polling on a thread of its own; `reports` receives every sync's outcome.
+/// Where a running poller sends each sync's outcome; false when nobody listens any more (the
+/// poller then stops).
+pub type ReportSink = Arc<dyn Fn(SyncReport) -> bool + Send + Sync>;
+
+/// A sink that forwards into a channel.
+pub fn channel_sink(sender: Sender<SyncReport>) -> ReportSink {
+    Arc::new(move |report| sender.send(report).is_ok())
+}
+
+/// Starts polling on a thread of its own; `reports` receives every sync's outcome. With
+/// `fixed_now` (a fixed clock, `--now`) every sync runs at that time.
 pub fn spawn(
     sources: Vec<Arc<dyn Source>>,
     store: Arc<dyn Store>,
     backfill: chrono::Duration,
-    reports: Sender<SyncReport>,
+    reports: ReportSink,
+    fixed_now: Option<Timestamp>,
 ) -> Result<PollerHandle, std::io::Error> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -229,6 +261,7 @@ pub fn spawn(
         .name("flowdeck-poller".into())
         .spawn(move || {
             runtime.block_on(async move {
+                prune_etag_cache(store.as_ref(), fixed_now.unwrap_or_else(Utc::now));
                 let mut tasks = tokio::task::JoinSet::new();
                 for source in sources {
                     tasks.spawn(poll_forever(
@@ -237,6 +270,7 @@ pub fn spawn(
                         backfill,
                         reports.clone(),
                         refresh.clone(),
+                        fixed_now,
                     ));
                 }
                 stop.notified().await;
@@ -252,8 +286,9 @@ async fn poll_forever(
     source: Arc<dyn Source>,
     store: Arc<dyn Store>,
     backfill: chrono::Duration,
-    reports: Sender<SyncReport>,
+    reports: ReportSink,
     refresh: Arc<Notify>,
+    fixed_now: Option<Timestamp>,
 ) {
     let seed = source
         .name()
@@ -262,12 +297,13 @@ async fn poll_forever(
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ Utc::now().timestamp() as u64);
     let mut failures = 0u32;
     loop {
-        let (report, wait) = sync_source(source.as_ref(), &store, backfill, failures).await;
+        let now = fixed_now.unwrap_or_else(Utc::now);
+        let (report, wait) = sync_source(source.as_ref(), &store, backfill, failures, now).await;
         failures = match report {
             SyncReport::Synced { .. } => 0,
             SyncReport::Failed { .. } => failures.saturating_add(1),
         };
-        if reports.send(report).is_err() {
+        if !reports(report) {
             return;
         }
         let jitter = rng.random_range(0.9..1.1);

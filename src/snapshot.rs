@@ -146,12 +146,26 @@ impl<'h> Snapshot<'h> {
             services,
             teams,
         } = measured;
+        // The report speaks of ok / stale / error only: a source still on its first sync
+        // has no data yet.
+        let sources: Vec<SourceStatus> = sources
+            .into_iter()
+            .map(|mut s| {
+                if !matches!(s.status.as_str(), "ok" | "stale" | "error") {
+                    s.status = "error".into();
+                    s.error
+                        .get_or_insert_with(|| "no data yet: first sync in progress".into());
+                }
+                s
+            })
+            .collect();
+        // Complete when every source has delivered once and reaches back to the window's start.
         let complete = |w: &Window| {
             !sources.is_empty()
                 && w.to <= now
-                && sources
-                    .iter()
-                    .all(|s| s.covers_from.is_none_or(|from| from <= w.from))
+                && sources.iter().all(|s| {
+                    s.last_success_at.is_some() && s.covers_from.is_none_or(|from| from <= w.from)
+                })
         };
         Snapshot {
             schema: SCHEMA,

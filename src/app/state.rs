@@ -165,7 +165,10 @@ pub struct Wall {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     OpenUrl(String),
+    /// `r`: ask the sources now, and read again.
     Refresh,
+    /// Read the sources and the store again (a sync landed).
+    Reload,
     Export,
 }
 

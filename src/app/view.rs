@@ -309,7 +309,9 @@ fn source_lines(app: &App) -> Vec<SourceLine> {
         .iter()
         .map(|s| {
             let ok = s.error.is_none();
-            let text = if ok {
+            let text = if s.status == "syncing" {
+                "first sync in progress".to_string()
+            } else if ok {
                 "ok".to_string()
             } else {
                 let since = s

@@ -5,10 +5,15 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::process::ExitCode;
 
+use std::sync::Arc;
+
 use super::CommandError;
 use super::context::Context;
+use super::live::{self, Live};
 use crate::config::SourceConfig;
 use crate::sources::git;
+use crate::sources::live::SyncContext;
+use crate::store::{SqliteStore, Store, StoreLocation, StoredStatus};
 
 pub fn run(ctx: &Context) -> Result<ExitCode, CommandError> {
     let loaded = &ctx.loaded;
@@ -40,10 +45,19 @@ pub fn run(ctx: &Context) -> Result<ExitCode, CommandError> {
             "FAIL  sources: none configured (add [[sources]], see config.example.toml, or run with --demo)"
         );
     }
+    let mut polled = if live::polls_anything(ctx) {
+        probe_polled(ctx, &mut out, &mut failures)?
+    } else {
+        Vec::new()
+    };
     if !ctx.demo {
         for source in &config.sources {
             let name = source.display_name();
-            match probe(source, ctx) {
+            let result = match polled.iter().position(|(n, _)| *n == name) {
+                Some(at) => polled.remove(at).1,
+                None => probe(source, ctx),
+            };
+            match result {
                 Ok(detail) => {
                     let _ = writeln!(out, "ok    {name}: {detail}");
                 }
@@ -62,6 +76,106 @@ pub fn run(ctx: &Context) -> Result<ExitCode, CommandError> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// A source's name and what its probe found (or why it failed).
+type ProbeLine = (String, Result<String, String>);
+
+/// Opens the store (a line for it) and probes every polled source at once: reachable,
+/// authenticated, the rate limit left, what a sync would find, and how its last sync went.
+fn probe_polled(
+    ctx: &Context,
+    out: &mut String,
+    failures: &mut usize,
+) -> Result<Vec<ProbeLine>, CommandError> {
+    let config = &ctx.loaded.config;
+    let location = StoreLocation::parse(&config.general.store, &ctx.loaded.base_dir)
+        .map_err(|e| CommandError::Usage(format!("[general] {e}")))?;
+    let store: Arc<dyn Store> = match live::open_store(ctx) {
+        Ok(store) => {
+            let _ = writeln!(out, "ok    store {}", describe(&location));
+            store
+        }
+        Err(CommandError::Runtime(error)) => {
+            *failures += 1;
+            let _ = writeln!(out, "FAIL  store: {error:#}");
+            // The sources are still probed, against an empty history.
+            Arc::new(
+                SqliteStore::in_memory()
+                    .map_err(|e| CommandError::Runtime(anyhow::Error::msg(e.to_string())))?,
+            )
+        }
+        Err(other) => return Err(other),
+    };
+    let live = Live::with_store(ctx, store.clone())?;
+    let stored = store.statuses().unwrap_or_default();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| CommandError::Runtime(e.into()))?;
+    let probed = runtime.block_on(async {
+        // Side by side: each probe is one short request chain.
+        let mut tasks = tokio::task::JoinSet::new();
+        for (i, source) in live.sources.iter().enumerate() {
+            let source = source.clone();
+            let sync_ctx = SyncContext {
+                store: store.clone(),
+                now: ctx.now,
+                backfill: live.backfill,
+            };
+            tasks.spawn(async move { (i, source.probe(&sync_ctx).await) });
+        }
+        let mut results = Vec::new();
+        while let Some(joined) = tasks.join_next().await {
+            if let Ok(result) = joined {
+                results.push(result);
+            }
+        }
+        results.sort_by_key(|(i, _)| *i);
+        results
+    });
+    let probed: Vec<ProbeLine> = probed
+        .into_iter()
+        .filter_map(|(i, result)| {
+            let source = live.sources.get(i)?;
+            let last = stored.iter().find(|s| s.name == source.name());
+            let result = result
+                .map(|found| format!("{found}{}", last_sync(last, ctx)))
+                .map_err(|e| e.to_string());
+            Some((source.name().to_string(), result))
+        })
+        .collect();
+    let mut lines = probed;
+    for broken in live.broken() {
+        lines.push((
+            broken.name.clone(),
+            Err(broken.error.clone().unwrap_or_default()),
+        ));
+    }
+    Ok(lines)
+}
+
+fn describe(location: &StoreLocation) -> String {
+    match location {
+        StoreLocation::Sqlite(path) => path.display().to_string(),
+        StoreLocation::Postgres(_) => "postgres".into(),
+    }
+}
+
+/// "; last synced 09:14" / "; stale since 09:14 (reason)" / "; never synced".
+fn last_sync(status: Option<&StoredStatus>, ctx: &Context) -> String {
+    let tz = ctx.loaded.config.general.timezone.0;
+    let at = |t: crate::model::Timestamp| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
+    match status {
+        None => "; never synced".into(),
+        Some(status) => match (&status.error, status.last_success_at) {
+            (None, Some(t)) => format!("; last synced {}", at(t)),
+            (Some(error), Some(t)) => format!("; stale since {} ({error})", at(t)),
+            (Some(error), None) => format!("; never synced (last attempt: {error})"),
+            (None, None) => "; never synced".into(),
+        },
+    }
 }
 
 fn probe(source: &SourceConfig, ctx: &Context) -> Result<String, String> {

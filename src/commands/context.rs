@@ -4,6 +4,7 @@
 use chrono::Utc;
 
 use super::CommandError;
+use super::live::{Live, NotYetSynced};
 use crate::cli::Cli;
 use crate::config::{self, LoadedConfig};
 use crate::metrics::{History, Rules};
@@ -30,8 +31,12 @@ impl Context {
         })
     }
 
-    /// Reads the sources (or the demo data) and derives the history.
-    pub fn history(&self) -> Result<(History, Vec<SourceStatus>), CommandError> {
+    /// Reads the sources (or the demo data) and derives the history. Polled sources are read
+    /// from the store (`live`), which the caller synced or keeps syncing.
+    pub fn history(
+        &self,
+        live: Option<(&Live, NotYetSynced)>,
+    ) -> Result<(History, Vec<SourceStatus>), CommandError> {
         let config = &self.loaded.config;
         let (events, statuses) = if self.demo {
             sources::collect_demo(self.now)
@@ -45,9 +50,32 @@ impl Context {
                     None => "no config file and no sources to read\n  hint: run `flowdeck init` to write a starter config, or try --demo".to_string(),
                 }));
             }
-            sources::collect(config, &self.loaded.base_dir, self.now)
+            let (mut events, direct) = sources::collect(config, &self.loaded.base_dir, self.now);
+            let mut statuses = direct;
+            if let Some((live, not_yet)) = live {
+                let (stored, polled) = live
+                    .read(not_yet)
+                    .map_err(|e| CommandError::Runtime(anyhow::Error::msg(e.to_string())))?;
+                events.extend(stored);
+                statuses.extend(polled);
+            }
+            (events, in_config_order(config, statuses))
         };
         let history = History::derive(events, Rules::from_config(config));
         Ok((history, statuses))
     }
+}
+
+/// The status lines in the order the config lists the sources (each name taken once, so two
+/// sources with the same name keep theirs); anything unmatched last.
+fn in_config_order(config: &config::Config, mut statuses: Vec<SourceStatus>) -> Vec<SourceStatus> {
+    let mut ordered = Vec::with_capacity(statuses.len());
+    for source in &config.sources {
+        let name = source.display_name();
+        if let Some(at) = statuses.iter().position(|s| s.name == name) {
+            ordered.push(statuses.remove(at));
+        }
+    }
+    ordered.append(&mut statuses);
+    ordered
 }

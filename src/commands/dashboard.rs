@@ -5,16 +5,20 @@ use std::sync::Arc;
 
 use super::CommandError;
 use super::context::Context;
+use super::live::{Live, NotYetSynced};
 use crate::app::Keymap;
 use crate::app::state::AppOptions;
+use crate::poller::{self, ReportSink};
 use crate::tui::{self, ExportSettings, Loader, Options};
 
 pub fn run(ctx: Context, wall: bool) -> Result<ExitCode, CommandError> {
     let config = ctx.loaded.config.clone();
     if !ctx.demo && config.sources.is_empty() {
         // Fail before taking over the terminal, with the same hint `report` gives.
-        ctx.history()?;
+        ctx.history(None)?;
     }
+    // A store that cannot be opened is reported before the terminal is taken over.
+    let live = Live::open(&ctx)?.map(Arc::new);
     let theme = Arc::new(super::load_theme(&ctx)?);
     let options = Options {
         app: AppOptions {
@@ -40,6 +44,18 @@ pub fn run(ctx: Context, wall: bool) -> Result<ExitCode, CommandError> {
             max_items: config.general.report_items,
             theme,
         },
+        poller: live.clone().map(|live| {
+            let fixed_now = ctx.fixed_now.then_some(ctx.now);
+            Box::new(move |sink: ReportSink| {
+                poller::spawn(
+                    live.sources.clone(),
+                    live.store.clone(),
+                    live.backfill,
+                    sink,
+                    fixed_now,
+                )
+            }) as tui::PollerStart
+        }),
     };
     let context = Arc::new(ctx);
     let loader: Loader = Arc::new(move || {
@@ -48,7 +64,9 @@ pub fn run(ctx: Context, wall: bool) -> Result<ExitCode, CommandError> {
         if !fresh.fixed_now {
             fresh.now = chrono::Utc::now();
         }
-        fresh.history().map_err(|e| e.to_string())
+        // The store is read as it is; the poller keeps it current.
+        let live = live.as_deref().map(|l| (l, NotYetSynced::Syncing));
+        fresh.history(live).map_err(|e| e.to_string())
     });
     tui::run(options, loader).map_err(CommandError::Runtime)?;
     Ok(ExitCode::SUCCESS)

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 mod check;
 mod context;
 mod dashboard;
+mod live;
 mod report;
 mod window_args;
 
@@ -52,7 +53,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CommandError> {
         return init(&cli);
     }
     let ctx = context::Context::new(&cli)?;
-    crate::logging::init(&ctx.loaded.config);
+    crate::logging::init(&ctx.loaded.config, &ctx.loaded.base_dir);
     match &cli.command {
         Some(Command::Report(args)) => report::run(&ctx, args),
         Some(Command::Check) => check::run(&ctx),

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 
 use super::context::Context;
+use super::live::{Live, NotYetSynced};
 use super::{CommandError, window_args};
 use crate::cli::ReportArgs;
 use crate::config::ReportFormat;
@@ -25,7 +26,13 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
         .format
         .or_else(|| args.output.as_deref().and_then(format_from_extension))
         .unwrap_or(ReportFormat::Json);
-    let (history, sources) = ctx.history()?;
+    let live = Live::open(ctx)?;
+    if let Some(live) = &live
+        && !args.offline
+    {
+        live.sync_round(ctx.now)?;
+    }
+    let (history, sources) = ctx.history(live.as_ref().map(|l| (l, NotYetSynced::Missing)))?;
     for source in sources.iter().filter(|s| s.error.is_some()) {
         eprintln!(
             "warning: source {} failed: {}",
@@ -33,7 +40,13 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
             source.error.as_deref().unwrap_or("unknown error")
         );
     }
-    if !sources.is_empty() && sources.iter().all(|s| s.error.is_some()) {
+    // Sources that failed now but hold earlier data (stale) still give a report, with the
+    // warnings above and their age in it.
+    if !sources.is_empty()
+        && sources
+            .iter()
+            .all(|s| s.error.is_some() && s.last_success_at.is_none())
+    {
         return Err(CommandError::Runtime(anyhow::anyhow!(
             "every source failed, so there is nothing to report"
         )));

@@ -2,12 +2,13 @@
 
 use std::path::Path;
 
-use super::{SourceError, SourceStatus, demo, git};
+use super::{SourceError, SourceStatus, demo, git, registry};
 use crate::config::{Config, SourceConfig};
 use crate::model::{EventSet, Service, Timestamp};
 
-/// The events of every configured source, and how each source fared. A failing source does not
-/// stop the others: its status carries the error.
+/// The events of every configured source read directly (not the polled ones: those come from
+/// the store), and how each fared. A failing source does not stop the others: its status
+/// carries the error.
 pub fn collect(config: &Config, base_dir: &Path, now: Timestamp) -> (EventSet, Vec<SourceStatus>) {
     let mut events = EventSet {
         services: config
@@ -21,7 +22,7 @@ pub fn collect(config: &Config, base_dir: &Path, now: Timestamp) -> (EventSet, V
         ..EventSet::default()
     };
     let mut statuses = Vec::with_capacity(config.sources.len());
-    for source in &config.sources {
+    for source in config.sources.iter().filter(|s| !registry::is_polled(s)) {
         let name = source.display_name();
         let kind = source.kind().to_string();
         let outcome = read_source(source, base_dir);

@@ -4,8 +4,10 @@
 //! implements the same trait.
 
 pub mod codec;
+pub mod locate;
 pub mod sqlite;
 
+pub use locate::{OpenError, StoreLocation};
 pub use sqlite::SqliteStore;
 
 use std::path::PathBuf;

@@ -19,6 +19,7 @@ use crate::app::state::{AppOptions, Effect};
 use crate::app::{Action, App, update, view};
 use crate::metrics::History;
 use crate::model::Timestamp;
+use crate::poller::{PollerHandle, ReportSink, SyncReport};
 use crate::sources::SourceStatus;
 use crate::ui::theme::Theme;
 
@@ -28,10 +29,16 @@ pub enum Message {
     /// SIGTERM, SIGHUP or SIGINT: restore the terminal and leave.
     Signal,
     Loaded(Box<Result<(History, Vec<SourceStatus>), String>>),
+    /// A polled source finished a sync (its events are in the store).
+    Synced(SyncReport),
 }
 
 /// Reads the sources (or the demo data) on a background thread.
 pub type Loader = Arc<dyn Fn() -> Result<(History, Vec<SourceStatus>), String> + Send + Sync>;
+
+/// Starts the poller once the loop can hear it; the dashboard runs without one on demo data
+/// and git-only configs.
+pub type PollerStart = Box<dyn FnOnce(ReportSink) -> std::io::Result<PollerHandle> + Send>;
 
 pub struct Options {
     pub app: AppOptions,
@@ -39,6 +46,7 @@ pub struct Options {
     /// A fixed clock (`--now`): time does not move and nothing ticks.
     pub fixed_now: Option<Timestamp>,
     pub export: effects::ExportSettings,
+    pub poller: Option<PollerStart>,
 }
 
 pub use effects::{ExportSettings, export};
@@ -67,7 +75,7 @@ fn spawn_load(loader: &Loader, sender: &Sender<Message>) {
 
 fn event_loop(
     guard: &mut terminal::Guard,
-    options: Options,
+    mut options: Options,
     loader: Loader,
     sender: Sender<Message>,
     receiver: Receiver<Message>,
@@ -78,6 +86,17 @@ fn event_loop(
     update(&mut app, Action::Resize { width, height });
     update(&mut app, Action::Loading);
     spawn_load(&loader, &sender);
+    // The store is drawn first (above); the poller's syncs arrive after.
+    let poller = match options.poller.take() {
+        Some(start) => {
+            let sink_sender = sender.clone();
+            let sink: ReportSink =
+                Arc::new(move |report| sink_sender.send(Message::Synced(report)).is_ok());
+            Some(start(sink)?)
+        }
+        None => None,
+    };
+    let mut last_sync_ok: std::collections::HashMap<String, bool> = Default::default();
     let mut load_in_flight = true;
     let mut reload_queued = false;
     let mut next_rotation = app.wall.as_ref().map(|w| Instant::now() + w.rotate_every);
@@ -126,6 +145,18 @@ fn event_loop(
                     }
                 }
                 Message::Signal => app.quit = true,
+                Message::Synced(report) => {
+                    // New events, a new failure, or a source's first sync or recovery (its
+                    // status line changes) reload; an unchanged poll does not.
+                    let (source, ok) = match &report {
+                        SyncReport::Synced { source, .. } => (source.clone(), true),
+                        SyncReport::Failed { source, .. } => (source.clone(), false),
+                    };
+                    let status_changed = last_sync_ok.insert(source, ok) != Some(true) || !ok;
+                    if report.changed_something() || status_changed {
+                        app.effects.push(Effect::Reload);
+                    }
+                }
                 Message::Loaded(result) => {
                     load_in_flight = false;
                     match *result {
@@ -147,7 +178,13 @@ fn event_loop(
         }
         for effect in std::mem::take(&mut app.effects) {
             match effect {
-                Effect::Refresh => {
+                Effect::Refresh | Effect::Reload => {
+                    if effect == Effect::Refresh
+                        && let Some(poller) = &poller
+                    {
+                        // The sources are asked now; their syncs reload again as they land.
+                        poller.refresh();
+                    }
                     // One load in flight; a newer request replaces the queued one.
                     if load_in_flight {
                         reload_queued = true;
