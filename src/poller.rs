@@ -87,9 +87,16 @@ fn previous_status(store: &dyn Store, name: &str) -> Option<StoredStatus> {
         .and_then(|all| all.into_iter().find(|s| s.name == name))
 }
 
-/// When to try again after a failure: doubling from 30 s per consecutive failure, never later
-/// than the normal interval (a config error waits the interval: the user has to act).
-fn retry_delay(error: &SourceError, failures: u32, interval: Duration) -> Duration {
+/// When to try again after a failure: when the provider said its rate limit resets (never
+/// sooner, however short the interval); else doubling from 30 s per consecutive failure, never
+/// later than the normal interval (a config error waits the interval: the user has to act).
+fn retry_delay(error: &SourceError, failures: u32, interval: Duration, now: Timestamp) -> Duration {
+    if let Some(until) = error.retry_at() {
+        return (until - now)
+            .to_std()
+            .unwrap_or(Duration::ZERO)
+            .max(Duration::from_secs(1));
+    }
     if !error.is_retryable() {
         return interval;
     }
@@ -116,7 +123,9 @@ pub async fn sync_source(
     let interval = source.interval();
     let wait = match &outcome {
         Ok(_) => interval,
-        Err(error) => retry_delay(error, failures, interval),
+        // Real time, not the sync's (a fixed --now): the wait is a real sleep and a rate
+        // limit's reset is a real instant.
+        Err(error) => retry_delay(error, failures, interval, Utc::now()),
     };
     let next = now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::zero());
     let status = status_after(source, previous.as_ref(), &outcome, now, next);
@@ -324,15 +333,37 @@ mod tests {
         let transient = SourceError::Transient("timeout".into());
         let config = SourceError::Config("401".into());
         let interval = Duration::from_secs(300);
+        let now = Utc::now();
         assert_eq!(
-            retry_delay(&transient, 0, interval),
+            retry_delay(&transient, 0, interval, now),
             Duration::from_secs(30)
         );
         assert_eq!(
-            retry_delay(&transient, 2, interval),
+            retry_delay(&transient, 2, interval, now),
             Duration::from_secs(120)
         );
-        assert_eq!(retry_delay(&transient, 9, interval), interval);
-        assert_eq!(retry_delay(&config, 0, interval), interval);
+        assert_eq!(retry_delay(&transient, 9, interval, now), interval);
+        assert_eq!(retry_delay(&config, 0, interval, now), interval);
+    }
+
+    #[test]
+    fn a_rate_limit_waits_until_its_reset_even_past_the_interval() {
+        let now: Timestamp = "2026-03-31T00:00:00Z".parse().unwrap_or_default();
+        let limited = SourceError::RateLimited {
+            message: "rate limited".into(),
+            until: now + chrono::Duration::minutes(40),
+        };
+        assert_eq!(
+            retry_delay(&limited, 0, Duration::from_secs(60), now),
+            Duration::from_secs(40 * 60)
+        );
+        let past = SourceError::RateLimited {
+            message: "rate limited".into(),
+            until: now - chrono::Duration::minutes(1),
+        };
+        assert_eq!(
+            retry_delay(&past, 3, Duration::from_secs(60), now),
+            Duration::from_secs(1)
+        );
     }
 }

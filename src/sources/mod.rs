@@ -28,12 +28,34 @@ pub enum SourceError {
     /// A passing failure (I/O, a lock, a timeout); the next attempt may succeed.
     #[error("{0}")]
     Transient(String),
+    /// The provider's rate limit (or flowdeck's own request budget) is spent until `until`.
+    #[error("{message}")]
+    RateLimited { message: String, until: Timestamp },
 }
 
 impl SourceError {
     /// Whether trying again later can succeed without a change of config.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, SourceError::Transient(_))
+        matches!(
+            self,
+            SourceError::Transient(_) | SourceError::RateLimited { .. }
+        )
+    }
+
+    /// When trying again can succeed, when the provider said so.
+    pub fn retry_at(&self) -> Option<Timestamp> {
+        match self {
+            SourceError::RateLimited { until, .. } => Some(*until),
+            _ => None,
+        }
+    }
+
+    /// A retryable failure: `RateLimited` when the HTTP error knows when, else `Transient`.
+    pub fn retryable(message: String, http: &http::HttpError) -> SourceError {
+        match http.retry_at() {
+            Some(until) => SourceError::RateLimited { message, until },
+            None => SourceError::Transient(message),
+        }
     }
 }
 

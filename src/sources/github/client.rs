@@ -240,7 +240,7 @@ impl Api {
                 "GitHub at {host} does not show {repo} (404 Not Found): check `repo` and `base_url`, and that the token can read the repository (a private repository looks missing without access)"
             )),
             _ if error.is_retryable() => {
-                SourceError::Transient(format!("GitHub at {host} ({repo}): {error}"))
+                SourceError::retryable(format!("GitHub at {host} ({repo}): {error}"), &error)
             }
             _ if error.is_config_error() => {
                 SourceError::Config(format!("GitHub at {host} ({repo}): {error}"))

@@ -157,9 +157,10 @@ impl Api {
             _ if error.is_config_error() => SourceError::Config(format!(
                 "GitLab {what} of project {project} at {host}: {error}"
             )),
-            _ if error.is_retryable() => SourceError::Transient(format!(
-                "GitLab {what} of project {project} at {host}: {error}"
-            )),
+            _ if error.is_retryable() => SourceError::retryable(
+                format!("GitLab {what} of project {project} at {host}: {error}"),
+                &error,
+            ),
             _ => SourceError::Data(format!(
                 "GitLab {what} of project {project} at {host}: {error}"
             )),

@@ -184,7 +184,7 @@ impl From<HttpError> for crate::sources::SourceError {
         if err.is_config_error() {
             crate::sources::SourceError::Config(message)
         } else if err.is_retryable() {
-            crate::sources::SourceError::Transient(message)
+            crate::sources::SourceError::retryable(message, &err)
         } else {
             crate::sources::SourceError::Data(message)
         }
