@@ -96,6 +96,11 @@ pub struct IncidentRow {
     pub attributed_to: Option<Attribution>,
     /// Every attribution, one per service at most.
     pub attributions: Vec<Attribution>,
+    /// "silenced" or "inhibited" while Alertmanager holds a firing alert back (its labels
+    /// `alertmanager=suppressed` with `silenced_by=` / `inhibited_by=`): shown beside an open
+    /// incident so nobody takes a muted alert for a loud one.
+    #[serde(skip)]
+    pub suppressed: Option<&'static str>,
     #[serde(skip)]
     pub index: u32,
 }
@@ -273,7 +278,22 @@ pub fn incident_row(history: &History, i: u32) -> IncidentRow {
         url: incident.url.clone(),
         attributed_to: attributions.first().cloned(),
         attributions,
+        suppressed: suppression(&incident.labels),
         index: i,
+    }
+}
+
+/// How Alertmanager holds the alert back, from the labels the Prometheus source adds.
+fn suppression(labels: &[String]) -> Option<&'static str> {
+    if !labels.iter().any(|l| l == "alertmanager=suppressed") {
+        return None;
+    }
+    if labels.iter().any(|l| l.starts_with("silenced_by=")) {
+        Some("silenced")
+    } else if labels.iter().any(|l| l.starts_with("inhibited_by=")) {
+        Some("inhibited")
+    } else {
+        Some("suppressed")
     }
 }
 
@@ -452,4 +472,31 @@ pub fn headline(current: &MetricSet, previous: &MetricSet) -> Vec<Headline> {
             definition: "Share of deployments that were rollbacks, shipped a revert or hotfix, or went out while an incident of the service was open.",
         },
     ]
+}
+
+#[cfg(test)]
+mod suppression_tests {
+    use super::suppression;
+
+    fn labels(all: &[&str]) -> Vec<String> {
+        all.iter().map(|l| l.to_string()).collect()
+    }
+
+    #[test]
+    fn alertmanager_labels_say_how_an_alert_is_held_back() {
+        assert_eq!(suppression(&labels(&["alertname=HighErrorRate"])), None);
+        assert_eq!(suppression(&labels(&["alertmanager=active"])), None);
+        assert_eq!(
+            suppression(&labels(&["alertmanager=suppressed", "silenced_by=4f2c"])),
+            Some("silenced")
+        );
+        assert_eq!(
+            suppression(&labels(&["alertmanager=suppressed", "inhibited_by=9a1b"])),
+            Some("inhibited")
+        );
+        assert_eq!(
+            suppression(&labels(&["alertmanager=suppressed"])),
+            Some("suppressed")
+        );
+    }
 }

@@ -262,9 +262,13 @@ fn incident_rows(app: &App, rows: &[IncidentRow]) -> ListModel {
                 .as_ref()
                 .map(|a| a.deployment_id.clone())
                 .unwrap_or_else(|| "–".into());
+            let title = match (i.suppressed, i.resolved_at) {
+                (Some(how), None) => format!("{} ({how})", i.title),
+                _ => i.title.clone(),
+            };
             Row {
                 cells: vec![
-                    Cell::plain(&i.title),
+                    Cell::plain(&title),
                     Cell::plain(i.services.join(", ")),
                     Cell::muted(i.severity.clone().unwrap_or_default()),
                     Cell::muted(ago(now, i.started_at)),

@@ -975,9 +975,12 @@ fn wall(app: &App, scope: &ScopeData) -> WallView {
         .filter(|i| i.resolved_at.is_none())
         .map(|i| {
             sanitize(&format!(
-                "{} · {} · open {}",
+                "{} · {}{} · open {}",
                 i.services.join(", "),
                 i.title,
+                i.suppressed
+                    .map(|how| format!(" ({how})"))
+                    .unwrap_or_default(),
                 ticking((app.now - i.started_at).num_seconds())
             ))
         })
