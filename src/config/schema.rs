@@ -51,6 +51,10 @@ pub struct General {
     pub exclude_authors: Vec<GlobPattern>,
     /// Where logs go; default: flowdeck.log in the XDG state (or cache) directory.
     pub log_file: Option<PathBuf>,
+    /// Whether the dashboard, `report` and `serve` poll the sources themselves. Unset: they do
+    /// on an embedded store (SQLite) and do not on a shared one (PostgreSQL, fed by
+    /// `flowdeck collect`).
+    pub poll: Option<bool>,
 }
 
 impl Default for General {
@@ -66,6 +70,7 @@ impl Default for General {
             report_items: 200,
             exclude_authors: vec![GlobPattern::new_unchecked("*[bot]")],
             log_file: None,
+            poll: None,
         }
     }
 }

@@ -11,6 +11,7 @@ pub use locate::{OpenError, StoreLocation};
 pub use sqlite::SqliteStore;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -85,6 +86,22 @@ impl StoreError {
     }
 }
 
+/// A commit to a shared store, as another process (or this one) announced it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreChange {
+    /// The source whose sync was committed.
+    pub source: String,
+}
+
+/// Announcements of commits to a store shared by several processes (PostgreSQL LISTEN/NOTIFY):
+/// how a dashboard reading a collector's store learns of new events without polling sources.
+pub trait ChangeFeed: Send {
+    /// Waits up to `timeout` for the next commit that inserted or updated events. `Ok(None)`:
+    /// nothing within the timeout. `Err`: the feed is broken (the connection dropped); the
+    /// caller falls back to periodic reads and may subscribe again later.
+    fn wait(&mut self, timeout: Duration) -> Result<Option<StoreChange>, StoreError>;
+}
+
 /// The history, however it is kept.
 ///
 /// Semantics every implementation keeps (see `codec`, which they share): events are keyed by
@@ -126,5 +143,18 @@ pub trait Store: Send + Sync {
     fn prune_cached_responses(&self, fetched_before: Timestamp) -> Result<u64, StoreError> {
         let _ = fetched_before;
         Ok(0)
+    }
+
+    /// Subscribes to the commits of every process writing this store. `None` when the store
+    /// cannot announce them (SQLite: a process learns of its own commits from its poller).
+    fn subscribe(&self) -> Result<Option<Box<dyn ChangeFeed>>, StoreError> {
+        Ok(None)
+    }
+
+    /// Whether other processes are expected to keep this store current (a shared server-backed
+    /// store fed by a collector), so a dashboard or report reads it instead of polling the
+    /// sources itself, unless `[general] poll` says otherwise.
+    fn is_shared(&self) -> bool {
+        false
     }
 }
