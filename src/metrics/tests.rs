@@ -1120,3 +1120,5 @@ fn every_deployment_status_but_a_successful_production_one_is_left_out() {
     let m = measure(&history, "2026-03-02T00:00:00Z", "2026-03-30T00:00:00Z");
     assert_eq!(m.deployment_frequency.deployments, 0);
 }
+
+mod attribution_edges;
