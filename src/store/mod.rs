@@ -6,6 +6,7 @@
 pub mod codec;
 pub mod locate;
 pub mod sqlite;
+pub mod watch;
 
 pub use locate::{OpenError, StoreLocation};
 pub use sqlite::SqliteStore;
