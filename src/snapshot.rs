@@ -98,8 +98,7 @@ pub struct IncidentRow {
     pub attributions: Vec<Attribution>,
     /// "silenced" or "inhibited" while Alertmanager holds a firing alert back (its labels
     /// `alertmanager=suppressed` with `silenced_by=` / `inhibited_by=`): shown beside an open
-    /// incident so nobody takes a muted alert for a loud one.
-    #[serde(skip)]
+    /// incident so nobody takes a muted alert for a loud one. In the JSON report too.
     pub suppressed: Option<&'static str>,
     #[serde(skip)]
     pub index: u32,

@@ -130,9 +130,16 @@ fn the_demo_story_is_explained_deployment_by_deployment() {
         .iter()
         .filter(|i| i["resolved_at"].is_null())
         .collect();
-    assert_eq!(open.len(), 1);
-    assert_eq!(open[0]["attributed_to"]["deployment_id"], "demo:web:v4.9.0");
-    assert_eq!(open[0]["attributed_to"]["reason"], "incident_link");
+    assert_eq!(open.len(), 2);
+    let (silenced, loud): (Vec<&Value>, Vec<&Value>) = open
+        .iter()
+        .partition(|i| i["title"] == "SearchDiskAlmostFull (instance=search-2)");
+    assert_eq!(loud[0]["attributed_to"]["deployment_id"], "demo:web:v4.9.0");
+    assert_eq!(loud[0]["attributed_to"]["reason"], "incident_link");
+    // The silenced disk alert on search, days after search's last release: blamed on nothing.
+    assert_eq!(silenced.len(), 1);
+    assert!(silenced[0]["attributed_to"].is_null());
+    assert_eq!(report["metrics"]["time_to_restore"]["open"], 2);
 
     // The 30 days before: the rollback, the revert PR, the sha link.
     let before = demo_json(&[

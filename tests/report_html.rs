@@ -134,7 +134,7 @@ fn the_demo_report_has_every_part() {
             "Why"
         ]
     );
-    assert_eq!(rows(&doc, "incidents-table"), 4);
+    assert_eq!(rows(&doc, "incidents-table"), 5);
     assert_eq!(rows(&doc, "ci-table"), 6);
     assert_eq!(rows(&doc, "deployments-table"), 58);
     assert_eq!(rows(&doc, "flow-table"), 8);

@@ -262,8 +262,9 @@ fn incident_rows(app: &App, rows: &[IncidentRow]) -> ListModel {
                 .as_ref()
                 .map(|a| a.deployment_id.clone())
                 .unwrap_or_else(|| "–".into());
+            // In front, so a narrow column never cuts the mark off.
             let title = match (i.suppressed, i.resolved_at) {
-                (Some(how), None) => format!("{} ({how})", i.title),
+                (Some(how), None) => format!("({how}) {}", i.title),
                 _ => i.title.clone(),
             };
             Row {

@@ -977,10 +977,10 @@ fn wall(app: &App, scope: &ScopeData) -> WallView {
             sanitize(&format!(
                 "{} · {}{} · open {}",
                 i.services.join(", "),
-                i.title,
                 i.suppressed
-                    .map(|how| format!(" ({how})"))
+                    .map(|how| format!("({how}) "))
                     .unwrap_or_default(),
+                i.title,
                 ticking((app.now - i.started_at).num_seconds())
             ))
         })

@@ -208,8 +208,11 @@ pub fn render(snapshot: &Snapshot, options: RenderOptions) -> String {
             let duration = match i.resolved_at {
                 Some(resolved) => human_duration((resolved - i.started_at).num_seconds()),
                 None => format!(
-                    "**open** for {}",
-                    human_duration((snapshot.generated_at - i.started_at).num_seconds())
+                    "**open** for {}{}",
+                    human_duration((snapshot.generated_at - i.started_at).num_seconds()),
+                    i.suppressed
+                        .map(|how| format!(" ({how})"))
+                        .unwrap_or_default()
                 ),
             };
             let attributed = match &i.attributed_to {

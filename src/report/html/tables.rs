@@ -198,8 +198,11 @@ pub fn incidents(out: &mut String, snapshot: &Snapshot, limit: usize) {
                     escape::text(&human_duration((resolved - i.started_at).num_seconds()))
                 }
                 None => format!(
-                    "<strong>open</strong> for {}",
-                    human_duration((snapshot.generated_at - i.started_at).num_seconds())
+                    "<strong>open</strong> for {}{}",
+                    human_duration((snapshot.generated_at - i.started_at).num_seconds()),
+                    i.suppressed
+                        .map(|how| format!(" ({how})"))
+                        .unwrap_or_default()
                 ),
             };
             let (to, why) = match &i.attributed_to {

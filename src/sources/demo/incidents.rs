@@ -39,10 +39,13 @@ pub(super) fn incidents(grid: &Grid, shipped: &Shipped) -> Vec<Incident> {
                 services: spec.services.iter().map(|s| s.to_string()).collect(),
                 title: fill(spec.title),
                 severity: Some(spec.severity.to_string()),
-                labels: vec![
+                labels: [
                     format!("team={team}"),
                     format!("severity={}", spec.severity),
-                ],
+                ]
+                .into_iter()
+                .chain(spec.labels.iter().map(|l| l.to_string()))
+                .collect(),
                 body: Some(fill(spec.body)),
                 started_at,
                 resolved_at: spec

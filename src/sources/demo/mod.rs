@@ -68,15 +68,18 @@
 //!   than a day, so only the gateway deployment fails.
 //! - **Still failing now (explicit link by id (a))**: `demo:web:v4.9.0` (day 0, 14:40) switched
 //!   checkout to a new SDK; `demo:INC-2060` "Checkout page intermittently returns 503" (sev2),
-//!   the only open incident, started 2 h 14 min before `now` and says
+//!   the loud open incident, started 2 h 14 min before `now` and says
 //!   `deployment:demo:web:v4.9.0` in its body. Unrecovered, ticking. The fix is an open PR
 //!   (web#2317, branch `hotfix/pin-payments-sdk`) whose CI run is in progress.
 //!
 //! Older than 60 days, `demo:INC-2044` (web, 3 h after `demo:web:v4.4.0`) fails that deployment
 //! by time window. Attributed to nothing: `demo:INC-2041` (billing, before billing's first
 //! deployment), `demo:INC-2042` (search, older than 60 days) and `demo:INC-2054` (search, last
-//! window), both days after search's last release. That makes 11 incidents, sev1 to sev3,
-//! resolved in 37 minutes to two days.
+//! window), both days after search's last release, and `demo:INC-2062`
+//! "SearchDiskAlmostFull (instance=search-2)" (search, sev3, open since 41 min before `now`),
+//! an alert Alertmanager silences (labels `alertmanager=suppressed`, `silenced_by=…`, as the
+//! Prometheus source writes them): the dashboard marks it "(silenced)". That makes 12
+//! incidents, sev1 to sev3, resolved in 37 minutes to two days, two of them open.
 //! Rework: `api:v2.25.2`, `gateway:v1.8.2`, `web:v4.6.1` (previous window); `api:v2.29.5`,
 //! `billing:v0.25.1` (last window).
 //!

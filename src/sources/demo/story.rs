@@ -323,6 +323,8 @@ pub(super) struct StoryIncident {
     pub start: Start,
     /// Minutes to resolution; None while open.
     pub resolved_after: Option<i64>,
+    /// Labels beyond team and severity: an alert's own, and how Alertmanager holds it back.
+    pub labels: &'static [&'static str],
 }
 
 pub(super) const INCIDENTS: &[StoryIncident] = &[
@@ -334,6 +336,7 @@ pub(super) const INCIDENTS: &[StoryIncident] = &[
         link: None,
         start: Start::Grid(Slot::new(70, 9, 40)),
         resolved_after: Some(95),
+        labels: &[],
     },
     StoryIncident {
         services: &["web"],
@@ -343,6 +346,7 @@ pub(super) const INCIDENTS: &[StoryIncident] = &[
         link: None,
         start: Start::Grid(Slot::new(50, 13, 30)),
         resolved_after: Some(50),
+        labels: &[],
     },
     StoryIncident {
         services: &["search"],
@@ -352,6 +356,7 @@ pub(super) const INCIDENTS: &[StoryIncident] = &[
         link: None,
         start: Start::Grid(Slot::new(58, 7, 50)),
         resolved_after: Some(51 * 60),
+        labels: &[],
     },
     StoryIncident {
         services: &["gateway"],
@@ -361,6 +366,7 @@ pub(super) const INCIDENTS: &[StoryIncident] = &[
         link: None,
         start: Start::Grid(Slot::new(36, 10, 55)),
         resolved_after: Some(37),
+        labels: &[],
     },
     StoryIncident {
         services: &["billing"],
@@ -371,6 +377,7 @@ pub(super) const INCIDENTS: &[StoryIncident] = &[
         link: Some("billing-pdf"),
         start: Start::Grid(Slot::new(35, 14, 20)),
         resolved_after: Some(28 * 60),
+        labels: &[],
     },
     StoryIncident {
         services: &["api"],
@@ -381,6 +388,7 @@ pub(super) const INCIDENTS: &[StoryIncident] = &[
         link: None,
         start: Start::Grid(Slot::new(27, 10, 5)),
         resolved_after: Some(100),
+        labels: &[],
     },
     StoryIncident {
         services: &["web"],
@@ -390,6 +398,7 @@ pub(super) const INCIDENTS: &[StoryIncident] = &[
         link: None,
         start: Start::Grid(Slot::new(24, 13, 20)),
         resolved_after: Some(250),
+        labels: &[],
     },
     StoryIncident {
         services: &["search"],
@@ -400,6 +409,7 @@ pub(super) const INCIDENTS: &[StoryIncident] = &[
         link: None,
         start: Start::Grid(Slot::new(16, 9, 30)),
         resolved_after: Some(5 * 60),
+        labels: &[],
     },
     StoryIncident {
         services: &["api"],
@@ -409,6 +419,7 @@ pub(super) const INCIDENTS: &[StoryIncident] = &[
         link: Some("api-3ds"),
         start: Start::Grid(Slot::new(12, 11, 52)),
         resolved_after: Some(40),
+        labels: &[],
     },
     StoryIncident {
         services: &["gateway", "web"],
@@ -418,6 +429,7 @@ pub(super) const INCIDENTS: &[StoryIncident] = &[
         link: None,
         start: Start::Grid(Slot::new(8, 14, 30)),
         resolved_after: Some(130),
+        labels: &[],
     },
     StoryIncident {
         services: &["web"],
@@ -427,6 +439,23 @@ pub(super) const INCIDENTS: &[StoryIncident] = &[
         link: Some("web-checkout"),
         start: Start::BeforeNow(134),
         resolved_after: None,
+        labels: &[],
+    },
+    StoryIncident {
+        services: &["search"],
+        severity: "sev3",
+        title: "SearchDiskAlmostFull (instance=search-2)",
+        body: "Disk usage on search-2 is above 85%. Index compaction is scheduled for tonight; \
+               the alert is silenced until then.",
+        link: None,
+        start: Start::BeforeNow(41),
+        resolved_after: None,
+        labels: &[
+            "alertname=SearchDiskAlmostFull",
+            "instance=search-2",
+            "alertmanager=suppressed",
+            "silenced_by=7c1e5a52-3f0d-4b8e-9d61-2a4f0c9b8e13",
+        ],
     },
 ];
 
