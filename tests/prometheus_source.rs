@@ -152,6 +152,7 @@ fn fire(out: &mut String, labels: &str, from: &str, to: &str) {
 /// | I6 | QueueBacklog (api) | 03-05 12:00–12:04 | 12:00–12:05, 5m | none: exactly 24h after api-v1.2.0 |
 /// | I3 | CanaryFailed (api), label deployment=git:api:api-v1.2.0 | 03-06 09:50–10:04 | 09:50–10:05, 15m | api-v1.2.0, link (its window is over) |
 /// | I8 | ErrorBudgetBurn (web) | 03-08 23:50–23:59 | open at 03-09 00:00 | none |
+/// | – | Backlog (db) | 2025-12-08 23:00 – 2025-12-09 01:00, across the backfill horizon | 23:00–01:01, before the window: only in the store | – |
 struct Backfill {
     repo: GitRepo,
     openmetrics: String,
@@ -227,6 +228,14 @@ fn backfill_fixture() -> Backfill {
         r#"alertname="ErrorBudgetBurn",service="web",severity="page""#,
         "2026-03-08T23:50:00Z",
         "2026-03-08T23:59:00Z",
+    );
+    // Firing across the backfill horizon (90 days before 03-09: 2025-12-09 00:00): the first
+    // sync reads back to its start.
+    fire(
+        &mut om,
+        r#"alertname="Backlog",service="db",severity="ticket""#,
+        "2025-12-08T23:00:00Z",
+        "2025-12-09T01:00:00Z",
     );
     om.push_str("# EOF\n");
     Backfill {
@@ -485,7 +494,13 @@ fn a_backfilled_history_gives_the_incidents_durations_and_attributions_written()
     assert_eq!(again, r);
     let after = SqliteStore::open(&store_path).unwrap().load().unwrap();
     assert_eq!(after, before);
-    assert_eq!(after.incidents.len(), 9);
+    assert_eq!(after.incidents.len(), 10);
+    let backlog = after.incidents.iter().find(|i| i.title == "Backlog").unwrap();
+    assert_eq!(backlog.started_at, "2025-12-08T23:00:00Z".parse::<DateTime<Utc>>().unwrap());
+    assert_eq!(
+        backlog.resolved_at,
+        Some("2025-12-09T01:01:00Z".parse().unwrap())
+    );
 }
 
 // ----- b) live -----

@@ -4,7 +4,8 @@
 //!    minus `gap` (a first sync: since the backfill horizon), as instant queries of a range
 //!    vector a day at a time, oldest first; samples are de-duplicated by timestamp per series
 //!    (Prometheus 2 closes a range at both ends, Prometheus 3 leaves its start open) and only
-//!    those in `(from, now]` are kept;
+//!    those in `(from, now]` are kept; on a first sync, an alert firing at the horizon is read
+//!    back (its own series, a day at a time, up to 30 days) to where its run began;
 //! 2. the same selector as an instant query at `now`: which series Prometheus says fire now;
 //! 3. when an incident is open: Prometheus' `/api/v1/alerts` for the annotations, and
 //!    Alertmanager's `/api/v2/alerts` (if configured) for whether it reaches anyone.
@@ -33,6 +34,10 @@ use crate::sources::live::{SyncContext, SyncOutcome};
 
 /// The longest range one query reads.
 pub const CHUNK: Millis = 86_400_000;
+
+/// How many days before the backfill horizon a first sync reads back, at most, for the start
+/// of an alert that was already firing there.
+pub const REACH_BACK: usize = 30;
 
 /// What a sync found, and what it could not ask.
 #[derive(Debug)]
@@ -104,7 +109,10 @@ pub async fn sync(
     };
 
     let selector = settings.selector();
-    let read = read_samples(&prometheus, &selector, from, now).await?;
+    let mut read = read_samples(&prometheus, &selector, from, now).await?;
+    if remembered.read_to.is_none() {
+        reach_back(&prometheus, &mut read, from, settings.gap).await?;
+    }
     let firing: BTreeSet<Series> = prometheus
         .instant(&selector, now)
         .await?
@@ -190,6 +198,54 @@ async fn read_samples(
         !samples.is_empty()
     });
     Ok(read)
+}
+
+/// On a first sync, an alert already firing at the backfill horizon is read back to where
+/// it began (a day at a time, at most [`REACH_BACK`]), so its incident starts when it started
+/// rather than at the horizon: only the samples that chain to it within `gap` are kept.
+async fn reach_back(
+    prometheus: &Api<'_>,
+    read: &mut BTreeMap<Series, Vec<Millis>>,
+    from: Millis,
+    gap: Millis,
+) -> Result<(), SourceError> {
+    for (series, samples) in read.iter_mut() {
+        let Some(mut earliest) = samples.first().copied() else {
+            continue;
+        };
+        let mut end = from;
+        for _ in 0..REACH_BACK {
+            if earliest - end > gap {
+                break;
+            }
+            let mut older: Vec<Millis> = prometheus
+                .raw_samples(&series.selector(), end, CHUNK)
+                .await?
+                .into_iter()
+                .filter(|found| Series::of(found.metric.clone()) == *series)
+                .flat_map(|found| found.values.into_iter().map(|(t, _)| millis(t)))
+                .filter(|t| end - CHUNK < *t && *t <= end && *t < earliest)
+                .collect();
+            older.sort_unstable_by(|a, b| b.cmp(a));
+            older.dedup();
+            let mut chained = true;
+            for t in older {
+                if earliest - t > gap {
+                    chained = false;
+                    break;
+                }
+                samples.push(t);
+                earliest = t;
+            }
+            if !chained {
+                break;
+            }
+            end -= CHUNK;
+        }
+        samples.sort_unstable();
+        samples.dedup();
+    }
+    Ok(())
 }
 
 /// Prometheus' float seconds as milliseconds.
