@@ -8,7 +8,7 @@
 //! the incident active: somebody is being told; otherwise the silences and inhibitions of all
 //! of them are listed.
 
-use super::payload::{LabelMap, ManagedAlert};
+use super::payload::ManagedAlert;
 use super::series::Series;
 use super::translate::body;
 
@@ -19,11 +19,7 @@ pub fn marks(series: &Series, alerts: &[ManagedAlert]) -> (Vec<String>, Option<S
         .iter()
         .filter(|a| series.is_within(&a.labels))
         .collect();
-    let annotations = matching
-        .iter()
-        .map(|a| &a.annotations)
-        .find(|a| !a.is_empty())
-        .and_then(|a: &&LabelMap| body(a));
+    let annotations = matching.iter().find_map(|a| body(&a.annotations));
     let state = |s: &str| matching.iter().any(|a| a.status.state == s);
     let labels = if matching.is_empty() {
         Vec::new()
@@ -52,7 +48,7 @@ pub fn marks(series: &Series, alerts: &[ManagedAlert]) -> (Vec<String>, Option<S
 
 #[cfg(test)]
 mod tests {
-    use super::super::payload::ManagedStatus;
+    use super::super::payload::{LabelMap, ManagedStatus};
     use super::*;
 
     fn labels(pairs: &[(&str, &str)]) -> LabelMap {
