@@ -79,7 +79,13 @@ fn flowdeck(home: &Path, args: &[&str]) -> Output {
 }
 
 fn report(home: &Path, config: &Path, extra: &[&str]) -> Value {
-    let mut args = vec!["report", "--config", config.to_str().unwrap(), "--format", "json"];
+    let mut args = vec![
+        "report",
+        "--config",
+        config.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
     args.extend_from_slice(extra);
     let out = flowdeck(home, &args);
     assert!(
@@ -118,9 +124,7 @@ fn wait_until(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
 fn fire(out: &mut String, labels: &str, from: &str, to: &str) {
     let (mut t, end) = (epoch(from), epoch(to));
     while t <= end {
-        out.push_str(&format!(
-            "ALERTS{{alertstate=\"firing\",{labels}}} 1 {t}\n"
-        ));
+        out.push_str(&format!("ALERTS{{alertstate=\"firing\",{labels}}} 1 {t}\n"));
         t += M;
     }
 }
@@ -169,11 +173,41 @@ fn backfill_fixture() -> Backfill {
     repo.tag_annotated("api-v1.0.0", &c1, "2026-03-02T09:00:00Z");
     repo.tag_annotated("web-v1.0.0", &c1, "2026-03-02T09:30:00Z");
     let commits = [
-        ("api: orders", "api/orders.rs", "2026-03-03T09:00:00Z", "api-v1.1.0", "2026-03-03T10:00:00Z"),
-        ("web: product page", "web/product.html", "2026-03-03T10:30:00Z", "web-v1.1.0", "2026-03-03T11:00:00Z"),
-        ("api: cache", "api/cache.rs", "2026-03-04T11:00:00Z", "api-v1.2.0", "2026-03-04T12:00:00Z"),
-        ("web: checkout", "web/checkout.html", "2026-03-05T08:00:00Z", "web-v1.2.0", "2026-03-05T09:00:00Z"),
-        ("api: retries", "api/retry.rs", "2026-03-06T09:00:00Z", "api-v1.3.0", "2026-03-06T10:00:00Z"),
+        (
+            "api: orders",
+            "api/orders.rs",
+            "2026-03-03T09:00:00Z",
+            "api-v1.1.0",
+            "2026-03-03T10:00:00Z",
+        ),
+        (
+            "web: product page",
+            "web/product.html",
+            "2026-03-03T10:30:00Z",
+            "web-v1.1.0",
+            "2026-03-03T11:00:00Z",
+        ),
+        (
+            "api: cache",
+            "api/cache.rs",
+            "2026-03-04T11:00:00Z",
+            "api-v1.2.0",
+            "2026-03-04T12:00:00Z",
+        ),
+        (
+            "web: checkout",
+            "web/checkout.html",
+            "2026-03-05T08:00:00Z",
+            "web-v1.2.0",
+            "2026-03-05T09:00:00Z",
+        ),
+        (
+            "api: retries",
+            "api/retry.rs",
+            "2026-03-06T09:00:00Z",
+            "api-v1.3.0",
+            "2026-03-06T10:00:00Z",
+        ),
     ];
     for (message, file, at, tag, deployed) in commits {
         let sha = repo.commit(message).file(file, message).at(at).create();
@@ -334,15 +368,60 @@ fn a_backfilled_history_gives_the_incidents_durations_and_attributions_written()
         })
         .collect();
     let expected: Vec<(&str, &str, Value, Value)> = vec![
-        ("HighErrorRate (instance=10.0.0.1:8080)", "2026-03-03T10:30:00Z", "2026-03-03T11:00:00Z".into(), serde_json::json!(["api"])),
-        ("HighLatency (route=/checkout)", "2026-03-03T12:00:00Z", "2026-03-03T12:10:00Z".into(), serde_json::json!(["web"])),
-        ("HighLatency (route=/checkout)", "2026-03-03T12:20:00Z", "2026-03-03T12:30:00Z".into(), serde_json::json!(["web"])),
-        ("DiskFull (device=/dev/sda1)", "2026-03-04T08:00:00Z", "2026-03-04T08:40:00Z".into(), serde_json::json!(["db"])),
-        ("SmokeTestFailed (version=web-v1.1.0)", "2026-03-05T09:20:00Z", "2026-03-05T09:30:00Z".into(), serde_json::json!(["web"])),
-        ("QueueDepth", "2026-03-05T11:59:00Z", "2026-03-05T12:00:00Z".into(), serde_json::json!(["api"])),
-        ("QueueBacklog", "2026-03-05T12:00:00Z", "2026-03-05T12:05:00Z".into(), serde_json::json!(["api"])),
-        ("CanaryFailed (deployment=git:api:api-v1.2.0)", "2026-03-06T09:50:00Z", "2026-03-06T10:05:00Z".into(), serde_json::json!(["api"])),
-        ("ErrorBudgetBurn", "2026-03-08T23:50:00Z", Value::Null, serde_json::json!(["web"])),
+        (
+            "HighErrorRate (instance=10.0.0.1:8080)",
+            "2026-03-03T10:30:00Z",
+            "2026-03-03T11:00:00Z".into(),
+            serde_json::json!(["api"]),
+        ),
+        (
+            "HighLatency (route=/checkout)",
+            "2026-03-03T12:00:00Z",
+            "2026-03-03T12:10:00Z".into(),
+            serde_json::json!(["web"]),
+        ),
+        (
+            "HighLatency (route=/checkout)",
+            "2026-03-03T12:20:00Z",
+            "2026-03-03T12:30:00Z".into(),
+            serde_json::json!(["web"]),
+        ),
+        (
+            "DiskFull (device=/dev/sda1)",
+            "2026-03-04T08:00:00Z",
+            "2026-03-04T08:40:00Z".into(),
+            serde_json::json!(["db"]),
+        ),
+        (
+            "SmokeTestFailed (version=web-v1.1.0)",
+            "2026-03-05T09:20:00Z",
+            "2026-03-05T09:30:00Z".into(),
+            serde_json::json!(["web"]),
+        ),
+        (
+            "QueueDepth",
+            "2026-03-05T11:59:00Z",
+            "2026-03-05T12:00:00Z".into(),
+            serde_json::json!(["api"]),
+        ),
+        (
+            "QueueBacklog",
+            "2026-03-05T12:00:00Z",
+            "2026-03-05T12:05:00Z".into(),
+            serde_json::json!(["api"]),
+        ),
+        (
+            "CanaryFailed (deployment=git:api:api-v1.2.0)",
+            "2026-03-06T09:50:00Z",
+            "2026-03-06T10:05:00Z".into(),
+            serde_json::json!(["api"]),
+        ),
+        (
+            "ErrorBudgetBurn",
+            "2026-03-08T23:50:00Z",
+            Value::Null,
+            serde_json::json!(["web"]),
+        ),
     ];
     let mut found_sorted = found.clone();
     found_sorted.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
@@ -358,11 +437,20 @@ fn a_backfilled_history_gives_the_incidents_durations_and_attributions_written()
             .find(|i| i["title"] == title && i["started_at"] == start)
             .unwrap_or_else(|| panic!("no incident {title} at {start}"))
     };
-    let i1 = by("HighErrorRate (instance=10.0.0.1:8080)", "2026-03-03T10:30:00Z");
+    let i1 = by(
+        "HighErrorRate (instance=10.0.0.1:8080)",
+        "2026-03-03T10:30:00Z",
+    );
     let i2a = by("HighLatency (route=/checkout)", "2026-03-03T12:00:00Z");
     let i2b = by("HighLatency (route=/checkout)", "2026-03-03T12:20:00Z");
-    let i3 = by("CanaryFailed (deployment=git:api:api-v1.2.0)", "2026-03-06T09:50:00Z");
-    let i4 = by("SmokeTestFailed (version=web-v1.1.0)", "2026-03-05T09:20:00Z");
+    let i3 = by(
+        "CanaryFailed (deployment=git:api:api-v1.2.0)",
+        "2026-03-06T09:50:00Z",
+    );
+    let i4 = by(
+        "SmokeTestFailed (version=web-v1.1.0)",
+        "2026-03-05T09:20:00Z",
+    );
     let i5 = by("DiskFull (device=/dev/sda1)", "2026-03-04T08:00:00Z");
     let i6 = by("QueueBacklog", "2026-03-05T12:00:00Z");
     let i7 = by("QueueDepth", "2026-03-05T11:59:00Z");
@@ -384,9 +472,22 @@ fn a_backfilled_history_gives_the_incidents_durations_and_attributions_written()
             "{id}"
         );
         assert_eq!(incident["source"], "prometheus");
-        assert!(incident["url"].as_str().unwrap().starts_with(&format!("{}/graph?g0.expr=", prometheus.url)));
+        assert!(
+            incident["url"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("{}/graph?g0.expr=", prometheus.url))
+        );
     }
-    let hash = |i: &Value| i["id"].as_str().unwrap().split(':').nth(2).unwrap().to_string();
+    let hash = |i: &Value| {
+        i["id"]
+            .as_str()
+            .unwrap()
+            .split(':')
+            .nth(2)
+            .unwrap()
+            .to_string()
+    };
     assert_eq!(hash(i2a), hash(i2b));
     assert_ne!(i2a["id"], i2b["id"]);
     assert_eq!(i1["severity"], "page");
@@ -427,7 +528,10 @@ fn a_backfilled_history_gives_the_incidents_durations_and_attributions_written()
             .collect()
     };
     let reason = |kind: &str, incident: &Value| {
-        (kind.to_string(), incident["id"].as_str().unwrap().to_string())
+        (
+            kind.to_string(),
+            incident["id"].as_str().unwrap().to_string(),
+        )
     };
     assert_eq!(
         reasons("git:api:api-v1.1.0", "failure_reasons"),
@@ -446,7 +550,12 @@ fn a_backfilled_history_gives_the_incidents_durations_and_attributions_written()
         reasons("git:api:api-v1.2.0", "failure_reasons"),
         [reason("incident_window", i7), reason("incident_link", i3)].into()
     );
-    for quiet in ["git:api:api-v1.0.0", "git:web:web-v1.0.0", "git:web:web-v1.2.0", "git:api:api-v1.3.0"] {
+    for quiet in [
+        "git:api:api-v1.0.0",
+        "git:web:web-v1.0.0",
+        "git:web:web-v1.2.0",
+        "git:api:api-v1.3.0",
+    ] {
         assert_eq!(deployment(&r, quiet)["failed"], false, "{quiet}");
     }
     // api-v1.3.0 finished (03-06 10:00) while I3 was open (09:50–10:05): rework.
@@ -463,7 +572,10 @@ fn a_backfilled_history_gives_the_incidents_durations_and_attributions_written()
     close(&recovery("git:api:api-v1.1.0"), H);
     close(&recovery("git:web:web-v1.1.0"), 167_400.0);
     close(&recovery("git:api:api-v1.2.0"), 165_900.0);
-    assert_eq!(deployment(&r, "git:web:web-v1.1.0")["recovered_at"], "2026-03-05T09:30:00Z");
+    assert_eq!(
+        deployment(&r, "git:web:web-v1.1.0")["recovered_at"],
+        "2026-03-05T09:30:00Z"
+    );
 
     let m = &r["metrics"];
     // 7 deployments, 3 failed.
@@ -495,8 +607,15 @@ fn a_backfilled_history_gives_the_incidents_durations_and_attributions_written()
     let after = SqliteStore::open(&store_path).unwrap().load().unwrap();
     assert_eq!(after, before);
     assert_eq!(after.incidents.len(), 10);
-    let backlog = after.incidents.iter().find(|i| i.title == "Backlog").unwrap();
-    assert_eq!(backlog.started_at, "2025-12-08T23:00:00Z".parse::<DateTime<Utc>>().unwrap());
+    let backlog = after
+        .incidents
+        .iter()
+        .find(|i| i.title == "Backlog")
+        .unwrap();
+    assert_eq!(
+        backlog.started_at,
+        "2025-12-08T23:00:00Z".parse::<DateTime<Utc>>().unwrap()
+    );
     assert_eq!(
         backlog.resolved_at,
         Some("2025-12-09T01:01:00Z".parse().unwrap())
@@ -575,7 +694,13 @@ selector = 'severity="page"'
     )
     .unwrap();
 
-    let firing = || !prometheus.query("ALERTS{alertstate=\"firing\"}", None).as_array().unwrap().is_empty();
+    let firing = || {
+        !prometheus
+            .query("ALERTS{alertstate=\"firing\"}", None)
+            .as_array()
+            .unwrap()
+            .is_empty()
+    };
     wait_until("the alert to fire", Duration::from_secs(20), firing);
     let open = report(home, &config, &["--window", "1d"]);
     let m = &open["metrics"];
@@ -601,8 +726,14 @@ selector = 'severity="page"'
     let ended = time(&incident["resolved_at"]).timestamp_millis();
     // The first evaluation at or after T0 fired; the first at or after T1 did not (evaluations
     // are a second apart, so each lies within a second of its bound).
-    assert!((t0 * 1000..t0 * 1000 + 2000).contains(&started), "{started} vs T0 {t0}");
-    assert!((t1 * 1000..t1 * 1000 + 2000).contains(&ended), "{ended} vs T1 {t1}");
+    assert!(
+        (t0 * 1000..t0 * 1000 + 2000).contains(&started),
+        "{started} vs T0 {t0}"
+    );
+    assert!(
+        (t1 * 1000..t1 * 1000 + 2000).contains(&ended),
+        "{ended} vs T1 {t1}"
+    );
     let m = &resolved["metrics"];
     assert_eq!(m["time_to_restore"]["open"], 0);
     assert_eq!(m["failed_deployment_recovery_time"]["recovered"], 1);
@@ -720,10 +851,14 @@ async fn alertmanager_says_which_open_incidents_are_silenced() {
             .find(|a| a["labels"]["alertname"] == name)
             .map(|a| a["status"]["state"].as_str().unwrap().to_string())
     };
-    wait_until("Alertmanager to hold both alerts", Duration::from_secs(20), || {
-        state_of("Muted").as_deref() == Some("suppressed")
-            && state_of("Loud").as_deref() == Some("active")
-    });
+    wait_until(
+        "Alertmanager to hold both alerts",
+        Duration::from_secs(20),
+        || {
+            state_of("Muted").as_deref() == Some("suppressed")
+                && state_of("Loud").as_deref() == Some("active")
+        },
+    );
 
     let local = Local::new(0);
     let source = local.source(&format!(
@@ -752,7 +887,10 @@ async fn alertmanager_says_which_open_incidents_are_silenced() {
     assert!(probe.starts_with("Prometheus 2."), "{probe}");
     assert!(probe.contains("; 2 alert series firing;"), "{probe}");
     assert!(probe.contains("Alertmanager 0."), "{probe}");
-    assert!(probe.contains(": 2 alerts (1 silenced or inhibited)"), "{probe}");
+    assert!(
+        probe.contains(": 2 alerts (1 silenced or inhibited)"),
+        "{probe}"
+    );
 
     // Alertmanager gone (a port nobody listens on): the incidents are still stored, open,
     // with Alertmanager's last word; the source says what failed.
@@ -766,10 +904,14 @@ async fn alertmanager_says_which_open_incidents_are_silenced() {
     assert!(matches!(report, SyncReport::Synced { .. }), "{report:?}");
     assert_eq!(without.incidents().len(), 2);
     let degraded = source.degraded().unwrap();
-    assert!(degraded.starts_with("Alertmanager at 127.0.0.1:"), "{degraded}");
+    assert!(
+        degraded.starts_with("Alertmanager at 127.0.0.1:"),
+        "{degraded}"
+    );
     assert!(degraded.contains("cannot connect"), "{degraded}");
-    assert!(without.incidents().iter().all(|i| i.resolved_at.is_none()
-        && !i.labels.iter().any(|l| l.starts_with("alertmanager="))));
+    assert!(without.incidents().iter().all(
+        |i| i.resolved_at.is_none() && !i.labels.iter().any(|l| l.starts_with("alertmanager="))
+    ));
     let error = source.probe(&without.ctx(Utc::now())).await.unwrap_err();
     assert!(error.to_string().contains("Alertmanager"), "{error}");
 }
@@ -871,7 +1013,10 @@ mod faults {
 
         // Through the poller: not retryable, recorded, nothing stored.
         let report = local.sync(&source, now()).await;
-        let SyncReport::Failed { error, retryable, .. } = report else {
+        let SyncReport::Failed {
+            error, retryable, ..
+        } = report
+        else {
             panic!("{report:?}")
         };
         assert!(!retryable && error.contains(message), "{error}");
@@ -890,7 +1035,10 @@ mod faults {
         let source = local.source(&config(&server));
         let error = source.sync(&local.ctx(now())).await.unwrap_err();
         assert!(matches!(error, SourceError::Data(_)), "{error:?}");
-        assert!(error.to_string().contains("not the JSON expected"), "{error}");
+        assert!(
+            error.to_string().contains("not the JSON expected"),
+            "{error}"
+        );
 
         // A matrix where a vector belongs is no better.
         let server = MockServer::start().await;
@@ -927,8 +1075,14 @@ mod faults {
         assert!(matches!(report, SyncReport::Synced { .. }), "{report:?}");
         let found = local.incidents();
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].started_at, "2026-03-02T10:00:00Z".parse::<DateTime<Utc>>().unwrap());
-        assert_eq!(found[0].resolved_at, Some("2026-03-02T10:10:00Z".parse().unwrap()));
+        assert_eq!(
+            found[0].started_at,
+            "2026-03-02T10:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        assert_eq!(
+            found[0].resolved_at,
+            Some("2026-03-02T10:10:00Z".parse().unwrap())
+        );
         // 503, then the range and the instant query.
         assert_eq!(server.received_requests().await.unwrap().len(), 3);
     }
@@ -949,7 +1103,10 @@ mod faults {
         let local = Local::new(1);
         let source = local.source(&config(&server));
         let report = local.sync(&source, now()).await;
-        let SyncReport::Failed { error, retryable, .. } = report else {
+        let SyncReport::Failed {
+            error, retryable, ..
+        } = report
+        else {
             panic!("{report:?}")
         };
         assert!(retryable, "{error}");
@@ -964,5 +1121,134 @@ mod faults {
         let report = local.sync(&source, now()).await;
         assert!(matches!(report, SyncReport::Synced { .. }), "{report:?}");
         assert_eq!(local.incidents(), stored);
+    }
+}
+
+// ----- what is read, and when -----
+
+mod reads {
+    use super::*;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    /// (query, time) of every query Prometheus was sent, in order.
+    async fn queries(server: &MockServer) -> Vec<(String, String)> {
+        server
+            .received_requests()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|r| r.url.path() == "/api/v1/query")
+            .map(|r| {
+                let get = |key: &str| {
+                    r.url
+                        .query_pairs()
+                        .find(|(k, _)| k == key)
+                        .map(|(_, v)| v.to_string())
+                        .unwrap_or_default()
+                };
+                (get("query"), get("time"))
+            })
+            .collect()
+    }
+
+    /// Answers every range query with an empty matrix and every instant one with an empty
+    /// vector.
+    async fn mount_empty(server: &MockServer) {
+        Mock::given(method("GET"))
+            .and(path("/api/v1/query"))
+            .and(|r: &wiremock::Request| r.url.query().is_some_and(|q| q.contains("ms%5D")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!(
+                {"status": "success", "data": {"resultType": "matrix", "result": []}}
+            )))
+            .mount(server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/api/v1/query"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!(
+                {"status": "success", "data": {"resultType": "vector", "result": []}}
+            )))
+            .mount(server)
+            .await;
+    }
+
+    #[tokio::test]
+    async fn a_first_sync_reads_the_backfill_a_day_at_a_time_and_later_ones_from_the_last_minus_the_gap()
+     {
+        let server = MockServer::start().await;
+        mount_empty(&server).await;
+        let local = Local::new(0);
+        let source = local.source(&format!(
+            "name = \"p\"\nurl = \"{}\"\nselector = 'team=\"pay\"'\ngap = \"2m\"\n",
+            server.uri()
+        ));
+        let now: DateTime<Utc> = "2026-03-10T12:00:00Z".parse().unwrap();
+        let ctx = SyncContext {
+            store: local.store.clone(),
+            now,
+            backfill: chrono::Duration::hours(60),
+        };
+        let outcome = source.sync(&ctx).await.unwrap();
+        assert_eq!(
+            outcome.covers_from,
+            Some("2026-03-08T00:00:00Z".parse().unwrap())
+        );
+        let selector = r#"ALERTS{alertstate="firing",team="pay"}"#;
+        let day = "[86400000ms]";
+        // 60 hours back: 08 00:00 – 09 00:00, 09 00:00 – 10 00:00, 10 00:00 – 10 12:00; then
+        // the instant query at now.
+        assert_eq!(
+            queries(&server).await,
+            [
+                (format!("{selector}{day}"), "1773014400.000".to_string()),
+                (format!("{selector}{day}"), "1773100800.000".to_string()),
+                (
+                    format!("{selector}[43200000ms]"),
+                    "1773144000.000".to_string()
+                ),
+                (selector.to_string(), "1773144000.000".to_string()),
+            ]
+        );
+        local
+            .store
+            .commit_sync(
+                "p",
+                &outcome.events,
+                &outcome.watermarks,
+                &flowdeck::store::StoredStatus {
+                    name: "p".into(),
+                    kind: "prometheus".into(),
+                    status: "ok".into(),
+                    last_success_at: Some(now),
+                    error: None,
+                    covers_from: outcome.covers_from,
+                    next_retry_at: None,
+                },
+            )
+            .unwrap();
+
+        // 10 minutes later: from 12:00 − 2m (the gap) to 12:10, one query, and the horizon
+        // stays where the first sync put it.
+        server.reset().await;
+        mount_empty(&server).await;
+        let later = SyncContext {
+            now: now + chrono::Duration::minutes(10),
+            ..ctx
+        };
+        let outcome = source.sync(&later).await.unwrap();
+        assert_eq!(
+            outcome.covers_from,
+            Some("2026-03-08T00:00:00Z".parse().unwrap())
+        );
+        assert_eq!(
+            queries(&server).await,
+            [
+                (
+                    format!("{selector}[720000ms]"),
+                    "1773144600.000".to_string()
+                ),
+                (selector.to_string(), "1773144600.000".to_string()),
+            ]
+        );
     }
 }

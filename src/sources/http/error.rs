@@ -286,7 +286,10 @@ mod tests {
         assert_eq!(server_message(b"<html>Bad Request</html>"), None);
         assert_eq!(server_message(br#"{"error":""}"#), None);
         let long = format!(r#"{{"error":"{}"}}"#, "x".repeat(500));
-        assert_eq!(server_message(long.as_bytes()).unwrap().chars().count(), 301);
+        assert_eq!(
+            server_message(long.as_bytes()).unwrap().chars().count(),
+            301
+        );
         let status = HttpError::Status {
             endpoint: Endpoint {
                 host: "h".into(),

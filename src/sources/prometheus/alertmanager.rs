@@ -58,7 +58,12 @@ mod tests {
             .collect()
     }
 
-    fn alert(pairs: &[(&str, &str)], state: &str, silenced: &[&str], inhibited: &[&str]) -> ManagedAlert {
+    fn alert(
+        pairs: &[(&str, &str)],
+        state: &str,
+        silenced: &[&str],
+        inhibited: &[&str],
+    ) -> ManagedAlert {
         ManagedAlert {
             labels: labels(pairs),
             annotations: labels(&[("summary", "it broke")]),
@@ -75,7 +80,10 @@ mod tests {
         let series = Series::of(labels(&[("alertname", "A"), ("job", "api")]));
         let other = alert(&[("alertname", "B")], "active", &[], &[]);
 
-        assert_eq!(marks(&series, &[other.clone()]), (Vec::new(), None));
+        assert_eq!(
+            marks(&series, std::slice::from_ref(&other)),
+            (Vec::new(), None)
+        );
 
         let silenced = alert(
             &[("alertname", "A"), ("job", "api"), ("replica", "1")],
@@ -117,7 +125,12 @@ mod tests {
             ["alertmanager=active"]
         );
 
-        let new = alert(&[("alertname", "A"), ("job", "api")], "unprocessed", &[], &[]);
+        let new = alert(
+            &[("alertname", "A"), ("job", "api")],
+            "unprocessed",
+            &[],
+            &[],
+        );
         assert_eq!(marks(&series, &[new]).0, ["alertmanager=unprocessed"]);
     }
 }

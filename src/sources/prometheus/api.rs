@@ -95,7 +95,11 @@ impl Api<'_> {
         query: &[(&str, &str)],
         what: &str,
     ) -> Result<T, SourceError> {
-        match self.http.get_json::<T>(&self.request(self.url(path, query))).await {
+        match self
+            .http
+            .get_json::<T>(&self.request(self.url(path, query)))
+            .await
+        {
             Ok(response) => Ok(response.body),
             Err(error) => Err(self.explain(error, what)),
         }

@@ -82,10 +82,7 @@ impl PrometheusSource {
 
     async fn run_sync(&self, ctx: &SyncContext) -> Result<SyncOutcome, SourceError> {
         let synced = sync::sync(&self.http, &self.settings, ctx).await?;
-        *self
-            .degraded
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = synced.degraded;
+        *self.degraded.lock().unwrap_or_else(PoisonError::into_inner) = synced.degraded;
         Ok(synced.outcome)
     }
 }

@@ -56,7 +56,9 @@ impl Series {
             .0
             .iter()
             .filter(|(k, _)| {
-                k.as_str() != "alertname" && k.as_str() != service_label && k.as_str() != severity_label
+                k.as_str() != "alertname"
+                    && k.as_str() != service_label
+                    && k.as_str() != severity_label
             })
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
@@ -131,10 +133,7 @@ mod tests {
         // the bytes): ids stay the same across builds and versions.
         assert_eq!(series(&[("alertname", "A")]).hash(), "bb6db4c25b20303a");
         // "a=bc" vs "ab=c": the separator keeps them apart.
-        assert_ne!(
-            series(&[("a", "bc")]).hash(),
-            series(&[("ab", "c")]).hash()
-        );
+        assert_ne!(series(&[("a", "bc")]).hash(), series(&[("ab", "c")]).hash());
         assert_ne!(
             series(&[("alertname", "A"), ("job", "x")]).hash(),
             series(&[("alertname", "A"), ("job", "y")]).hash()
@@ -158,7 +157,10 @@ mod tests {
             series(&[("alertname", "Down"), ("service", "web")]).title("service", "severity"),
             "Down"
         );
-        assert_eq!(series(&[("job", "x")]).title("service", "severity"), "ALERTS (job=x)");
+        assert_eq!(
+            series(&[("job", "x")]).title("service", "severity"),
+            "ALERTS (job=x)"
+        );
     }
 
     #[test]

@@ -181,7 +181,10 @@ mod tests {
         .unwrap();
         assert_eq!(settings.name, "prometheus:http://127.0.0.1:9090/prom");
         assert_eq!(settings.id_scope, "127.0.0.1:9090/prom");
-        assert_eq!(settings.prometheus.root.as_str(), "http://127.0.0.1:9090/prom/");
+        assert_eq!(
+            settings.prometheus.root.as_str(),
+            "http://127.0.0.1:9090/prom/"
+        );
         assert_eq!(
             settings.selector(),
             r#"ALERTS{alertstate="firing",team=~"a|b"}"#

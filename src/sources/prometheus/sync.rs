@@ -268,7 +268,13 @@ fn decide(
     let all: BTreeSet<&Series> = read.keys().chain(spans.keys()).collect();
     let points = |series: &Series| -> Vec<Millis> {
         let mut points: Vec<Millis> = read.get(series).unwrap_or(&none).clone();
-        points.extend(spans.get(series).unwrap_or(&no_spans).iter().map(|s| s.last));
+        points.extend(
+            spans
+                .get(series)
+                .unwrap_or(&no_spans)
+                .iter()
+                .map(|s| s.last),
+        );
         points.sort_unstable();
         points.dedup();
         points
@@ -369,11 +375,7 @@ async fn ask_alertmanager(
 
 /// The span a changed run is remembered as: its annotations and Alertmanager's word (fresh
 /// while open, else as remembered).
-fn finish(
-    d: &Decided,
-    annotations: &[PrometheusAlert],
-    managed: Option<&[ManagedAlert]>,
-) -> Span {
+fn finish(d: &Decided, annotations: &[PrometheusAlert], managed: Option<&[ManagedAlert]>) -> Span {
     let remembered_body = d.run.spans.iter().rev().find_map(|s| s.body.clone());
     let (body, alertmanager) = if d.open {
         let from_prometheus = annotations
@@ -391,10 +393,7 @@ fn finish(
                 None,
             ),
         };
-        (
-            from_prometheus.or(from_manager).or(remembered_body),
-            labels,
-        )
+        (from_prometheus.or(from_manager).or(remembered_body), labels)
     } else {
         (remembered_body, Vec::new())
     };
@@ -479,8 +478,11 @@ mod tests {
             .samples
             .iter()
             .map(|(s, all)| {
-                let kept: Vec<Millis> =
-                    all.iter().copied().filter(|t| from < *t && *t <= now).collect();
+                let kept: Vec<Millis> = all
+                    .iter()
+                    .copied()
+                    .filter(|t| from < *t && *t <= now)
+                    .collect();
                 (s.clone(), kept)
             })
             .filter(|(_, kept)| !kept.is_empty())
@@ -510,7 +512,13 @@ mod tests {
         world.fire(&a, T0, T0 + 80 * S, S);
         world.firing.insert(a.clone());
 
-        let first = sync_at(&world, &State::default(), T0 + 5 * S + 300, T0 - 90 * M, None);
+        let first = sync_at(
+            &world,
+            &State::default(),
+            T0 + 5 * S + 300,
+            T0 - 90 * M,
+            None,
+        );
         assert_eq!(first.incidents.len(), 1);
         assert_eq!(times(&first.incidents[0]), (T0, None));
         let id = first.incidents[0].id.clone();
@@ -561,9 +569,21 @@ mod tests {
         let mut world = World::new();
         world.fire(&a, T0, T0 + 10 * M, M);
         world.firing.insert(a.clone());
-        let open = sync_at(&world, &State::default(), T0 + 12 * M + 30 * S, T0 - M, None);
+        let open = sync_at(
+            &world,
+            &State::default(),
+            T0 + 12 * M + 30 * S,
+            T0 - M,
+            None,
+        );
         assert_eq!(times(&open.incidents[0]), (T0, None));
-        let over = sync_at(&world, &State::default(), T0 + 12 * M + 31 * S, T0 - M, None);
+        let over = sync_at(
+            &world,
+            &State::default(),
+            T0 + 12 * M + 31 * S,
+            T0 - M,
+            None,
+        );
         assert_eq!(times(&over.incidents[0]), (T0, Some(T0 + 11 * M)));
     }
 
@@ -638,7 +658,13 @@ mod tests {
                 inhibited_by: Vec::new(),
             },
         }];
-        let first = sync_at(&world, &State::default(), T0 + 5 * M, T0 - M, Some(&managed[..]));
+        let first = sync_at(
+            &world,
+            &State::default(),
+            T0 + 5 * M,
+            T0 - M,
+            Some(&managed[..]),
+        );
         let labels = &first.incidents[0].labels;
         assert!(labels.contains(&"alertmanager=suppressed".to_string()));
         assert!(labels.contains(&"silenced_by=8d1e".to_string()));
@@ -668,11 +694,7 @@ mod tests {
         world.fire(&a, T0, T0, M);
         world.fire(&b, T0, T0 + 10 * M, 15 * S);
         let run = sync_at(&world, &State::default(), T0 + 60 * M, T0 - M, None);
-        let lone = run
-            .incidents
-            .iter()
-            .find(|i| i.title == "Lone")
-            .map(times);
+        let lone = run.incidents.iter().find(|i| i.title == "Lone").map(times);
         assert_eq!(lone, Some((T0, Some(T0 + 15 * S))));
     }
 

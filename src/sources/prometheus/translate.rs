@@ -67,7 +67,15 @@ pub fn incident(settings: &Settings, found: &Found<'_>) -> Incident {
         body: found.body.clone(),
         started_at: timestamp(found.start),
         resolved_at: found.resolved.map(timestamp),
-        url: Some(graph_url(&settings.prometheus.root, series, found.start, found.resolved).to_string()),
+        url: Some(
+            graph_url(
+                &settings.prometheus.root,
+                series,
+                found.start,
+                found.resolved,
+            )
+            .to_string(),
+        ),
     }
 }
 
@@ -170,7 +178,10 @@ mod tests {
                 "severity=page"
             ]
         );
-        assert_eq!(incident.started_at.to_rfc3339(), "2026-03-02T10:00:00+00:00");
+        assert_eq!(
+            incident.started_at.to_rfc3339(),
+            "2026-03-02T10:00:00+00:00"
+        );
         assert_eq!(
             incident.resolved_at.unwrap().to_rfc3339(),
             "2026-03-02T10:31:00+00:00"
@@ -184,7 +195,10 @@ mod tests {
                 ("g0.expr".to_string(), s.selector()),
                 ("g0.tab".to_string(), "0".to_string()),
                 ("g0.range_input".to_string(), "2460s".to_string()),
-                ("g0.end_input".to_string(), "2026-03-02 10:36:00".to_string()),
+                (
+                    "g0.end_input".to_string(),
+                    "2026-03-02 10:36:00".to_string()
+                ),
             ]
         );
     }
@@ -198,10 +212,7 @@ mod tests {
             start: 1_500,
             resolved: None,
             body: None,
-            alertmanager: vec![
-                "alertmanager=suppressed".into(),
-                "silenced_by=4f2c".into(),
-            ],
+            alertmanager: vec!["alertmanager=suppressed".into(), "silenced_by=4f2c".into()],
         };
         let incident = incident(&settings, &found);
         assert_eq!(incident.id, format!("prometheus:alerts:{}:1", s.hash()));
