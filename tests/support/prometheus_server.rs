@@ -2,7 +2,7 @@
 //! `prometheus-alertmanager`, installed by .ci/run): each started on 127.0.0.1 at a free port in
 //! a temporary directory, waited for until ready, and killed when dropped.
 //!
-//! - [`Prometheus::start`] takes rule files, an optional Alertmanager to send alerts to,
+//! - [`Prometheus::start`] takes rule files (replaced later with [`Prometheus::set_rules`]), an optional Alertmanager to send alerts to,
 //!   optional scrape targets, and an optional backfill: OpenMetrics text turned into TSDB blocks
 //!   by `promtool tsdb create-blocks-from openmetrics` before the server starts. Rules are
 //!   evaluated every second and alerts resent every second, so live alerts show within seconds.
@@ -174,6 +174,8 @@ impl Prometheus {
             // Backfilled history far in the past survives.
             .arg("--storage.tsdb.retention.time=10y")
             .arg("--rules.alert.resend-delay=1s")
+            // POST /-/reload, for rules written after the start (`set_rules`).
+            .arg("--web.enable-lifecycle")
             .current_dir(dir.path());
         let mut process = Process::spawn(command, dir.path().join("prometheus.log"));
         let url = format!("http://127.0.0.1:{port}");
@@ -188,6 +190,36 @@ impl Prometheus {
 
     pub fn log(&self) -> String {
         self.process.log_text()
+    }
+
+    /// Replaces rule file `index` (given at start) and reloads: rules whose times are computed
+    /// once the server runs, however long it took to start. Returns when the rules API lists
+    /// every alert `rules` names.
+    pub fn set_rules(&self, index: usize, rules: &str) {
+        let path = self.dir.path().join(format!("rules-{index}.yml"));
+        assert!(path.exists(), "no rule file {index} was given at start");
+        std::fs::write(&path, rules).expect("write rules");
+        let (status, body) =
+            http("POST", &format!("{}/-/reload", self.url), Some("")).expect("reload");
+        assert_eq!(status, 200, "reload: {body}\n{}", self.log());
+        let wanted: Vec<&str> = rules
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("- alert:"))
+            .map(str::trim)
+            .collect();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let (_, body) =
+                http("GET", &format!("{}/api/v1/rules", self.url), None).expect("rules");
+            if wanted
+                .iter()
+                .all(|name| body.contains(&format!("\"name\":\"{name}\"")))
+            {
+                return;
+            }
+            assert!(Instant::now() < deadline, "rules not loaded: {body}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// An instant query's `data.result` (JSON), at `time` (epoch seconds) or now.
