@@ -912,6 +912,10 @@ async fn alertmanager_says_which_open_incidents_are_silenced() {
         "{degraded}"
     );
     assert!(degraded.contains("cannot connect"), "{degraded}");
+    // The status line: ok (the data is current), with what failed.
+    let status = without.store.statuses().unwrap().pop().unwrap();
+    assert_eq!(status.status, "ok");
+    assert_eq!(status.error.as_deref(), Some(degraded.as_str()));
     assert!(without.incidents().iter().all(
         |i| i.resolved_at.is_none() && !i.labels.iter().any(|l| l.starts_with("alertmanager="))
     ));

@@ -86,7 +86,7 @@ impl Settings {
             name: config
                 .name
                 .clone()
-                .unwrap_or_else(|| format!("prometheus:{}", config.url.trim())),
+                .unwrap_or_else(|| format!("prometheus:{}", config.url)),
             id_scope: config.name.clone().unwrap_or(scope),
             prometheus,
             alertmanager,
