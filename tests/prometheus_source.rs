@@ -1258,4 +1258,24 @@ mod reads {
             ]
         );
     }
+
+    #[tokio::test]
+    async fn a_sync_at_an_earlier_now_than_the_last_reads_nothing() {
+        // A report with --now in the past after a live sync: the store is newer.
+        let server = MockServer::start().await;
+        mount_empty(&server).await;
+        let local = Local::new(0);
+        let source = local.source(&format!("name = \"p\"\nurl = \"{}\"\n", server.uri()));
+        let now: DateTime<Utc> = "2026-03-10T12:00:00Z".parse().unwrap();
+        let report = local.sync(&source, now).await;
+        assert!(matches!(report, SyncReport::Synced { .. }), "{report:?}");
+        let state = local.store.watermark("p", "state").unwrap();
+        server.reset().await;
+        let ctx = local.ctx(now - chrono::Duration::hours(1));
+        let outcome = source.sync(&ctx).await.unwrap();
+        assert!(outcome.events.incidents.is_empty());
+        assert!(outcome.watermarks.is_empty());
+        assert!(server.received_requests().await.unwrap().is_empty());
+        assert_eq!(local.store.watermark("p", "state").unwrap(), state);
+    }
 }
