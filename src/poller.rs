@@ -55,7 +55,8 @@ fn status_after(
             kind: source.kind().to_string(),
             status: "ok".into(),
             last_success_at: Some(now),
-            error: None,
+            // Good data, but a part could not be read (Prometheus without its Alertmanager).
+            error: source.degraded(),
             covers_from: outcome.covers_from,
             next_retry_at: Some(next_retry_at),
         },

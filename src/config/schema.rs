@@ -383,6 +383,8 @@ fn default_gitlab_url() -> String {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PrometheusSourceConfig {
+    /// Shown and stored under, and the scope of incident ids: set it to keep ids when the URL
+    /// changes. Default `prometheus:<url>`.
     pub name: Option<String>,
     pub url: String,
     pub alertmanager_url: Option<String>,
@@ -391,11 +393,30 @@ pub struct PrometheusSourceConfig {
     pub selector: String,
     #[serde(default = "default_service_label")]
     pub service_label: String,
+    /// The alert label giving the incident's severity.
+    #[serde(default = "default_severity_label")]
+    pub severity_label: String,
+    /// Samples of one alert further apart than this are two incidents (Prometheus' lookback
+    /// delta); it must exceed the rules' evaluation interval.
+    #[serde(default = "default_alert_gap")]
+    pub gap: HumanDuration,
+    /// The variable holding a bearer token for Prometheus (behind an authenticating proxy).
+    pub token_env: Option<String>,
+    /// The variable holding a bearer token for Alertmanager.
+    pub alertmanager_token_env: Option<String>,
     pub interval: Option<HumanDuration>,
 }
 
 fn default_service_label() -> String {
     "service".into()
+}
+
+fn default_severity_label() -> String {
+    "severity".into()
+}
+
+fn default_alert_gap() -> HumanDuration {
+    HumanDuration::seconds(300)
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -53,4 +53,10 @@ pub trait Source: Send + Sync {
     /// much it finds.
     fn probe<'a>(&'a self, ctx: &'a SyncContext)
     -> BoxFuture<'a, Result<ProbeReport, SourceError>>;
+
+    /// What the last successful sync could not read although its events are good (Prometheus
+    /// without its Alertmanager): for the source's status line. None when it read everything.
+    fn degraded(&self) -> Option<String> {
+        None
+    }
 }

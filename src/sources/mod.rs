@@ -7,6 +7,7 @@ pub mod github;
 pub mod gitlab;
 pub mod http;
 pub mod live;
+pub mod prometheus;
 pub mod registry;
 pub mod token;
 

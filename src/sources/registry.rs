@@ -7,6 +7,7 @@ use super::github::GithubSource;
 use super::gitlab::GitlabSource;
 use super::http::{HttpClient, HttpSettings, StoreEtagCache, SystemClock};
 use super::live::Source;
+use super::prometheus::PrometheusSource;
 use super::{SourceError, SourceStatus};
 use crate::config::{Config, SourceConfig};
 use crate::store::Store;
@@ -14,7 +15,10 @@ use crate::store::Store;
 /// Whether a configured source is polled over the network into the store (rather than read
 /// directly, like a local git repository).
 pub fn is_polled(source: &SourceConfig) -> bool {
-    matches!(source, SourceConfig::Github(_) | SourceConfig::Gitlab(_))
+    matches!(
+        source,
+        SourceConfig::Github(_) | SourceConfig::Gitlab(_) | SourceConfig::Prometheus(_)
+    )
 }
 
 /// The polled sources of a config, and the ones that could not be set up.
@@ -47,6 +51,8 @@ pub fn build(config: &Config, http: &HttpClient) -> PolledSources {
             SourceConfig::Github(github) => GithubSource::new(github, http.clone())
                 .map(|s| Arc::new(s.with_default_interval(github, refresh)) as Arc<dyn Source>),
             SourceConfig::Gitlab(gitlab) => GitlabSource::new(gitlab, http.clone())
+                .map(|s| Arc::new(s.with_default_interval(refresh)) as Arc<dyn Source>),
+            SourceConfig::Prometheus(prometheus) => PrometheusSource::new(prometheus, http.clone())
                 .map(|s| Arc::new(s.with_default_interval(refresh)) as Arc<dyn Source>),
             _ => continue,
         };

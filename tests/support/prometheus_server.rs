@@ -2,7 +2,7 @@
 //! `prometheus-alertmanager`, installed by .ci/run): each started on 127.0.0.1 at a free port in
 //! a temporary directory, waited for until ready, and killed when dropped.
 //!
-//! - [`Prometheus::start`] takes rule files, an optional Alertmanager to send alerts to,
+//! - [`Prometheus::start`] takes rule files (replaced later with [`Prometheus::set_rules`]), an optional Alertmanager to send alerts to,
 //!   optional scrape targets, and an optional backfill: OpenMetrics text turned into TSDB blocks
 //!   by `promtool tsdb create-blocks-from openmetrics` before the server starts. Rules are
 //!   evaluated every second and alerts resent every second, so live alerts show within seconds.
@@ -37,7 +37,9 @@ pub fn available() -> bool {
     });
     if !found {
         if std::env::var("FLOWDECK_REQUIRE_PROMETHEUS").as_deref() == Ok("1") {
-            panic!("prometheus, promtool and prometheus-alertmanager are required (FLOWDECK_REQUIRE_PROMETHEUS=1)");
+            panic!(
+                "prometheus, promtool and prometheus-alertmanager are required (FLOWDECK_REQUIRE_PROMETHEUS=1)"
+            );
         }
         eprintln!(
             "skipped: prometheus/promtool/prometheus-alertmanager not installed (apt-get install prometheus prometheus-alertmanager)"
@@ -79,7 +81,10 @@ impl Process {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("{what} exited with {status} before it was ready:\n{}", self.log_text());
+                panic!(
+                    "{what} exited with {status} before it was ready:\n{}",
+                    self.log_text()
+                );
             }
             if let Ok((200, _)) = http("GET", url, None) {
                 return;
@@ -135,9 +140,8 @@ impl Prometheus {
             std::fs::write(&path, rules).expect("write rules");
             rule_files.push(path);
         }
-        let mut config = String::from(
-            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n",
-        );
+        let mut config =
+            String::from("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n");
         if !rule_files.is_empty() {
             config.push_str("rule_files:\n");
             for path in &rule_files {
@@ -170,6 +174,8 @@ impl Prometheus {
             // Backfilled history far in the past survives.
             .arg("--storage.tsdb.retention.time=10y")
             .arg("--rules.alert.resend-delay=1s")
+            // POST /-/reload, for rules written after the start (`set_rules`).
+            .arg("--web.enable-lifecycle")
             .current_dir(dir.path());
         let mut process = Process::spawn(command, dir.path().join("prometheus.log"));
         let url = format!("http://127.0.0.1:{port}");
@@ -184,6 +190,36 @@ impl Prometheus {
 
     pub fn log(&self) -> String {
         self.process.log_text()
+    }
+
+    /// Replaces rule file `index` (given at start) and reloads: rules whose times are computed
+    /// once the server runs, however long it took to start. Returns when the rules API lists
+    /// every alert `rules` names.
+    pub fn set_rules(&self, index: usize, rules: &str) {
+        let path = self.dir.path().join(format!("rules-{index}.yml"));
+        assert!(path.exists(), "no rule file {index} was given at start");
+        std::fs::write(&path, rules).expect("write rules");
+        let (status, body) =
+            http("POST", &format!("{}/-/reload", self.url), Some("")).expect("reload");
+        assert_eq!(status, 200, "reload: {body}\n{}", self.log());
+        let wanted: Vec<&str> = rules
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("- alert:"))
+            .map(str::trim)
+            .collect();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let (_, body) =
+                http("GET", &format!("{}/api/v1/rules", self.url), None).expect("rules");
+            if wanted
+                .iter()
+                .all(|name| body.contains(&format!("\"name\":\"{name}\"")))
+            {
+                return;
+            }
+            assert!(Instant::now() < deadline, "rules not loaded: {body}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// An instant query's `data.result` (JSON), at `time` (epoch seconds) or now.
@@ -235,7 +271,10 @@ impl Alertmanager {
         let mut command = Command::new(ALERTMANAGER);
         command
             .arg(format!("--config.file={}", config_path.display()))
-            .arg(format!("--storage.path={}", dir.path().join("data").display()))
+            .arg(format!(
+                "--storage.path={}",
+                dir.path().join("data").display()
+            ))
             .arg(format!("--web.listen-address=127.0.0.1:{port}"))
             // No cluster: no gossip port, no peers.
             .arg("--cluster.listen-address=")
@@ -334,9 +373,10 @@ pub fn http(method: &str, url: &str, body: Option<&str>) -> std::io::Result<(u16
         .nth(1)
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| std::io::Error::other("no status"))?;
-    let chunked = head
-        .lines()
-        .any(|l| l.to_ascii_lowercase().starts_with("transfer-encoding: chunked"));
+    let chunked = head.lines().any(|l| {
+        l.to_ascii_lowercase()
+            .starts_with("transfer-encoding: chunked")
+    });
     let payload = if chunked {
         dechunk(payload)
     } else {

@@ -113,8 +113,14 @@ pub enum HttpError {
     #[error("{endpoint}: invalid request: {detail}")]
     InvalidRequest { endpoint: Endpoint, detail: String },
     /// Any other status (400, 410, 422, a redirect that was not followed, …). Not retried.
-    #[error("{endpoint}: unexpected answer {status}")]
-    Status { endpoint: Endpoint, status: u16 },
+    /// `detail` is the server's own message when its body says one (a JSON `error` or
+    /// `message`), cleaned and shortened: Prometheus explains a bad query only there.
+    #[error("{endpoint}: unexpected answer {status}{}", detail.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
+    Status {
+        endpoint: Endpoint,
+        status: u16,
+        detail: Option<String>,
+    },
     /// Any other failure of the HTTP machinery.
     #[error("{endpoint}: request failed: {detail}")]
     Request { endpoint: Endpoint, detail: String },
@@ -204,6 +210,18 @@ pub(crate) fn clean_detail(text: &str, max_chars: usize) -> String {
     out
 }
 
+/// The message an error body gives, if it is JSON with a string `error` or `message` (at the
+/// top or inside an `error` object), as one clean line of at most 300 characters.
+pub(crate) fn server_message(body: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let text = |v: &serde_json::Value| v.as_str().map(str::to_string);
+    let message = text(&value["error"])
+        .or_else(|| text(&value["message"]))
+        .or_else(|| text(&value["error"]["message"]))?;
+    let message = clean_detail(message.trim(), 300);
+    (!message.is_empty()).then_some(message)
+}
+
 /// serde_json's complaint, with line and column, and without the document's own text: values
 /// quoted in the message (`invalid type: string "…"`) are elided.
 pub(crate) fn json_detail(error: &serde_json::Error) -> String {
@@ -248,6 +266,42 @@ mod tests {
         let err = serde_json::from_str::<Vec<u64>>("[1, 2,\n oops]").unwrap_err();
         let detail = json_detail(&err);
         assert!(detail.contains("line 2 column 2"), "{detail}");
+    }
+
+    #[test]
+    fn server_messages_are_read_from_error_bodies() {
+        let prometheus = br#"{"status":"error","errorType":"bad_data","error":"1:8: parse error:\nunexpected end"}"#;
+        assert_eq!(
+            server_message(prometheus).as_deref(),
+            Some("1:8: parse error: unexpected end")
+        );
+        assert_eq!(
+            server_message(br#"{"message":"400 Bad request"}"#).as_deref(),
+            Some("400 Bad request")
+        );
+        assert_eq!(
+            server_message(br#"{"error":{"message":"Invalid Input","code":2001}}"#).as_deref(),
+            Some("Invalid Input")
+        );
+        assert_eq!(server_message(b"<html>Bad Request</html>"), None);
+        assert_eq!(server_message(br#"{"error":""}"#), None);
+        let long = format!(r#"{{"error":"{}"}}"#, "x".repeat(500));
+        assert_eq!(
+            server_message(long.as_bytes()).unwrap().chars().count(),
+            301
+        );
+        let status = HttpError::Status {
+            endpoint: Endpoint {
+                host: "h".into(),
+                path: "/api/v1/query".into(),
+            },
+            status: 400,
+            detail: Some("parse error".into()),
+        };
+        assert_eq!(
+            status.to_string(),
+            "h/api/v1/query: unexpected answer 400 (parse error)"
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::time::Duration;
 use reqwest::header::ETAG;
 use url::Url;
 
-use super::error::{Endpoint, HttpError};
+use super::error::{Endpoint, HttpError, server_message};
 use super::paging::next_link;
 use super::ratelimit::{self, LimitKind, RateInfo, SECONDARY_MIN_WAIT};
 use super::transport::{Raw, Transport};
@@ -90,6 +90,7 @@ impl<F: FnMut(u32) -> Duration> Retrier<F> {
                 None => Step::Fail(HttpError::Status {
                     endpoint: endpoint.clone(),
                     status: 304,
+                    detail: None,
                 }),
             },
             status @ 200..=299 => match raw.body {
@@ -156,6 +157,7 @@ impl<F: FnMut(u32) -> Duration> Retrier<F> {
             status => Step::Fail(HttpError::Status {
                 endpoint: endpoint.clone(),
                 status,
+                detail: raw.body.as_deref().ok().and_then(server_message),
             }),
         }
     }
