@@ -56,7 +56,7 @@ fn status_after(
             status: "ok".into(),
             last_success_at: Some(now),
             // Good data, but a part could not be read (Prometheus without its Alertmanager).
-            error: source.degraded(),
+            error: outcome.degraded.clone(),
             covers_from: outcome.covers_from,
             next_retry_at: Some(next_retry_at),
         },

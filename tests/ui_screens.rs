@@ -246,6 +246,27 @@ fn an_alert_alertmanager_silences_is_marked_as_such() {
 }
 
 #[test]
+fn a_source_that_read_its_data_but_not_everything_is_ok_but_says_so() {
+    for wall in [false, true] {
+        let mut app = demo_app(200, 60, wall);
+        let mut sources = app.data.sources.clone();
+        sources[0].error = Some("Alertmanager at 127.0.0.1:9093: cannot connect".into());
+        app.data.sources = sources;
+        app.data.loaded_at += chrono::Duration::seconds(1);
+        flowdeck::app::update(&mut app, Action::Loaded);
+        let text = screen_text(&app);
+        assert!(!text.contains("STALE"), "{text}");
+        if !wall {
+            assert!(
+                text.contains("ok, but Alertmanager at 127.0.0.1:9093: cannot connect"),
+                "{text}"
+            );
+            assert!(!text.contains("stale since"), "{text}");
+        }
+    }
+}
+
+#[test]
 fn mouse_clicks_focus_then_open_a_panel() {
     let mut app = demo_app(80, 24, false);
     // Tile 2 (lead time) sits at columns 16-31 of the tile row (rows 2-8) at 80x24.

@@ -313,6 +313,13 @@ fn source_lines(app: &App) -> Vec<SourceLine> {
                 "first sync in progress".to_string()
             } else if ok {
                 "ok".to_string()
+            } else if s.status == "ok" {
+                // Current data, but a part could not be read (Prometheus without its
+                // Alertmanager): not stale, and not silent about it either.
+                format!(
+                    "ok, but {}",
+                    sanitize(s.error.as_deref().unwrap_or("a part could not be read"))
+                )
             } else {
                 let since = s
                     .last_success_at
@@ -954,7 +961,9 @@ fn wall(app: &App, scope: &ScopeData) -> WallView {
         .data
         .sources
         .iter()
-        .filter(|s| s.error.is_some())
+        // An "ok" source with an error read its data but not everything (a Prometheus whose
+        // Alertmanager is down): current, so not stale.
+        .filter(|s| s.error.is_some() && s.status != "ok")
         .map(|s| {
             let since = s
                 .last_success_at

@@ -30,6 +30,9 @@ pub struct SyncOutcome {
     pub watermarks: Vec<(String, String)>,
     /// Data is complete from this time on (the backfill horizon); None for all history.
     pub covers_from: Option<Timestamp>,
+    /// What this sync could not read although its events are good (Prometheus without its
+    /// Alertmanager): shown on the source's status line. None when it read everything.
+    pub degraded: Option<String>,
 }
 
 /// What `check` found when it probed a source: one line for people.
@@ -53,10 +56,4 @@ pub trait Source: Send + Sync {
     /// much it finds.
     fn probe<'a>(&'a self, ctx: &'a SyncContext)
     -> BoxFuture<'a, Result<ProbeReport, SourceError>>;
-
-    /// What the last successful sync could not read although its events are good (Prometheus
-    /// without its Alertmanager): for the source's status line. None when it read everything.
-    fn degraded(&self) -> Option<String> {
-        None
-    }
 }

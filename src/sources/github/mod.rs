@@ -286,6 +286,7 @@ impl GithubSource {
             events,
             watermarks: marks.updates,
             covers_from: Some(covers_from),
+            degraded: None,
         })
     }
 }

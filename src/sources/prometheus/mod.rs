@@ -27,7 +27,6 @@ mod state;
 mod sync;
 mod translate;
 
-use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 pub use setup::DEFAULT_INTERVAL;
@@ -42,8 +41,6 @@ pub struct PrometheusSource {
     settings: Settings,
     http: HttpClient,
     interval: Duration,
-    /// Why the last sync went without Alertmanager, if it did.
-    degraded: Mutex<Option<String>>,
 }
 
 impl std::fmt::Debug for PrometheusSource {
@@ -68,7 +65,6 @@ impl PrometheusSource {
             settings,
             http,
             interval,
-            degraded: Mutex::new(None),
         })
     }
 
@@ -78,12 +74,6 @@ impl PrometheusSource {
             self.interval = interval;
         }
         self
-    }
-
-    async fn run_sync(&self, ctx: &SyncContext) -> Result<SyncOutcome, SourceError> {
-        let synced = sync::sync(&self.http, &self.settings, ctx).await?;
-        *self.degraded.lock().unwrap_or_else(PoisonError::into_inner) = synced.degraded;
-        Ok(synced.outcome)
     }
 }
 
@@ -101,7 +91,7 @@ impl Source for PrometheusSource {
     }
 
     fn sync<'a>(&'a self, ctx: &'a SyncContext) -> BoxFuture<'a, Result<SyncOutcome, SourceError>> {
-        Box::pin(self.run_sync(ctx))
+        Box::pin(sync::sync(&self.http, &self.settings, ctx))
     }
 
     fn probe<'a>(
@@ -109,12 +99,5 @@ impl Source for PrometheusSource {
         ctx: &'a SyncContext,
     ) -> BoxFuture<'a, Result<ProbeReport, SourceError>> {
         Box::pin(probe::probe(&self.http, &self.settings, ctx))
-    }
-
-    fn degraded(&self) -> Option<String> {
-        self.degraded
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
     }
 }

@@ -39,14 +39,6 @@ pub const CHUNK: Millis = 86_400_000;
 /// of an alert that was already firing there.
 pub const REACH_BACK: usize = 30;
 
-/// What a sync found, and what it could not ask.
-#[derive(Debug)]
-pub struct Synced {
-    pub outcome: SyncOutcome,
-    /// Why Alertmanager's word is missing, when it is.
-    pub degraded: Option<String>,
-}
-
 /// A run once its step and state are decided.
 struct Decided {
     series: Series,
@@ -69,7 +61,7 @@ pub async fn sync(
     http: &HttpClient,
     settings: &Settings,
     ctx: &SyncContext,
-) -> Result<Synced, SourceError> {
+) -> Result<SyncOutcome, SourceError> {
     let prometheus = Api {
         http,
         endpoint: &settings.prometheus,
@@ -95,12 +87,10 @@ pub async fn sync(
             // The store knows a later `now` (a report with --now in the past): what it holds
             // is newer than anything this sync could say.
             tracing::info!(source = %settings.name, "the store is newer than now; nothing to read");
-            return Ok(Synced {
-                outcome: SyncOutcome {
-                    events: EventSet::default(),
-                    watermarks,
-                    covers_from: Some(covers_from),
-                },
+            return Ok(SyncOutcome {
+                events: EventSet::default(),
+                watermarks,
+                covers_from: Some(covers_from),
                 degraded: None,
             });
         }
@@ -156,15 +146,13 @@ pub async fn sync(
         open = decided.iter().filter(|d| d.open).count(),
         "read Prometheus alerts"
     );
-    Ok(Synced {
-        outcome: SyncOutcome {
-            events: EventSet {
-                incidents,
-                ..EventSet::default()
-            },
-            watermarks,
-            covers_from: Some(covers_from),
+    Ok(SyncOutcome {
+        events: EventSet {
+            incidents,
+            ..EventSet::default()
         },
+        watermarks,
+        covers_from: Some(covers_from),
         degraded,
     })
 }
