@@ -6,7 +6,10 @@ pub mod git;
 pub mod github;
 pub mod gitlab;
 pub mod http;
+pub mod incidents;
 pub mod live;
+pub mod opsgenie;
+pub mod pagerduty;
 pub mod registry;
 pub mod token;
 

@@ -6,7 +6,10 @@ use std::sync::Arc;
 use super::github::GithubSource;
 use super::gitlab::GitlabSource;
 use super::http::{HttpClient, HttpSettings, StoreEtagCache, SystemClock};
+use super::incidents::common::known_services;
 use super::live::Source;
+use super::opsgenie::OpsgenieSource;
+use super::pagerduty::PagerdutySource;
 use super::{SourceError, SourceStatus};
 use crate::config::{Config, SourceConfig};
 use crate::store::Store;
@@ -14,7 +17,13 @@ use crate::store::Store;
 /// Whether a configured source is polled over the network into the store (rather than read
 /// directly, like a local git repository).
 pub fn is_polled(source: &SourceConfig) -> bool {
-    matches!(source, SourceConfig::Github(_) | SourceConfig::Gitlab(_))
+    matches!(
+        source,
+        SourceConfig::Github(_)
+            | SourceConfig::Gitlab(_)
+            | SourceConfig::Pagerduty(_)
+            | SourceConfig::Opsgenie(_)
+    )
 }
 
 /// The polled sources of a config, and the ones that could not be set up.
@@ -48,6 +57,14 @@ pub fn build(config: &Config, http: &HttpClient) -> PolledSources {
                 .map(|s| Arc::new(s.with_default_interval(github, refresh)) as Arc<dyn Source>),
             SourceConfig::Gitlab(gitlab) => GitlabSource::new(gitlab, http.clone())
                 .map(|s| Arc::new(s.with_default_interval(refresh)) as Arc<dyn Source>),
+            SourceConfig::Pagerduty(pagerduty) => {
+                PagerdutySource::new(pagerduty, known_services(config), http.clone())
+                    .map(|s| Arc::new(s.with_default_interval(refresh)) as Arc<dyn Source>)
+            }
+            SourceConfig::Opsgenie(opsgenie) => {
+                OpsgenieSource::new(opsgenie, known_services(config), http.clone())
+                    .map(|s| Arc::new(s.with_default_interval(refresh)) as Arc<dyn Source>)
+            }
             _ => continue,
         };
         match built {
