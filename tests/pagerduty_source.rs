@@ -35,7 +35,7 @@ use wiremock::ResponseTemplate;
 use wiremock::matchers::{method, path, query_param};
 
 use gitlab_store::MemoryStore;
-use pagerduty_server::{Pagerduty, Served, TOKEN, WEB, error_body, incident, spec};
+use pagerduty_server::{Pagerduty, TOKEN, WEB, error_body, incident, spec};
 
 const NOW: &str = "2026-03-31T00:00:00Z";
 const ACCEPT: &str = "application/vnd.pagerduty+json;version=2";
@@ -123,10 +123,6 @@ fn mark(store: &MemoryStore, key: &str) -> String {
         .find(|(k, _)| k == key)
         .map(|(_, v)| v)
         .unwrap_or_else(|| panic!("no watermark {key}"))
-}
-
-fn listings(served: &[Served]) -> Vec<&Served> {
-    served.iter().filter(|s| s.path == "/incidents").collect()
 }
 
 // ---------------------------------------------------------------------------------------------

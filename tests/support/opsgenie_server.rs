@@ -9,7 +9,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Utc};
+use chrono::DateTime;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -177,8 +177,12 @@ pub fn error_body(message: &str) -> Value {
     json!({ "message": message, "took": 0.002, "requestId": "c1a4ce84-8d3c-4d54-a0b1-2cf0e3ac1c44" })
 }
 
+/// An alert and what the search looks at, read once.
 struct Stored {
     created_ms: i64,
+    priority: String,
+    tags: Vec<String>,
+    open: bool,
     alert: Value,
     description: String,
 }
@@ -268,21 +272,10 @@ impl Api {
             .alerts
             .iter()
             .filter(|s| {
-                let a = &s.alert;
                 search.created_from.is_none_or(|from| s.created_ms >= from)
-                    && (search.priorities.is_empty()
-                        || search
-                            .priorities
-                            .iter()
-                            .any(|p| a["priority"] == p.as_str()))
-                    && search.tags.iter().all(|t| {
-                        a["tags"]
-                            .as_array()
-                            .unwrap()
-                            .iter()
-                            .any(|x| x == t.as_str())
-                    })
-                    && (!search.open_only || a["status"] == "open")
+                    && (search.priorities.is_empty() || search.priorities.contains(&s.priority))
+                    && search.tags.iter().all(|t| s.tags.contains(t))
+                    && (!search.open_only || s.open)
             })
             .map(|s| &s.alert)
             .collect();
@@ -378,6 +371,9 @@ fn stored(spec: &Spec) -> Stored {
     let alert = alert(spec);
     Stored {
         created_ms: millis(&alert["createdAt"]),
+        priority: spec.priority.clone(),
+        tags: spec.tags.clone(),
+        open: !spec.closed,
         description: spec.description.clone(),
         alert,
     }

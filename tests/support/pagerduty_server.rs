@@ -212,9 +212,29 @@ pub fn error_body(message: &str, code: u32, errors: &[&str]) -> Value {
     json!({ "error": { "message": message, "code": code, "errors": errors } })
 }
 
+/// An incident and what the listing filters on, read once.
+struct Stored {
+    created: DateTime<Utc>,
+    urgency: String,
+    status: String,
+    service: String,
+    incident: Value,
+}
+
+fn stored(incident: Value) -> Stored {
+    Stored {
+        created: time(&incident["created_at"]),
+        urgency: incident["urgency"].as_str().unwrap().to_string(),
+        status: incident["status"].as_str().unwrap().to_string(),
+        service: incident["service"]["id"].as_str().unwrap().to_string(),
+        incident,
+    }
+}
+
 #[derive(Default)]
 struct State {
-    incidents: Vec<Value>,
+    /// Sorted by (created_at, id): what sort_by=created_at gives.
+    incidents: Vec<Stored>,
     log: Vec<Served>,
     remaining: u64,
 }
@@ -271,19 +291,17 @@ impl Api {
         }
         let (urgencies, statuses, services) =
             (all("urgencies[]"), all("statuses[]"), all("service_ids[]"));
-        // The incidents are kept sorted by (created_at, id): sort_by=created_at.
         let matching: Vec<&Value> = state
             .incidents
             .iter()
-            .filter(|i| {
-                let created = time(&i["created_at"]);
-                since <= created
-                    && created <= until
-                    && (urgencies.is_empty() || urgencies.contains(&i["urgency"].as_str().unwrap()))
-                    && (statuses.is_empty() || statuses.contains(&i["status"].as_str().unwrap()))
-                    && (services.is_empty()
-                        || services.contains(&i["service"]["id"].as_str().unwrap()))
+            .filter(|s| {
+                since <= s.created
+                    && s.created <= until
+                    && (urgencies.is_empty() || urgencies.contains(&s.urgency.as_str()))
+                    && (statuses.is_empty() || statuses.contains(&s.status.as_str()))
+                    && (services.is_empty() || services.contains(&s.service.as_str()))
             })
+            .map(|s| &s.incident)
             .collect();
         let total = matching.len();
         let page: Vec<Value> = matching
@@ -328,8 +346,8 @@ impl Respond for Api {
             self.list(&state, &query)
         } else {
             let id = request.url.path().trim_start_matches("/incidents/");
-            match state.incidents.iter().find(|i| i["id"] == id) {
-                Some(found) => (200, json!({ "incident": found })),
+            match state.incidents.iter().find(|s| s.incident["id"] == id) {
+                Some(found) => (200, json!({ "incident": found.incident })),
                 None => (404, error_body("Not Found", 2100, &[])),
             }
         };
@@ -353,18 +371,16 @@ impl Respond for Api {
     }
 }
 
-fn sort(incidents: &mut [Value]) {
-    incidents.sort_by_cached_key(|i| {
-        (
-            time(&i["created_at"]),
-            i["id"].as_str().unwrap().to_string(),
-        )
+fn sort(incidents: &mut [Stored]) {
+    incidents.sort_by(|a, b| {
+        (a.created, a.incident["id"].as_str()).cmp(&(b.created, b.incident["id"].as_str()))
     });
 }
 
 impl Pagerduty {
     /// A server holding `incidents` (PagerDuty JSON, see [`incident`]).
-    pub async fn start(mut incidents: Vec<Value>) -> Pagerduty {
+    pub async fn start(incidents: Vec<Value>) -> Pagerduty {
+        let mut incidents: Vec<Stored> = incidents.into_iter().map(stored).collect();
         sort(&mut incidents);
         let server = MockServer::start().await;
         let state = Arc::new(Mutex::new(State {
@@ -397,13 +413,14 @@ impl Pagerduty {
     pub fn upsert(&self, incidents: Vec<Value>) {
         let mut state = self.state.lock().unwrap();
         for incident in incidents {
+            let new = stored(incident);
             match state
                 .incidents
                 .iter_mut()
-                .find(|i| i["id"] == incident["id"])
+                .find(|s| s.incident["id"] == new.incident["id"])
             {
-                Some(existing) => *existing = incident,
-                None => state.incidents.push(incident),
+                Some(existing) => *existing = new,
+                None => state.incidents.push(new),
             }
         }
         sort(&mut state.incidents);
