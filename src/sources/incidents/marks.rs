@@ -7,7 +7,8 @@
 //!   creation of the earliest incident still open at the last sync when that is earlier, as
 //!   long as it is at most [`REREAD_OPEN_FOR`] older than that day;
 //! - an incident open at the last sync that the listing does not bring back (created before the
-//!   listing's start, or no longer matching its server-side filter) is looked up by id.
+//!   listing's start, or no longer matching its server-side filter) is looked up by id;
+//! - an `open` watermark that cannot be read makes the sync read the whole backfill again.
 //!
 //! Watermarks (committed atomically with the events, so a failed sync leaves them as they were):
 //!
@@ -55,14 +56,6 @@ pub struct Plan {
     pub since: Timestamp,
     /// What was open at the last sync, by id.
     pub open: BTreeMap<String, Open>,
-    first: bool,
-}
-
-impl Plan {
-    /// Whether this is the source's first sync (nothing stored yet).
-    pub fn is_first(&self) -> bool {
-        self.first
-    }
 }
 
 fn store_error(error: StoreError) -> SourceError {
@@ -101,21 +94,24 @@ pub fn plan(
         .as_deref()
         .and_then(parse_time)
         .unwrap_or(now - backfill);
+    let mut damaged = false;
     let open: Vec<Open> = match get(OPEN)? {
         Some(text) => serde_json::from_str(&text).unwrap_or_else(|error| {
-            // A damaged list only costs re-reading: the next sync rebuilds it.
-            tracing::warn!(%source, %error, "the stored list of open incidents cannot be read; rebuilding it");
+            // Which incidents were open is lost: the whole backfill is read again, once, so
+            // none of them is left open in the store.
+            tracing::warn!(%source, %error, "the stored list of open incidents cannot be read; reading the backfill again");
+            damaged = true;
             Vec::new()
         }),
         None => Vec::new(),
     };
     let open: BTreeMap<String, Open> = open.into_iter().map(|o| (o.id.clone(), o)).collect();
+    let synced_at = synced_at.filter(|_| !damaged);
     let Some(synced_at) = synced_at else {
         return Ok(Plan {
             horizon,
             since: horizon,
             open,
-            first: true,
         });
     };
     let day = day_start(synced_at).min(now);
@@ -128,7 +124,6 @@ pub fn plan(
         horizon,
         since,
         open,
-        first: false,
     })
 }
 
@@ -264,7 +259,6 @@ mod tests {
         let store = SqliteStore::in_memory().unwrap();
         let now = at(2026, 3, 31, 12);
         let first = plan(&store, "pd", now, chrono::Duration::days(90)).unwrap();
-        assert!(first.is_first());
         assert_eq!(first.since, at(2025, 12, 31, 12));
         assert_eq!(first.horizon, first.since);
 
@@ -285,7 +279,6 @@ mod tests {
             chrono::Duration::days(1),
         )
         .unwrap();
-        assert!(!later.is_first());
         assert_eq!(
             later.horizon,
             at(2025, 12, 31, 12),
@@ -337,7 +330,6 @@ mod tests {
             horizon: at(2026, 1, 1, 0),
             since: at(2026, 3, 29, 0),
             open: tracked,
-            first: false,
         };
         let mut tally = Tally::new(&plan);
         let seen = |id: &'static str, open: bool, listed: bool, passes: bool| Seen {
@@ -367,7 +359,7 @@ mod tests {
     }
 
     #[test]
-    fn a_damaged_open_list_is_rebuilt() {
+    fn a_damaged_open_list_reads_the_backfill_again() {
         let store = SqliteStore::in_memory().unwrap();
         commit(
             &store,
@@ -378,6 +370,6 @@ mod tests {
         );
         let plan = plan(&store, "pd", at(2026, 3, 31, 0), chrono::Duration::days(30)).unwrap();
         assert!(plan.open.is_empty());
-        assert_eq!(plan.since, at(2026, 3, 30, 0));
+        assert_eq!(plan.since, at(2026, 3, 1, 0));
     }
 }
