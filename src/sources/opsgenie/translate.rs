@@ -130,3 +130,78 @@ pub fn incident(alert: &Alert, settings: &Settings) -> Incident {
         url,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::collections::BTreeMap;
+
+    use secrecy::SecretString;
+
+    use super::*;
+
+    fn settings(map: &[(&str, &str)]) -> Settings {
+        Settings {
+            name: "opsgenie".into(),
+            api: url::Url::parse("https://api.opsgenie.com/").unwrap(),
+            host: "api.opsgenie.com".into(),
+            token: SecretString::from("k"),
+            service_map: map
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+                .collect::<BTreeMap<_, _>>(),
+            known_services: vec!["api".into(), "web".into()],
+            priorities: vec!["P1".into()],
+            query: String::new(),
+            app: None,
+            interval: None,
+        }
+    }
+
+    fn alert(tags: &[&str], integration: &str, source: &str) -> Alert {
+        serde_json::from_value(serde_json::json!({
+            "id": "a-1",
+            "status": "open",
+            "createdAt": "2026-03-03T10:00:00.000Z",
+            "tags": tags,
+            "integration": {"name": integration},
+            "source": source,
+            "priority": "P1"
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn services_from_service_tags_then_the_map_then_names() {
+        let s = settings(&[("payments", "api"), ("Datadog EU", "web")]);
+        // A service tag goes through the map; an unknown one is dropped; the map adds more.
+        let a = alert(&["service:payments", "service=billing"], "Datadog EU", "x");
+        assert_eq!(services(&a, &s), ["api", "web"]);
+        // Names are only a fallback: here the map already found one.
+        let a = alert(&["web"], "Datadog EU", "api");
+        assert_eq!(services(&a, &s), ["web"]);
+        // Nothing mapped: a tag, integration or source naming a known service, ignoring case.
+        let a = alert(&["production", "API"], "Prometheus", "web");
+        assert_eq!(services(&a, &s), ["api", "web"]);
+        let a = alert(&["production"], "Prometheus", "host-7");
+        assert!(services(&a, &s).is_empty());
+        assert!(listed(&a, &s));
+        let mut low = a.clone();
+        low.priority = Some("P3".into());
+        assert!(!listed(&low, &s));
+    }
+
+    #[test]
+    fn close_time_from_the_report_else_the_last_update() {
+        let mut a = alert(&[], "i", "s");
+        assert_eq!(a.closed_at(), None, "open");
+        a.status = "closed".into();
+        a.updated_at = Some("2026-03-03T12:00:00Z".parse().unwrap());
+        assert_eq!(a.closed_at(), a.updated_at);
+        a.report = Some(super::super::payload::Report {
+            close_time: Some(90 * 60 * 1000),
+        });
+        assert_eq!(a.closed_at(), Some("2026-03-03T11:30:00Z".parse().unwrap()));
+    }
+}
