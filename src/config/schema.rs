@@ -426,11 +426,25 @@ pub struct PagerdutySourceConfig {
     #[serde(default = "default_pagerduty_url")]
     pub base_url: String,
     pub token_env: Option<String>,
+    /// A command printing the API key; wins over token_env.
+    pub token_cmd: Option<String>,
+    /// PagerDuty service id (or name) -> flowdeck service.
     #[serde(default)]
     pub service_map: BTreeMap<String, String>,
+    /// Only incidents of these PagerDuty services are listed; empty: every service.
+    #[serde(default)]
+    pub service_ids: Vec<String>,
+    /// Which urgencies count; empty: every urgency.
     #[serde(default = "default_urgencies")]
     pub urgencies: Vec<String>,
+    /// Which statuses are stored (triggered, acknowledged, resolved); must include resolved.
+    #[serde(default = "default_pagerduty_statuses")]
+    pub statuses: Vec<String>,
     pub interval: Option<HumanDuration>,
+}
+
+fn default_pagerduty_statuses() -> Vec<String> {
+    vec!["triggered".into(), "acknowledged".into(), "resolved".into()]
 }
 
 fn default_pagerduty_url() -> String {
@@ -448,13 +462,19 @@ pub struct OpsgenieSourceConfig {
     #[serde(default = "default_opsgenie_url")]
     pub base_url: String,
     pub token_env: Option<String>,
+    /// A command printing the API key; wins over token_env.
+    pub token_cmd: Option<String>,
+    /// A tag, `service:` tag value, integration name or alert source -> flowdeck service.
     #[serde(default)]
     pub service_map: BTreeMap<String, String>,
+    /// Which priorities count; empty: every priority.
     #[serde(default = "default_priorities")]
     pub priorities: Vec<String>,
     /// Opsgenie search query narrowing which alerts are incidents.
     #[serde(default)]
     pub query: String,
+    /// The web app alert links point into, e.g. https://acme.app.opsgenie.com.
+    pub app_url: Option<String>,
     pub interval: Option<HumanDuration>,
 }
 

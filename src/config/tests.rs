@@ -85,7 +85,7 @@ fn keys_of_another_source_kind_say_which_kind() {
         "[[sources]]\nkind = \"gitlab\"\nservice = \"web\"\nproject = \"g/w\"\ntoken_cmd = \"x\"\n";
     let (_, line, column, text) = error(text);
     assert_eq!((line, column), (5, 1));
-    assert!(text.ends_with("hint: \"token_cmd\" is only valid in [[sources]] of kind \"github\"; or did you mean \"token_env\"?"), "{text}");
+    assert!(text.ends_with("hint: \"token_cmd\" is only valid in [[sources]] of kind \"github\" or \"pagerduty\" or \"opsgenie\"; or did you mean \"token_env\"?"), "{text}");
 }
 
 #[test]

@@ -6,7 +6,10 @@ use std::sync::Arc;
 use super::github::GithubSource;
 use super::gitlab::GitlabSource;
 use super::http::{HttpClient, HttpSettings, StoreEtagCache, SystemClock};
+use super::incidents::common::known_services;
 use super::live::Source;
+use super::opsgenie::OpsgenieSource;
+use super::pagerduty::PagerdutySource;
 use super::prometheus::PrometheusSource;
 use super::{SourceError, SourceStatus};
 use crate::config::{Config, SourceConfig};
@@ -17,7 +20,11 @@ use crate::store::Store;
 pub fn is_polled(source: &SourceConfig) -> bool {
     matches!(
         source,
-        SourceConfig::Github(_) | SourceConfig::Gitlab(_) | SourceConfig::Prometheus(_)
+        SourceConfig::Github(_)
+            | SourceConfig::Gitlab(_)
+            | SourceConfig::Prometheus(_)
+            | SourceConfig::Pagerduty(_)
+            | SourceConfig::Opsgenie(_)
     )
 }
 
@@ -54,6 +61,14 @@ pub fn build(config: &Config, http: &HttpClient) -> PolledSources {
                 .map(|s| Arc::new(s.with_default_interval(refresh)) as Arc<dyn Source>),
             SourceConfig::Prometheus(prometheus) => PrometheusSource::new(prometheus, http.clone())
                 .map(|s| Arc::new(s.with_default_interval(refresh)) as Arc<dyn Source>),
+            SourceConfig::Pagerduty(pagerduty) => {
+                PagerdutySource::new(pagerduty, known_services(config), http.clone())
+                    .map(|s| Arc::new(s.with_default_interval(refresh)) as Arc<dyn Source>)
+            }
+            SourceConfig::Opsgenie(opsgenie) => {
+                OpsgenieSource::new(opsgenie, known_services(config), http.clone())
+                    .map(|s| Arc::new(s.with_default_interval(refresh)) as Arc<dyn Source>)
+            }
             _ => continue,
         };
         match built {

@@ -9,10 +9,14 @@ use secrecy::{ExposeSecret, SecretString};
 /// The credential of a request.
 #[derive(Clone, Default)]
 pub enum Auth {
-    /// `Authorization: Bearer <token>` (GitHub, PagerDuty-style APIs).
+    /// `Authorization: Bearer <token>` (GitHub, PagerDuty OAuth app tokens).
     Bearer(SecretString),
     /// `PRIVATE-TOKEN: <token>` (GitLab).
     PrivateToken(SecretString),
+    /// `Authorization: Token token=<key>` (PagerDuty REST API keys).
+    PagerDutyToken(SecretString),
+    /// `Authorization: GenieKey <key>` (Opsgenie API keys).
+    GenieKey(SecretString),
     /// No credential (public APIs, Prometheus).
     #[default]
     None,
@@ -51,6 +55,14 @@ impl Auth {
                 PRIVATE_TOKEN,
                 HeaderValue::from_str(token.expose_secret().trim()),
             ),
+            Auth::PagerDutyToken(token) => (
+                AUTHORIZATION,
+                HeaderValue::from_str(&format!("Token token={}", token.expose_secret().trim())),
+            ),
+            Auth::GenieKey(token) => (
+                AUTHORIZATION,
+                HeaderValue::from_str(&format!("GenieKey {}", token.expose_secret().trim())),
+            ),
             Auth::None => return Ok(()),
         };
         let mut value =
@@ -66,6 +78,8 @@ impl fmt::Debug for Auth {
         match self {
             Auth::Bearer(_) => f.write_str("Bearer([redacted])"),
             Auth::PrivateToken(_) => f.write_str("PrivateToken([redacted])"),
+            Auth::PagerDutyToken(_) => f.write_str("PagerDutyToken([redacted])"),
+            Auth::GenieKey(_) => f.write_str("GenieKey([redacted])"),
             Auth::None => f.write_str("None"),
         }
     }
@@ -106,6 +120,38 @@ mod tests {
         assert!(value.is_sensitive());
         assert_eq!(value.to_str().unwrap(), "glpat-x");
         assert!(!format!("{headers:?}").contains("glpat"));
+    }
+
+    #[test]
+    fn pagerduty_and_opsgenie_schemes() {
+        let cases = [
+            (
+                Auth::PagerDutyToken(SecretString::from("u+pd-secret-key\n")),
+                "Token token=u+pd-secret-key",
+                "PagerDutyToken([redacted])",
+            ),
+            (
+                Auth::GenieKey(SecretString::from(" eb243592-og-secret ")),
+                "GenieKey eb243592-og-secret",
+                "GenieKey([redacted])",
+            ),
+        ];
+        for (auth, expected, debug) in cases {
+            assert!(auth.is_some());
+            assert_eq!(format!("{auth:?}"), debug);
+            let mut headers = HeaderMap::new();
+            auth.apply(&mut headers).unwrap();
+            let value = headers.get(AUTHORIZATION).unwrap();
+            assert!(value.is_sensitive());
+            assert_eq!(value.to_str().unwrap(), expected);
+            assert!(!format!("{headers:?}").contains("secret"), "{headers:?}");
+        }
+        let mut headers = HeaderMap::new();
+        let err = Auth::GenieKey(SecretString::from("og\u{0}key"))
+            .apply(&mut headers)
+            .unwrap_err();
+        assert!(!err.contains("og"));
+        assert!(headers.is_empty());
     }
 
     #[test]

@@ -46,5 +46,7 @@ pub use client::{HttpClient, HttpSettings};
 pub use clock::{Clock, SystemClock, TokioClock};
 pub use error::{Endpoint, HttpError, host_key};
 pub use paging::{Link, Pager, next_link, parse_link_header};
-pub use ratelimit::{Limit, LimitKind, RateInfo, SECONDARY_MIN_WAIT, classify, retry_after};
+pub use ratelimit::{
+    Limit, LimitKind, RateInfo, SECONDARY_MIN_WAIT, classify, retry_after, throttled_until,
+};
 pub use request::{JSON, Request, Response};

@@ -1,6 +1,7 @@
 //! Reading what servers say about their limits: the budget headers on every answer (GitHub's
-//! `x-ratelimit-*`, GitLab's `RateLimit-*`), Retry-After, and whether a 403/429 is a rate limit
-//! at all and how long it asks us to wait.
+//! `x-ratelimit-*`, GitLab's and PagerDuty's `RateLimit-*`), Retry-After, Opsgenie's
+//! `X-RateLimit-State: THROTTLED` with `X-RateLimit-Period-In-Sec`, and whether a 403/429 is a
+//! rate limit at all and how long it asks us to wait.
 
 use std::time::Duration;
 
@@ -21,8 +22,9 @@ pub struct RateInfo {
 }
 
 impl RateInfo {
-    /// GitHub's `x-ratelimit-limit/remaining/reset`, else GitLab's `RateLimit-Limit/Remaining/Reset`
-    /// (reset in epoch seconds; a small number is read as seconds from `now`, as in the IETF draft).
+    /// GitHub's `x-ratelimit-limit/remaining/reset`, else GitLab's and PagerDuty's
+    /// `RateLimit-Limit/Remaining/Reset` (reset in epoch seconds; a small number is read as
+    /// seconds from `now`, as in the IETF draft and as PagerDuty sends it).
     pub fn from_headers(headers: &HeaderMap, now: Timestamp) -> RateInfo {
         let pick = |github: &str, gitlab: &str| {
             header_u64(headers, github).or_else(|| header_u64(headers, gitlab))
@@ -60,6 +62,18 @@ fn reset_time(value: u64, now: Timestamp) -> Option<Timestamp> {
     }
 }
 
+/// Opsgenie's throttling: `X-RateLimit-State: THROTTLED` with the window it was counted over,
+/// `X-RateLimit-Period-In-Sec` (1 or 60): its token bucket has refilled after one period. `None`
+/// without the state, or without a period to wait.
+pub fn throttled_until(headers: &HeaderMap, now: Timestamp) -> Option<Timestamp> {
+    let state = header_str(headers, "x-ratelimit-state")?;
+    if !state.eq_ignore_ascii_case("throttled") {
+        return None;
+    }
+    let period = header_u64(headers, "x-ratelimit-period-in-sec")?;
+    Some(now + chrono::Duration::seconds(i64::try_from(period).ok()?))
+}
+
 /// Retry-After as the instant it names: delay-seconds or an HTTP-date (IMF-fixdate, and the
 /// obsolete RFC 850 and asctime forms).
 pub fn retry_after(headers: &HeaderMap, now: Timestamp) -> Option<Timestamp> {
@@ -90,7 +104,8 @@ pub enum LimitKind {
     Primary,
     /// GitHub's secondary limits and abuse detection: at least [`SECONDARY_MIN_WAIT`].
     Secondary,
-    /// 429 Too Many Requests (GitLab and others), or a 403 with Retry-After.
+    /// 429 Too Many Requests (GitLab, Opsgenie and others), or a 403 with Retry-After or
+    /// Opsgenie's THROTTLED state.
     TooMany,
 }
 
@@ -123,11 +138,12 @@ pub fn classify(status: u16, headers: &HeaderMap, body: &[u8], now: Timestamp) -
     let rate = RateInfo::from_headers(headers, now);
     let spent = rate.remaining == Some(0);
     let retry_at = retry_after(headers, now);
+    let throttled = throttled_until(headers, now);
     let kind = if secondary {
         LimitKind::Secondary
     } else if spent || text.contains("rate limit") {
         LimitKind::Primary
-    } else if status == 429 || retry_at.is_some() {
+    } else if status == 429 || retry_at.is_some() || throttled.is_some() {
         LimitKind::TooMany
     } else {
         return None;
@@ -136,7 +152,7 @@ pub fn classify(status: u16, headers: &HeaderMap, body: &[u8], now: Timestamp) -
     // use it when that budget is spent too.
     let resume_at = match kind {
         LimitKind::Secondary => retry_at.or(if spent { rate.reset_at } else { None }),
-        LimitKind::Primary | LimitKind::TooMany => retry_at.or(rate.reset_at),
+        LimitKind::Primary | LimitKind::TooMany => retry_at.or(rate.reset_at).or(throttled),
     };
     Some(Limit { kind, resume_at })
 }
@@ -250,6 +266,66 @@ mod tests {
         assert_eq!(
             limit.resume_at,
             Utc.timestamp_opt(1_740_830_460, 0).single()
+        );
+    }
+
+    #[test]
+    fn pagerduty_429_waits_the_reset_seconds() {
+        // PagerDuty's RateLimit-Reset is the number of seconds until the budget refills.
+        let h = headers(&[
+            ("ratelimit-limit", "960"),
+            ("ratelimit-remaining", "0"),
+            ("ratelimit-reset", "37"),
+        ]);
+        let body = br#"{"error":{"message":"Rate Limit Exceeded","code":2020}}"#;
+        let limit = classify(429, &h, body, now()).unwrap();
+        assert_eq!(limit.kind, LimitKind::Primary);
+        assert_eq!(limit.resume_at, Some(now() + chrono::Duration::seconds(37)));
+        let info = RateInfo::from_headers(&h, now());
+        assert_eq!((info.limit, info.remaining), (Some(960), Some(0)));
+        // Another dimension spent while this token's budget is not: the reset still says when.
+        let h = headers(&[("ratelimit-remaining", "12"), ("ratelimit-reset", "5")]);
+        let limit = classify(429, &h, b"{}", now()).unwrap();
+        assert_eq!(limit.kind, LimitKind::TooMany);
+        assert_eq!(limit.resume_at, Some(now() + chrono::Duration::seconds(5)));
+    }
+
+    #[test]
+    fn opsgenie_throttled_waits_one_period() {
+        let h = headers(&[
+            ("X-RateLimit-State", "THROTTLED"),
+            ("X-RateLimit-Reason", "INTEGRATION"),
+            ("X-RateLimit-Period-In-Sec", "60"),
+        ]);
+        let body =
+            br#"{"message":"You are making too many requests!","took":0.0,"requestId":"r1"}"#;
+        let limit = classify(429, &h, body, now()).unwrap();
+        assert_eq!(limit.kind, LimitKind::TooMany);
+        assert_eq!(limit.resume_at, Some(now() + chrono::Duration::seconds(60)));
+        assert_eq!(
+            throttled_until(&h, now()),
+            Some(now() + chrono::Duration::seconds(60))
+        );
+        // Retry-After, when a proxy adds one, is more exact and wins.
+        let mut with_retry = h.clone();
+        with_retry.insert("retry-after", HeaderValue::from_static("3"));
+        let limit = classify(429, &with_retry, body, now()).unwrap();
+        assert_eq!(limit.resume_at, Some(now() + chrono::Duration::seconds(3)));
+        // A 403 carrying the throttled state is a limit too, not a permission problem.
+        let limit = classify(403, &h, b"{}", now()).unwrap();
+        assert_eq!(limit.kind, LimitKind::TooMany);
+        // OK state, or no period: nothing to wait for from these headers.
+        let ok = headers(&[
+            ("X-RateLimit-State", "OK"),
+            ("X-RateLimit-Period-In-Sec", "60"),
+        ]);
+        assert_eq!(throttled_until(&ok, now()), None);
+        assert_eq!(classify(403, &ok, b"{}", now()), None);
+        let no_period = headers(&[("X-RateLimit-State", "THROTTLED")]);
+        assert_eq!(throttled_until(&no_period, now()), None);
+        assert_eq!(
+            classify(429, &no_period, b"{}", now()).unwrap().resume_at,
+            None
         );
     }
 }

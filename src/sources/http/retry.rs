@@ -2,7 +2,8 @@
 //!
 //! - 2xx: the body (with its ETag and next link); 304: the cached body and next link;
 //! - 401, 404, a 403 that is no rate limit, any other 4xx/3xx: fail at once (configuration);
-//! - 403/429 rate limits: wait until Retry-After, else the reset header, else back off; a
+//! - 403/429 rate limits: wait until Retry-After, else the reset header (GitHub, GitLab,
+//!   PagerDuty), else one throttling period (Opsgenie's X-RateLimit-Period-In-Sec), else back off; a
 //!   secondary limit or abuse detection waits at least 60 s, doubling each time it repeats;
 //! - 5xx: Retry-After if given, else back off; timeouts, refused connections, truncated
 //!   bodies: back off. TLS failures and oversized bodies fail at once.
@@ -328,6 +329,44 @@ mod tests {
         assert_eq!(
             failure.retry_at(),
             Some(now() + chrono::Duration::seconds(12))
+        );
+    }
+
+    #[test]
+    fn pagerduty_and_opsgenie_limits_wait_what_their_headers_say() {
+        let step = decide(
+            &mut retrier(),
+            0,
+            raw(
+                429,
+                &[
+                    ("ratelimit-limit", "960"),
+                    ("ratelimit-remaining", "0"),
+                    ("ratelimit-reset", "20"),
+                ],
+                r#"{"error":{"message":"Rate Limit Exceeded","code":2020}}"#,
+            ),
+        );
+        assert_eq!(wait_of(&step), Duration::from_secs(20));
+        let step = decide(
+            &mut retrier(),
+            3,
+            raw(
+                429,
+                &[
+                    ("x-ratelimit-state", "THROTTLED"),
+                    ("x-ratelimit-period-in-sec", "60"),
+                ],
+                r#"{"message":"Too many requests","took":0.001}"#,
+            ),
+        );
+        assert_eq!(wait_of(&step), Duration::from_secs(60));
+        let Step::Retry { failure, .. } = step else {
+            unreachable!()
+        };
+        assert_eq!(
+            failure.retry_at(),
+            Some(now() + chrono::Duration::seconds(60))
         );
     }
 
