@@ -273,12 +273,11 @@ fn explicit_links_that_do_not_name_a_deployment_fall_back_to_the_time_rule() {
         })
         .collect();
     let history = History::derive(events(deployments, incidents), Rules::default());
-    for i in 0..texts.len() {
+    for (i, text) in texts.iter().enumerate() {
         assert_eq!(
             attributed(&history, i),
             vec![("api:v2", "incident_window")],
-            "{}",
-            texts[i]
+            "{text}"
         );
     }
 }
