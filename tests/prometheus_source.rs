@@ -620,6 +620,47 @@ fn a_backfilled_history_gives_the_incidents_durations_and_attributions_written()
         backlog.resolved_at,
         Some("2025-12-09T01:01:00Z".parse().unwrap())
     );
+
+    // Prometheus forgets (retention ran out, or a new server with an empty TSDB at the same
+    // place): a week later the store still holds every incident as it was. Only the one that
+    // was open changes: Prometheus no longer says it fires, so it resolved one step after its
+    // last sample (03-08 23:59 + 1m).
+    drop(prometheus);
+    let forgetful = Prometheus::start(PrometheusSetup::default());
+    let config = backfill_config(home, &forgetful.url);
+    let later = report(
+        home,
+        &config,
+        &[
+            "--from",
+            "2026-03-02",
+            "--to",
+            "2026-03-08",
+            "--now",
+            "2026-03-16T00:00:00Z",
+        ],
+    );
+    let kept = SqliteStore::open(&store_path).unwrap().load().unwrap();
+    assert_eq!(kept.incidents.len(), 10);
+    for (was, now) in before.incidents.iter().zip(&kept.incidents) {
+        assert_eq!(was.id, now.id);
+        if was.title == "ErrorBudgetBurn" {
+            assert_eq!(was.resolved_at, None);
+            assert_eq!(
+                now.resolved_at,
+                Some("2026-03-09T00:00:00Z".parse().unwrap())
+            );
+        } else {
+            assert_eq!(was, now, "{}", was.title);
+        }
+    }
+    let ttr = &later["metrics"]["time_to_restore"];
+    assert_eq!(ttr["incidents"], 9);
+    assert_eq!(ttr["open"], 0);
+    assert_eq!(
+        later["metrics"]["change_failure_rate"],
+        r["metrics"]["change_failure_rate"]
+    );
 }
 
 // ----- b) live -----
