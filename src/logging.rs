@@ -8,9 +8,10 @@ use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
+use tracing_subscriber::{EnvFilter, Layer, Registry};
 
 use crate::config::Config;
 
@@ -40,7 +41,11 @@ fn open_log(config: &Config, base_dir: &Path) -> Option<File> {
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    OpenOptions::new().create(true).append(true).open(&path).ok()
+    OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .ok()
 }
 
 fn filter() -> EnvFilter {
@@ -63,29 +68,32 @@ pub fn init(config: &Config, base_dir: &Path) {
 /// Starts logging for a command that runs without a terminal: every event to standard error
 /// and to the log file (when it can be opened), in `format`, at the level from FLOWDECK_LOG.
 pub fn init_headless(config: &Config, base_dir: &Path, format: LogFormat) {
-    let file = open_log(config, base_dir).map(Mutex::new);
-    let registry = tracing_subscriber::registry().with(filter());
-    let _ = match format {
-        LogFormat::Json => {
-            let json = || {
-                tracing_subscriber::fmt::layer()
-                    .json()
-                    .flatten_event(true)
-                    .with_current_span(false)
-                    .with_span_list(false)
-                    .with_ansi(false)
-            };
-            registry
-                .with(json().with_writer(std::io::stderr))
-                .with(file.map(|file| json().with_writer(file)))
-                .try_init()
-        }
-        LogFormat::Text => {
-            let text = || tracing_subscriber::fmt::layer().with_ansi(false);
-            registry
-                .with(text().with_writer(std::io::stderr))
-                .with(file.map(|file| text().with_writer(file)))
-                .try_init()
-        }
-    };
+    let mut layers = vec![layer(format, std::io::stderr)];
+    if let Some(file) = open_log(config, base_dir) {
+        layers.push(layer(format, Mutex::new(file)));
+    }
+    let _ = tracing_subscriber::registry()
+        .with(layers)
+        .with(filter())
+        .try_init();
+}
+
+type BoxedLayer = Box<dyn Layer<Registry> + Send + Sync>;
+
+fn layer<W>(format: LogFormat, writer: W) -> BoxedLayer
+where
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
+    let base = tracing_subscriber::fmt::layer()
+        .with_ansi(false)
+        .with_writer(writer);
+    match format {
+        LogFormat::Json => base
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(false)
+            .boxed(),
+        LogFormat::Text => base.boxed(),
+    }
 }

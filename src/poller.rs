@@ -407,7 +407,125 @@ async fn poll_forever(
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::model::EventSet;
+    use crate::sources::live::{BoxFuture, ProbeReport};
+    use crate::store::{CachedResponse, SqliteStore, StoreError};
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// A source that finds nothing, at once.
+    struct Nothing;
+
+    impl Source for Nothing {
+        fn name(&self) -> &str {
+            "nothing"
+        }
+        fn kind(&self) -> &'static str {
+            "test"
+        }
+        fn interval(&self) -> Duration {
+            Duration::from_secs(3_600)
+        }
+        fn sync<'a>(
+            &'a self,
+            _: &'a SyncContext,
+        ) -> BoxFuture<'a, Result<SyncOutcome, SourceError>> {
+            Box::pin(async { Ok(SyncOutcome::default()) })
+        }
+        fn probe<'a>(
+            &'a self,
+            _: &'a SyncContext,
+        ) -> BoxFuture<'a, Result<ProbeReport, SourceError>> {
+            Box::pin(async { Ok(String::new()) })
+        }
+    }
+
+    /// A store whose commits take a while, saying when one started and when it finished.
+    struct SlowCommits {
+        inner: SqliteStore,
+        started: AtomicBool,
+        finished: AtomicBool,
+    }
+
+    impl Store for SlowCommits {
+        fn load(&self) -> Result<EventSet, StoreError> {
+            self.inner.load()
+        }
+        fn commit_sync(
+            &self,
+            source: &str,
+            events: &EventSet,
+            watermarks: &[(String, String)],
+            status: &StoredStatus,
+        ) -> Result<UpsertCount, StoreError> {
+            self.started.store(true, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(300));
+            let count = self.inner.commit_sync(source, events, watermarks, status);
+            self.finished.store(true, Ordering::SeqCst);
+            count
+        }
+        fn put_status(&self, status: &StoredStatus) -> Result<(), StoreError> {
+            self.inner.put_status(status)
+        }
+        fn statuses(&self) -> Result<Vec<StoredStatus>, StoreError> {
+            self.inner.statuses()
+        }
+        fn watermark(&self, source: &str, key: &str) -> Result<Option<String>, StoreError> {
+            self.inner.watermark(source, key)
+        }
+        fn cached_response(&self, url: &str) -> Result<Option<CachedResponse>, StoreError> {
+            self.inner.cached_response(url)
+        }
+        fn put_cached_response(
+            &self,
+            url: &str,
+            response: &CachedResponse,
+        ) -> Result<(), StoreError> {
+            self.inner.put_cached_response(url, response)
+        }
+    }
+
+    #[test]
+    fn stop_lets_a_commit_in_progress_finish() {
+        let store = Arc::new(SlowCommits {
+            inner: SqliteStore::in_memory().unwrap(),
+            started: AtomicBool::new(false),
+            finished: AtomicBool::new(false),
+        });
+        let poller = spawn(
+            vec![Arc::new(Nothing) as Arc<dyn Source>],
+            store.clone(),
+            chrono::Duration::days(1),
+            Arc::new(|_| true),
+            None,
+        )
+        .unwrap();
+        while !store.started.load(Ordering::SeqCst) {
+            std::thread::yield_now();
+        }
+        // Asked to stop mid-commit: stop returns only once the commit is done, and it is.
+        poller.stop();
+        assert!(store.finished.load(Ordering::SeqCst));
+        let statuses = store.statuses().unwrap();
+        assert_eq!(statuses.len(), 1);
+        assert_eq!(statuses[0].status, "ok");
+    }
+
+    #[test]
+    fn a_poller_stopped_before_it_waits_still_stops() {
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().unwrap());
+        let poller = spawn(
+            Vec::new(),
+            store,
+            chrono::Duration::days(1),
+            Arc::new(|_| true),
+            None,
+        )
+        .unwrap();
+        // No source, so the supervisor goes straight to its wait; the stop may come first.
+        poller.stop();
+    }
 
     #[test]
     fn retries_double_from_thirty_seconds_up_to_the_interval() {

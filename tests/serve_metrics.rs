@@ -160,7 +160,9 @@ fn get(port: u16, path: &str, accept: Option<&str>) -> std::io::Result<(u16, Str
         })
         .unwrap_or_default();
     assert!(
-        !head.to_ascii_lowercase().contains("transfer-encoding: chunked"),
+        !head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked"),
         "a whole body is sent with its length"
     );
     Ok((status, content_type, body.to_string()))
@@ -177,16 +179,24 @@ struct Sample {
 /// The samples of an exposition (either format), label values unescaped.
 fn parse(text: &str) -> Vec<Sample> {
     let mut samples = Vec::new();
-    for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
         let (series, value) = line.rsplit_once(' ').unwrap();
         let value: f64 = match value {
             "+Inf" => f64::INFINITY,
             "-Inf" => f64::NEG_INFINITY,
-            other => other.parse().unwrap_or_else(|_| panic!("bad value in {line}")),
+            other => other
+                .parse()
+                .unwrap_or_else(|_| panic!("bad value in {line}")),
         };
         let (name, labels) = match series.split_once('{') {
             None => (series.to_string(), BTreeMap::new()),
-            Some((name, rest)) => (name.to_string(), parse_labels(rest.strip_suffix('}').unwrap())),
+            Some((name, rest)) => (
+                name.to_string(),
+                parse_labels(rest.strip_suffix('}').unwrap()),
+            ),
         };
         samples.push(Sample {
             name,
@@ -243,7 +253,10 @@ fn value(samples: &[Sample], name: &str, labels: &[(&str, &str)]) -> Option<f64>
 /// Each gauge and the report key it mirrors.
 const GAUGES: &[(&str, &str)] = &[
     ("flowdeck_deployments", "deployment_frequency.deployments"),
-    ("flowdeck_deployments_per_day", "deployment_frequency.per_day"),
+    (
+        "flowdeck_deployments_per_day",
+        "deployment_frequency.per_day",
+    ),
     ("flowdeck_deploy_dates", "deployment_frequency.deploy_days"),
     (
         "flowdeck_deploy_dates_per_week_median",
@@ -285,7 +298,10 @@ const GAUGES: &[(&str, &str)] = &[
         "flowdeck_time_to_restore_p90_seconds",
         "time_to_restore.p90_seconds",
     ),
-    ("flowdeck_rework_deployments", "deployment_rework_rate.rework"),
+    (
+        "flowdeck_rework_deployments",
+        "deployment_rework_rate.rework",
+    ),
     ("flowdeck_rework_ratio", "deployment_rework_rate.rate"),
     ("flowdeck_ci_runs", "ci.runs"),
     ("flowdeck_ci_succeeded_runs", "ci.succeeded"),
@@ -294,8 +310,14 @@ const GAUGES: &[(&str, &str)] = &[
         "flowdeck_ci_duration_median_seconds",
         "ci.median_duration_seconds",
     ),
-    ("flowdeck_ci_duration_p90_seconds", "ci.p90_duration_seconds"),
-    ("flowdeck_ci_queue_median_seconds", "ci.median_queue_seconds"),
+    (
+        "flowdeck_ci_duration_p90_seconds",
+        "ci.p90_duration_seconds",
+    ),
+    (
+        "flowdeck_ci_queue_median_seconds",
+        "ci.median_queue_seconds",
+    ),
 ];
 
 const BANDED: &[&str] = &[
@@ -332,14 +354,21 @@ fn assert_scope_matches(samples: &[Sample], labels: &[(&str, &str)], metrics: &V
     }
     // The histograms count what the medians are taken over, cumulatively up to +Inf.
     for (histogram, count_key) in [
-        ("flowdeck_lead_time_seconds", "lead_time_for_changes.changes"),
+        (
+            "flowdeck_lead_time_seconds",
+            "lead_time_for_changes.changes",
+        ),
         (
             "flowdeck_recovery_time_seconds",
             "failed_deployment_recovery_time.recovered",
         ),
     ] {
         let count = value(samples, &format!("{histogram}_count"), labels).unwrap();
-        assert_eq!(count, at(metrics, count_key).as_f64().unwrap(), "{histogram}");
+        assert_eq!(
+            count,
+            at(metrics, count_key).as_f64().unwrap(),
+            "{histogram}"
+        );
         let mut with_inf: Vec<(String, String)> = labels
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -349,7 +378,9 @@ fn assert_scope_matches(samples: &[Sample], labels: &[(&str, &str)], metrics: &V
             .iter()
             .filter(|s| {
                 s.name == format!("{histogram}_bucket")
-                    && labels.iter().all(|(k, v)| s.labels.get(*k).map(String::as_str) == Some(*v))
+                    && labels
+                        .iter()
+                        .all(|(k, v)| s.labels.get(*k).map(String::as_str) == Some(*v))
                     && s.labels.len() == labels.len() + 1
             })
             .collect();
@@ -369,7 +400,11 @@ fn assert_scope_matches(samples: &[Sample], labels: &[(&str, &str)], metrics: &V
             match band {
                 None => assert_eq!(found, None, "{measure}: no band"),
                 Some(band) => {
-                    assert_eq!(found, Some(f64::from(u8::from(band == candidate))), "{measure}")
+                    assert_eq!(
+                        found,
+                        Some(f64::from(u8::from(band == candidate))),
+                        "{measure}"
+                    )
                 }
             }
         }
@@ -385,7 +420,12 @@ fn promtool_check(body: &str) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(body.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(body.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(
         out.status.success() && out.stdout.is_empty() && out.stderr.is_empty(),
@@ -455,10 +495,18 @@ fn demo_metrics_pass_promtool_equal_the_report_and_prometheus_can_query_them() {
         .iter()
         .find(|s| s["team"].is_string())
         .unwrap();
-    let (name, team) = (service["name"].as_str().unwrap(), service["team"].as_str().unwrap());
+    let (name, team) = (
+        service["name"].as_str().unwrap(),
+        service["team"].as_str().unwrap(),
+    );
     compared += assert_scope_matches(
         &samples,
-        &[("scope", "service"), ("service", name), ("team", team), window[0]],
+        &[
+            ("scope", "service"),
+            ("service", name),
+            ("team", team),
+            window[0],
+        ],
         &service["metrics"],
     );
     let first_team = &report["teams"][0];
@@ -523,21 +571,29 @@ fn demo_metrics_pass_promtool_equal_the_report_and_prometheus_can_query_them() {
         let metrics = &report["metrics"];
         assert_eq!(
             query("flowdeck_deployments{scope=\"total\"}"),
-            metrics["deployment_frequency"]["deployments"].as_f64().unwrap()
+            metrics["deployment_frequency"]["deployments"]
+                .as_f64()
+                .unwrap()
         );
         assert_eq!(
             query("flowdeck_lead_time_median_seconds{scope=\"total\"}"),
-            metrics["lead_time_for_changes"]["median_seconds"].as_f64().unwrap()
+            metrics["lead_time_for_changes"]["median_seconds"]
+                .as_f64()
+                .unwrap()
         );
         assert_eq!(
             query(&format!(
                 "flowdeck_change_failure_ratio{{scope=\"service\",service=\"{name}\"}}"
             )),
-            service["metrics"]["change_failure_rate"]["rate"].as_f64().unwrap()
+            service["metrics"]["change_failure_rate"]["rate"]
+                .as_f64()
+                .unwrap()
         );
         assert_eq!(
             query("flowdeck_lead_time_seconds_count{scope=\"total\"}"),
-            metrics["lead_time_for_changes"]["changes"].as_f64().unwrap()
+            metrics["lead_time_for_changes"]["changes"]
+                .as_f64()
+                .unwrap()
         );
         let band = metrics["lead_time_for_changes"]["band"].as_str().unwrap();
         assert_eq!(
@@ -561,7 +617,11 @@ fn demo_metrics_pass_promtool_equal_the_report_and_prometheus_can_query_them() {
         )
         .unwrap();
         assert_eq!(metadata.0, 200);
-        assert!(metadata.1.contains("\"unit\":\"seconds\""), "{}", metadata.1);
+        assert!(
+            metadata.1.contains("\"unit\":\"seconds\""),
+            "{}",
+            metadata.1
+        );
     }
 
     assert_eq!(served.stop(), Some(0));
@@ -659,7 +719,10 @@ async fn serve_polls_an_embedded_store_and_publishes_what_the_sync_brought() {
     let (lead_time, samples) = wait_for_value(&served, "flowdeck_lead_time_median_seconds", &API);
     assert_eq!(lead_time, 86_400.0);
     assert_eq!(value(&samples, "flowdeck_deployments", &API), Some(4.0));
-    assert_eq!(value(&samples, "flowdeck_change_failure_ratio", &API), Some(0.5));
+    assert_eq!(
+        value(&samples, "flowdeck_change_failure_ratio", &API),
+        Some(0.5)
+    );
     assert_eq!(value(&samples, "flowdeck_source_up", &GITHUB), Some(1.0));
     assert!(!asked(&github).await.is_empty());
     assert_eq!(served.stop(), Some(0));

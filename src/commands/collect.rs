@@ -104,9 +104,7 @@ fn no_polled_sources(ctx: &Context) -> CommandError {
         .filter(|s| !registry::is_polled(s))
         .count();
     let read_where = if direct > 0 {
-        format!(
-            "; its {direct} other source(s) (git) are read where the report or dashboard runs"
-        )
+        format!("; its {direct} other source(s) (git) are read where the report or dashboard runs")
     } else {
         String::new()
     };
@@ -115,7 +113,8 @@ fn no_polled_sources(ctx: &Context) -> CommandError {
     ))
 }
 
-fn signal_name(signal: i32) -> &'static str {
+/// SIGTERM / SIGINT by name, for log lines.
+pub(super) fn signal_name(signal: i32) -> &'static str {
     match signal {
         SIGTERM => "SIGTERM",
         SIGINT => "SIGINT",

@@ -2,7 +2,7 @@
 //!
 //! Where the data comes from, as for the dashboard: the demo data (`--demo`), git sources read
 //! in place, and the store the polled sources are kept in. Whether `serve` polls those sources
-//! itself is [`live::should_poll`]: yes on an embedded store (unless `[general] poll = false`),
+//! itself is `live::should_poll`: yes on an embedded store (unless `[general] poll = false`),
 //! no on a shared one, which a `flowdeck collect` keeps current; it then reloads when the
 //! store announces a commit (`Store::subscribe`), and every refresh interval while it cannot
 //! (no feed, or the feed broke; it subscribes again meanwhile).
@@ -13,9 +13,9 @@
 //! never computes. SIGTERM or SIGINT stops the poller gracefully and exits 0.
 
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use signal_hook::consts::{SIGINT, SIGTERM};
@@ -23,13 +23,15 @@ use signal_hook::iterator::Signals;
 
 use super::CommandError;
 use super::context::Context;
-use super::live::{self, Live, NotYetSynced};
+use super::live::{Live, NotYetSynced};
 use crate::cli::ServeArgs;
 use crate::config::HumanDuration;
 use crate::metrics::{History, Window};
 use crate::model::Timestamp;
 use crate::poller::{self, PollerHandle, ReportSink};
-use crate::serve::{Exposition, Family, MetricsServer, Published, measure_families, source_families};
+use crate::serve::{
+    Exposition, Family, MetricsServer, Published, measure_families, source_families,
+};
 use crate::snapshot::{ScopeFilter, Snapshot, SnapshotRequest};
 use crate::sources::{SourceStatus, registry};
 use crate::store::Store;
@@ -46,11 +48,7 @@ pub fn run(ctx: Context, args: &ServeArgs) -> Result<ExitCode, CommandError> {
     let live = Live::open(&ctx)?.map(Arc::new);
     let polling = live.as_ref().is_some_and(|l| l.should_poll(&ctx));
     let window = args.window.unwrap_or(config.general.window);
-    let refresh = config
-        .general
-        .refresh
-        .as_std()
-        .max(Duration::from_secs(1));
+    let refresh = config.general.refresh.as_std().max(Duration::from_secs(1));
 
     let published = Arc::new(Published::default());
     let server = MetricsServer::start(args.metrics, published.clone()).map_err(|e| {
@@ -71,7 +69,12 @@ pub fn run(ctx: Context, args: &ServeArgs) -> Result<ExitCode, CommandError> {
     let (triggers, received) = mpsc::channel();
     let feed_ok = Arc::new(AtomicBool::new(false));
     if let Some(live) = &live {
-        spawn_store_watch(live.store.clone(), triggers.clone(), feed_ok.clone(), refresh);
+        spawn_store_watch(
+            live.store.clone(),
+            triggers.clone(),
+            feed_ok.clone(),
+            refresh,
+        );
     }
     let poller = match (&live, polling) {
         (Some(live), true) => Some(start_poller(live, &refresher.ctx, triggers.clone())?),
@@ -87,7 +90,10 @@ pub fn run(ctx: Context, args: &ServeArgs) -> Result<ExitCode, CommandError> {
     };
 
     let signal = signals.forever().next();
-    tracing::info!(signal = signal.unwrap_or_default(), "stopping");
+    tracing::info!(
+        signal = signal.map_or("none", super::collect::signal_name),
+        "stopping"
+    );
     if let Some(poller) = poller {
         poller.stop();
     }
@@ -158,15 +164,16 @@ fn refresh_forever(
     let mut next_tick = Instant::now() + refresh;
     loop {
         let mut work = Work::default();
-        let trigger = match triggers.recv_timeout(next_tick.saturating_duration_since(Instant::now())) {
-            Ok(trigger) => Some(trigger),
-            Err(RecvTimeoutError::Timeout) => None,
-            // Nothing can trigger any more (demo data, git only): the clock alone moves things.
-            Err(RecvTimeoutError::Disconnected) => {
-                std::thread::sleep(next_tick.saturating_duration_since(Instant::now()));
-                None
-            }
-        };
+        let trigger =
+            match triggers.recv_timeout(next_tick.saturating_duration_since(Instant::now())) {
+                Ok(trigger) => Some(trigger),
+                Err(RecvTimeoutError::Timeout) => None,
+                // Nothing can trigger any more (demo data, git only): the clock alone moves things.
+                Err(RecvTimeoutError::Disconnected) => {
+                    std::thread::sleep(next_tick.saturating_duration_since(Instant::now()));
+                    None
+                }
+            };
         match trigger {
             Some(trigger) => work.add(trigger),
             None => {
@@ -317,7 +324,12 @@ impl Refresher {
 }
 
 /// The measure families of the window of `length` ending at `now`, from the report's snapshot.
-fn measures(history: &History, now: Timestamp, length: chrono::Duration, label: &str) -> Vec<Family> {
+fn measures(
+    history: &History,
+    now: Timestamp,
+    length: chrono::Duration,
+    label: &str,
+) -> Vec<Family> {
     let snapshot = Snapshot::build(
         history,
         SnapshotRequest {

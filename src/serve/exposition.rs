@@ -225,7 +225,14 @@ fn write_family(out: &mut String, family: &Family, format: Format) {
 }
 
 /// `name{a="x",le="1.0"} value`.
-fn line(out: &mut String, name: &str, suffix: &str, labels: &Labels, le: Option<&str>, value: &str) {
+fn line(
+    out: &mut String,
+    name: &str,
+    suffix: &str,
+    labels: &Labels,
+    le: Option<&str>,
+    value: &str,
+) {
     out.push_str(name);
     out.push_str(suffix);
     if !labels.is_empty() || le.is_some() {
@@ -395,8 +402,12 @@ mod tests {
         );
         let mut text = String::new();
         write(&mut text, std::slice::from_ref(&family), Format::Prometheus);
-        assert!(text.contains("flowdeck_lead_time_seconds_bucket{scope=\"total\",le=\"3600\"} 2\n"));
-        assert!(text.contains("flowdeck_lead_time_seconds_bucket{scope=\"total\",le=\"+Inf\"} 4\n"));
+        assert!(
+            text.contains("flowdeck_lead_time_seconds_bucket{scope=\"total\",le=\"3600\"} 2\n")
+        );
+        assert!(
+            text.contains("flowdeck_lead_time_seconds_bucket{scope=\"total\",le=\"+Inf\"} 4\n")
+        );
         assert!(!text.contains("# UNIT") && !text.contains("# EOF"));
         // A fractional bound is written as it is in both.
         let mut half = Histogram::new(HALF);
@@ -405,7 +416,10 @@ mod tests {
         family.histogram(Labels::new(), half);
         let mut om = String::new();
         write(&mut om, std::slice::from_ref(&family), Format::OpenMetrics);
-        assert!(om.contains("flowdeck_h_seconds_bucket{le=\"0.5\"} 1\n"), "{om}");
+        assert!(
+            om.contains("flowdeck_h_seconds_bucket{le=\"0.5\"} 1\n"),
+            "{om}"
+        );
         assert!(om.contains("flowdeck_h_seconds_sum 0.25\n"), "{om}");
     }
 
@@ -425,7 +439,7 @@ mod tests {
     fn families_without_samples_are_left_out_and_eof_ends_openmetrics_only() {
         let empty = Family::new("flowdeck_nothing", Kind::Gauge, None, "Nothing.");
         let mut om = String::new();
-        write(&mut om, &[empty.clone()], Format::OpenMetrics);
+        write(&mut om, std::slice::from_ref(&empty), Format::OpenMetrics);
         finish(&mut om, Format::OpenMetrics);
         assert_eq!(om, "# EOF\n");
         let mut text = String::new();
@@ -475,7 +489,15 @@ mod tests {
             Format::negotiate(Some("application/openmetrics-text;q=bad")),
             Format::Prometheus
         );
-        assert!(Format::OpenMetrics.content_type().starts_with("application/openmetrics-text; version=1.0.0"));
-        assert!(Format::Prometheus.content_type().starts_with("text/plain; version=0.0.4"));
+        assert!(
+            Format::OpenMetrics
+                .content_type()
+                .starts_with("application/openmetrics-text; version=1.0.0")
+        );
+        assert!(
+            Format::Prometheus
+                .content_type()
+                .starts_with("text/plain; version=0.0.4")
+        );
     }
 }

@@ -204,8 +204,11 @@ const GAUGES: &[Gauge] = &[
     },
 ];
 
+/// How to read one measure's band.
+type BandOf = fn(&MetricSet) -> Option<Band>;
+
 /// The banded measures, by their report key, and how to read each band.
-const BANDED: &[(&str, fn(&MetricSet) -> Option<Band>)] = &[
+const BANDED: &[(&str, BandOf)] = &[
     ("deployment_frequency", |m| m.deployment_frequency.band),
     ("lead_time_for_changes", |m| m.lead_time_for_changes.band),
     ("change_failure_rate", |m| m.change_failure_rate.band),
@@ -444,7 +447,10 @@ mod tests {
         );
         assert_eq!(
             deployments.samples[0].labels,
-            vec![("scope", "total".to_string()), ("window", "30d".to_string())]
+            vec![
+                ("scope", "total".to_string()),
+                ("window", "30d".to_string())
+            ]
         );
         assert_eq!(
             deployments.samples[0].value,
@@ -460,7 +466,11 @@ mod tests {
             let Value::Histogram(h) = &lead.samples[i].value else {
                 panic!("not a histogram")
             };
-            assert_eq!(h.count(), metrics.lead_time_for_changes.changes, "scope {i}");
+            assert_eq!(
+                h.count(),
+                metrics.lead_time_for_changes.changes,
+                "scope {i}"
+            );
             let Value::Histogram(h) = &recovery.samples[i].value else {
                 panic!("not a histogram")
             };
@@ -486,7 +496,11 @@ mod tests {
         let found = deployments
             .samples
             .iter()
-            .find(|s| s.labels.iter().any(|(k, v)| *k == "service" && *v == service.name))
+            .find(|s| {
+                s.labels
+                    .iter()
+                    .any(|(k, v)| *k == "service" && *v == service.name)
+            })
             .unwrap();
         assert_eq!(
             found.labels,
@@ -519,16 +533,34 @@ mod tests {
             },
         );
         let families = measure_families(&history, &empty, "30d");
-        assert!(find(&families, "flowdeck_lead_time_median_seconds").samples.is_empty());
-        assert!(find(&families, "flowdeck_change_failure_ratio").samples.is_empty());
-        assert!(find(&families, "flowdeck_band").samples.is_empty());
+        assert!(
+            find(&families, "flowdeck_lead_time_median_seconds")
+                .samples
+                .is_empty()
+        );
+        assert!(
+            find(&families, "flowdeck_change_failure_ratio")
+                .samples
+                .is_empty()
+        );
+        // Only deployment frequency has a band: no deploy-days is a known 0, which is "low".
+        let band = find(&families, "flowdeck_band");
+        assert!(!band.samples.is_empty());
+        assert!(band.samples.iter().all(|s| {
+            s.labels
+                .contains(&("measure", "deployment_frequency".to_string()))
+        }));
+        assert_eq!(empty.metrics.deployment_frequency.band, Some(Band::Low));
+        assert!(band.samples.iter().any(
+            |s| s.value == Value::Gauge(1.0) && s.labels.contains(&("band", "low".to_string()))
+        ));
         // Counts are known to be 0, so they are written.
         let deployments = find(&families, "flowdeck_deployments");
         assert_eq!(deployments.samples[0].value, Value::Gauge(0.0));
         let mut text = String::new();
         write(&mut text, &families, Format::Prometheus);
         assert!(!text.contains("flowdeck_lead_time_median_seconds"));
-        assert!(!text.contains("flowdeck_band"));
+        assert!(!text.contains("measure=\"lead_time_for_changes\""));
 
         let snapshot = snapshot(&history, now);
         let families = measure_families(&history, &snapshot, "30d");
@@ -550,7 +582,12 @@ mod tests {
             .filter_map(|s| s.labels.iter().find(|(k, _)| *k == "band"))
             .map(|(_, v)| v.as_str())
             .collect();
-        let expected = snapshot.metrics.lead_time_for_changes.band.unwrap().as_str();
+        let expected = snapshot
+            .metrics
+            .lead_time_for_changes
+            .band
+            .unwrap()
+            .as_str();
         assert_eq!(ones, [expected]);
     }
 
@@ -580,7 +617,10 @@ mod tests {
         assert_eq!(up.samples[0].value, Value::Gauge(1.0));
         assert_eq!(up.samples[1].value, Value::Gauge(0.0));
         // Untrusted text loses its escape sequence.
-        assert_eq!(up.samples[1].labels[0], ("source", "gitlab:web".to_string()));
+        assert_eq!(
+            up.samples[1].labels[0],
+            ("source", "gitlab:web".to_string())
+        );
         let last = find(&families, "flowdeck_last_sync_timestamp_seconds");
         assert_eq!(last.samples.len(), 1, "never synced: left out");
         assert_eq!(last.samples[0].value, Value::Gauge(1_773_997_200.25));
@@ -606,7 +646,11 @@ mod tests {
             );
             // OpenMetrics: a unit is the name's suffix.
             if let Some(unit) = family.unit {
-                assert!(family.name.ends_with(&format!("_{unit}")), "{}", family.name);
+                assert!(
+                    family.name.ends_with(&format!("_{unit}")),
+                    "{}",
+                    family.name
+                );
             }
             // Only counters end in _total, and there are none; the time units are seconds.
             for bad in ["_total", "_count", "_sum", "_bucket"] {
@@ -614,7 +658,10 @@ mod tests {
             }
             for token in family.name.split('_') {
                 assert!(
-                    !matches!(token, "days" | "hours" | "minutes" | "weeks" | "milliseconds"),
+                    !matches!(
+                        token,
+                        "days" | "hours" | "minutes" | "weeks" | "milliseconds"
+                    ),
                     "{}: not a base unit",
                     family.name
                 );

@@ -178,7 +178,9 @@ mod tests {
     }
 
     fn body(response: Response<Full<Bytes>>) -> String {
-        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         let bytes = runtime
             .block_on(response.into_body().collect())
             .unwrap()
@@ -200,7 +202,10 @@ mod tests {
         let published = published();
         let om = respond(
             &published,
-            &get("/metrics", Some("application/openmetrics-text;version=1.0.0")),
+            &get(
+                "/metrics",
+                Some("application/openmetrics-text;version=1.0.0"),
+            ),
         );
         assert_eq!(om.status(), StatusCode::OK);
         assert_eq!(

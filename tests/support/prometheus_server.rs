@@ -37,7 +37,9 @@ pub fn available() -> bool {
     });
     if !found {
         if std::env::var("FLOWDECK_REQUIRE_PROMETHEUS").as_deref() == Ok("1") {
-            panic!("prometheus, promtool and prometheus-alertmanager are required (FLOWDECK_REQUIRE_PROMETHEUS=1)");
+            panic!(
+                "prometheus, promtool and prometheus-alertmanager are required (FLOWDECK_REQUIRE_PROMETHEUS=1)"
+            );
         }
         eprintln!(
             "skipped: prometheus/promtool/prometheus-alertmanager not installed (apt-get install prometheus prometheus-alertmanager)"
@@ -79,7 +81,10 @@ impl Process {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("{what} exited with {status} before it was ready:\n{}", self.log_text());
+                panic!(
+                    "{what} exited with {status} before it was ready:\n{}",
+                    self.log_text()
+                );
             }
             if let Ok((200, _)) = http("GET", url, None) {
                 return;
@@ -135,9 +140,8 @@ impl Prometheus {
             std::fs::write(&path, rules).expect("write rules");
             rule_files.push(path);
         }
-        let mut config = String::from(
-            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n",
-        );
+        let mut config =
+            String::from("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n");
         if !rule_files.is_empty() {
             config.push_str("rule_files:\n");
             for path in &rule_files {
@@ -235,7 +239,10 @@ impl Alertmanager {
         let mut command = Command::new(ALERTMANAGER);
         command
             .arg(format!("--config.file={}", config_path.display()))
-            .arg(format!("--storage.path={}", dir.path().join("data").display()))
+            .arg(format!(
+                "--storage.path={}",
+                dir.path().join("data").display()
+            ))
             .arg(format!("--web.listen-address=127.0.0.1:{port}"))
             // No cluster: no gossip port, no peers.
             .arg("--cluster.listen-address=")
@@ -334,9 +341,10 @@ pub fn http(method: &str, url: &str, body: Option<&str>) -> std::io::Result<(u16
         .nth(1)
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| std::io::Error::other("no status"))?;
-    let chunked = head
-        .lines()
-        .any(|l| l.to_ascii_lowercase().starts_with("transfer-encoding: chunked"));
+    let chunked = head.lines().any(|l| {
+        l.to_ascii_lowercase()
+            .starts_with("transfer-encoding: chunked")
+    });
     let payload = if chunked {
         dechunk(payload)
     } else {
