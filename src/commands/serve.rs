@@ -61,7 +61,7 @@ pub fn run(ctx: Context, args: &ServeArgs) -> Result<ExitCode, CommandError> {
     published.publish(refresher.exposition());
     tracing::info!(
         address = %server.local_addr(),
-        window = %window,
+        window = crate::serve::window_label(window).as_str(),
         polling,
         "serving metrics at /metrics"
     );
@@ -254,7 +254,7 @@ impl Refresher {
             ctx,
             live,
             window: window.as_chrono(),
-            window_label: window.to_string(),
+            window_label: crate::serve::window_label(window),
             polling,
             reads_in_place,
             history: None,
@@ -405,7 +405,125 @@ fn spawn_store_watch(
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::model::EventSet;
+    use crate::store::{
+        CachedResponse, ChangeFeed, SqliteStore, StoreChange, StoreError, StoredStatus, UpsertCount,
+    };
+    use std::collections::VecDeque;
+
+    /// One scripted answer of a feed's `wait`.
+    enum Next {
+        Change(&'static str),
+        Broken,
+    }
+
+    /// A feed that plays its script, then has nothing more to say.
+    struct Scripted(VecDeque<Next>);
+
+    impl ChangeFeed for Scripted {
+        fn wait(&mut self, timeout: Duration) -> Result<Option<StoreChange>, StoreError> {
+            match self.0.pop_front() {
+                Some(Next::Change(source)) => Ok(Some(StoreChange {
+                    source: source.into(),
+                })),
+                Some(Next::Broken) => Err(StoreError::Io("connection dropped".into())),
+                None => {
+                    std::thread::sleep(timeout);
+                    Ok(None)
+                }
+            }
+        }
+    }
+
+    /// A shared store whose subscriptions are scripted: each `subscribe` takes the next.
+    struct Announcing {
+        inner: SqliteStore,
+        feeds: std::sync::Mutex<VecDeque<Option<Scripted>>>,
+    }
+
+    impl Store for Announcing {
+        fn load(&self) -> Result<EventSet, StoreError> {
+            self.inner.load()
+        }
+        fn commit_sync(
+            &self,
+            source: &str,
+            events: &EventSet,
+            watermarks: &[(String, String)],
+            status: &StoredStatus,
+        ) -> Result<UpsertCount, StoreError> {
+            self.inner.commit_sync(source, events, watermarks, status)
+        }
+        fn put_status(&self, status: &StoredStatus) -> Result<(), StoreError> {
+            self.inner.put_status(status)
+        }
+        fn statuses(&self) -> Result<Vec<StoredStatus>, StoreError> {
+            self.inner.statuses()
+        }
+        fn watermark(&self, source: &str, key: &str) -> Result<Option<String>, StoreError> {
+            self.inner.watermark(source, key)
+        }
+        fn cached_response(&self, url: &str) -> Result<Option<CachedResponse>, StoreError> {
+            self.inner.cached_response(url)
+        }
+        fn put_cached_response(
+            &self,
+            url: &str,
+            response: &CachedResponse,
+        ) -> Result<(), StoreError> {
+            self.inner.put_cached_response(url, response)
+        }
+        fn subscribe(&self) -> Result<Option<Box<dyn ChangeFeed>>, StoreError> {
+            let next = self.feeds.lock().unwrap().pop_front().flatten();
+            Ok(next.map(|feed| Box::new(feed) as Box<dyn ChangeFeed>))
+        }
+        fn is_shared(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn store_notifications_become_reloads_and_a_broken_feed_is_subscribed_again() {
+        let store = Arc::new(Announcing {
+            inner: SqliteStore::in_memory().unwrap(),
+            feeds: std::sync::Mutex::new(VecDeque::from([
+                Some(Scripted(VecDeque::from([
+                    Next::Change("github:acme/api"),
+                    Next::Broken,
+                ]))),
+                Some(Scripted(VecDeque::from([Next::Change("gitlab:group/web")]))),
+            ])),
+        });
+        let (sender, triggers) = mpsc::channel();
+        let feed_ok = Arc::new(AtomicBool::new(false));
+        spawn_store_watch(store, sender, feed_ok.clone(), Duration::from_millis(10));
+        let next = || triggers.recv_timeout(Duration::from_secs(60)).unwrap();
+        // The commit, then (the feed broke, subscribed again) a catch-up reload, then the
+        // second feed's commit.
+        assert_eq!(next(), Trigger::StoreChanged);
+        assert_eq!(next(), Trigger::StoreChanged);
+        assert!(feed_ok.load(Ordering::Relaxed), "subscribed again");
+        assert_eq!(next(), Trigger::StoreChanged);
+    }
+
+    #[test]
+    fn a_store_that_announces_nothing_ends_the_watch() {
+        let store = Arc::new(Announcing {
+            inner: SqliteStore::in_memory().unwrap(),
+            feeds: std::sync::Mutex::new(VecDeque::new()),
+        });
+        let (sender, triggers) = mpsc::channel();
+        let feed_ok = Arc::new(AtomicBool::new(false));
+        spawn_store_watch(store, sender, feed_ok.clone(), Duration::from_millis(10));
+        // The watch thread ends and drops its sender: nothing will ever come.
+        assert_eq!(
+            triggers.recv_timeout(Duration::from_secs(60)),
+            Err(RecvTimeoutError::Disconnected)
+        );
+        assert!(!feed_ok.load(Ordering::Relaxed));
+    }
 
     #[test]
     fn a_burst_of_triggers_is_one_piece_of_work() {

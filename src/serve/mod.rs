@@ -69,6 +69,17 @@ pub use exposition::{Family, Format};
 pub use families::{measure_families, source_families};
 pub use http::MetricsServer;
 
+/// The `window` label of a window's length: whole days as days ("7d", "30d", "90d", as
+/// people name them), anything else as the config writes durations ("36h", "90m").
+pub fn window_label(length: crate::config::HumanDuration) -> String {
+    let seconds = length.as_chrono().num_seconds();
+    if seconds > 0 && seconds % 86_400 == 0 {
+        format!("{}d", seconds / 86_400)
+    } else {
+        length.to_string()
+    }
+}
+
 /// One exposition in both formats, rendered once per change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Exposition {
@@ -123,5 +134,22 @@ impl Published {
             Ok(current) => current.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::config::HumanDuration;
+
+    #[test]
+    fn windows_are_labelled_in_days_when_they_are_whole_days() {
+        let label = |text: &str| window_label(text.parse::<HumanDuration>().unwrap());
+        assert_eq!(label("30d"), "30d");
+        assert_eq!(label("1w"), "7d");
+        assert_eq!(label("2w"), "14d");
+        assert_eq!(label("36h"), "1d12h");
+        assert_eq!(label("90m"), "1h30m");
     }
 }
