@@ -1,11 +1,14 @@
-//! The command line (clap): `flowdeck` (dashboard), `report`, `check`, `init`.
+//! The command line (clap): `flowdeck` (dashboard), `report`, `check`, `init`, and the
+//! headless `collect` and `serve`.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::{HumanDuration, ReportFormat};
+use crate::logging::LogFormat;
 use crate::model::Timestamp;
 
 #[derive(Debug, Parser)]
@@ -44,6 +47,32 @@ pub enum Command {
     Check,
     /// Write a commented starter config; never overwrites.
     Init,
+    /// Poll the configured sources into the store without a terminal, until SIGTERM or SIGINT.
+    Collect(CollectArgs),
+    /// Serve the measures over HTTP: `--metrics ADDR` answers Prometheus scrapes at /metrics.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// How log lines are written to standard error and the log file.
+    #[arg(long, value_enum, default_value = "json")]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to serve the OpenMetrics / Prometheus text endpoint on, like 127.0.0.1:9464.
+    #[arg(long, value_name = "ADDR")]
+    pub metrics: SocketAddr,
+
+    /// Window ending now, like "30d" (default: general.window).
+    #[arg(long, value_name = "DURATION")]
+    pub window: Option<HumanDuration>,
+
+    /// How log lines are written to standard error and the log file.
+    #[arg(long, value_enum, default_value = "json")]
+    pub log_format: LogFormat,
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,7 @@ pub mod metrics;
 pub mod model;
 pub mod poller;
 pub mod report;
+pub mod serve;
 pub mod snapshot;
 pub mod sources;
 pub mod store;

@@ -1,11 +1,20 @@
 //! Runs the polled sources: each on its interval with jitter, one request chain in flight per
 //! source (a source's syncs never overlap), a failed sync retried with backoff, every result
 //! committed to the store atomically with its watermarks and status. `report` runs one round;
-//! the dashboard keeps a poller running and reloads the history when a sync changed something.
+//! the dashboard, `collect` and `serve` keep a poller running.
+//!
+//! Every sync logs one line (`synced` or `sync failed`) with the source, what it wrote
+//! (inserted / updated / unchanged), how long it took and when the source polls next.
+//!
+//! Stopping is graceful ([`PollerHandle::stop`]): each source's task is cancelled at its next
+//! await point and waited for. A commit runs without awaiting, so a commit in progress always
+//! completes; an HTTP request in flight is dropped, and a sync cut short stores nothing of its
+//! events (only the response cache may keep pages it fetched, which a failed sync keeps too).
 
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
-use std::time::Duration;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use rand::{RngExt, SeedableRng};
@@ -106,7 +115,7 @@ fn retry_delay(error: &SourceError, failures: u32, interval: Duration, now: Time
 }
 
 /// Syncs one source once and commits the result. Never panics; a store failure is reported
-/// as the sync's failure.
+/// as the sync's failure. Returns the report and how long to wait before the next sync.
 pub async fn sync_source(
     source: &dyn Source,
     store: &Arc<dyn Store>,
@@ -114,6 +123,20 @@ pub async fn sync_source(
     failures: u32,
     now: Timestamp,
 ) -> (SyncReport, Duration) {
+    sync_and_log(source, store, backfill, failures, now, 1.0).await
+}
+
+/// `sync_source` with the wait scaled by `jitter` (the poller spreads sources sharing a host),
+/// so the stored next poll and the log line say when the source really polls next.
+async fn sync_and_log(
+    source: &dyn Source,
+    store: &Arc<dyn Store>,
+    backfill: chrono::Duration,
+    failures: u32,
+    now: Timestamp,
+    jitter: f64,
+) -> (SyncReport, Duration) {
+    let started = Instant::now();
     let ctx = SyncContext {
         store: store.clone(),
         now,
@@ -123,32 +146,64 @@ pub async fn sync_source(
     let previous = previous_status(store.as_ref(), source.name());
     let interval = source.interval();
     let wait = match &outcome {
-        Ok(_) => interval,
+        Ok(_) => interval.mul_f64(jitter),
         // Real time, not the sync's (a fixed --now): the wait is a real sleep and a rate
-        // limit's reset is a real instant.
-        Err(error) => retry_delay(error, failures, interval, Utc::now()),
+        // limit's reset is a real instant, never brought forward by the jitter.
+        Err(error) => {
+            let delay = retry_delay(error, failures, interval, Utc::now());
+            match error.retry_at() {
+                Some(_) => delay.mul_f64(jitter.max(1.0)),
+                None => delay.mul_f64(jitter),
+            }
+        }
     };
     let next = now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::zero());
     let status = status_after(source, previous.as_ref(), &outcome, now, next);
+    let next_poll = next.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let report = match outcome {
         Ok(outcome) => {
             match store.commit_sync(source.name(), &outcome.events, &outcome.watermarks, &status) {
                 Ok(count) => {
-                    tracing::info!(source = source.name(), ?count, "synced");
+                    tracing::info!(
+                        source = source.name(),
+                        inserted = count.inserted,
+                        updated = count.updated,
+                        unchanged = count.unchanged,
+                        duration_seconds = seconds(started.elapsed()),
+                        next_poll = next_poll.as_str(),
+                        next_poll_in_seconds = wait.as_secs(),
+                        "synced"
+                    );
                     SyncReport::Synced {
                         source: source.name().to_string(),
                         count,
                     }
                 }
-                Err(error) => SyncReport::Failed {
-                    source: source.name().to_string(),
-                    retryable: error.is_retryable(),
-                    error: error.to_string(),
-                },
+                Err(error) => {
+                    tracing::warn!(
+                        source = source.name(),
+                        %error,
+                        duration_seconds = seconds(started.elapsed()),
+                        "could not store the sync"
+                    );
+                    SyncReport::Failed {
+                        source: source.name().to_string(),
+                        retryable: error.is_retryable(),
+                        error: error.to_string(),
+                    }
+                }
             }
         }
         Err(error) => {
-            tracing::warn!(source = source.name(), %error, "sync failed");
+            tracing::warn!(
+                source = source.name(),
+                %error,
+                retryable = error.is_retryable(),
+                duration_seconds = seconds(started.elapsed()),
+                next_poll = next_poll.as_str(),
+                next_poll_in_seconds = wait.as_secs(),
+                "sync failed"
+            );
             if let Err(store_error) = store.put_status(&status) {
                 tracing::warn!(%store_error, "could not record the failed sync");
             }
@@ -160,6 +215,11 @@ pub async fn sync_source(
         }
     };
     (report, wait)
+}
+
+/// Seconds to the millisecond, for log lines.
+fn seconds(elapsed: Duration) -> f64 {
+    (elapsed.as_secs_f64() * 1000.0).round() / 1000.0
 }
 
 /// Cached responses unused this long are dropped: list URLs with a moving `since=` day never
@@ -219,10 +279,12 @@ pub fn sync_all_blocking(
     Ok(runtime.block_on(sync_all(sources, store, backfill, now)))
 }
 
-/// A running poller: ask it to refresh now; it stops when dropped.
+/// A running poller: ask it to refresh now; [`stop`](PollerHandle::stop) it gracefully. Dropping
+/// it asks it to stop without waiting.
 pub struct PollerHandle {
     refresh: Arc<Notify>,
     stop: Arc<Notify>,
+    thread: Option<JoinHandle<()>>,
 }
 
 impl PollerHandle {
@@ -230,11 +292,24 @@ impl PollerHandle {
     pub fn refresh(&self) {
         self.refresh.notify_waiters();
     }
+
+    /// Stops every source's task at its next await point and waits until all have stopped: a
+    /// commit in progress completes, an HTTP request in flight is dropped. Returns once nothing
+    /// of the poller runs any more.
+    pub fn stop(mut self) {
+        // A stored permit: the poller's thread may not have reached its wait yet.
+        self.stop.notify_one();
+        if let Some(thread) = self.thread.take()
+            && thread.join().is_err()
+        {
+            tracing::error!("the poller's thread ended abnormally");
+        }
+    }
 }
 
 impl Drop for PollerHandle {
     fn drop(&mut self) {
-        self.stop.notify_waiters();
+        self.stop.notify_one();
     }
 }
 
@@ -263,13 +338,12 @@ pub fn spawn(
         .build()?;
     let refresh = Arc::new(Notify::new());
     let stop = Arc::new(Notify::new());
-    let handle = PollerHandle {
-        refresh: refresh.clone(),
-        stop: stop.clone(),
-    };
-    std::thread::Builder::new()
+    let stopping = stop.clone();
+    let refreshing = refresh.clone();
+    let thread = std::thread::Builder::new()
         .name("flowdeck-poller".into())
         .spawn(move || {
+            let (refresh, stop) = (refreshing, stopping);
             runtime.block_on(async move {
                 prune_etag_cache(store.as_ref(), fixed_now.unwrap_or_else(Utc::now));
                 let mut tasks = tokio::task::JoinSet::new();
@@ -285,9 +359,16 @@ pub fn spawn(
                 }
                 stop.notified().await;
                 tasks.abort_all();
+                // Waits for each task to stop: one inside a commit finishes it first.
+                while tasks.join_next().await.is_some() {}
+                tracing::info!("poller stopped");
             });
         })?;
-    Ok(handle)
+    Ok(PollerHandle {
+        refresh,
+        stop,
+        thread: Some(thread),
+    })
 }
 
 /// One source's loop: sync, wait its interval (± 10% jitter, so sources sharing a host do not
@@ -308,7 +389,9 @@ async fn poll_forever(
     let mut failures = 0u32;
     loop {
         let now = fixed_now.unwrap_or_else(Utc::now);
-        let (report, wait) = sync_source(source.as_ref(), &store, backfill, failures, now).await;
+        let jitter = rng.random_range(0.9..1.1);
+        let (report, wait) =
+            sync_and_log(source.as_ref(), &store, backfill, failures, now, jitter).await;
         failures = match report {
             SyncReport::Synced { .. } => 0,
             SyncReport::Failed { .. } => failures.saturating_add(1),
@@ -316,8 +399,6 @@ async fn poll_forever(
         if !reports(report) {
             return;
         }
-        let jitter = rng.random_range(0.9..1.1);
-        let wait = wait.mul_f64(jitter);
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
             () = refresh.notified() => {}
@@ -327,7 +408,125 @@ async fn poll_forever(
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::model::EventSet;
+    use crate::sources::live::{BoxFuture, ProbeReport};
+    use crate::store::{CachedResponse, SqliteStore, StoreError};
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// A source that finds nothing, at once.
+    struct Nothing;
+
+    impl Source for Nothing {
+        fn name(&self) -> &str {
+            "nothing"
+        }
+        fn kind(&self) -> &'static str {
+            "test"
+        }
+        fn interval(&self) -> Duration {
+            Duration::from_secs(3_600)
+        }
+        fn sync<'a>(
+            &'a self,
+            _: &'a SyncContext,
+        ) -> BoxFuture<'a, Result<SyncOutcome, SourceError>> {
+            Box::pin(async { Ok(SyncOutcome::default()) })
+        }
+        fn probe<'a>(
+            &'a self,
+            _: &'a SyncContext,
+        ) -> BoxFuture<'a, Result<ProbeReport, SourceError>> {
+            Box::pin(async { Ok(String::new()) })
+        }
+    }
+
+    /// A store whose commits take a while, saying when one started and when it finished.
+    struct SlowCommits {
+        inner: SqliteStore,
+        started: AtomicBool,
+        finished: AtomicBool,
+    }
+
+    impl Store for SlowCommits {
+        fn load(&self) -> Result<EventSet, StoreError> {
+            self.inner.load()
+        }
+        fn commit_sync(
+            &self,
+            source: &str,
+            events: &EventSet,
+            watermarks: &[(String, String)],
+            status: &StoredStatus,
+        ) -> Result<UpsertCount, StoreError> {
+            self.started.store(true, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(300));
+            let count = self.inner.commit_sync(source, events, watermarks, status);
+            self.finished.store(true, Ordering::SeqCst);
+            count
+        }
+        fn put_status(&self, status: &StoredStatus) -> Result<(), StoreError> {
+            self.inner.put_status(status)
+        }
+        fn statuses(&self) -> Result<Vec<StoredStatus>, StoreError> {
+            self.inner.statuses()
+        }
+        fn watermark(&self, source: &str, key: &str) -> Result<Option<String>, StoreError> {
+            self.inner.watermark(source, key)
+        }
+        fn cached_response(&self, url: &str) -> Result<Option<CachedResponse>, StoreError> {
+            self.inner.cached_response(url)
+        }
+        fn put_cached_response(
+            &self,
+            url: &str,
+            response: &CachedResponse,
+        ) -> Result<(), StoreError> {
+            self.inner.put_cached_response(url, response)
+        }
+    }
+
+    #[test]
+    fn stop_lets_a_commit_in_progress_finish() {
+        let store = Arc::new(SlowCommits {
+            inner: SqliteStore::in_memory().unwrap(),
+            started: AtomicBool::new(false),
+            finished: AtomicBool::new(false),
+        });
+        let poller = spawn(
+            vec![Arc::new(Nothing) as Arc<dyn Source>],
+            store.clone(),
+            chrono::Duration::days(1),
+            Arc::new(|_| true),
+            None,
+        )
+        .unwrap();
+        while !store.started.load(Ordering::SeqCst) {
+            std::thread::yield_now();
+        }
+        // Asked to stop mid-commit: stop returns only once the commit is done, and it is.
+        poller.stop();
+        assert!(store.finished.load(Ordering::SeqCst));
+        let statuses = store.statuses().unwrap();
+        assert_eq!(statuses.len(), 1);
+        assert_eq!(statuses[0].status, "ok");
+    }
+
+    #[test]
+    fn a_poller_stopped_before_it_waits_still_stops() {
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().unwrap());
+        let poller = spawn(
+            Vec::new(),
+            store,
+            chrono::Duration::days(1),
+            Arc::new(|_| true),
+            None,
+        )
+        .unwrap();
+        // No source, so the supervisor goes straight to its wait; the stop may come first.
+        poller.stop();
+    }
 
     #[test]
     fn retries_double_from_thirty_seconds_up_to_the_interval() {

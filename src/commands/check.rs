@@ -93,7 +93,7 @@ fn probe_polled(
         .map_err(|e| CommandError::Usage(format!("[general] {e}")))?;
     let store: Arc<dyn Store> = match live::open_store(ctx) {
         Ok(store) => {
-            let _ = writeln!(out, "ok    store {}", describe(&location));
+            let _ = writeln!(out, "ok    store {}", live::describe(&location));
             store
         }
         Err(CommandError::Runtime(error)) => {
@@ -154,13 +154,6 @@ fn probe_polled(
         ));
     }
     Ok(lines)
-}
-
-fn describe(location: &StoreLocation) -> String {
-    match location {
-        StoreLocation::Sqlite(path) => path.display().to_string(),
-        StoreLocation::Postgres(_) => "postgres".into(),
-    }
 }
 
 /// "; last synced 09:14" / "; stale since 09:14 (reason)" / "; never synced".

@@ -61,6 +61,12 @@ impl Live {
         &self.broken
     }
 
+    /// Whether this run polls the sources itself, or reads what another process (a
+    /// `flowdeck collect`) keeps writing: see [`should_poll`].
+    pub fn should_poll(&self, ctx: &Context) -> bool {
+        should_poll(ctx.loaded.config.general.poll, self.store.as_ref())
+    }
+
     /// Syncs every source once at `now`, each failure logged and kept in its status.
     pub fn sync_round(&self, now: Timestamp) -> Result<Vec<SyncReport>, CommandError> {
         let reports = poller::sync_all_blocking(&self.sources, &self.store, self.backfill, now)
@@ -73,6 +79,11 @@ impl Live {
     /// Everything stored, and one status line per polled source (config order).
     pub fn read(&self, not_yet: NotYetSynced) -> Result<(EventSet, Vec<SourceStatus>), StoreError> {
         let events = self.store.load()?;
+        Ok((events, self.statuses(not_yet)?))
+    }
+
+    /// One status line per polled source (config order), as the store has them now.
+    pub fn statuses(&self, not_yet: NotYetSynced) -> Result<Vec<SourceStatus>, StoreError> {
         let stored = self.store.statuses()?;
         let mut statuses: Vec<SourceStatus> = self
             .sources
@@ -85,8 +96,16 @@ impl Live {
             )
             .collect();
         statuses.extend(self.broken.iter().cloned());
-        Ok((events, statuses))
+        Ok(statuses)
     }
+}
+
+/// Whether a run polls the sources itself: as `[general] poll` says when it is set; else only
+/// on a store nobody else keeps current (the embedded SQLite one). A shared store is fed by
+/// `flowdeck collect`, so the dashboard, `report` and `serve` read it instead of spending the
+/// sources' rate limits a second time.
+pub fn should_poll(setting: Option<bool>, store: &dyn Store) -> bool {
+    setting.unwrap_or(!store.is_shared())
 }
 
 /// Whether the run has polled sources (and so a store).
@@ -104,6 +123,15 @@ pub fn open_store(ctx: &Context) -> Result<Arc<dyn Store>, CommandError> {
         OpenError::Locate(e) => CommandError::Usage(format!("[general] {e}")),
         OpenError::Store(e) => CommandError::Runtime(anyhow::Error::msg(e.to_string())),
     })
+}
+
+/// The store for messages and logs: a SQLite file's path, or just "postgres" (the URL may hold
+/// a password).
+pub fn describe(location: &StoreLocation) -> String {
+    match location {
+        StoreLocation::Sqlite(path) => path.display().to_string(),
+        StoreLocation::Postgres(_) => "postgres".into(),
+    }
 }
 
 fn from_stored(status: &StoredStatus) -> SourceStatus {
@@ -135,5 +163,64 @@ fn waiting(name: &str, kind: &str, not_yet: NotYetSynced) -> SourceStatus {
         last_success_at: None,
         error,
         covers_from: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::store::{CachedResponse, SqliteStore, UpsertCount};
+
+    /// An embedded store that says it is shared, as a server-backed one does.
+    struct Shared(SqliteStore);
+
+    impl Store for Shared {
+        fn load(&self) -> Result<EventSet, StoreError> {
+            self.0.load()
+        }
+        fn commit_sync(
+            &self,
+            source: &str,
+            events: &EventSet,
+            watermarks: &[(String, String)],
+            status: &StoredStatus,
+        ) -> Result<UpsertCount, StoreError> {
+            self.0.commit_sync(source, events, watermarks, status)
+        }
+        fn put_status(&self, status: &StoredStatus) -> Result<(), StoreError> {
+            self.0.put_status(status)
+        }
+        fn statuses(&self) -> Result<Vec<StoredStatus>, StoreError> {
+            self.0.statuses()
+        }
+        fn watermark(&self, source: &str, key: &str) -> Result<Option<String>, StoreError> {
+            self.0.watermark(source, key)
+        }
+        fn cached_response(&self, url: &str) -> Result<Option<CachedResponse>, StoreError> {
+            self.0.cached_response(url)
+        }
+        fn put_cached_response(
+            &self,
+            url: &str,
+            response: &CachedResponse,
+        ) -> Result<(), StoreError> {
+            self.0.put_cached_response(url, response)
+        }
+        fn is_shared(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn an_embedded_store_is_polled_and_a_shared_one_read_unless_the_config_says() {
+        let embedded = SqliteStore::in_memory().unwrap();
+        let shared = Shared(SqliteStore::in_memory().unwrap());
+        assert!(should_poll(None, &embedded));
+        assert!(!should_poll(None, &shared));
+        assert!(should_poll(Some(true), &shared));
+        assert!(!should_poll(Some(false), &embedded));
+        assert!(should_poll(Some(true), &embedded));
+        assert!(!should_poll(Some(false), &shared));
     }
 }

@@ -4,10 +4,12 @@
 use std::process::ExitCode;
 
 mod check;
+mod collect;
 mod context;
 mod dashboard;
 mod live;
 mod report;
+mod serve;
 mod window_args;
 
 use crate::cli::{Cli, Command};
@@ -53,10 +55,21 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CommandError> {
         return init(&cli);
     }
     let ctx = context::Context::new(&cli)?;
-    crate::logging::init(&ctx.loaded.config, &ctx.loaded.base_dir);
+    let (config, base_dir) = (&ctx.loaded.config, &ctx.loaded.base_dir);
+    match &cli.command {
+        Some(Command::Collect(args)) => {
+            crate::logging::init_headless(config, base_dir, args.log_format)
+        }
+        Some(Command::Serve(args)) => {
+            crate::logging::init_headless(config, base_dir, args.log_format)
+        }
+        _ => crate::logging::init(config, base_dir),
+    }
     match &cli.command {
         Some(Command::Report(args)) => report::run(&ctx, args),
         Some(Command::Check) => check::run(&ctx),
+        Some(Command::Collect(_)) => collect::run(&ctx),
+        Some(Command::Serve(args)) => serve::run(ctx, args),
         // Handled above, before any config is read.
         Some(Command::Init) => init(&cli),
         None => dashboard::run(ctx, cli.wall),

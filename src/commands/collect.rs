@@ -1,0 +1,123 @@
+//! `flowdeck collect`: the headless collector. Polls every polled source (GitHub, GitLab) on
+//! its interval into the configured store, forever, so that dashboards, reports and `serve`
+//! elsewhere can read one shared history instead of each spending the sources' rate limits.
+//!
+//! Logs go to standard error and the log file (JSON lines by default), one line per sync. On
+//! SIGTERM or SIGINT the poller stops gracefully (a commit in progress completes, a request in
+//! flight is dropped) and the command exits 0. A config error exits 2, as does a config with
+//! nothing to poll; a store that cannot be opened exits 1.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
+
+use super::CommandError;
+use super::context::Context;
+use super::live::{self, Live};
+use crate::poller;
+use crate::sources::registry;
+use crate::store::StoreLocation;
+
+pub fn run(ctx: &Context) -> Result<ExitCode, CommandError> {
+    nothing_to_poll(ctx)?;
+    // Before anything is opened: a signal during start-up still ends the run cleanly.
+    let mut signals = Signals::new([SIGTERM, SIGINT]).map_err(|e| {
+        CommandError::Runtime(anyhow::Error::new(e).context("could not listen for SIGTERM"))
+    })?;
+    let Some(live) = Live::open(ctx)? else {
+        // nothing_to_poll has ruled this out; kept total.
+        return Err(no_polled_sources(ctx));
+    };
+    for broken in live.broken() {
+        tracing::warn!(
+            source = broken.name.as_str(),
+            error = broken.error.as_deref().unwrap_or_default(),
+            "source cannot be polled"
+        );
+    }
+    if live.sources.is_empty() {
+        let reasons: Vec<String> = live
+            .broken()
+            .iter()
+            .map(|b| format!("{}: {}", b.name, b.error.as_deref().unwrap_or_default()))
+            .collect();
+        return Err(CommandError::Usage(format!(
+            "no polled source can be set up:\n  {}",
+            reasons.join("\n  ")
+        )));
+    }
+    let location = StoreLocation::parse(&ctx.loaded.config.general.store, &ctx.loaded.base_dir)
+        .map(|l| live::describe(&l))
+        .unwrap_or_default();
+    let names: Vec<&str> = live.sources.iter().map(|s| s.name()).collect();
+    tracing::info!(
+        sources = names.join(", ").as_str(),
+        store = location.as_str(),
+        "collecting"
+    );
+    let poller = poller::spawn(
+        live.sources.clone(),
+        live.store.clone(),
+        live.backfill,
+        // Every sync logs its own line; the collector only keeps polling.
+        Arc::new(|_| true),
+        ctx.fixed_now.then_some(ctx.now),
+    )
+    .map_err(|e| {
+        CommandError::Runtime(anyhow::Error::new(e).context("could not start the poller"))
+    })?;
+    let signal = signals.forever().next();
+    tracing::info!(
+        signal = signal.map_or("none", signal_name),
+        "stopping: finishing the write in progress"
+    );
+    poller.stop();
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A usage error when this run has nothing for a collector to do.
+fn nothing_to_poll(ctx: &Context) -> Result<(), CommandError> {
+    if ctx.demo {
+        return Err(CommandError::Usage(
+            "collect polls the configured sources, and --demo has none\n  hint: try `flowdeck serve --demo --metrics 127.0.0.1:9464` or `flowdeck --demo`".into(),
+        ));
+    }
+    if !live::polls_anything(ctx) {
+        return Err(no_polled_sources(ctx));
+    }
+    Ok(())
+}
+
+fn no_polled_sources(ctx: &Context) -> CommandError {
+    let config = match &ctx.loaded.path {
+        Some(path) => path.display().to_string(),
+        None => "the default config (no config file)".into(),
+    };
+    let direct = ctx
+        .loaded
+        .config
+        .sources
+        .iter()
+        .filter(|s| !registry::is_polled(s))
+        .count();
+    let read_where = if direct > 0 {
+        format!("; its {direct} other source(s) (git) are read where the report or dashboard runs")
+    } else {
+        String::new()
+    };
+    CommandError::Usage(format!(
+        "{config} configures no polled source for collect to poll{read_where}\n  hint: add a [[sources]] of kind \"github\" or \"gitlab\" (see config.example.toml)"
+    ))
+}
+
+/// SIGTERM / SIGINT by name, for log lines.
+pub(super) fn signal_name(signal: i32) -> &'static str {
+    match signal {
+        SIGTERM => "SIGTERM",
+        SIGINT => "SIGINT",
+        _ => "signal",
+    }
+}
