@@ -9,6 +9,7 @@ use super::live::{Live, NotYetSynced};
 use crate::app::Keymap;
 use crate::app::state::AppOptions;
 use crate::poller::{self, ReportSink};
+use crate::store::watch::{self, StoreEventSink};
 use crate::tui::{self, ExportSettings, Loader, Options};
 
 pub fn run(ctx: Context, wall: bool) -> Result<ExitCode, CommandError> {
@@ -19,6 +20,9 @@ pub fn run(ctx: Context, wall: bool) -> Result<ExitCode, CommandError> {
     }
     // A store that cannot be opened is reported before the terminal is taken over.
     let live = Live::open(&ctx)?.map(Arc::new);
+    // Poll the sources, or follow a store a collector keeps current (`[general] poll`).
+    let polling = live.as_ref().is_some_and(|l| l.should_poll(&ctx));
+    let refresh = config.general.refresh.as_std();
     let theme = Arc::new(super::load_theme(&ctx)?);
     let options = Options {
         app: AppOptions {
@@ -44,7 +48,7 @@ pub fn run(ctx: Context, wall: bool) -> Result<ExitCode, CommandError> {
             max_items: config.general.report_items,
             theme,
         },
-        poller: live.clone().map(|live| {
+        poller: live.clone().filter(|_| polling).map(|live| {
             let fixed_now = ctx.fixed_now.then_some(ctx.now);
             Box::new(move |sink: ReportSink| {
                 poller::spawn(
@@ -56,7 +60,12 @@ pub fn run(ctx: Context, wall: bool) -> Result<ExitCode, CommandError> {
                 )
             }) as tui::PollerStart
         }),
+        watch: live.clone().filter(|_| !polling).map(|live| {
+            Box::new(move |sink: StoreEventSink| watch::watch(live.store.clone(), refresh, sink))
+                as tui::WatchStart
+        }),
     };
+    let not_yet = NotYetSynced::when_reading(polling, false);
     let context = Arc::new(ctx);
     let loader: Loader = Arc::new(move || {
         // A refresh reads the sources again at the current time.
@@ -65,7 +74,7 @@ pub fn run(ctx: Context, wall: bool) -> Result<ExitCode, CommandError> {
             fresh.now = chrono::Utc::now();
         }
         // The store is read as it is; the poller keeps it current.
-        let live = live.as_deref().map(|l| (l, NotYetSynced::Syncing));
+        let live = live.as_deref().map(|l| (l, not_yet));
         fresh.history(live).map_err(|e| e.to_string())
     });
     tui::run(options, loader).map_err(CommandError::Runtime)?;

@@ -20,6 +20,20 @@ pub enum NotYetSynced {
     /// Nothing will sync it in this run (`report --offline`, or its sync failed before any
     /// status could be stored).
     Missing,
+    /// This run reads a store another process keeps current (`flowdeck collect`), and that
+    /// process has not synced the source yet.
+    Collector,
+}
+
+impl NotYetSynced {
+    /// How a run that reads the store without polling shows a source not synced yet.
+    pub fn when_reading(polling: bool, offline: bool) -> NotYetSynced {
+        match (polling, offline) {
+            (true, false) => NotYetSynced::Syncing,
+            (false, false) => NotYetSynced::Collector,
+            (_, true) => NotYetSynced::Missing,
+        }
+    }
 }
 
 pub struct Live {
@@ -152,6 +166,13 @@ fn waiting(name: &str, kind: &str, not_yet: NotYetSynced) -> SourceStatus {
             "error",
             Some(
                 "never synced: run `flowdeck report` without --offline, or the dashboard"
+                    .to_string(),
+            ),
+        ),
+        NotYetSynced::Collector => (
+            "error",
+            Some(
+                "never synced: no `flowdeck collect` has synced it into this store yet (or set [general] poll = true)"
                     .to_string(),
             ),
         ),

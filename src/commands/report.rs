@@ -27,18 +27,30 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
         .or_else(|| args.output.as_deref().and_then(format_from_extension))
         .unwrap_or(ReportFormat::Json);
     let live = Live::open(ctx)?;
+    // A shared store (PostgreSQL) is kept current by `flowdeck collect`: the report reads it
+    // and spends none of the sources' rate limits, unless `[general] poll` says otherwise.
+    let polling = live.as_ref().is_some_and(|l| l.should_poll(ctx));
     if let Some(live) = &live
+        && polling
         && !args.offline
     {
         live.sync_round(ctx.now)?;
     }
-    let (history, sources) = ctx.history(live.as_ref().map(|l| (l, NotYetSynced::Missing)))?;
+    let not_yet = if polling && !args.offline {
+        // Its sync just ran; a source still without a status failed before one was stored.
+        NotYetSynced::Missing
+    } else {
+        NotYetSynced::when_reading(polling, args.offline)
+    };
+    let (history, sources) = ctx.history(live.as_ref().map(|l| (l, not_yet)))?;
     for source in sources.iter().filter(|s| s.error.is_some()) {
-        eprintln!(
-            "warning: source {} failed: {}",
-            source.name,
-            source.error.as_deref().unwrap_or("unknown error")
-        );
+        let problem = source.error.as_deref().unwrap_or("unknown error");
+        if source.status == "ok" {
+            // Current data, but a part could not be read (Prometheus without Alertmanager).
+            eprintln!("warning: source {}: {problem}", source.name);
+        } else {
+            eprintln!("warning: source {} failed: {problem}", source.name);
+        }
     }
     // Sources that failed now but hold earlier data (stale) still give a report, with the
     // warnings above and their age in it.

@@ -21,6 +21,7 @@ use crate::metrics::History;
 use crate::model::Timestamp;
 use crate::poller::{PollerHandle, ReportSink, SyncReport};
 use crate::sources::SourceStatus;
+use crate::store::watch::{StoreEvent, StoreEventSink, WatchHandle};
 use crate::ui::theme::Theme;
 
 /// What the runtime's threads tell the loop.
@@ -31,6 +32,8 @@ pub enum Message {
     Loaded(Box<Result<(History, Vec<SourceStatus>), String>>),
     /// A polled source finished a sync (its events are in the store).
     Synced(SyncReport),
+    /// The store another process writes says something changed (or may have).
+    Store(StoreEvent),
 }
 
 /// Reads the sources (or the demo data) on a background thread.
@@ -40,6 +43,10 @@ pub type Loader = Arc<dyn Fn() -> Result<(History, Vec<SourceStatus>), String> +
 /// and git-only configs.
 pub type PollerStart = Box<dyn FnOnce(ReportSink) -> std::io::Result<PollerHandle> + Send>;
 
+/// Starts following a store that another process keeps current (`flowdeck collect` writing
+/// PostgreSQL): the dashboard then reloads on its commits instead of polling the sources.
+pub type WatchStart = Box<dyn FnOnce(StoreEventSink) -> std::io::Result<WatchHandle> + Send>;
+
 pub struct Options {
     pub app: AppOptions,
     pub theme: Arc<Theme>,
@@ -47,6 +54,7 @@ pub struct Options {
     pub fixed_now: Option<Timestamp>,
     pub export: effects::ExportSettings,
     pub poller: Option<PollerStart>,
+    pub watch: Option<WatchStart>,
 }
 
 pub use effects::{ExportSettings, export};
@@ -92,6 +100,15 @@ fn event_loop(
             let sink_sender = sender.clone();
             let sink: ReportSink =
                 Arc::new(move |report| sink_sender.send(Message::Synced(report)).is_ok());
+            Some(start(sink)?)
+        }
+        None => None,
+    };
+    let _watch = match options.watch.take() {
+        Some(start) => {
+            let sink_sender = sender.clone();
+            let sink: StoreEventSink =
+                Arc::new(move |event| sink_sender.send(Message::Store(event)).is_ok());
             Some(start(sink)?)
         }
         None => None,
@@ -157,6 +174,14 @@ fn event_loop(
                         app.effects.push(Effect::Reload);
                     }
                 }
+                Message::Store(event) => match event {
+                    // A commit, the feed back after a break, or a fallback read: read again.
+                    StoreEvent::Changed(_) | StoreEvent::Resumed | StoreEvent::Periodic => {
+                        app.effects.push(Effect::Reload);
+                    }
+                    // Nothing changed yet; the fallback reads follow.
+                    StoreEvent::FeedLost(_) => {}
+                },
                 Message::Loaded(result) => {
                     load_in_flight = false;
                     match *result {
