@@ -22,7 +22,7 @@ use std::time::Duration;
 use flowdeck::model::*;
 use flowdeck::store::postgres::{ConnectOptions, SCHEMA_VERSION};
 use flowdeck::store::{
-    CachedResponse, ChangeFeed, PostgresStore, Store, StoreError, StoredStatus, UpsertCount,
+    CachedResponse, PostgresStore, Store, StoreError, StoredStatus, UpsertCount,
 };
 use postgres_server::{PASSWORD, Postgres};
 use store_sample::*;
@@ -769,7 +769,7 @@ fn the_password_comes_from_the_url_then_the_named_variable_then_pgpassword() {
         let stdout = String::from_utf8_lossy(&out.stdout).to_string();
         let line = stdout
             .lines()
-            .find_map(|l| l.strip_prefix("outcome: "))
+            .find_map(|l| l.split_once("outcome: ").map(|(_, rest)| rest))
             .unwrap_or_else(|| panic!("no outcome: {stdout}"))
             .to_string();
         assert!(!line.contains(PASSWORD), "{line}");
@@ -1465,8 +1465,8 @@ fn a_writer_killed_mid_sync_loses_nothing_acknowledged_and_duplicates_nothing() 
     }
     let per_commit = pg.psql(
         &db,
-        "SELECT split_part(id, ':', 2)::int || ' ' || count(*) FROM flowdeck.events \
-         GROUP BY 1 ORDER BY 1",
+        "SELECT k || ' ' || n FROM (SELECT split_part(id, ':', 2)::int AS k, count(*) AS n \
+         FROM flowdeck.events GROUP BY 1) t ORDER BY k",
     );
     let stored: Vec<(usize, usize)> = per_commit
         .lines()

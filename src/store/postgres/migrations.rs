@@ -134,10 +134,13 @@ fn inspect<C: tokio_postgres::GenericClient>(
 ) -> Result<Found, StoreError> {
     let doing = "reading the schema version";
     let row = block_on(client.query_one(
-        "SELECT to_regclass('flowdeck.schema_version') IS NOT NULL,
-                (SELECT count(*) FROM pg_catalog.pg_class c
-                   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                  WHERE n.nspname = 'flowdeck')",
+        // From the catalog, which everyone may read: to_regclass() would need the
+        // privilege to use the schema, which another program's need not give.
+        "SELECT count(*) FILTER (WHERE c.relname = 'schema_version' AND c.relkind = 'r') > 0,
+                count(*)
+           FROM pg_catalog.pg_class c
+           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = 'flowdeck'",
         &[],
     ))
     .map_err(mapper(server, doing))?;
