@@ -49,9 +49,12 @@ fn pg_store(pg: &Postgres, database: &str) -> PostgresStore {
     PostgresStore::connect(&pg.url(database), &ConnectOptions::default()).unwrap()
 }
 
-/// Syncs of two sources with everything a sync can do: inserts, repeats, changes, a page
+/// One sync: its source, its events, its watermarks.
+type Sync = (String, EventSet, Vec<(String, String)>);
+
+/// The syncs of two sources with everything a sync can do: inserts, repeats, changes, a page
 /// repeating an event, a source without teams after one with them, watermarks.
-fn syncs() -> Vec<(String, EventSet, Vec<(String, String)>)> {
+fn syncs() -> Vec<Sync> {
     let mut second = sample();
     second.incidents[0].resolved_at = Some(ts("2026-05-01T14:10:00Z"));
     second.deployments[0]

@@ -27,6 +27,9 @@ pub enum LocateError {
     Unknown(String),
     #[error("store = \"sqlite\" needs a home directory for its data folder, and none is known")]
     NoDataDir,
+    /// The detail never repeats the URL (it may hold a password).
+    #[error("store = \"postgres://…\" is not a usable PostgreSQL URL: {0}")]
+    BadPostgresUrl(String),
 }
 
 /// What opening needs besides the location, from `[general]`.
@@ -56,6 +59,7 @@ impl StoreLocation {
         }
         let lower = trimmed.to_ascii_lowercase();
         if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+            super::postgres::check_url(trimmed).map_err(LocateError::BadPostgresUrl)?;
             return Ok(StoreLocation::Postgres(trimmed.to_string()));
         }
         let path = Path::new(trimmed);
@@ -142,6 +146,24 @@ mod tests {
                 Ok(StoreLocation::Postgres(url.trim().into()))
             );
         }
+    }
+
+    #[test]
+    fn a_malformed_postgres_url_is_a_setting_error_without_the_password() {
+        let error = StoreLocation::parse(
+            "postgres://u:hunter2@db/flowdeck?sslmode=sometimes",
+            Path::new("."),
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "store = \"postgres://…\" is not a usable PostgreSQL URL: invalid connection \
+             string: invalid value for option `sslmode`"
+        );
+        let error = StoreLocation::parse("postgres://u:hunter2@db:port/x", Path::new("."))
+            .unwrap_err()
+            .to_string();
+        assert!(!error.contains("hunter2"), "{error}");
     }
 
     #[test]

@@ -57,18 +57,25 @@ impl std::fmt::Debug for Settings {
     }
 }
 
+/// Whether `url` is a connection URL this store can use; why not, in words that never
+/// repeat the URL (it may hold a password).
+pub fn check_url(url: &str) -> Result<(), String> {
+    parse_url(url).map(|_| ())
+}
+
+fn parse_url(url: &str) -> Result<Config, String> {
+    Config::from_str(&libpq_compatible(url.trim())).map_err(|e| format!("{e}{}", cause(&e)))
+}
+
 impl Settings {
     /// Reads `url` and finds the password. Errors name the server, never the password.
     pub(crate) fn parse(url: &str, options: &ConnectOptions) -> Result<Settings, StoreError> {
-        let url = url.trim();
-        let mut config =
-            Config::from_str(&libpq_compatible(url)).map_err(|e| StoreError::Open {
-                path: "postgres://…".into(),
-                detail: format!(
-                    "the URL in [general] store is not a PostgreSQL connection URL ({e}{})",
-                    cause(&e)
-                ),
-            })?;
+        let mut config = parse_url(url).map_err(|why| StoreError::Open {
+            path: "postgres://…".into(),
+            detail: format!(
+                "the URL in [general] store is not a PostgreSQL connection URL ({why})"
+            ),
+        })?;
         if config.get_hosts().is_empty() && config.get_hostaddrs().is_empty() {
             let socket_dir = std::path::Path::new("/var/run/postgresql");
             if socket_dir.is_dir() {
@@ -77,16 +84,16 @@ impl Settings {
                 config.host("localhost");
             }
         }
-        if config.get_user().is_none() {
-            if let Ok(user) = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")) {
-                config.user(user);
-            }
+        if config.get_user().is_none()
+            && let Ok(user) = std::env::var("USER").or_else(|_| std::env::var("LOGNAME"))
+        {
+            config.user(user);
         }
         let server = server_name(&config);
-        if config.get_password().is_none() {
-            if let Some(password) = password(options, &server)? {
-                config.password(password.expose_secret());
-            }
+        if config.get_password().is_none()
+            && let Some(password) = password(options, &server)?
+        {
+            config.password(password.expose_secret());
         }
         config
             .application_name("flowdeck")
@@ -170,10 +177,10 @@ async fn drive<S, T>(
     loop {
         match std::future::poll_fn(|cx| connection.poll_message(cx)).await {
             Some(Ok(tokio_postgres::AsyncMessage::Notification(n))) => {
-                if let Some(tx) = &notifications {
-                    if tx.send(n).is_err() {
-                        return;
-                    }
+                if let Some(tx) = &notifications
+                    && tx.send(n).is_err()
+                {
+                    return;
                 }
             }
             // Notices (warnings from the server) and message kinds added later.
