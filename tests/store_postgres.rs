@@ -118,13 +118,14 @@ fn an_empty_store_loads_an_empty_history_and_is_shared() {
     assert!(store.counts().unwrap().is_empty());
 }
 
-/// Every event row's key and row version (xmin): an UPDATE, even to the same value, makes a
-/// new row version, so equal lists before and after mean nothing was written.
+/// Every event row's key, row version (xmin) and locker (xmax): an UPDATE, even to the same
+/// value, makes a new row version, and locking a row (as ON CONFLICT does for a row it then
+/// leaves alone) writes its xmax, so equal lists before and after mean nothing was written.
 fn row_versions(pg: &Postgres) -> String {
     pg.psql(
         "flowdeck",
-        "SELECT string_agg(kind || '/' || id || '/' || xmin::text, ',' ORDER BY kind, id) \
-         FROM flowdeck.events",
+        "SELECT string_agg(kind || '/' || id || '/' || xmin::text || '/' || xmax::text, ',' \
+         ORDER BY kind, id) FROM flowdeck.events",
     )
 }
 

@@ -194,12 +194,17 @@ async fn drive<S, T>(
     }
 }
 
-/// libpq words tokio-postgres does not know, turned into the ones it does: `sslmode`
-/// `verify-ca` / `verify-full` become `require` (rustls verifies the certificate and the
-/// host name whenever TLS is used). Everything else is passed on as written.
+/// libpq words tokio-postgres does not know, turned into the ones it does: the scheme in
+/// lower case (`store` accepts `POSTGRES://`), `sslmode` `verify-ca` / `verify-full` as
+/// `require` (rustls verifies the certificate and the host name whenever TLS is used).
+/// Everything else is passed on as written.
 fn libpq_compatible(url: &str) -> String {
+    let url = match url.split_once("://") {
+        Some((scheme, rest)) => format!("{}://{rest}", scheme.to_ascii_lowercase()),
+        None => url.to_string(),
+    };
     let Some((base, query)) = url.split_once('?') else {
-        return url.to_string();
+        return url;
     };
     let pairs: Vec<String> = query
         .split('&')
@@ -318,6 +323,7 @@ mod tests {
             "postgres://h/db?sslmode=require&application_name=x"
         );
         assert_eq!(libpq_compatible("postgres://h/db"), "postgres://h/db");
+        assert_eq!(libpq_compatible("PostgreSQL://h/db"), "postgresql://h/db");
         let s = settings("postgres://ana@h/db?sslmode=verify-ca");
         assert_eq!(s.config.get_ssl_mode(), SslMode::Require);
         assert!(s.tls.is_some());

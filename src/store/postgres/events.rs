@@ -8,11 +8,15 @@
 //! in one sync (a page repeating an event) starts a new batch, because one statement cannot
 //! touch a row twice; the copies keep their order, so the last one wins as in SQLite.
 //!
-//! `ON CONFLICT … DO UPDATE … WHERE body IS DISTINCT FROM excluded.body RETURNING revision`
-//! tells the three outcomes apart race-free: no row back = unchanged (nothing written), 1 =
-//! inserted, more = updated. A writer inserting a key another transaction inserted and has
-//! not committed yet waits for it, then sees its row: an event two collectors send at once is
-//! inserted once and counted once, as inserted by one and unchanged (or updated) by the other.
+//! Events stored exactly as sent are left out first, by a plain read (no row lock, no write of
+//! any kind: a collector sending a page again costs reads only). The rest go through
+//! `INSERT … ON CONFLICT … DO UPDATE … WHERE body IS DISTINCT FROM excluded.body RETURNING
+//! revision`, which tells the outcomes apart race-free: no row back = unchanged, 1 = inserted,
+//! more = updated. A writer inserting a key another transaction inserted and has not committed
+//! yet waits for it, then sees its row: an event two collectors send at once is inserted once
+//! and counted once, as inserted by one and unchanged (or updated) by the other. (An event the
+//! read found equal and another writer changes meanwhile counts as unchanged, as if this sync
+//! had committed first; the other writer's version stays.)
 //!
 //! Services merge with what is stored (a source that knows no team keeps the stored team), a
 //! read-then-write that would race; each service's name is locked first with a transaction
@@ -37,11 +41,16 @@ pub(crate) const BATCH: usize = 1000;
 const SERVICE_LOCKS: i32 = 0x464c_4f57;
 
 const UPSERT: &str = r#"
+WITH incoming AS (
+    SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::int8[], $6::text[])
+        WITH ORDINALITY AS u(kind, id, service, at, body, n)
+), differing AS (
+    SELECT i.* FROM incoming i
+    LEFT JOIN flowdeck.events s ON s.kind = i.kind AND s.id = i.id
+    WHERE s.body IS DISTINCT FROM i.body
+)
 INSERT INTO flowdeck.events AS e (kind, id, source, service, at, body, revision)
-SELECT u.kind, u.id, $1, u.service, u.at, u.body, 1
-FROM unnest($2::text[], $3::text[], $4::text[], $5::int8[], $6::text[])
-     WITH ORDINALITY AS u(kind, id, service, at, body, n)
-ORDER BY u.n
+SELECT kind, id, $1, service, at, body, 1 FROM differing ORDER BY n
 ON CONFLICT (kind, id) DO UPDATE SET
     source = excluded.source,
     service = excluded.service,
