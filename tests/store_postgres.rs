@@ -724,23 +724,65 @@ fn tls_required_of_a_server_without_it_is_a_clear_error() {
     );
 }
 
-const PASSWORD_CHILD: &str = "FLOWDECK_PG_PASSWORD_CHILD_URL";
+const CONNECT_CHILD: &str = "FLOWDECK_PG_CONNECT_CHILD_URL";
 
-/// The child of `the_password_comes_from_the_url_then_the_named_variable_then_pgpassword`:
-/// connects with the environment it was given (the environment of this process cannot be
-/// changed safely from a test) and prints the outcome. Does nothing as an ordinary test.
+/// The child of the tests below that need an environment of their own (this process's cannot
+/// be changed safely from a test): connects with the URL and `[general] store_password_env`
+/// it is given, prints the outcome, and with FLOWDECK_PG_CONNECT_CHILD_HOLD set keeps the
+/// connection until its stdin closes. Does nothing as an ordinary test.
 #[test]
-fn password_child() {
-    let Ok(url) = std::env::var(PASSWORD_CHILD) else {
+fn connect_child() {
+    let Ok(url) = std::env::var(CONNECT_CHILD) else {
         return;
     };
     let options = ConnectOptions {
-        password_env: std::env::var("FLOWDECK_PG_PASSWORD_CHILD_ENV").ok(),
+        password_env: std::env::var("FLOWDECK_PG_CONNECT_CHILD_ENV").ok(),
     };
     match PostgresStore::connect(&url, &options) {
-        Ok(store) => println!("outcome: ok {}", store.server()),
+        Ok(store) => {
+            println!("outcome: ok {}", store.server());
+            if std::env::var_os("FLOWDECK_PG_CONNECT_CHILD_HOLD").is_some() {
+                let mut line = String::new();
+                let _ = std::io::stdin().read_line(&mut line);
+                commit(&store, "held", &sample());
+            }
+        }
         Err(e) => println!("outcome: {e}"),
     }
+}
+
+/// A [`connect_child`], its environment cleared of passwords and given `env`.
+fn connect_command(url: &str, named: Option<&str>, env: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command
+        .args([
+            "--exact",
+            "connect_child",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CONNECT_CHILD, url)
+        .env_remove("PGPASSWORD")
+        .env_remove("FLOWDECK_PG_CONNECT_CHILD_ENV")
+        .env_remove("FLOWDECK_PG_CONNECT_CHILD_HOLD");
+    if let Some(name) = named {
+        command.env("FLOWDECK_PG_CONNECT_CHILD_ENV", name);
+    }
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command
+}
+
+/// The outcome line a [`connect_child`] printed.
+fn outcome(stdout: &str) -> String {
+    let line = stdout
+        .lines()
+        .find_map(|l| l.split_once("outcome: ").map(|(_, rest)| rest))
+        .unwrap_or_else(|| panic!("no outcome: {stdout}"))
+        .to_string();
+    assert!(!line.contains(PASSWORD), "{line}");
+    line
 }
 
 #[test]
@@ -749,32 +791,8 @@ fn the_password_comes_from_the_url_then_the_named_variable_then_pgpassword() {
     let db = pg.create_database("flowdeck");
     let server = pg.server_name(&db);
     let run = |url: &str, named: Option<&str>, env: &[(&str, &str)]| -> String {
-        let mut command = Command::new(std::env::current_exe().unwrap());
-        command
-            .args([
-                "--exact",
-                "password_child",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env(PASSWORD_CHILD, url)
-            .env_remove("PGPASSWORD")
-            .env_remove("FLOWDECK_PG_PASSWORD_CHILD_ENV");
-        if let Some(name) = named {
-            command.env("FLOWDECK_PG_PASSWORD_CHILD_ENV", name);
-        }
-        for (k, v) in env {
-            command.env(k, v);
-        }
-        let out = command.output().unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-        let line = stdout
-            .lines()
-            .find_map(|l| l.split_once("outcome: ").map(|(_, rest)| rest))
-            .unwrap_or_else(|| panic!("no outcome: {stdout}"))
-            .to_string();
-        assert!(!line.contains(PASSWORD), "{line}");
-        line
+        let out = connect_command(url, named, env).output().unwrap();
+        outcome(&String::from_utf8_lossy(&out.stdout))
     };
     let ok = format!("ok {server}");
     let bare = pg.url_without_password(&db);
@@ -835,6 +853,129 @@ fn the_password_comes_from_the_url_then_the_named_variable_then_pgpassword() {
              variable FLOWDECK_DB_PW, which is not set"
         )
     );
+}
+
+#[test]
+fn tls_is_verified_against_the_platforms_roots() {
+    if !postgres_server::available() {
+        return;
+    }
+    let pg = Postgres::start_with_tls();
+    let db = pg.create_database("flowdeck");
+    let require = pg.url(&db).replace("sslmode=disable", "sslmode=require");
+    let prefer = pg.url(&db).replace("sslmode=disable", "sslmode=prefer");
+    // The server's CA is not among the system's roots: refused, under prefer too (no quiet
+    // fall back to an unverified or plain connection).
+    for url in [&require, &prefer] {
+        let error = PostgresStore::connect(url, &ConnectOptions::default()).unwrap_err();
+        assert!(matches!(error, StoreError::Open { .. }), "{error:?}");
+        let text = error.to_string();
+        assert!(
+            text.starts_with(&format!(
+                "cannot open the history database {}: TLS failed: ",
+                pg.server_name(&db)
+            )) && text.contains("certificate"),
+            "{text}"
+        );
+    }
+    // With the CA trusted (SSL_CERT_FILE, as the platform verifier reads it on Linux), the
+    // session is encrypted; check it from the server's side while the child holds it.
+    let ca = pg.ca_file();
+    let ca = ca.to_str().unwrap();
+    let mut child = connect_command(&require, None, &[("SSL_CERT_FILE", ca)])
+        .env_remove("SSL_CERT_DIR")
+        .env("FLOWDECK_PG_CONNECT_CHILD_HOLD", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("outcome: ") {
+        line.clear();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "the child ended early"
+        );
+    }
+    assert_eq!(outcome(&line), format!("ok {}", pg.server_name(&db)));
+    let ssl = pg.psql(
+        "postgres",
+        "SELECT s.ssl || ' ' || s.version FROM pg_stat_ssl s JOIN pg_stat_activity a \
+         USING (pid) WHERE a.application_name = 'flowdeck'",
+    );
+    assert!(ssl.starts_with("true TLSv1."), "{ssl}");
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
+    // It wrote through that session.
+    assert_eq!(
+        open(&pg, &db).statuses().unwrap(),
+        vec![status("held", "ok")]
+    );
+    // verify-full, as libpq users write it, means the same here.
+    let out = connect_command(
+        &pg.url(&db)
+            .replace("sslmode=disable", "sslmode=verify-full"),
+        None,
+        &[("SSL_CERT_FILE", ca)],
+    )
+    .env_remove("SSL_CERT_DIR")
+    .output()
+    .unwrap();
+    assert_eq!(
+        outcome(&String::from_utf8_lossy(&out.stdout)),
+        format!("ok {}", pg.server_name(&db))
+    );
+}
+
+#[test]
+fn a_lock_held_too_long_elsewhere_is_locked_and_retryable() {
+    let pg = server!();
+    let db = pg.create_database("flowdeck");
+    // The URL's options win over the store's LOCK_TIMEOUT.
+    let url = format!("{}&options=-c%20lock_timeout%3D200ms", pg.url(&db));
+    let store = PostgresStore::connect(&url, &ConnectOptions::default()).unwrap();
+    commit(&store, "git", &sample());
+    // An administrator's transaction holds the statuses table.
+    let mut holder = Command::new(postgres_server::bin_dir().unwrap().join("psql"))
+        .args(["-X", "-q", "-h"])
+        .arg(pg.dir())
+        .args(["-p", &pg.port.to_string(), "-U", "postgres", "-d", &db])
+        .args([
+            "-c",
+            "BEGIN; LOCK TABLE flowdeck.statuses IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(600);",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + PATIENCE;
+    while pg.psql(
+        &db,
+        "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation \
+         WHERE c.relname = 'statuses' AND l.mode = 'AccessExclusiveLock' AND l.granted",
+    ) != "1"
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the lock was never taken"
+        );
+    }
+    let error = store
+        .commit_sync("git", &sample(), &[], &status("git", "stale"))
+        .unwrap_err();
+    assert!(matches!(error, StoreError::Locked { .. }), "{error:?}");
+    assert!(error.is_retryable());
+    assert!(error.to_string().contains(&pg.server_name(&db)), "{error}");
+    // Nothing of that sync was kept, and once the lock is gone it goes through.
+    assert!(store.statuses().unwrap_err().is_retryable());
+    assert_eq!(pg.terminate("psql"), 1);
+    holder.wait().unwrap();
+    assert_eq!(store.statuses().unwrap(), vec![status("git", "ok")]);
+    store
+        .commit_sync("git", &sample(), &[], &status("git", "stale"))
+        .unwrap();
+    assert_eq!(store.statuses().unwrap(), vec![status("git", "stale")]);
 }
 
 // ---- from inside runtimes, and connections that drop --------------------------------------

@@ -114,6 +114,22 @@ pub struct Postgres {
 impl Postgres {
     /// A new cluster, started. Panics (with the server's log) when it cannot start.
     pub fn start() -> Postgres {
+        Postgres::start_with(false)
+    }
+
+    /// A new cluster that also offers TLS, with a certificate for localhost and 127.0.0.1
+    /// issued by a CA of its own ([`Postgres::ca_file`]), made with the `openssl` command
+    /// (installed with postgresql, through ssl-cert).
+    pub fn start_with_tls() -> Postgres {
+        Postgres::start_with(true)
+    }
+
+    /// The PEM file of the CA that issued the server's certificate.
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("ca.pem")
+    }
+
+    fn start_with(tls: bool) -> Postgres {
         let bin = bin_dir().expect("PostgreSQL binaries (call available() first)");
         let dir = tempfile::tempdir().expect("tempdir");
         let as_postgres = running_as_root();
@@ -160,13 +176,22 @@ impl Postgres {
             ],
         );
         assert!(out.status.success(), "initdb failed: {}", text(&out));
+        let tls_options = if tls {
+            server.make_certificates();
+            format!(
+                " -c ssl=on -c ssl_cert_file={dir}/server.pem -c ssl_key_file={dir}/server.key",
+                dir = server.dir.path().display()
+            )
+        } else {
+            String::new()
+        };
         // A port taken between free_port() and the server's bind: try another.
         for attempt in 0.. {
             server.port = free_port();
             let options = format!(
                 "-c listen_addresses=127.0.0.1 -p {port} -k {socket} -c fsync=off \
                  -c full_page_writes=off -c shared_buffers=16MB -c max_connections=60 \
-                 -c max_wal_senders=0 -c wal_level=minimal",
+                 -c max_wal_senders=0 -c wal_level=minimal{tls_options}",
                 port = server.port,
                 socket = server.dir.path().display(),
             );
@@ -188,6 +213,74 @@ impl Postgres {
             &format!("CREATE ROLE {ROLE} LOGIN PASSWORD '{PASSWORD}'"),
         );
         server
+    }
+
+    /// ca.pem (a CA of its own) and server.pem/server.key (localhost and 127.0.0.1), the key
+    /// readable by the server only, as it demands.
+    fn make_certificates(&self) {
+        let dir = self.dir.path();
+        let openssl = |args: &[&str]| {
+            let out = Command::new("openssl")
+                .args(args)
+                .current_dir(dir)
+                .stdin(Stdio::null())
+                .output()
+                .expect("run openssl (installed with postgresql, through ssl-cert)");
+            assert!(out.status.success(), "openssl {args:?}: {}", text(&out));
+        };
+        let ec = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ];
+        let mut ca = vec![
+            "req",
+            "-x509",
+            "-days",
+            "3",
+            "-subj",
+            "/CN=flowdeck test CA",
+        ];
+        ca.extend(ec);
+        ca.extend(["-keyout", "ca.key", "-out", "ca.pem"]);
+        openssl(&ca);
+        let mut request = vec!["req", "-subj", "/CN=localhost"];
+        request.extend(ec);
+        request.extend(["-keyout", "server.key", "-out", "server.csr"]);
+        openssl(&request);
+        std::fs::write(
+            dir.join("server.ext"),
+            "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n\
+             keyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n",
+        )
+        .unwrap();
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "3",
+            "-extfile",
+            "server.ext",
+            "-out",
+            "server.pem",
+        ]);
+        let key = dir.join("server.key");
+        std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+            .unwrap();
+        if self.as_postgres {
+            for file in ["server.key", "server.pem"] {
+                std::os::unix::fs::chown(dir.join(file), Some(id("-u", "postgres")), None).unwrap();
+            }
+        }
     }
 
     fn pg_ctl_start(&self, options: &str) -> Output {
@@ -297,13 +390,14 @@ impl Postgres {
             .expect("run psql")
     }
 
-    /// Terminates every backend whose application_name is `name`; how many.
+    /// Terminates every backend whose application_name is `name` (but the one asking); how
+    /// many.
     pub fn terminate(&self, application_name: &str) -> usize {
         self.psql(
             "postgres",
             &format!(
                 "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-                 WHERE application_name = '{application_name}') t"
+                 WHERE application_name = '{application_name}' AND pid <> pg_backend_pid()) t"
             ),
         )
         .parse()

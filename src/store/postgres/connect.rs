@@ -4,10 +4,13 @@
 //!
 //! - Password: the URL's, else the variable `[general] store_password_env` names (which must
 //!   then be set), else `PGPASSWORD`, else none (trust or peer authentication).
-//! - TLS through rustls, certificates verified against the platform's roots (no OpenSSL):
-//!   `sslmode=disable` never, `prefer` (the default) when the server offers it, `require`
-//!   always. libpq's `verify-ca` and `verify-full` are taken as `require`, which verifies the
-//!   certificate and host name already (stricter than libpq's `require`).
+//! - TLS through rustls, certificates verified against the platform's roots (no OpenSSL;
+//!   on Linux the system bundle, or `SSL_CERT_FILE` / `SSL_CERT_DIR`): `sslmode=disable`
+//!   never, `prefer` (the default) when the server offers it, `require` always. Whenever TLS
+//!   is used the certificate and host name are verified, so an untrusted certificate fails
+//!   even under `prefer` (libpq's `prefer` and `require` would not check it; it never falls
+//!   back to plain text here). libpq's `verify-ca` and `verify-full` are taken as `require`.
+//! - Every session waits at most [`LOCK_TIMEOUT`] for a lock (`Locked` after that).
 //! - No host: the Unix socket in /var/run/postgresql when that folder exists (as libpq on
 //!   Debian), else localhost. No user: the operating-system user, as libpq.
 //!
@@ -31,6 +34,15 @@ pub const PGPASSWORD: &str = "PGPASSWORD";
 
 /// How long connecting may take before it is given up (as libpq's `connect_timeout`).
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long connecting and logging in may take altogether.
+const LOGIN_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// How long a statement waits for a lock another session holds (another collector's sync of
+/// the same events, a schema migration, an administrator's LOCK TABLE) before it fails as
+/// `Locked`, to be retried by the next poll. A sync holds its locks for as long as it takes to
+/// write, seconds for the largest first syncs. The URL's `options=-c lock_timeout=…` wins.
+pub const LOCK_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What the store needs besides the URL.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -95,7 +107,14 @@ impl Settings {
         {
             config.password(password.expose_secret());
         }
+        // Ours first: the URL's own options come after, and a setting given twice keeps the
+        // last value.
+        let options = match config.get_options() {
+            Some(theirs) => format!("-c lock_timeout={}s {theirs}", LOCK_TIMEOUT.as_secs()),
+            None => format!("-c lock_timeout={}s", LOCK_TIMEOUT.as_secs()),
+        };
         config
+            .options(options)
             .application_name("flowdeck")
             .connect_timeout(CONNECT_TIMEOUT)
             // A server that vanishes without closing the socket is noticed within about a
@@ -137,7 +156,7 @@ impl Settings {
         }
         let tls = self.tls.clone();
         let server = self.server.clone();
-        let connected = driver.run(async move {
+        let connecting = async move {
             match tls {
                 None => {
                     let (client, connection) = config.connect(NoTls).await?;
@@ -151,14 +170,24 @@ impl Settings {
                     Ok(client)
                 }
             }
-        });
+        };
+        // connect_timeout covers the TCP connect; this also covers a server that accepts and
+        // then never answers the startup.
+        // (The timer is made inside the task: it needs the driver's runtime.)
+        let connected =
+            driver.run(async move { tokio::time::timeout(LOGIN_TIMEOUT, connecting).await });
+        let unreachable = |detail: String| StoreError::Unreachable {
+            server: self.server.clone(),
+            detail,
+        };
         match connected {
-            Some(Ok(client)) => Ok(client),
-            Some(Err(e)) => Err(connect_error(&self.server, &e)),
-            None => Err(StoreError::Unreachable {
-                server: self.server.clone(),
-                detail: "the PostgreSQL client thread stopped".into(),
-            }),
+            Some(Ok(Ok(client))) => Ok(client),
+            Some(Ok(Err(e))) => Err(connect_error(&self.server, &e)),
+            Some(Err(_)) => Err(unreachable(format!(
+                "no answer within {} s",
+                LOGIN_TIMEOUT.as_secs()
+            ))),
+            None => Err(unreachable("the PostgreSQL client thread stopped".into())),
         }
     }
 }

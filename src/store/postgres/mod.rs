@@ -39,7 +39,7 @@ use connect::Settings;
 use driver::{Driver, block_on};
 use errors::mapper;
 
-pub use connect::{CONNECT_TIMEOUT, ConnectOptions, PGPASSWORD, check_url};
+pub use connect::{CONNECT_TIMEOUT, ConnectOptions, LOCK_TIMEOUT, PGPASSWORD, check_url};
 pub use migrations::LATEST as SCHEMA_VERSION;
 pub use notify::{CHANNEL, PostgresFeed};
 
