@@ -5,8 +5,9 @@
 //! The PostgreSQL store the same way (`store_postgres_100k`: commit into a new database, the
 //! same sync unchanged, a full load), on a private server started like the tests' (Debian's
 //! `postgresql`, through `runuser` when run as root), or on `FLOWDECK_BENCH_POSTGRES_URL`
-//! (a database the bench may fill; its `flowdeck` schema is dropped first). Skipped, with a
-//! message, when neither is there.
+//! (a database the bench may fill; its `flowdeck` schema is dropped first), and the time from
+//! committing one new deployment to a LISTEN feed hearing of it (`store_postgres_notify`).
+//! Skipped, with a message, when neither is there.
 //!
 //! `FLOWDECK_STORE_BENCH_1M=1` also builds (once, cached under `$CARGO_TARGET_DIR/flowdeck-bench/`)
 //! a store of 1M deployments and 5M changes (~1.5 GB) and benches opening and loading it.
@@ -279,6 +280,27 @@ fn store_postgres_100k(c: &mut Criterion) {
     group.bench_function("load", |b| b.iter(|| store.load().unwrap()));
     group.finish();
     server.done(store);
+
+    // From a collector's commit of one new deployment to a reader's feed hearing of it (the
+    // store's part of "write to screen").
+    // (The feed listens on a connection of its own, as a reader's would.)
+    let writer = server.fresh();
+    let mut feed = writer.subscribe().unwrap().unwrap();
+    let one = deployments(1, 1);
+    let mut n = 0u64;
+    let mut group = c.benchmark_group("store_postgres_notify");
+    group.bench_function("commit_one_until_heard", |b| {
+        b.iter(|| {
+            n += 1;
+            let mut events = one.clone();
+            events.deployments[0].id = format!("bench:notify:{n}");
+            commit(&writer, &events);
+            feed.wait(Duration::from_secs(60)).unwrap().unwrap()
+        })
+    });
+    group.finish();
+    drop(feed);
+    server.done(writer);
 }
 
 criterion_group!(benches, store_100k, store_postgres_100k, store_1m);
