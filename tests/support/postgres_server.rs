@@ -3,15 +3,17 @@
 //! in a temporary directory, listening on 127.0.0.1 at a free port with its Unix socket in
 //! that directory, stopped (`pg_ctl stop -m immediate`) and deleted when dropped.
 //!
-//! - initdb refuses to run as root, so when the tests run as root the cluster directory is
+//! - initdb refuses to run as root, so when the tests run as root the cluster directories are
 //!   chowned to `postgres` and initdb/pg_ctl run through `runuser -u postgres --`;
 //! - TCP connections authenticate by password (scram-sha-256), so the store's password paths
 //!   are exercised: the role [`ROLE`] with [`PASSWORD`] owns the databases tests create; the
 //!   superuser `postgres` administers through the socket (trust), for [`Postgres::psql`];
-//! - startup is fast (fsync and full-page writes off, small shared buffers): well under a
-//!   second on an idle machine, so each test has a server of its own and tests run in
-//!   parallel without sharing state. (One server per test binary would save that second but
-//!   could not be stopped: Rust never drops statics, and the server would outlive the run.)
+//! - startup is fast: initdb runs once (its cluster kept as a template under the target
+//!   directory and copied for each server), fsync and full-page writes are off, shared
+//!   buffers small; a server is up in a few tenths of a second, so each test has one of its
+//!   own and tests run in parallel without sharing state. (One server per test binary would
+//!   save that too but could not be stopped: Rust never drops statics, and the server would
+//!   outlive the run.)
 //!
 //! A missing server skips the test with a message unless FLOWDECK_REQUIRE_POSTGRES=1 (set by
 //! .ci/run), where it fails.
@@ -87,6 +89,95 @@ pub fn free_port() -> u16 {
     listener.local_addr().expect("local addr").port()
 }
 
+/// Bump when the template's initdb arguments change, so an old template is not reused.
+const TEMPLATE_LAYOUT: u32 = 1;
+
+/// A fresh cluster's data directory, made by initdb once and kept under the target
+/// directory's tmp (`CARGO_TARGET_TMPDIR`), keyed by the server version: each server is a
+/// copy of it, which saves initdb's second or so per test. Made in a directory of its own and
+/// renamed into place, so test binaries starting together never see half of one.
+fn template(bin: &Path, as_postgres: bool) -> PathBuf {
+    static TEMPLATE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    TEMPLATE
+        .get_or_init(|| {
+            let version = Command::new(bin.join("initdb"))
+                .arg("--version")
+                .output()
+                .expect("initdb --version");
+            let version: String = String::from_utf8_lossy(&version.stdout)
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
+                .collect();
+            let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+            std::fs::create_dir_all(&root).unwrap();
+            let path = root.join(format!("postgres-template-{TEMPLATE_LAYOUT}-{version}"));
+            if path.join("PG_VERSION").is_file() {
+                return path;
+            }
+            let building = tempfile::Builder::new()
+                .prefix("postgres-template-building-")
+                .tempdir_in(&root)
+                .unwrap();
+            if as_postgres {
+                chown_to_postgres(building.path());
+            }
+            let pwfile = building.path().join("pwfile");
+            std::fs::write(&pwfile, SUPERUSER_PASSWORD).unwrap();
+            if as_postgres {
+                chown_to_postgres(&pwfile);
+            }
+            let data = building.path().join("data");
+            let args: [&std::ffi::OsStr; 13] = [
+                "-D".as_ref(),
+                data.as_os_str(),
+                "-U".as_ref(),
+                "postgres".as_ref(),
+                "--auth-local=trust".as_ref(),
+                "--auth-host=scram-sha-256".as_ref(),
+                "--pwfile".as_ref(),
+                pwfile.as_os_str(),
+                "--no-sync".as_ref(),
+                "--no-instructions".as_ref(),
+                "-E".as_ref(),
+                "UTF8".as_ref(),
+                "--locale=C".as_ref(),
+            ];
+            let out = as_user(as_postgres, &bin.join("initdb"), building.path())
+                .args(args)
+                .output()
+                .expect("run initdb");
+            assert!(out.status.success(), "initdb failed: {}", text(&out));
+            // Another test binary may have put its own in place meanwhile: then this one is
+            // dropped with `building`.
+            let _ = std::fs::rename(&data, &path);
+            assert!(
+                path.join("PG_VERSION").is_file(),
+                "no template at {}",
+                path.display()
+            );
+            path
+        })
+        .clone()
+}
+
+/// `program`, as the postgres user when the tests run as root.
+fn as_user(as_postgres: bool, program: &Path, dir: &Path) -> Command {
+    let mut command = if as_postgres {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(program);
+        c
+    } else {
+        Command::new(program)
+    };
+    command.current_dir(dir).stdin(Stdio::null());
+    command
+}
+
+fn chown_to_postgres(path: &Path) {
+    std::os::unix::fs::chown(path, Some(id("-u", "postgres")), Some(id("-g", "postgres")))
+        .unwrap_or_else(|e| panic!("chown {} to postgres: {e}", path.display()));
+}
+
 /// `id -u NAME` / `id -g NAME`.
 fn id(flag: &str, user: &str) -> u32 {
     let out = Command::new("id")
@@ -134,19 +225,23 @@ impl Postgres {
         let dir = tempfile::tempdir().expect("tempdir");
         let as_postgres = running_as_root();
         if as_postgres {
-            std::os::unix::fs::chown(
-                dir.path(),
-                Some(id("-u", "postgres")),
-                Some(id("-g", "postgres")),
-            )
-            .expect("chown the cluster directory to postgres");
+            chown_to_postgres(dir.path());
         }
         let data = dir.path().join("data");
-        let pwfile = dir.path().join("pwfile");
-        std::fs::write(&pwfile, SUPERUSER_PASSWORD).unwrap();
-        if as_postgres {
-            std::os::unix::fs::chown(&pwfile, Some(id("-u", "postgres")), None).unwrap();
-        }
+        // A copy of a cluster made once (cp -a keeps the owner and the 0700 mode).
+        let template = template(&bin, as_postgres);
+        let out = Command::new("cp")
+            .arg("-a")
+            .arg(&template)
+            .arg(&data)
+            .output()
+            .expect("run cp");
+        assert!(
+            out.status.success(),
+            "cp -a {}: {}",
+            template.display(),
+            text(&out)
+        );
         let mut server = Postgres {
             dir,
             bin,
@@ -157,25 +252,6 @@ impl Postgres {
             stopped: true,
             options: String::new(),
         };
-        let out = server.run_as_postgres(
-            "initdb",
-            &[
-                "-D".as_ref(),
-                server.data.as_os_str(),
-                "-U".as_ref(),
-                "postgres".as_ref(),
-                "--auth-local=trust".as_ref(),
-                "--auth-host=scram-sha-256".as_ref(),
-                "--pwfile".as_ref(),
-                pwfile.as_os_str(),
-                "--no-sync".as_ref(),
-                "--no-instructions".as_ref(),
-                "-E".as_ref(),
-                "UTF8".as_ref(),
-                "--locale=C".as_ref(),
-            ],
-        );
-        assert!(out.status.success(), "initdb failed: {}", text(&out));
         let tls_options = if tls {
             server.make_certificates();
             format!(
@@ -316,18 +392,8 @@ impl Postgres {
     }
 
     fn run_as_postgres(&self, program: &str, args: &[&std::ffi::OsStr]) -> Output {
-        let path = self.bin.join(program);
-        let mut command = if self.as_postgres {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(&path);
-            c
-        } else {
-            Command::new(&path)
-        };
-        command
+        as_user(self.as_postgres, &self.bin.join(program), self.dir.path())
             .args(args)
-            .current_dir(self.dir.path())
-            .stdin(Stdio::null())
             .output()
             .unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
     }
