@@ -7,7 +7,9 @@
 //! of tests/github_source.rs): synced into SQLite by `flowdeck report`, then into PostgreSQL
 //! twice, once through the `Store` trait (a copy of what SQLite holds, with its status, as a
 //! polled source leaves it) and once by `flowdeck report` itself (the poller committing from
-//! its async tasks).
+//! its async tasks). And through the binary, a PostgreSQL store that cannot be opened (wrong
+//! password, missing database) is one line naming it, never the password, with exit 1; a
+//! malformed URL exit 2.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![recursion_limit = "256"]
@@ -273,5 +275,71 @@ async fn a_report_is_byte_identical_from_sqlite_and_from_postgres() {
     assert_eq!(
         pg_store(&pg, &synced_db).load().unwrap(),
         sqlite.load().unwrap()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_that_cannot_be_opened_is_one_line_naming_it_never_the_password() {
+    let pg = server!();
+    let setup = Setup::start().await;
+    let db = pg.create_database("flowdeck");
+    let run = |name: &str, url: &str| {
+        let config = setup.config(name, url);
+        let home = setup.home.path();
+        let out = Command::new(env!("CARGO_BIN_EXE_flowdeck"))
+            .arg("--config")
+            .arg(&config)
+            .args(["report", "--offline", "--format", "json", "--now", NOW])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", home)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_STATE_HOME", home.join("state"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(!stderr.contains(postgres_server::PASSWORD), "{stderr}");
+        assert!(!stderr.contains("Wr0ng"), "{stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        (out.status.code(), stderr.trim_end().to_string())
+    };
+    let server = pg.server_name(&db);
+    assert_eq!(
+        run(
+            "wrong",
+            &pg.url(&db).replace(postgres_server::PASSWORD, "Wr0ng")
+        ),
+        (
+            Some(1),
+            format!(
+                "error: the history server {server} refused the login: password authentication \
+                 failed for user \"flowdeck\""
+            )
+        )
+    );
+    let missing = pg.server_name("missing");
+    assert_eq!(
+        run("missing", &pg.url("missing")),
+        (
+            Some(1),
+            format!(
+                "error: cannot open the history database {missing}: database \"missing\" does \
+                 not exist: create it (createdb) or name another database in [general] store"
+            )
+        )
+    );
+    // A URL that is not one is a configuration error.
+    let (code, stderr) = run(
+        "malformed",
+        &format!(
+            "postgres://flowdeck:{}@127.0.0.1:{}/flowdeck?sslmode=always",
+            postgres_server::PASSWORD,
+            pg.port
+        ),
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("store = \"postgres://…\" is not a usable PostgreSQL URL"),
+        "{stderr}"
     );
 }
