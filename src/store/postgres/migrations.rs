@@ -80,10 +80,11 @@ CREATE TABLE flowdeck.schema_version (
 /// What the database holds of ours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Found {
-    /// No `flowdeck` schema, or an empty one.
-    Nothing,
+    /// No `flowdeck` schema (false), or an empty one (true: made by an administrator, maybe
+    /// for a role that may not create schemas).
+    Nothing { schema: bool },
     /// A `flowdeck` schema with tables but no version table: not ours.
-    Foreign,
+    Foreign { schema: bool },
     /// Our schema at this version.
     Version(i64),
 }
@@ -106,9 +107,11 @@ pub(crate) fn migrate(client: &mut Client, server: &str) -> Result<(), StoreErro
     check(found, server)?;
     let from = match found {
         Found::Version(v) => v,
-        Found::Nothing | Found::Foreign => {
-            block_on(tx.batch_execute("CREATE SCHEMA IF NOT EXISTS flowdeck"))
-                .map_err(mapper(server, "creating the schema flowdeck"))?;
+        Found::Nothing { schema } | Found::Foreign { schema } => {
+            if !schema {
+                block_on(tx.batch_execute("CREATE SCHEMA flowdeck"))
+                    .map_err(mapper(server, "creating the schema flowdeck"))?;
+            }
             block_on(tx.batch_execute(VERSION_TABLE))
                 .map_err(mapper(server, "creating the schema version table"))?;
             0
@@ -137,20 +140,22 @@ fn inspect<C: tokio_postgres::GenericClient>(
         // From the catalog, which everyone may read: to_regclass() would need the
         // privilege to use the schema, which another program's need not give.
         "SELECT count(*) FILTER (WHERE c.relname = 'schema_version' AND c.relkind = 'r') > 0,
-                count(*)
-           FROM pg_catalog.pg_class c
-           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                count(c.oid),
+                count(n.oid) > 0
+           FROM pg_catalog.pg_namespace n
+           LEFT JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid
           WHERE n.nspname = 'flowdeck'",
         &[],
     ))
     .map_err(mapper(server, doing))?;
     let versioned: bool = row.try_get(0).map_err(mapper(server, doing))?;
     let relations: i64 = row.try_get(1).map_err(mapper(server, doing))?;
+    let schema: bool = row.try_get(2).map_err(mapper(server, doing))?;
     if !versioned {
         return Ok(if relations == 0 {
-            Found::Nothing
+            Found::Nothing { schema }
         } else {
-            Found::Foreign
+            Found::Foreign { schema }
         });
     }
     let row = block_on(client.query_one(
@@ -170,7 +175,7 @@ fn check(found: Found, server: &str) -> Result<(), StoreError> {
             found: version,
             known: LATEST,
         }),
-        Found::Foreign => Err(StoreError::Open {
+        Found::Foreign { .. } => Err(StoreError::Open {
             path: server.into(),
             detail: "its schema \"flowdeck\" holds tables of another program (no \
                      flowdeck.schema_version); it was left untouched"

@@ -17,7 +17,8 @@
 //! transaction of milliseconds, and a process rarely does two things at once. Other
 //! processes have their own connections, and the server runs them side by side. A dropped
 //! connection fails the call in progress (`Unreachable`, retryable) and the next call connects
-//! again.
+//! again. (A sync whose COMMIT was sent but whose answer was lost may be stored: the next sync
+//! sends it again and finds it unchanged.)
 
 mod cache;
 pub mod connect;
