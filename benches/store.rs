@@ -2,6 +2,13 @@
 //! (one sync into a new file; the same sync again, all unchanged; a full load), and opening the
 //! file (which runs `PRAGMA quick_check`).
 //!
+//! The PostgreSQL store the same way (`store_postgres_100k`: commit into a new database, the
+//! same sync unchanged, a full load), on a private server started like the tests' (Debian's
+//! `postgresql`, through `runuser` when run as root), or on `FLOWDECK_BENCH_POSTGRES_URL`
+//! (a database the bench may fill; its `flowdeck` schema is dropped first), and the time from
+//! committing one new deployment to a LISTEN feed hearing of it (`store_postgres_notify`).
+//! Skipped, with a message, when neither is there.
+//!
 //! `FLOWDECK_STORE_BENCH_1M=1` also builds (once, cached under `$CARGO_TARGET_DIR/flowdeck-bench/`)
 //! a store of 1M deployments and 5M changes (~1.5 GB) and benches opening and loading it.
 
@@ -13,11 +20,15 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use flowdeck::model::EventSet;
-use flowdeck::store::{SqliteStore, Store, StoredStatus};
+use flowdeck::store::postgres::ConnectOptions;
+use flowdeck::store::{PostgresStore, SqliteStore, Store, StoredStatus};
 
 #[allow(dead_code)]
 #[path = "support/synthetic.rs"]
 mod synthetic;
+
+#[path = "../tests/support/postgres_server.rs"]
+mod postgres_server;
 
 /// Bump when the generated store changes, so a stale cached 1M file is not reused.
 const LAYOUT_VERSION: u32 = 1;
@@ -54,7 +65,7 @@ fn status() -> StoredStatus {
     }
 }
 
-fn commit(store: &SqliteStore, events: &EventSet) {
+fn commit(store: &dyn Store, events: &EventSet) {
     store.commit_sync("bench", events, &[], &status()).unwrap();
 }
 
@@ -160,5 +171,137 @@ fn store_1m(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, store_100k, store_1m);
+/// Where the PostgreSQL bench runs: a URL to a fresh database each time it is asked.
+enum Server {
+    Private(postgres_server::Postgres, std::cell::Cell<u32>),
+    External(String),
+}
+
+impl Server {
+    fn find() -> Option<Server> {
+        if let Ok(url) = std::env::var("FLOWDECK_BENCH_POSTGRES_URL") {
+            return Some(Server::External(url));
+        }
+        postgres_server::bin_dir()?;
+        postgres_server::available()
+            .then(|| Server::Private(postgres_server::Postgres::start(), std::cell::Cell::new(0)))
+    }
+
+    /// A store on an empty database.
+    fn fresh(&self) -> PostgresStore {
+        let url = match self {
+            Server::Private(pg, n) => {
+                n.set(n.get() + 1);
+                pg.url(&pg.create_database(&format!("bench{}", n.get())))
+            }
+            Server::External(url) => {
+                let store = PostgresStore::connect(url, &ConnectOptions::default()).unwrap();
+                drop(store);
+                drop_schema(url);
+                url.clone()
+            }
+        };
+        PostgresStore::connect(&url, &ConnectOptions::default()).unwrap()
+    }
+
+    /// Drops a database made by `fresh` (a private server only; an external one is emptied
+    /// by the next `fresh`).
+    fn done(&self, store: PostgresStore) {
+        let name = store
+            .server()
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        drop(store);
+        if let Server::Private(pg, _) = self {
+            pg.psql("postgres", &format!("DROP DATABASE {name}"));
+        }
+    }
+}
+
+/// Empties an external bench database (psql must be on PATH).
+fn drop_schema(url: &str) {
+    let status = std::process::Command::new("psql")
+        .args([
+            url,
+            "-X",
+            "-q",
+            "-c",
+            "DROP SCHEMA IF EXISTS flowdeck CASCADE",
+        ])
+        .status();
+    assert!(
+        status.is_ok_and(|s| s.success()),
+        "cannot empty the bench database (is psql installed?)"
+    );
+}
+
+fn store_postgres_100k(c: &mut Criterion) {
+    let Some(server) = Server::find() else {
+        eprintln!(
+            "store_postgres_100k skipped: no PostgreSQL (install postgresql or set FLOWDECK_BENCH_POSTGRES_URL)"
+        );
+        return;
+    };
+    let events = deployments(100_000, 100);
+    let changes: usize = events.deployments.iter().map(|d| d.changes.len()).sum();
+    let store = server.fresh();
+    let started = Instant::now();
+    commit(&store, &events);
+    eprintln!(
+        "one-shot: commit of {} deployments / {changes} changes into a new PostgreSQL database: {:?}",
+        events.deployments.len(),
+        started.elapsed()
+    );
+    let started = Instant::now();
+    let loaded = store.load().unwrap();
+    eprintln!(
+        "one-shot: load of {} deployments from PostgreSQL: {:?}",
+        loaded.deployments.len(),
+        started.elapsed()
+    );
+    drop(loaded);
+
+    let mut group = c.benchmark_group("store_postgres_100k");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(30));
+    group.bench_function("commit_new_database", |b| {
+        b.iter_batched(
+            || server.fresh(),
+            |fresh| {
+                commit(&fresh, &events);
+                fresh
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.bench_function("commit_unchanged", |b| b.iter(|| commit(&store, &events)));
+    group.bench_function("load", |b| b.iter(|| store.load().unwrap()));
+    group.finish();
+    server.done(store);
+
+    // From a collector's commit of one new deployment to a reader's feed hearing of it (the
+    // store's part of "write to screen").
+    // (The feed listens on a connection of its own, as a reader's would.)
+    let writer = server.fresh();
+    let mut feed = writer.subscribe().unwrap().unwrap();
+    let one = deployments(1, 1);
+    let mut n = 0u64;
+    let mut group = c.benchmark_group("store_postgres_notify");
+    group.bench_function("commit_one_until_heard", |b| {
+        b.iter(|| {
+            n += 1;
+            let mut events = one.clone();
+            events.deployments[0].id = format!("bench:notify:{n}");
+            commit(&writer, &events);
+            feed.wait(Duration::from_secs(60)).unwrap().unwrap()
+        })
+    });
+    group.finish();
+    drop(feed);
+    server.done(writer);
+}
+
+criterion_group!(benches, store_100k, store_postgres_100k, store_1m);
 criterion_main!(benches);

@@ -409,13 +409,23 @@ async fn a_damaged_store_is_refused_and_left_as_it_was() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_postgres_store_is_a_clear_config_error() {
-    let setup = Setup::start("postgres://flowdeck:hunter2@127.0.0.1:1/flowdeck").await;
+async fn an_unreachable_postgres_store_is_a_runtime_error_naming_it_without_the_password() {
+    // Port 1 on loopback: nothing listens there.
+    let setup =
+        Setup::start("postgres://flowdeck:hunter2@127.0.0.1:1/flowdeck?sslmode=disable").await;
     let out = setup.flowdeck(&["report", "--format", "json"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("not supported"), "{stderr}");
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot reach the history server flowdeck@127.0.0.1:1/flowdeck"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     assert!(!stderr.contains("hunter2"), "{stderr}");
+    assert!(
+        setup.github_requests().await == 0,
+        "nothing is fetched for a store that cannot keep it"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,7 +10,7 @@ use crate::model::{EventSet, Timestamp};
 use crate::poller::{self, SyncReport};
 use crate::sources::live::Source;
 use crate::sources::{SourceStatus, registry};
-use crate::store::{OpenError, Store, StoreError, StoreLocation, StoredStatus};
+use crate::store::{OpenError, OpenOptions, Store, StoreError, StoreLocation, StoredStatus};
 
 /// How a polled source with no stored status yet is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,10 +133,12 @@ pub fn open_store(ctx: &Context) -> Result<Arc<dyn Store>, CommandError> {
     let config = &ctx.loaded.config;
     let location = StoreLocation::parse(&config.general.store, &ctx.loaded.base_dir)
         .map_err(|e| CommandError::Usage(format!("[general] {e}")))?;
-    location.open().map_err(|e| match e {
-        OpenError::Locate(e) => CommandError::Usage(format!("[general] {e}")),
-        OpenError::Store(e) => CommandError::Runtime(anyhow::Error::msg(e.to_string())),
-    })
+    location
+        .open_with(&OpenOptions::from_general(&config.general))
+        .map_err(|e| match e {
+            OpenError::Locate(e) => CommandError::Usage(format!("[general] {e}")),
+            OpenError::Store(e) => CommandError::Runtime(anyhow::Error::msg(e.to_string())),
+        })
 }
 
 /// The store for messages and logs: a SQLite file's path, or just "postgres" (the URL may hold
@@ -144,7 +146,10 @@ pub fn open_store(ctx: &Context) -> Result<Arc<dyn Store>, CommandError> {
 pub fn describe(location: &StoreLocation) -> String {
     match location {
         StoreLocation::Sqlite(path) => path.display().to_string(),
-        StoreLocation::Postgres(_) => "postgres".into(),
+        StoreLocation::Postgres(url) => match crate::store::postgres::server_label(url) {
+            Some(server) => format!("postgres {server}"),
+            None => "postgres".into(),
+        },
     }
 }
 

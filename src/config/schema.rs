@@ -46,6 +46,9 @@ pub struct General {
     #[serde(deserialize_with = "super::theme::theme_name")]
     pub theme: String,
     pub store: String,
+    /// The environment variable holding a PostgreSQL store's password when the `store` URL
+    /// has none. Unset: `PGPASSWORD` (as libpq).
+    pub store_password_env: Option<String>,
     pub backfill: HumanDuration,
     pub report_items: usize,
     pub exclude_authors: Vec<GlobPattern>,
@@ -66,6 +69,7 @@ impl Default for General {
             timezone: TimeZoneName(Tz::UTC),
             theme: "default".into(),
             store: "sqlite".into(),
+            store_password_env: None,
             backfill: HumanDuration::seconds(90 * 86_400),
             report_items: 200,
             exclude_authors: vec![GlobPattern::new_unchecked("*[bot]")],

@@ -2,12 +2,15 @@
 //!
 //! - `"sqlite"` (the default): `history.sqlite` in the XDG data dir;
 //! - a path ending in `.sqlite` or `.db`: that file, relative to the config file's folder;
-//! - `postgres://…` / `postgresql://…`: a shared server (not in this build yet).
+//! - `postgres://…` / `postgresql://…`: a database on a shared PostgreSQL server (see
+//!   `postgres::connect` for the URL forms, the password and TLS).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{SqliteStore, Store, StoreError};
+use super::postgres::ConnectOptions;
+use super::{PostgresStore, SqliteStore, Store, StoreError};
+use crate::config::schema::General;
 
 /// A parsed `store` setting.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,10 +27,25 @@ pub enum LocateError {
     Unknown(String),
     #[error("store = \"sqlite\" needs a home directory for its data folder, and none is known")]
     NoDataDir,
-    #[error(
-        "store = \"postgres://…\": a PostgreSQL store is not supported by this build yet; use store = \"sqlite\""
-    )]
-    PostgresUnsupported,
+    /// The detail never repeats the URL (it may hold a password).
+    #[error("store = \"postgres://…\" is not a usable PostgreSQL URL: {0}")]
+    BadPostgresUrl(String),
+}
+
+/// What opening needs besides the location, from `[general]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// `[general] store_password_env`: the variable holding a PostgreSQL store's password
+    /// when the URL has none (unset: `PGPASSWORD`).
+    pub password_env: Option<String>,
+}
+
+impl OpenOptions {
+    pub fn from_general(general: &General) -> OpenOptions {
+        OpenOptions {
+            password_env: general.store_password_env.clone(),
+        }
+    }
 }
 
 impl StoreLocation {
@@ -41,6 +59,7 @@ impl StoreLocation {
         }
         let lower = trimmed.to_ascii_lowercase();
         if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+            super::postgres::check_url(trimmed).map_err(LocateError::BadPostgresUrl)?;
             return Ok(StoreLocation::Postgres(trimmed.to_string()));
         }
         let path = Path::new(trimmed);
@@ -57,11 +76,23 @@ impl StoreLocation {
         }))
     }
 
-    /// Opens the history (creating an empty one when the file does not exist yet).
+    /// Opens the history (creating an empty one when the file or the schema does not exist
+    /// yet), a PostgreSQL store's password from the URL or `PGPASSWORD`.
     pub fn open(&self) -> Result<Arc<dyn Store>, OpenError> {
+        self.open_with(&OpenOptions::default())
+    }
+
+    /// [`StoreLocation::open`] with the `[general]` settings besides `store`
+    /// ([`OpenOptions::from_general`]).
+    pub fn open_with(&self, options: &OpenOptions) -> Result<Arc<dyn Store>, OpenError> {
         match self {
             StoreLocation::Sqlite(path) => Ok(Arc::new(SqliteStore::open(path)?)),
-            StoreLocation::Postgres(_) => Err(OpenError::Locate(LocateError::PostgresUnsupported)),
+            StoreLocation::Postgres(url) => {
+                let options = ConnectOptions {
+                    password_env: options.password_env.clone(),
+                };
+                Ok(Arc::new(PostgresStore::connect(url, &options)?))
+            }
         }
     }
 }
@@ -104,22 +135,73 @@ mod tests {
     }
 
     #[test]
-    fn postgres_is_recognised_and_refused_clearly() {
-        let location = StoreLocation::parse("postgres://u:pw@db/flowdeck", Path::new("."));
+    fn postgres_urls_are_recognised_as_written() {
+        for url in [
+            "postgres://u:pw@db/flowdeck",
+            "postgresql://u@db:6432/flowdeck?sslmode=require",
+            "  POSTGRES://db/flowdeck ",
+        ] {
+            assert_eq!(
+                StoreLocation::parse(url, Path::new(".")),
+                Ok(StoreLocation::Postgres(url.trim().into()))
+            );
+        }
+    }
+
+    #[test]
+    fn a_malformed_postgres_url_is_a_setting_error_without_the_password() {
+        let error = StoreLocation::parse(
+            "postgres://u:hunter2@db/flowdeck?sslmode=sometimes",
+            Path::new("."),
+        )
+        .unwrap_err();
         assert_eq!(
-            location,
-            Ok(StoreLocation::Postgres(
-                "postgres://u:pw@db/flowdeck".into()
-            ))
+            error.to_string(),
+            "store = \"postgres://…\" is not a usable PostgreSQL URL: invalid connection \
+             string: invalid value for option `sslmode`"
         );
-        let error = location
-            .map_err(OpenError::from)
-            .and_then(|l| l.open().map(|_| ()))
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
-        assert!(error.contains("not supported"), "{error}");
-        assert!(!error.contains("pw"), "{error}");
+        let error = StoreLocation::parse("postgres://u:hunter2@db:port/x", Path::new("."))
+            .unwrap_err()
+            .to_string();
+        assert!(!error.contains("hunter2"), "{error}");
+    }
+
+    #[test]
+    fn an_unreachable_server_is_a_store_error_naming_it_without_the_password() {
+        // Port 1 on loopback: nothing listens there.
+        let location = StoreLocation::parse(
+            "postgres://u:hunter2@127.0.0.1:1/flowdeck?sslmode=disable",
+            Path::new("."),
+        )
+        .unwrap();
+        let error = location.open().err().unwrap();
+        assert!(
+            matches!(error, OpenError::Store(StoreError::Unreachable { .. })),
+            "{error:?}"
+        );
+        let text = error.to_string();
+        assert!(
+            text.starts_with("cannot reach the history server u@127.0.0.1:1/flowdeck: "),
+            "{text}"
+        );
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(!format!("{error:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn options_come_from_general() {
+        let general = General {
+            store_password_env: Some("FLOWDECK_DB_PASSWORD".into()),
+            ..General::default()
+        };
+        assert_eq!(
+            OpenOptions::from_general(&general).password_env.as_deref(),
+            Some("FLOWDECK_DB_PASSWORD")
+        );
+        assert_eq!(
+            OpenOptions::from_general(&General::default()),
+            OpenOptions::default()
+        );
     }
 
     #[test]

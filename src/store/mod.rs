@@ -1,14 +1,17 @@
 //! The event history between runs: events upserted by stable id (polling the same page twice
 //! changes nothing), watermarks for incremental polling, the ETag cache of the HTTP layer, and
-//! each source's last status. SQLite is the embedded default; a server-backed store (issue 7)
-//! implements the same trait.
+//! each source's last status. SQLite is the embedded default; PostgreSQL is the shared
+//! server-backed store (one collector writing, any number of dashboards reading), behind the
+//! same trait.
 
 pub mod codec;
 pub mod locate;
+pub mod postgres;
 pub mod sqlite;
 pub mod watch;
 
-pub use locate::{OpenError, StoreLocation};
+pub use locate::{OpenError, OpenOptions, StoreLocation};
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use std::path::PathBuf;
@@ -74,6 +77,14 @@ pub enum StoreError {
     },
     #[error("cannot open the history database {path}: {detail}")]
     Open { path: PathBuf, detail: String },
+    /// A history server (PostgreSQL) that cannot be reached or dropped the connection:
+    /// `server` is `user@host:port/database`, never the password.
+    #[error("cannot reach the history server {server}: {detail}")]
+    Unreachable { server: String, detail: String },
+    /// A history server that refused the login (wrong password, unknown role, no pg_hba
+    /// entry): retrying with the same settings cannot help.
+    #[error("the history server {server} refused the login: {detail}")]
+    LoginRefused { server: String, detail: String },
     #[error("the history database failed: {0}")]
     Io(String),
     #[error("a stored event could not be read back ({0}); the history database may be damaged")]
@@ -81,9 +92,13 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// Whether trying again later can succeed (a lock is released; damage is not).
+    /// Whether trying again later can succeed (a lock is released, a server comes back;
+    /// damage or a refused login does not go away).
     pub fn is_retryable(&self) -> bool {
-        matches!(self, StoreError::Locked { .. } | StoreError::Io(_))
+        matches!(
+            self,
+            StoreError::Locked { .. } | StoreError::Io(_) | StoreError::Unreachable { .. }
+        )
     }
 }
 
