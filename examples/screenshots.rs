@@ -68,7 +68,7 @@ fn main() -> anyhow::Result<()> {
         (
             "incident",
             "an open incident",
-            &[Command::Panel9, Command::Open],
+            &[Command::Panel9, Command::Down, Command::Open],
             false,
         ),
         ("standup", "the standup view", &[Command::Standup], false),
