@@ -1,5 +1,5 @@
-//! The events the store tests commit: one of every kind with the awkward cases (the same
-//! sample as tests/store_sqlite.rs), and the helpers around it.
+//! The events the store tests commit: one of every kind with the awkward cases (shared by
+//! tests/store_sqlite.rs, tests/store_postgres.rs and tests/store_parity.rs), and the helpers around it.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::{DateTime, Utc};

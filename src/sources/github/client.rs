@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::sources::SourceError;
-use crate::sources::http::{Auth, HttpClient, HttpError, RateInfo, Request};
+use crate::sources::http::{Auth, HttpClient, HttpError, RateInfo, Request, api_url};
 
 const ACCEPT: &str = "application/vnd.github+json";
 const API_VERSION: &str = "2022-11-28";
@@ -128,14 +128,7 @@ impl Api {
 
     /// `…/repos/{owner}/{repo}/{segments…}?{query}`; segments are percent-encoded.
     pub fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Url {
-        let mut url = self.repo_base.clone();
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty().extend(segments);
-        }
-        if !query.is_empty() {
-            url.query_pairs_mut().extend_pairs(query);
-        }
-        url
+        api_url(&self.repo_base, segments, query)
     }
 
     /// The repository itself (`GET /repos/{owner}/{repo}`).

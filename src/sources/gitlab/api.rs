@@ -41,20 +41,7 @@ impl Api {
 
     /// `{api}/{segments…}?{query}`; each segment is one path segment, so "/" in it is encoded.
     pub fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Url {
-        let mut url = self.api.clone();
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty();
-            for segment in segments {
-                path.push(segment);
-            }
-        }
-        if !query.is_empty() {
-            let mut pairs = url.query_pairs_mut();
-            for (key, value) in query {
-                pairs.append_pair(key, value);
-            }
-        }
-        url
+        http::api_url(&self.api, segments, query)
     }
 
     /// `{api}/projects/{project}/{segments…}?{query}`.

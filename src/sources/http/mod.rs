@@ -49,4 +49,4 @@ pub use paging::{Link, Pager, next_link, parse_link_header};
 pub use ratelimit::{
     Limit, LimitKind, RateInfo, SECONDARY_MIN_WAIT, classify, retry_after, throttled_until,
 };
-pub use request::{JSON, Request, Response};
+pub use request::{JSON, Request, Response, api_url};

@@ -10,7 +10,9 @@ use url::Url;
 use super::payload::{Alert, OneAlert};
 use super::setup::Settings;
 use crate::sources::SourceError;
-use crate::sources::http::{Auth, HttpClient, HttpError, RateInfo, Request, Response, host_key};
+use crate::sources::http::{
+    Auth, HttpClient, HttpError, RateInfo, Request, Response, api_url, host_key,
+};
 
 #[derive(Clone)]
 pub struct Api {
@@ -45,14 +47,7 @@ impl Api {
 
     /// `{root}{segments…}?{query}`; each segment is one path segment.
     pub fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Url {
-        let mut url = self.root.clone();
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty().extend(segments);
-        }
-        if !query.is_empty() {
-            url.query_pairs_mut().extend_pairs(query);
-        }
-        url
+        api_url(&self.root, segments, query)
     }
 
     /// A `paging.next` link: accepted only on the configured scheme, host and port.

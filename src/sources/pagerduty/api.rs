@@ -9,7 +9,7 @@ use url::Url;
 use super::payload::{Incident, OneIncident};
 use super::setup::Settings;
 use crate::sources::SourceError;
-use crate::sources::http::{Auth, HttpClient, HttpError, RateInfo, Request, Response};
+use crate::sources::http::{Auth, HttpClient, HttpError, RateInfo, Request, Response, api_url};
 
 /// PagerDuty's REST API v2 media type.
 pub const ACCEPT: &str = "application/vnd.pagerduty+json;version=2";
@@ -47,14 +47,7 @@ impl Api {
 
     /// `{root}{segments…}?{query}`; each segment is one path segment.
     pub fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Url {
-        let mut url = self.root.clone();
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty().extend(segments);
-        }
-        if !query.is_empty() {
-            url.query_pairs_mut().extend_pairs(query);
-        }
-        url
+        api_url(&self.root, segments, query)
     }
 
     fn request(&self, url: Url) -> Request {
