@@ -3,6 +3,10 @@
 //! sources anything; a dashboard learns of a new deployment through LISTEN/NOTIFY (its refresh
 //! interval is an hour, so nothing else can bring it).
 //!
+//! A collector killed (SIGKILL) in the middle of its first sync of 20 repositories loses none of
+//! the syncs it had logged as done, and its restart duplicates nothing: the store ends equal to
+//! a collector's that was never killed.
+//!
 //! Two `#[ignore]`d tests print the figures of issue 7 (`scripts/team-scale-figures` runs
 //! them): the latency from a collector's write to a dashboard's screen, and GitHub requests
 //! per hour for 20 repositories with one collector and 10 dashboards against 10 dashboards
@@ -542,4 +546,94 @@ fn figure_github_requests_for_20_repositories_one_collector_and_10_dashboards() 
         (per_sync * syncs..=per_sync * (syncs + 20)).contains(&with_dashboards),
         "{with_dashboards} requests for {syncs} syncs of {per_sync} each"
     );
+}
+
+/// How many deployments the history holds per service.
+fn deployments_per_service(events: &EventSet) -> std::collections::BTreeMap<String, usize> {
+    let mut count = std::collections::BTreeMap::new();
+    for d in &events.deployments {
+        *count.entry(d.service.clone()).or_insert(0) += 1;
+    }
+    count
+}
+
+#[test]
+fn a_collector_killed_mid_sync_loses_no_acknowledged_sync_and_its_restart_duplicates_nothing() {
+    if !postgres_server::available() {
+        return;
+    }
+    let binary = PathBuf::from(env!("CARGO_BIN_EXE_flowdeck"));
+    let postgres = Postgres::start();
+    let killed_url = postgres.url(&postgres.create_database("killed"));
+    let clean_url = postgres.url(&postgres.create_database("clean"));
+    let runtime = runtime();
+    let github = runtime.block_on(github_generated::start());
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let killed_config =
+        generated_config(dir.path(), "killed.toml", &killed_url, &github.uri(), "1h");
+    let clean_config = generated_config(dir.path(), "clean.toml", &clean_url, &github.uri(), "1h");
+    let open = |url: &str| PostgresStore::connect(url, &ConnectOptions::default()).unwrap();
+
+    // The first syncs of 20 repositories run side by side; SIGKILL lands right after the
+    // fifth is logged, with others mid-way (requests in flight, commits under way).
+    let collector = Collector::start(&binary, &killed_config, &home);
+    let log = collector.wait_for_syncs(5);
+    let mut child = collector.child;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let acknowledged: Vec<String> = log
+        .iter()
+        .filter(|l| l.contains("\"message\":\"synced\""))
+        .filter_map(|l| {
+            let line: serde_json::Value = serde_json::from_str(l).ok()?;
+            Some(line["source"].as_str()?.to_string())
+        })
+        .collect();
+    assert!(acknowledged.len() >= 5, "{log:?}");
+
+    // Everything acknowledged is there, whole: each generated repository has 3 deployments
+    // in the backfill plus the one before it. What was not acknowledged is all or nothing.
+    let after_kill = open(&killed_url);
+    let stored = after_kill.load().unwrap();
+    let per_service = deployments_per_service(&stored);
+    let statuses = after_kill.statuses().unwrap();
+    for source in &acknowledged {
+        let service = source.trim_start_matches("github:acme/");
+        assert_eq!(
+            per_service.get(service),
+            Some(&4),
+            "{source}: {per_service:?}"
+        );
+        assert!(
+            statuses
+                .iter()
+                .any(|s| &s.name == source && s.status == "ok")
+        );
+    }
+    for (service, count) in &per_service {
+        assert_eq!(*count, 4, "{service} was stored in part");
+    }
+
+    // The restart finishes the rest; nothing is stored twice.
+    let collector = Collector::start(&binary, &killed_config, &home);
+    collector.wait_for_syncs(20);
+    assert_eq!(collector.stop(), Some(0));
+    // A collector that was never killed, into a store of its own.
+    let collector = Collector::start(&binary, &clean_config, &home);
+    collector.wait_for_syncs(20);
+    assert_eq!(collector.stop(), Some(0));
+
+    let recovered = open(&killed_url).load().unwrap();
+    let clean = open(&clean_url).load().unwrap();
+    assert_eq!(recovered.deployments.len(), 80);
+    let mut ids: Vec<&str> = recovered
+        .deployments
+        .iter()
+        .map(|d| d.id.as_str())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 80, "a deployment stored twice");
+    assert_eq!(recovered, clean);
 }
