@@ -1,6 +1,7 @@
-//! `flowdeck collect`: the headless collector. Polls every polled source (GitHub, GitLab) on
-//! its interval into the configured store, forever, so that dashboards, reports and `serve`
-//! elsewhere can read one shared history instead of each spending the sources' rate limits.
+//! `flowdeck collect`: the headless collector. Polls every polled source (GitHub, GitLab,
+//! Prometheus, PagerDuty, Opsgenie) on its interval into the configured store, forever, so
+//! that dashboards, reports and `serve` elsewhere can read one shared history instead of
+//! each spending the sources' rate limits.
 //!
 //! Logs go to standard error and the log file (JSON lines by default), one line per sync. On
 //! SIGTERM or SIGINT the poller stops gracefully (a commit in progress completes, a request in
@@ -109,7 +110,7 @@ fn no_polled_sources(ctx: &Context) -> CommandError {
         String::new()
     };
     CommandError::Usage(format!(
-        "{config} configures no polled source for collect to poll{read_where}\n  hint: add a [[sources]] of kind \"github\" or \"gitlab\" (see config.example.toml)"
+        "{config} configures no polled source for collect to poll{read_where}\n  hint: add a [[sources]] of kind \"github\", \"gitlab\", \"prometheus\", \"pagerduty\" or \"opsgenie\" (see config.example.toml)"
     ))
 }
 

@@ -1,6 +1,7 @@
 //! The polled part of a run: the store the config names, the sources polled into it, and what
 //! the store holds turned into events and status lines. Only opened when the config has polled
-//! sources (GitHub, GitLab): a git-only or demo run never touches the data folder.
+//! sources (GitHub, GitLab, Prometheus, PagerDuty, Opsgenie): a git-only or demo run never
+//! touches the data folder.
 
 use std::sync::Arc;
 

@@ -1,5 +1,5 @@
-//! Sources that are polled over the network and remembered in the store (GitHub, GitLab, and
-//! later the incident sources). Each turns provider pages into model events; the poller runs
+//! Sources that are polled over the network and remembered in the store (GitHub, GitLab,
+//! Prometheus, PagerDuty, Opsgenie). Each turns provider pages into model events; the poller runs
 //! them, one request chain at a time per source, and commits what they return.
 
 use std::future::Future;
