@@ -413,7 +413,9 @@ async fn config_errors_and_nothing_to_poll_exit_2_and_a_damaged_store_exits_1() 
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("no polled source"), "{stderr}");
     assert!(
-        stderr.contains("hint: add a [[sources]] of kind \"github\""),
+        stderr.contains(
+            "hint: add a [[sources]] of kind \"github\" or \"gitlab\" or \"prometheus\" or \"pagerduty\" or \"opsgenie\""
+        ),
         "{stderr}"
     );
 

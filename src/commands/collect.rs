@@ -109,8 +109,13 @@ fn no_polled_sources(ctx: &Context) -> CommandError {
     } else {
         String::new()
     };
+    let kinds: Vec<String> = registry::POLLED_KINDS
+        .iter()
+        .map(|kind| format!("{kind:?}"))
+        .collect();
     CommandError::Usage(format!(
-        "{config} configures no polled source for collect to poll{read_where}\n  hint: add a [[sources]] of kind \"github\", \"gitlab\", \"prometheus\", \"pagerduty\" or \"opsgenie\" (see config.example.toml)"
+        "{config} configures no polled source for collect to poll{read_where}\n  hint: add a [[sources]] of kind {} (see config.example.toml)",
+        kinds.join(" or ")
     ))
 }
 

@@ -233,6 +233,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_kind_but_git_is_polled() {
+        use crate::sources::registry::POLLED_KINDS;
+        for kind in SOURCE_KINDS {
+            assert_eq!(POLLED_KINDS.contains(&kind), kind != "git", "{kind}");
+        }
+        assert!(POLLED_KINDS.iter().all(|kind| SOURCE_KINDS.contains(kind)));
+    }
+
+    #[test]
     fn reads_field_names_from_the_derive() {
         assert_eq!(fields_of::<Ui>(), ["wall_rotate", "mouse"]);
         assert!(fields_of::<General>().contains(&"timezone"));

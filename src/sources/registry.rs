@@ -15,17 +15,15 @@ use super::{SourceError, SourceStatus};
 use crate::config::{Config, SourceConfig};
 use crate::store::Store;
 
+/// The kinds of source polled over the network into the store; every other kind (a local git
+/// repository) is read directly where the report or dashboard runs. `collect`'s hint lists
+/// these, so it names a new kind as soon as it is polled.
+pub const POLLED_KINDS: [&str; 5] = ["github", "gitlab", "prometheus", "pagerduty", "opsgenie"];
+
 /// Whether a configured source is polled over the network into the store (rather than read
 /// directly, like a local git repository).
 pub fn is_polled(source: &SourceConfig) -> bool {
-    matches!(
-        source,
-        SourceConfig::Github(_)
-            | SourceConfig::Gitlab(_)
-            | SourceConfig::Prometheus(_)
-            | SourceConfig::Pagerduty(_)
-            | SourceConfig::Opsgenie(_)
-    )
+    POLLED_KINDS.contains(&source.kind())
 }
 
 /// The polled sources of a config, and the ones that could not be set up.
