@@ -991,8 +991,126 @@ async fn a_next_link_to_another_origin_is_not_followed() {
         )
         .await
         .unwrap_err();
-    assert!(matches!(err, HttpError::InvalidUrl { .. }), "{err:?}");
-    assert!(err.to_string().contains("another origin"), "{err}");
+    assert!(matches!(err, HttpError::OtherHost { .. }), "{err:?}");
+    assert!(err.is_config_error() && !err.is_retryable(), "{err:?}");
+    let shown = err.to_string();
+    assert!(shown.contains("another host"), "{shown}");
+    assert!(shown.contains(&elsewhere.address().to_string()), "{shown}");
+    assert_eq!(requests_to(&elsewhere).await, 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_url_from_an_answer_on_another_host_is_never_sent_the_credentials() {
+    let server = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    let (client, _) = client();
+    let base = url(&server, "/api/v4/");
+    // A source scopes its requests to its configured base; a URL it took from a body (a
+    // statuses_url, a paging.next) that leads elsewhere is refused before anything is sent.
+    for auth in [
+        bearer("t0ken-body"),
+        Auth::PrivateToken(SecretString::from("glpat-body")),
+    ] {
+        let request = Request::get(url(&elsewhere, "/steal"), auth).scoped_to(&base);
+        let err = client.get_json::<Item>(&request).await.unwrap_err();
+        assert!(matches!(err, HttpError::OtherHost { .. }), "{err:?}");
+        assert!(
+            err.to_string().contains(&elsewhere.address().to_string()),
+            "{err}"
+        );
+    }
+    // A credential-like header counts as a credential too.
+    let request = Request::get(url(&elsewhere, "/steal"), Auth::None)
+        .header("Circle-Token", "c-secret")
+        .scoped_to(&base);
+    let err = client.get_json::<Item>(&request).await.unwrap_err();
+    assert!(matches!(err, HttpError::OtherHost { .. }), "{err:?}");
+    assert_eq!(requests_to(&elsewhere).await, 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn redirects_stay_on_the_origin_and_one_elsewhere_is_named_not_followed() {
+    let server = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    Mock::given(path("/moved"))
+        .respond_with(ResponseTemplate::new(301).insert_header("location", "/items"))
+        .mount(&server)
+        .await;
+    Mock::given(path("/items"))
+        .and(header("private-token", "glpat-redirect"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": 4})))
+        .mount(&server)
+        .await;
+    for status in [301u16, 302, 303, 307, 308] {
+        let (from, to) = (
+            format!("/away/{status}"),
+            format!("{}/steal", elsewhere.uri()),
+        );
+        Mock::given(path(from.as_str()))
+            .respond_with(ResponseTemplate::new(status).insert_header("location", to.as_str()))
+            .mount(&server)
+            .await;
+        let protocol_relative = format!("/away-pr/{status}");
+        let to = format!("//{}/steal", elsewhere.address());
+        Mock::given(path(protocol_relative.as_str()))
+            .respond_with(ResponseTemplate::new(status).insert_header("location", to.as_str()))
+            .mount(&server)
+            .await;
+    }
+    let (client, _) = client();
+    let token = || Auth::PrivateToken(SecretString::from("glpat-redirect"));
+    // Within the origin a redirect is followed, with the token.
+    let moved = client
+        .get_json::<Item>(&Request::get(url(&server, "/moved"), token()))
+        .await
+        .unwrap();
+    assert_eq!(moved.body, Item { id: 4 });
+    for status in [301u16, 302, 303, 307, 308] {
+        for from in [format!("/away/{status}"), format!("/away-pr/{status}")] {
+            let err = client
+                .get_json::<Item>(&Request::get(url(&server, &from), token()))
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(err, HttpError::OtherHost { .. }),
+                "{status}: {err:?}"
+            );
+            let shown = err.to_string();
+            assert!(shown.contains(&format!("redirect ({status})")), "{shown}");
+            assert!(shown.contains(&elsewhere.address().to_string()), "{shown}");
+            assert!(!shown.contains("glpat"), "{shown}");
+        }
+    }
+    assert_eq!(requests_to(&elsewhere).await, 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_protocol_relative_next_link_to_another_host_is_refused() {
+    let server = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    let link = format!("<//{}/steal?page=2>; rel=\"next\"", elsewhere.address());
+    Mock::given(path("/items"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("link", link.as_str())
+                .set_body_json(serde_json::json!([{"id": 1}])),
+        )
+        .mount(&server)
+        .await;
+    let (client, _) = client();
+    let request = Request::get(
+        url(&server, "/items"),
+        Auth::PrivateToken(SecretString::from("glpat-next")),
+    );
+    // Through the pager and through a source's own loop over `Response::next` alike.
+    let err = client
+        .get_all::<Item>(request.clone(), 5)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, HttpError::OtherHost { .. }), "{err:?}");
+    let err = client.get_json::<Vec<Item>>(&request).await.unwrap_err();
+    assert!(matches!(err, HttpError::OtherHost { .. }), "{err:?}");
+    assert!(err.to_string().contains("next-page link"), "{err}");
     assert_eq!(requests_to(&elsewhere).await, 0);
 }
 

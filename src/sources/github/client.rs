@@ -177,6 +177,7 @@ impl Api {
     fn request(&self, url: Url) -> Request {
         Request {
             url,
+            scope: self.root.clone(),
             auth: match &self.token {
                 Some(token) => Auth::Bearer(token.clone()),
                 None => Auth::None,

@@ -56,7 +56,7 @@ impl Api {
             Some(token) => http::Auth::PrivateToken(token.clone()),
             None => http::Auth::None,
         };
-        http::Request::get(url, auth)
+        http::Request::get(url, auth).scoped_to(&self.api)
     }
 
     /// One page (or object).

@@ -22,7 +22,7 @@ use super::backoff::{Backoff, Jitter};
 use super::budget::{Budgets, RequestCounts};
 use super::cache::EtagCache;
 use super::clock::Clock;
-use super::error::{Endpoint, HttpError, host_key, json_detail};
+use super::error::{Endpoint, HttpError, host_key, json_detail, origin_text};
 use super::ratelimit::RateInfo;
 use super::request::{Request, Response};
 use super::retry::{Attempt, Fetched, Retrier, Step};
@@ -241,6 +241,14 @@ impl HttpClient {
         let url = &request.url;
         check_url(url)?;
         let endpoint = Endpoint::of(url);
+        if request.has_credentials() && !request.in_scope(url) {
+            return Err(HttpError::OtherHost {
+                endpoint: Endpoint::of(&request.scope),
+                via: "a link in an answer".to_string(),
+                from: origin_text(&request.scope),
+                to: origin_text(url),
+            });
+        }
         self.warn_plain_http(request);
 
         let mut cached = if conditional {
@@ -302,6 +310,7 @@ impl HttpClient {
             };
             let attempt = Attempt {
                 endpoint: &endpoint,
+                scope: &request.scope,
                 now,
                 retry,
                 timeout: settings.timeout,
@@ -309,6 +318,15 @@ impl HttpClient {
             };
             let (wait, failure) = match retrier.decide(outcome, &attempt, &mut cached) {
                 Step::Done(fetched) => {
+                    if let Some(next) = fetched.next.as_ref().filter(|next| !request.in_scope(next))
+                    {
+                        return Err(HttpError::OtherHost {
+                            endpoint,
+                            via: "the next-page link".to_string(),
+                            from: origin_text(&request.scope),
+                            to: origin_text(next),
+                        });
+                    }
                     if fetched.not_modified {
                         self.state().counts.record_not_modified(&endpoint.host);
                     }

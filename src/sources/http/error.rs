@@ -39,6 +39,11 @@ pub fn host_key(url: &url::Url) -> String {
     }
 }
 
+/// `scheme://host[:port]`, cleaned for a message (a hostile host name cannot inject text).
+pub fn origin_text(url: &url::Url) -> String {
+    clean_detail(&format!("{}://{}", url.scheme(), host_key(url)), 120)
+}
+
 /// Why a request failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum HttpError {
@@ -106,9 +111,24 @@ pub enum HttpError {
         window: Duration,
         until: Timestamp,
     },
-    /// The URL cannot be requested (not http/https, no host, a next link to another host).
+    /// The URL cannot be requested (not http/https, no host).
     #[error("invalid URL: {detail}")]
     InvalidUrl { detail: String },
+    /// A next-page link, a redirect or a URL taken from a body leads away from the origin
+    /// (scheme, host and port) the request's credentials belong to. Never followed: the token
+    /// would go to a host the configuration did not name. Not retried.
+    #[error(
+        "{endpoint}: {via} leads to another host ({to}); not followed, the credentials for {from} go nowhere else"
+    )]
+    OtherHost {
+        endpoint: Endpoint,
+        /// "the next-page link", "a redirect (302)", "a URL in the answer".
+        via: String,
+        /// `scheme://host[:port]` of the configured origin.
+        from: String,
+        /// `scheme://host[:port]` it would have gone to.
+        to: String,
+    },
     /// The request cannot be built (a header value that is not valid in HTTP).
     #[error("{endpoint}: invalid request: {detail}")]
     InvalidRequest { endpoint: Endpoint, detail: String },
@@ -155,6 +175,7 @@ impl HttpError {
                 | HttpError::NotFound { .. }
                 | HttpError::Tls { .. }
                 | HttpError::InvalidUrl { .. }
+                | HttpError::OtherHost { .. }
                 | HttpError::InvalidRequest { .. }
         )
     }

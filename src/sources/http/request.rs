@@ -26,10 +26,17 @@ pub fn api_url(root: &Url, segments: &[&str], query: &[(&str, &str)]) -> Url {
 }
 
 /// A GET request. `Debug` shows neither the token, nor sensitive header values, nor the query.
+///
+/// Its credentials (`auth`, and any credential-like header) belong to one origin, `scope`: the
+/// client refuses to send the request anywhere else, and refuses a next-page link or a redirect
+/// that leaves it. A source sets `scope` to its configured base URL (`scoped_to`), so even a URL
+/// taken from an answer's body cannot carry the token to another host.
 #[derive(Clone)]
 pub struct Request {
     pub url: Url,
     pub auth: Auth,
+    /// The origin (scheme, host, port) the credentials are for. `Request::get` takes the URL's.
+    pub scope: Url,
     pub accept: &'static str,
     /// Extra headers (e.g. `X-GitHub-Api-Version`). Values of credential-like names are never logged.
     pub headers: Vec<(&'static str, String)>,
@@ -39,11 +46,32 @@ impl Request {
     /// A GET of `url` accepting JSON.
     pub fn get(url: Url, auth: Auth) -> Request {
         Request {
+            scope: url.clone(),
             url,
             auth,
             accept: JSON,
             headers: Vec::new(),
         }
+    }
+
+    /// Binds the credentials to `base`'s origin (the configured API root).
+    pub fn scoped_to(mut self, base: &Url) -> Request {
+        self.scope = base.clone();
+        self
+    }
+
+    /// Whether the credentials may go to `url`: same scheme, host and port as `scope`.
+    pub fn in_scope(&self, url: &Url) -> bool {
+        url.origin() == self.scope.origin()
+    }
+
+    /// Whether the request carries a credential (a token, or a credential-like header).
+    pub fn has_credentials(&self) -> bool {
+        self.auth.is_some()
+            || self
+                .headers
+                .iter()
+                .any(|(name, _)| is_sensitive_header(name))
     }
 
     pub fn accept(mut self, accept: &'static str) -> Request {
@@ -60,6 +88,7 @@ impl Request {
     pub fn with_url(&self, url: Url) -> Request {
         Request {
             url,
+            scope: self.scope.clone(),
             auth: self.auth.clone(),
             accept: self.accept,
             headers: self.headers.clone(),

@@ -10,10 +10,10 @@
 
 use std::time::Duration;
 
-use reqwest::header::ETAG;
+use reqwest::header::{ETAG, LOCATION};
 use url::Url;
 
-use super::error::{Endpoint, HttpError, server_message};
+use super::error::{Endpoint, HttpError, origin_text, server_message};
 use super::paging::next_link;
 use super::ratelimit::{self, LimitKind, RateInfo, SECONDARY_MIN_WAIT};
 use super::transport::{Raw, Transport};
@@ -46,6 +46,8 @@ pub(crate) enum Step {
 /// One attempt's context.
 pub(crate) struct Attempt<'a> {
     pub endpoint: &'a Endpoint,
+    /// The origin the request's credentials are for: a redirect elsewhere is refused.
+    pub scope: &'a Url,
     pub now: Timestamp,
     /// 0 for the first attempt.
     pub retry: u32,
@@ -155,6 +157,7 @@ impl<F: FnMut(u32) -> Duration> Retrier<F> {
                     attempts,
                 },
             },
+            status @ 300..=399 => Step::Fail(redirect_failure(status, &raw, attempt)),
             status => Step::Fail(HttpError::Status {
                 endpoint: endpoint.clone(),
                 status,
@@ -173,6 +176,33 @@ impl<F: FnMut(u32) -> Duration> Retrier<F> {
         } else {
             Step::Fail(failure)
         }
+    }
+}
+
+/// A redirect that came back unfollowed: the transport follows a few within the request's
+/// origin, so this one leads elsewhere (named, never followed with the credentials) or is one
+/// hop too many.
+fn redirect_failure(status: u16, raw: &Raw, attempt: &Attempt<'_>) -> HttpError {
+    let target = raw
+        .headers
+        .get(LOCATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|location| raw.final_url.join(location.trim()).ok());
+    match target {
+        Some(target) if target.origin() != attempt.scope.origin() => HttpError::OtherHost {
+            endpoint: attempt.endpoint.clone(),
+            via: format!("a redirect ({status})"),
+            from: origin_text(attempt.scope),
+            to: origin_text(&target),
+        },
+        _ => HttpError::Status {
+            endpoint: attempt.endpoint.clone(),
+            status,
+            detail: Some(match target {
+                Some(_) => "too many redirects".to_string(),
+                None => "a redirect without a usable Location".to_string(),
+            }),
+        },
     }
 }
 
@@ -218,8 +248,10 @@ mod tests {
         outcome: Result<Raw, Transport>,
     ) -> Step {
         let endpoint = endpoint();
+        let scope = Url::parse("https://api.github.com/").unwrap();
         let attempt = Attempt {
             endpoint: &endpoint,
+            scope: &scope,
             now: now(),
             retry,
             timeout: Duration::from_secs(30),

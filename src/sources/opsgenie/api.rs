@@ -69,7 +69,7 @@ impl Api {
     }
 
     fn request(&self, url: Url) -> Request {
-        Request::get(url, Auth::GenieKey(self.token.clone()))
+        Request::get(url, Auth::GenieKey(self.token.clone())).scoped_to(&self.root)
     }
 
     /// One GET; `what` names it in errors ("alerts").

@@ -51,7 +51,9 @@ impl Api {
     }
 
     fn request(&self, url: Url) -> Request {
-        Request::get(url, Auth::PagerDutyToken(self.token.clone())).accept(ACCEPT)
+        Request::get(url, Auth::PagerDutyToken(self.token.clone()))
+            .scoped_to(&self.root)
+            .accept(ACCEPT)
     }
 
     /// One GET; `what` names it in errors ("incidents").

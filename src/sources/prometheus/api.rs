@@ -86,6 +86,7 @@ impl Api<'_> {
                 None => Auth::None,
             },
         )
+        .scoped_to(&self.endpoint.root)
     }
 
     /// One GET of bare JSON (Alertmanager's v2 API).
