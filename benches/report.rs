@@ -24,7 +24,7 @@ use flowdeck::config::ReportFormat;
 use flowdeck::metrics::{History, Rules, Window};
 use flowdeck::report::{self, RenderOptions};
 use flowdeck::snapshot::{ScopeFilter, Snapshot, SnapshotRequest};
-use flowdeck::sources::SourceStatus;
+use flowdeck::status::{SourceState, SourceStatus};
 
 #[path = "support/synthetic.rs"]
 mod synthetic;
@@ -44,7 +44,7 @@ fn build(history: &History, window: Window) -> Snapshot<'_> {
             sources: vec![SourceStatus {
                 name: "synthetic".into(),
                 kind: "git".into(),
-                status: "ok".into(),
+                status: SourceState::Ok,
                 last_success_at: Some(now()),
                 error: None,
                 covers_from: None,

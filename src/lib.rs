@@ -15,6 +15,7 @@ pub mod report;
 pub mod serve;
 pub mod snapshot;
 pub mod sources;
+pub mod status;
 pub mod store;
 pub mod text;
 pub mod tui;

@@ -15,7 +15,7 @@ pub use scope::{ReportScope, ScopeFilter};
 use crate::metrics::compute::{PreparedWindow, compute_prepared};
 use crate::metrics::{Attribution, BandTable, History, MetricSet, Scope, Window, deployments_in};
 use crate::model::Timestamp;
-use crate::sources::SourceStatus;
+use crate::status::{SourceState, SourceStatus};
 
 pub const SCHEMA: &str = "flowdeck.report/v1";
 
@@ -155,8 +155,8 @@ impl<'h> Snapshot<'h> {
         let sources: Vec<SourceStatus> = sources
             .into_iter()
             .map(|mut s| {
-                if !matches!(s.status.as_str(), "ok" | "stale" | "error") {
-                    s.status = "error".into();
+                if s.status == SourceState::Syncing {
+                    s.status = SourceState::Error;
                     s.error
                         .get_or_insert_with(|| "no data yet: first sync in progress".into());
                 }

@@ -14,7 +14,7 @@ use flowdeck::config::ReportFormat;
 use flowdeck::metrics::History;
 use flowdeck::report::{self, RenderOptions};
 use flowdeck::snapshot::{ScopeFilter, Snapshot};
-use flowdeck::sources::SourceStatus;
+use flowdeck::status::SourceStatus;
 use reports::{HOSTILE, hostile, last_30_days, now, snapshot};
 use scraper::{Html, Selector};
 

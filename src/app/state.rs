@@ -8,7 +8,7 @@ use super::keymap::Keymap;
 use super::scope::ScopeData;
 use crate::metrics::{History, Window};
 use crate::model::{EventSet, Timestamp};
-use crate::sources::SourceStatus;
+use crate::status::{SourceState, SourceStatus};
 
 /// Which measure a drill-down shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -220,7 +220,7 @@ impl Data {
                     let before = self.sources.iter().find(|s| s.name == status.name);
                     status.last_success_at = before.and_then(|s| s.last_success_at);
                     if status.last_success_at.is_some() {
-                        status.status = "stale".into();
+                        status.status = SourceState::Stale;
                     }
                 } else if let Some(before) = self.sources.iter().find(|s| s.name == status.name) {
                     // The history shown is still the old one: so is this source's data.
@@ -424,9 +424,9 @@ mod tests {
             name: name.into(),
             kind: "git".into(),
             status: if error.is_some() {
-                "error".into()
+                SourceState::Error
             } else {
-                "ok".into()
+                SourceState::Ok
             },
             last_success_at: at,
             error: error.map(str::to_string),
@@ -453,7 +453,7 @@ mod tests {
             Arc::ptr_eq(&first.history, &second.history),
             "old history kept"
         );
-        assert_eq!(second.sources[0].status, "stale");
+        assert_eq!(second.sources[0].status, SourceState::Stale);
         assert_eq!(second.sources[0].last_success_at, Some(t0));
         assert_eq!(
             second.sources[0].error.as_deref(),
@@ -468,6 +468,6 @@ mod tests {
             !Arc::ptr_eq(&second.history, &third.history),
             "recovered data replaces it"
         );
-        assert_eq!(third.sources[0].status, "ok");
+        assert_eq!(third.sources[0].status, SourceState::Ok);
     }
 }

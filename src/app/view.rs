@@ -11,6 +11,7 @@ use super::scope::ScopeData;
 use super::state::{App, ListState, Measure, Panel, PromptKind, Screen, WindowChoice};
 use crate::metrics::trend::{Better, Direction, Trend};
 use crate::metrics::{Band, BandTable};
+use crate::status::SourceState;
 use crate::text::{human_duration, human_seconds, number, percent, sanitize};
 use crate::ui::theme::Theme;
 
@@ -309,11 +310,11 @@ fn source_lines(app: &App) -> Vec<SourceLine> {
         .iter()
         .map(|s| {
             let ok = s.error.is_none();
-            let text = if s.status == "syncing" {
+            let text = if s.status == SourceState::Syncing {
                 "first sync in progress".to_string()
             } else if ok {
                 "ok".to_string()
-            } else if s.status == "ok" {
+            } else if s.status == SourceState::Ok {
                 // Current data, but a part could not be read (Prometheus without its
                 // Alertmanager): not stale, and not silent about it either.
                 format!(
@@ -963,7 +964,7 @@ fn wall(app: &App, scope: &ScopeData) -> WallView {
         .iter()
         // An "ok" source with an error read its data but not everything (a Prometheus whose
         // Alertmanager is down): current, so not stale.
-        .filter(|s| s.error.is_some() && s.status != "ok")
+        .filter(|s| s.error.is_some() && s.status != SourceState::Ok)
         .map(|s| {
             let since = s
                 .last_success_at

@@ -7,9 +7,10 @@ use super::CommandError;
 use super::live::{Live, NotYetSynced};
 use crate::cli::Cli;
 use crate::config::{self, LoadedConfig};
-use crate::metrics::{History, Rules};
+use crate::metrics::History;
 use crate::model::Timestamp;
-use crate::sources::{self, SourceStatus};
+use crate::sources;
+use crate::status::SourceStatus;
 
 #[derive(Clone)]
 pub struct Context {
@@ -61,7 +62,7 @@ impl Context {
             }
             (events, in_config_order(config, statuses))
         };
-        let history = History::derive(events, Rules::from_config(config));
+        let history = History::derive(events, config.rules());
         Ok((history, statuses))
     }
 }

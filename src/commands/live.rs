@@ -7,10 +7,12 @@ use std::sync::Arc;
 
 use super::CommandError;
 use super::context::Context;
+use crate::config::schema::General;
 use crate::model::{EventSet, Timestamp};
 use crate::poller::{self, SyncReport};
 use crate::sources::live::Source;
-use crate::sources::{SourceStatus, registry};
+use crate::sources::registry;
+use crate::status::{SourceState, SourceStatus};
 use crate::store::{OpenError, OpenOptions, Store, StoreError, StoreLocation, StoredStatus};
 
 /// How a polled source with no stored status yet is shown.
@@ -135,7 +137,7 @@ pub fn open_store(ctx: &Context) -> Result<Arc<dyn Store>, CommandError> {
     let location = StoreLocation::parse(&config.general.store, &ctx.loaded.base_dir)
         .map_err(|e| CommandError::Usage(format!("[general] {e}")))?;
     location
-        .open_with(&OpenOptions::from_general(&config.general))
+        .open_with(&open_options(&config.general))
         .map_err(|e| match e {
             OpenError::Locate(e) => CommandError::Usage(format!("[general] {e}")),
             OpenError::Store(e) => CommandError::Runtime(anyhow::Error::msg(e.to_string())),
@@ -154,11 +156,18 @@ pub fn describe(location: &StoreLocation) -> String {
     }
 }
 
+/// What opening the store needs from `[general]` besides `store`.
+fn open_options(general: &General) -> OpenOptions {
+    OpenOptions {
+        password_env: general.store_password_env.clone(),
+    }
+}
+
 fn from_stored(status: &StoredStatus) -> SourceStatus {
     SourceStatus {
         name: status.name.clone(),
         kind: status.kind.clone(),
-        status: status.status.clone(),
+        status: SourceState::parse(&status.status),
         last_success_at: status.last_success_at,
         error: status.error.clone(),
         covers_from: status.covers_from,
@@ -167,16 +176,16 @@ fn from_stored(status: &StoredStatus) -> SourceStatus {
 
 fn waiting(name: &str, kind: &str, not_yet: NotYetSynced) -> SourceStatus {
     let (status, error) = match not_yet {
-        NotYetSynced::Syncing => ("syncing", None),
+        NotYetSynced::Syncing => (SourceState::Syncing, None),
         NotYetSynced::Missing => (
-            "error",
+            SourceState::Error,
             Some(
                 "never synced: run `flowdeck report` without --offline, or the dashboard"
                     .to_string(),
             ),
         ),
         NotYetSynced::Collector => (
-            "error",
+            SourceState::Error,
             Some(
                 "never synced: no `flowdeck collect` has synced it into this store yet (or set [general] poll = true)"
                     .to_string(),
@@ -186,7 +195,7 @@ fn waiting(name: &str, kind: &str, not_yet: NotYetSynced) -> SourceStatus {
     SourceStatus {
         name: name.to_string(),
         kind: kind.to_string(),
-        status: status.into(),
+        status,
         last_success_at: None,
         error,
         covers_from: None,
@@ -198,6 +207,19 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::store::{CachedResponse, SqliteStore, UpsertCount};
+
+    #[test]
+    fn open_options_come_from_general() {
+        let general = General {
+            store_password_env: Some("FLOWDECK_DB_PASSWORD".into()),
+            ..General::default()
+        };
+        assert_eq!(
+            open_options(&general).password_env.as_deref(),
+            Some("FLOWDECK_DB_PASSWORD")
+        );
+        assert_eq!(open_options(&General::default()), OpenOptions::default());
+    }
 
     /// An embedded store that says it is shared, as a server-backed one does.
     struct Shared(SqliteStore);

@@ -13,6 +13,7 @@ use crate::cli::ReportArgs;
 use crate::config::ReportFormat;
 use crate::report::{self, RenderOptions, ReportError};
 use crate::snapshot::{ScopeFilter, Snapshot, SnapshotRequest};
+use crate::status::SourceState;
 
 pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
     let config = &ctx.loaded.config;
@@ -45,7 +46,7 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
     let (history, sources) = ctx.history(live.as_ref().map(|l| (l, not_yet)))?;
     for source in sources.iter().filter(|s| s.error.is_some()) {
         let problem = source.error.as_deref().unwrap_or("unknown error");
-        if source.status == "ok" {
+        if source.status == SourceState::Ok {
             // Current data, but a part could not be read (Prometheus without Alertmanager).
             eprintln!("warning: source {}: {problem}", source.name);
         } else {

@@ -32,7 +32,8 @@ use crate::serve::{
     Exposition, Family, MetricsServer, Published, measure_families, source_families,
 };
 use crate::snapshot::{ScopeFilter, Snapshot, SnapshotRequest};
-use crate::sources::{SourceStatus, registry};
+use crate::sources::registry;
+use crate::status::SourceStatus;
 use crate::store::watch::{self, StoreEvent, StoreEventSink, WatchHandle};
 
 pub fn run(ctx: Context, args: &ServeArgs) -> Result<ExitCode, CommandError> {

@@ -6,6 +6,7 @@ pub mod init;
 pub mod keymap;
 pub mod load;
 pub mod locate;
+mod rules;
 pub mod schema;
 pub mod theme;
 
@@ -28,4 +29,5 @@ pub use keymap::KeyBindings;
 pub use load::{LoadedConfig, load, parse};
 pub use locate::{CONFIG_ENV, ConfigOrigin, default_config_path};
 pub use schema::*;
+pub use shape::SOURCE_KINDS;
 pub use theme::{StyleSpec, ThemeOverrides};

@@ -42,7 +42,7 @@ pub struct General {
     pub bands: BandsChoice,
     pub timezone: TimeZoneName,
     /// A built-in theme or a file `<name>.toml` in the user theme directory; whether it
-    /// exists is known only when the theme is loaded (`crate::ui::theme::Theme::load`).
+    /// exists is known only when the theme is loaded (the ui layer's `Theme::load`).
     #[serde(deserialize_with = "super::theme::theme_name")]
     pub theme: String,
     pub store: String,
@@ -72,7 +72,10 @@ impl Default for General {
             store_password_env: None,
             backfill: HumanDuration::seconds(90 * 86_400),
             report_items: 200,
-            exclude_authors: vec![GlobPattern::new_unchecked("*[bot]")],
+            exclude_authors: crate::metrics::rules::DEFAULT_EXCLUDE_AUTHORS
+                .iter()
+                .map(|glob| GlobPattern::new_unchecked(glob))
+                .collect(),
             log_file: None,
             poll: None,
         }
@@ -97,7 +100,7 @@ pub struct Incidents {
 }
 
 /// The default `hotfix_pattern`: a first line or branch starting with "hotfix" or "revert".
-pub const DEFAULT_HOTFIX_PATTERN: &str = r"(?i)^(hotfix|revert)\b";
+pub use crate::metrics::rules::DEFAULT_HOTFIX_PATTERN;
 
 impl Default for Incidents {
     fn default() -> Self {
@@ -517,12 +520,8 @@ impl<'de> Deserialize<'de> for TimeZoneName {
 pub struct RegexPattern(pub regex::Regex);
 
 impl RegexPattern {
-    #[allow(
-        clippy::expect_used,
-        reason = "a constant pattern, compiled in a unit test"
-    )]
     fn default_hotfix() -> Self {
-        RegexPattern(regex::Regex::new(DEFAULT_HOTFIX_PATTERN).expect("default hotfix pattern"))
+        RegexPattern(crate::metrics::rules::default_hotfix_pattern())
     }
 }
 

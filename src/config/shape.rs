@@ -120,7 +120,7 @@ where
 }
 
 /// The `kind` of every source, in the order error messages list them.
-pub(crate) const SOURCE_KINDS: [&str; 6] = [
+pub const SOURCE_KINDS: [&str; 6] = [
     "git",
     "github",
     "gitlab",
@@ -231,15 +231,6 @@ impl<'de> Deserializer<'de> for FieldProbe<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_kind_but_git_is_polled() {
-        use crate::sources::registry::POLLED_KINDS;
-        for kind in SOURCE_KINDS {
-            assert_eq!(POLLED_KINDS.contains(&kind), kind != "git", "{kind}");
-        }
-        assert!(POLLED_KINDS.iter().all(|kind| SOURCE_KINDS.contains(kind)));
-    }
 
     #[test]
     fn reads_field_names_from_the_derive() {

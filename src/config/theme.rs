@@ -2,7 +2,7 @@
 //! `fail = { fg = "#ff5555", bold = true }`), the `[theme]` override table, theme names, and
 //! the parsing of theme files with the same file:line:col errors as the config.
 //!
-//! The roles themselves, and how patches combine into a theme, live in `crate::ui::theme`;
+//! The roles themselves, and how patches combine into a theme, live in the ui layer (`ui::theme`);
 //! this module only knows the file format, so the config can check it while reading.
 
 use std::fmt;
@@ -23,7 +23,7 @@ use super::suggest::closest;
 use super::{explain, syntax};
 
 /// Role styles that patch a theme: the `[theme]` table of the config, and every theme file.
-/// One field per `crate::ui::theme::Role` (documented there), named as files write it; a role
+/// One field per theme `Role` of the ui layer (documented there), named as files write it; a role
 /// left out keeps the style it had.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]

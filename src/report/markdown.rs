@@ -246,7 +246,7 @@ pub fn render(snapshot: &Snapshot, options: RenderOptions) -> String {
                 "- {} ({}): {} · data {}{}",
                 escape(&s.name),
                 escape(&s.kind),
-                escape(&words::source_status(&s.status)),
+                escape(&words::source_status(s.status)),
                 words::data_age(s.last_success_at, snapshot.generated_at),
                 s.error
                     .as_deref()

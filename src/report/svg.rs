@@ -7,7 +7,7 @@ use crate::app::state::{AppOptions, Data, WindowChoice};
 use crate::app::{Action, App, Keymap, update, view};
 use crate::metrics::{History, Window};
 use crate::model::Timestamp;
-use crate::sources::SourceStatus;
+use crate::status::SourceStatus;
 use crate::ui::svg::{SvgOptions, buffer_to_svg};
 use crate::ui::theme::Theme;
 

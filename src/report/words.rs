@@ -9,6 +9,7 @@ use crate::metrics::trend::Trend;
 use crate::metrics::{Band, BandTable, ReasonKind};
 use crate::model::Timestamp;
 use crate::snapshot::Snapshot;
+use crate::status::SourceState;
 use crate::text::{human_duration, number};
 
 /// The report's timezone (UTC if the name does not parse, which config validation prevents).
@@ -85,11 +86,11 @@ pub fn data_age(last_success_at: Option<Timestamp>, generated_at: Timestamp) -> 
 }
 
 /// A source's status with a sign, so it does not depend on colour: "✓ ok", "⚠ stale", "✗ error".
-pub fn source_status(status: &str) -> String {
+pub fn source_status(status: SourceState) -> String {
     let sign = match status {
-        "ok" => "✓",
-        "stale" => "⚠",
-        _ => "✗",
+        SourceState::Ok => "✓",
+        SourceState::Stale => "⚠",
+        SourceState::Error | SourceState::Syncing => "✗",
     };
     format!("{sign} {status}")
 }

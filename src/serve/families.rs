@@ -7,7 +7,7 @@
 use super::exposition::{Family, Histogram, Kind, Labels};
 use crate::metrics::{Band, History, MetricSet, Scope, Window, deployments_in};
 use crate::snapshot::Snapshot;
-use crate::sources::SourceStatus;
+use crate::status::{SourceState, SourceStatus};
 use crate::text::sanitize;
 
 const HOUR: f64 = 3_600.0;
@@ -389,7 +389,11 @@ pub fn source_families(statuses: &[SourceStatus]) -> Vec<Family> {
         ];
         up.gauge(
             labels.clone(),
-            if status.status == "ok" { 1.0 } else { 0.0 },
+            if status.status == SourceState::Ok {
+                1.0
+            } else {
+                0.0
+            },
         );
         if let Some(at) = status.last_success_at {
             last.gauge(labels, unix_seconds(at));
@@ -406,7 +410,6 @@ fn unix_seconds(at: crate::model::Timestamp) -> f64 {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
-    use crate::metrics::Rules;
     use crate::serve::exposition::{Format, Value, write};
     use crate::snapshot::{ScopeFilter, SnapshotRequest};
 
@@ -414,7 +417,7 @@ mod tests {
         let now: crate::model::Timestamp = "2026-03-20T09:00:00Z".parse().unwrap();
         let events = crate::sources::demo::generate(now);
         let config = crate::config::Config::default();
-        (History::derive(events, Rules::from_config(&config)), now)
+        (History::derive(events, config.rules()), now)
     }
 
     fn snapshot(history: &History, now: crate::model::Timestamp) -> Snapshot<'_> {
@@ -598,7 +601,7 @@ mod tests {
             SourceStatus {
                 name: "github:acme/api".into(),
                 kind: "github".into(),
-                status: "ok".into(),
+                status: SourceState::Ok,
                 last_success_at: Some(at),
                 error: None,
                 covers_from: None,
@@ -606,7 +609,7 @@ mod tests {
             SourceStatus {
                 name: "gitlab:\u{1b}[31mweb".into(),
                 kind: "gitlab".into(),
-                status: "error".into(),
+                status: SourceState::Error,
                 last_success_at: None,
                 error: Some("401".into()),
                 covers_from: None,

@@ -2,9 +2,10 @@
 
 use std::path::Path;
 
-use super::{SourceError, SourceStatus, demo, git, registry};
+use super::{SourceError, demo, git, registry};
 use crate::config::{Config, SourceConfig};
 use crate::model::{EventSet, Service, Timestamp};
+use crate::status::{SourceState, SourceStatus};
 
 /// The events of every configured source read directly (not the polled ones: those come from
 /// the store), and how each fared. A failing source does not stop the others: its status
@@ -33,7 +34,7 @@ pub fn collect(config: &Config, base_dir: &Path, now: Timestamp) -> (EventSet, V
                 SourceStatus {
                     name,
                     kind,
-                    status: "ok".into(),
+                    status: SourceState::Ok,
                     last_success_at: Some(now),
                     error: None,
                     covers_from: None,
@@ -44,7 +45,7 @@ pub fn collect(config: &Config, base_dir: &Path, now: Timestamp) -> (EventSet, V
                 SourceStatus {
                     name,
                     kind,
-                    status: "error".into(),
+                    status: SourceState::Error,
                     last_success_at: None,
                     error: Some(error.to_string()),
                     covers_from: None,
@@ -81,7 +82,7 @@ pub fn collect_demo(now: Timestamp) -> (EventSet, Vec<SourceStatus>) {
     let status = SourceStatus {
         name: "demo".into(),
         kind: "demo".into(),
-        status: "ok".into(),
+        status: SourceState::Ok,
         last_success_at: Some(now),
         error: None,
         covers_from: Some(now - chrono::Duration::days(demo::HISTORY_DAYS)),

@@ -16,8 +16,6 @@ pub mod token;
 
 pub use collect::{collect, collect_demo};
 
-use serde::Serialize;
-
 use crate::model::Timestamp;
 
 /// Why a source could not deliver its events.
@@ -61,18 +59,4 @@ impl SourceError {
             None => SourceError::Transient(message),
         }
     }
-}
-
-/// How a source fared, for the report's `sources[]` and the dashboard's status line.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SourceStatus {
-    pub name: String,
-    pub kind: String,
-    /// "ok", "stale" or "error".
-    pub status: String,
-    pub last_success_at: Option<Timestamp>,
-    pub error: Option<String>,
-    /// The earliest time the source's data is complete from; None when it holds all history.
-    #[serde(skip)]
-    pub covers_from: Option<Timestamp>,
 }

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use super::SourceError;
 use super::github::GithubSource;
 use super::gitlab::GitlabSource;
 use super::http::{HttpClient, HttpSettings, StoreEtagCache, SystemClock};
@@ -11,8 +12,8 @@ use super::live::Source;
 use super::opsgenie::OpsgenieSource;
 use super::pagerduty::PagerdutySource;
 use super::prometheus::PrometheusSource;
-use super::{SourceError, SourceStatus};
 use crate::config::{Config, SourceConfig};
+use crate::status::{SourceState, SourceStatus};
 use crate::store::Store;
 
 /// The kinds of source polled over the network into the store; every other kind (a local git
@@ -76,7 +77,7 @@ pub fn build(config: &Config, http: &HttpClient) -> PolledSources {
                 polled.broken.push(SourceStatus {
                     name: source.display_name(),
                     kind: source.kind().to_string(),
-                    status: "error".into(),
+                    status: SourceState::Error,
                     last_success_at: None,
                     error: Some(error.to_string()),
                     covers_from: None,
@@ -85,4 +86,18 @@ pub fn build(config: &Config, http: &HttpClient) -> PolledSources {
         }
     }
     polled
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_but_git_is_polled() {
+        use crate::config::SOURCE_KINDS;
+        for kind in SOURCE_KINDS {
+            assert_eq!(POLLED_KINDS.contains(&kind), kind != "git", "{kind}");
+        }
+        assert!(POLLED_KINDS.iter().all(|kind| SOURCE_KINDS.contains(kind)));
+    }
 }

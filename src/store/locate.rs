@@ -10,7 +10,6 @@ use std::sync::Arc;
 
 use super::postgres::ConnectOptions;
 use super::{PostgresStore, SqliteStore, Store, StoreError};
-use crate::config::schema::General;
 
 /// A parsed `store` setting.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,14 +37,6 @@ pub struct OpenOptions {
     /// `[general] store_password_env`: the variable holding a PostgreSQL store's password
     /// when the URL has none (unset: `PGPASSWORD`).
     pub password_env: Option<String>,
-}
-
-impl OpenOptions {
-    pub fn from_general(general: &General) -> OpenOptions {
-        OpenOptions {
-            password_env: general.store_password_env.clone(),
-        }
-    }
 }
 
 impl StoreLocation {
@@ -82,8 +73,7 @@ impl StoreLocation {
         self.open_with(&OpenOptions::default())
     }
 
-    /// [`StoreLocation::open`] with the `[general]` settings besides `store`
-    /// ([`OpenOptions::from_general`]).
+    /// [`StoreLocation::open`] with the `[general]` settings besides `store`.
     pub fn open_with(&self, options: &OpenOptions) -> Result<Arc<dyn Store>, OpenError> {
         match self {
             StoreLocation::Sqlite(path) => Ok(Arc::new(SqliteStore::open(path)?)),
@@ -186,22 +176,6 @@ mod tests {
         );
         assert!(!text.contains("hunter2"), "{text}");
         assert!(!format!("{error:?}").contains("hunter2"));
-    }
-
-    #[test]
-    fn options_come_from_general() {
-        let general = General {
-            store_password_env: Some("FLOWDECK_DB_PASSWORD".into()),
-            ..General::default()
-        };
-        assert_eq!(
-            OpenOptions::from_general(&general).password_env.as_deref(),
-            Some("FLOWDECK_DB_PASSWORD")
-        );
-        assert_eq!(
-            OpenOptions::from_general(&General::default()),
-            OpenOptions::default()
-        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::app::{Action, App, update, view};
 use crate::metrics::History;
 use crate::model::Timestamp;
 use crate::poller::{PollerHandle, ReportSink, SyncReport};
-use crate::sources::SourceStatus;
+use crate::status::SourceStatus;
 use crate::store::watch::{StoreEvent, StoreEventSink, WatchHandle};
 use crate::ui::theme::Theme;
 

@@ -10,7 +10,8 @@ use flowdeck::model::{
     Change, Deployment, DeploymentStatus, EventSet, Incident, Service, Timestamp,
 };
 use flowdeck::snapshot::{ScopeFilter, Snapshot, SnapshotRequest};
-use flowdeck::sources::{SourceStatus, collect_demo};
+use flowdeck::sources::collect_demo;
+use flowdeck::status::{SourceState, SourceStatus};
 
 pub const NOW: &str = "2026-11-20T14:30:00Z";
 
@@ -56,7 +57,7 @@ pub fn ok_source(name: &str, kind: &str) -> SourceStatus {
     SourceStatus {
         name: name.into(),
         kind: kind.into(),
-        status: "ok".into(),
+        status: SourceState::Ok,
         last_success_at: Some(now()),
         error: None,
         covers_from: None,
@@ -191,7 +192,7 @@ pub fn hostile() -> (History, Vec<SourceStatus>) {
         ..EventSet::default()
     };
     let mut source = ok_source(&format!("git{HOSTILE}"), "git");
-    source.status = "stale".into();
+    source.status = SourceState::Stale;
     source.last_success_at = Some(now() - Duration::hours(2));
     source.error = Some(format!("could not read: {HOSTILE}"));
     (History::derive(events, Rules::default()), vec![source])

@@ -9,7 +9,7 @@ use super::table::{self, Column, Listing, num, text};
 use crate::metrics::MetricSet;
 use crate::report::words;
 use crate::snapshot::{DeploymentRow, IncidentRow, Snapshot};
-use crate::sources::SourceStatus;
+use crate::status::{SourceState, SourceStatus};
 use crate::text::{human_duration, human_seconds, number, percent};
 
 fn open(out: &mut String, id: &str, title: &str) {
@@ -352,17 +352,17 @@ pub fn sources(out: &mut String, snapshot: &Snapshot, limit: usize) {
         table::all(&snapshot.sources),
         limit,
         |s: &SourceStatus| {
-            let class = match s.status.as_str() {
-                "ok" => "status-ok",
-                "stale" => "status-stale",
-                _ => "status-error",
+            let class = match s.status {
+                SourceState::Ok => "status-ok",
+                SourceState::Stale => "status-stale",
+                SourceState::Error | SourceState::Syncing => "status-error",
             };
             vec![
                 escape::text(&s.name),
                 escape::text(&s.kind),
                 format!(
                     "<span class=\"{class}\">{}</span>",
-                    escape::text(&words::source_status(&s.status))
+                    escape::text(&words::source_status(s.status))
                 ),
                 s.last_success_at
                     .map_or("never".to_string(), |t| time(snapshot, t)),

@@ -6,10 +6,14 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 
+mod chord;
+mod command;
+
+pub use chord::{KeyChord, KeyError};
+pub use command::Command;
+
 use super::parsed::Invalid;
 use super::suggest::closest;
-use crate::app::action::Command;
-use crate::app::keymap::KeyChord;
 
 /// The `[keys]` entries in file order: (key as written, action name or "none").
 #[derive(Debug, Clone, Default, PartialEq)]
