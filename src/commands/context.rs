@@ -4,11 +4,10 @@
 use chrono::Utc;
 
 use super::CommandError;
-use super::live::{Live, NotYetSynced};
 use crate::cli::Cli;
 use crate::config::{self, LoadedConfig};
 use crate::metrics::History;
-use crate::model::Timestamp;
+use crate::model::{EventSet, Timestamp};
 use crate::sources;
 use crate::status::SourceStatus;
 
@@ -32,11 +31,12 @@ impl Context {
         })
     }
 
-    /// Reads the sources (or the demo data) and derives the history. Polled sources are read
-    /// from the store (`live`), which the caller synced or keeps syncing.
+    /// Reads the sources (or the demo data) and derives the history. What polled sources
+    /// stored comes in as `stored` (`live::read_stored`: the store the caller synced or keeps
+    /// syncing).
     pub fn history(
         &self,
-        live: Option<(&Live, NotYetSynced)>,
+        stored: Option<(EventSet, Vec<SourceStatus>)>,
     ) -> Result<(History, Vec<SourceStatus>), CommandError> {
         let config = &self.loaded.config;
         let (events, statuses) = if self.demo {
@@ -53,10 +53,7 @@ impl Context {
             }
             let (mut events, direct) = sources::collect(config, &self.loaded.base_dir, self.now);
             let mut statuses = direct;
-            if let Some((live, not_yet)) = live {
-                let (stored, polled) = live
-                    .read(not_yet)
-                    .map_err(|e| CommandError::Runtime(anyhow::Error::msg(e.to_string())))?;
+            if let Some((stored, polled)) = stored {
                 events.extend(stored);
                 statuses.extend(polled);
             }

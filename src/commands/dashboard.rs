@@ -74,8 +74,9 @@ pub fn run(ctx: Context, wall: bool) -> Result<ExitCode, CommandError> {
             fresh.now = chrono::Utc::now();
         }
         // The store is read as it is; the poller keeps it current.
-        let live = live.as_deref().map(|l| (l, not_yet));
-        fresh.history(live).map_err(|e| e.to_string())
+        Live::read_stored(live.as_deref(), not_yet)
+            .and_then(|stored| fresh.history(stored))
+            .map_err(|e| e.to_string())
     });
     tui::run(options, loader).map_err(CommandError::Runtime)?;
     Ok(ExitCode::SUCCESS)

@@ -99,6 +99,16 @@ impl Live {
         Ok((events, self.statuses(not_yet)?))
     }
 
+    /// What `Context::history` takes: `read`, with a store failure as a runtime error.
+    pub fn read_stored(
+        live: Option<&Live>,
+        not_yet: NotYetSynced,
+    ) -> Result<Option<(EventSet, Vec<SourceStatus>)>, CommandError> {
+        live.map(|live| live.read(not_yet))
+            .transpose()
+            .map_err(|e| CommandError::Runtime(anyhow::Error::msg(e.to_string())))
+    }
+
     /// One status line per polled source (config order), as the store has them now.
     pub fn statuses(&self, not_yet: NotYetSynced) -> Result<Vec<SourceStatus>, StoreError> {
         let stored = self.store.statuses()?;

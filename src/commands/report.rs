@@ -43,7 +43,7 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
     } else {
         NotYetSynced::when_reading(polling, args.offline)
     };
-    let (history, sources) = ctx.history(live.as_ref().map(|l| (l, not_yet)))?;
+    let (history, sources) = ctx.history(Live::read_stored(live.as_ref(), not_yet)?)?;
     for source in sources.iter().filter(|s| s.error.is_some()) {
         let problem = source.error.as_deref().unwrap_or("unknown error");
         if source.status == SourceState::Ok {

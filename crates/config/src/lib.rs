@@ -1,0 +1,34 @@
+//! Config: the TOML schema, where the file is found, and errors that point at file:line:col.
+
+pub mod duration;
+pub mod error;
+pub mod init;
+pub mod keymap;
+pub mod load;
+pub mod locate;
+mod rules;
+pub mod schema;
+pub mod theme;
+
+mod cross;
+mod explain;
+mod fields;
+mod keys;
+mod parsed;
+mod shape;
+mod suggest;
+mod syntax;
+mod tree;
+
+#[cfg(test)]
+mod tests;
+
+pub use duration::HumanDuration;
+pub use error::{ConfigError, ErrorKind, Location};
+pub use init::{InitError, init};
+pub use keymap::KeyBindings;
+pub use load::{LoadedConfig, load, parse};
+pub use locate::{CONFIG_ENV, ConfigOrigin, default_config_path};
+pub use schema::*;
+pub use shape::SOURCE_KINDS;
+pub use theme::{StyleSpec, ThemeOverrides};

@@ -1,0 +1,615 @@
+//! The config file's schema. Every key has a default where one makes sense; unknown keys are
+//! errors. Values that can be checked on their own (durations, timezones, patterns, globs) are
+//! checked while deserializing, so the TOML parser reports their exact position.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use chrono_tz::Tz;
+use serde::de::Deserializer;
+use serde::{Deserialize, Serialize, Serializer};
+
+use super::duration::HumanDuration;
+use super::parsed::{Invalid, from_number_with, from_str_with};
+use super::suggest::closest;
+use super::theme::ThemeOverrides;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub general: General,
+    pub incidents: Incidents,
+    pub ui: Ui,
+    pub export: Export,
+    /// Role styles applied over the theme `general.theme` picks.
+    #[serde(deserialize_with = "super::theme::overrides_table")]
+    pub theme: ThemeOverrides,
+    /// Key bindings over the defaults: `"ctrl-r" = "refresh"`, `"q" = "none"`.
+    pub keys: super::keymap::KeyBindings,
+    /// The custom band table, used when `general.bands = "custom"`.
+    pub bands: Option<CustomBands>,
+    pub services: Vec<ServiceConfig>,
+    pub sources: Vec<SourceConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct General {
+    pub window: HumanDuration,
+    pub refresh: HumanDuration,
+    pub bands: BandsChoice,
+    pub timezone: TimeZoneName,
+    /// A built-in theme or a file `<name>.toml` in the user theme directory; whether it
+    /// exists is known only when the theme is loaded (the ui layer's `Theme::load`).
+    #[serde(deserialize_with = "super::theme::theme_name")]
+    pub theme: String,
+    pub store: String,
+    /// The environment variable holding a PostgreSQL store's password when the `store` URL
+    /// has none. Unset: `PGPASSWORD` (as libpq).
+    pub store_password_env: Option<String>,
+    pub backfill: HumanDuration,
+    pub report_items: usize,
+    pub exclude_authors: Vec<GlobPattern>,
+    /// Where logs go; default: flowdeck.log in the XDG state (or cache) directory.
+    pub log_file: Option<PathBuf>,
+    /// Whether the dashboard, `report` and `serve` poll the sources themselves. Unset: they do
+    /// on an embedded store (SQLite) and do not on a shared one (PostgreSQL, fed by
+    /// `flowdeck collect`).
+    pub poll: Option<bool>,
+}
+
+impl Default for General {
+    fn default() -> Self {
+        General {
+            window: HumanDuration::seconds(30 * 86_400),
+            refresh: HumanDuration::seconds(60),
+            bands: BandsChoice::Dora2023,
+            timezone: TimeZoneName(Tz::UTC),
+            theme: "default".into(),
+            store: "sqlite".into(),
+            store_password_env: None,
+            backfill: HumanDuration::seconds(90 * 86_400),
+            report_items: 200,
+            exclude_authors: flowdeck_core::metrics::rules::DEFAULT_EXCLUDE_AUTHORS
+                .iter()
+                .map(|glob| GlobPattern::new_unchecked(glob))
+                .collect(),
+            log_file: None,
+            poll: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum BandsChoice {
+    #[serde(rename = "dora-2023")]
+    Dora2023,
+    #[serde(rename = "dora-2021")]
+    Dora2021,
+    #[serde(rename = "custom")]
+    Custom,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Incidents {
+    pub attribution_window: HumanDuration,
+    pub hotfix_pattern: RegexPattern,
+}
+
+/// The default `hotfix_pattern`: a first line or branch starting with "hotfix" or "revert".
+pub use flowdeck_core::metrics::rules::DEFAULT_HOTFIX_PATTERN;
+
+impl Default for Incidents {
+    fn default() -> Self {
+        Incidents {
+            attribution_window: HumanDuration::seconds(86_400),
+            hotfix_pattern: RegexPattern::default_hotfix(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Ui {
+    pub wall_rotate: HumanDuration,
+    pub mouse: bool,
+}
+
+impl Default for Ui {
+    fn default() -> Self {
+        Ui {
+            wall_rotate: HumanDuration::seconds(20),
+            mouse: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Export {
+    pub dir: PathBuf,
+    pub format: ReportFormat,
+}
+
+impl Default for Export {
+    fn default() -> Self {
+        Export {
+            dir: PathBuf::from("."),
+            format: ReportFormat::Html,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportFormat {
+    Json,
+    Md,
+    Html,
+    Svg,
+}
+
+/// A custom band table: for each measure, the thresholds of elite, high and medium.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomBands {
+    /// Deploy-days per period: "5/week" (median over whole weeks) or "1/30d".
+    pub frequency: Thresholds<FrequencyThreshold>,
+    /// Exclusive upper bounds on the lead-time median.
+    pub lead_time: Thresholds<HumanDuration>,
+    /// Inclusive upper bounds on the change failure rate, as fractions (0.15 = 15%).
+    pub change_failure_rate: Thresholds<Fraction>,
+    /// Exclusive upper bounds on the recovery-time median.
+    pub recovery_time: Thresholds<HumanDuration>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds<T> {
+    pub elite: T,
+    pub high: T,
+    pub medium: T,
+}
+
+/// "N/week" or "N/Dd": at least N deploy-days per week (weekly median) or per D days.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FrequencyThreshold {
+    PerWeek(f64),
+    PerDays { min: f64, days: f64 },
+}
+
+impl FrequencyThreshold {
+    fn parse(s: &str) -> Result<Self, Invalid> {
+        let bad = || {
+            Invalid::new(
+                format!("invalid frequency threshold {s:?}"),
+                "write deploy-days per period, like \"5/week\" (weekly median) or \"1/30d\"",
+            )
+        };
+        let (min, period) = s.split_once('/').ok_or_else(bad)?;
+        let min: f64 = min.trim().parse().map_err(|_| bad())?;
+        if !(min.is_finite() && min >= 0.0) {
+            return Err(bad());
+        }
+        let period = period.trim();
+        if period == "week" {
+            return Ok(FrequencyThreshold::PerWeek(min));
+        }
+        let days: f64 = period
+            .strip_suffix('d')
+            .and_then(|d| d.parse().ok())
+            .filter(|d: &f64| d.is_finite() && *d > 0.0)
+            .ok_or_else(bad)?;
+        Ok(FrequencyThreshold::PerDays { min, days })
+    }
+}
+
+impl FromStr for FrequencyThreshold {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        FrequencyThreshold::parse(s).map_err(|e| format!("{}: {}", e.problem, e.hint))
+    }
+}
+
+impl<'de> Deserialize<'de> for FrequencyThreshold {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        from_str_with(
+            deserializer,
+            "a string like \"5/week\" or \"1/30d\"",
+            FrequencyThreshold::parse,
+        )
+    }
+}
+
+/// A rate threshold in [0, 1].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fraction(pub f64);
+
+impl<'de> Deserialize<'de> for Fraction {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        from_number_with(deserializer, "a fraction like 0.15", |value| {
+            if (0.0..=1.0).contains(&value) {
+                Ok(Fraction(value))
+            } else {
+                Err(Invalid::new(
+                    format!("invalid rate {value}"),
+                    "write a fraction between 0 and 1: 0.15 means 15%",
+                ))
+            }
+        })
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceConfig {
+    pub name: String,
+    pub team: Option<String>,
+}
+
+/// One `[[sources]]` entry: a provider and its scope.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum SourceConfig {
+    Git(GitSourceConfig),
+    Github(GithubSourceConfig),
+    Gitlab(GitlabSourceConfig),
+    Prometheus(PrometheusSourceConfig),
+    Pagerduty(PagerdutySourceConfig),
+    Opsgenie(OpsgenieSourceConfig),
+}
+
+impl SourceConfig {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SourceConfig::Git(_) => "git",
+            SourceConfig::Github(_) => "github",
+            SourceConfig::Gitlab(_) => "gitlab",
+            SourceConfig::Prometheus(_) => "prometheus",
+            SourceConfig::Pagerduty(_) => "pagerduty",
+            SourceConfig::Opsgenie(_) => "opsgenie",
+        }
+    }
+
+    /// The name the source is shown under: its `name`, else kind and scope.
+    pub fn display_name(&self) -> String {
+        let (name, scope) = match self {
+            SourceConfig::Git(s) => (&s.name, s.service.clone()),
+            SourceConfig::Github(s) => (&s.name, s.repo.clone()),
+            SourceConfig::Gitlab(s) => (&s.name, s.project.clone()),
+            SourceConfig::Prometheus(s) => (&s.name, s.url.clone()),
+            SourceConfig::Pagerduty(s) => (&s.name, s.base_url.clone()),
+            SourceConfig::Opsgenie(s) => (&s.name, s.base_url.clone()),
+        };
+        name.clone()
+            .unwrap_or_else(|| format!("{}:{}", self.kind(), scope))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommitTime {
+    #[default]
+    Authored,
+    Committed,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GitSourceConfig {
+    pub name: Option<String>,
+    pub service: String,
+    /// Work tree or bare repository; relative paths are relative to the config file.
+    #[serde(default = "default_path")]
+    pub path: PathBuf,
+    /// Tags matching this glob are production deployments.
+    #[serde(default = "default_deploy_tags")]
+    pub deploy_tags: GlobPattern,
+    #[serde(default)]
+    pub commit_time: CommitTime,
+    /// Monorepo: only commits touching these globs are this service's changes.
+    #[serde(default)]
+    pub paths: Vec<GlobPattern>,
+    /// The environment name tags stand for.
+    #[serde(default = "default_environment")]
+    pub environment: String,
+    pub interval: Option<HumanDuration>,
+}
+
+fn default_path() -> PathBuf {
+    PathBuf::from(".")
+}
+
+fn default_deploy_tags() -> GlobPattern {
+    GlobPattern::new_unchecked("v*")
+}
+
+fn default_environment() -> String {
+    "production".into()
+}
+
+fn default_production_environments() -> Vec<String> {
+    vec!["production".into(), "prod".into()]
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GithubSourceConfig {
+    pub name: Option<String>,
+    pub service: String,
+    pub repo: String,
+    #[serde(default = "default_github_url")]
+    pub base_url: String,
+    pub token_env: Option<String>,
+    pub token_cmd: Option<String>,
+    #[serde(default = "default_production_environments")]
+    pub deploy_environments: Vec<String>,
+    #[serde(default)]
+    pub deploy_workflows: Vec<String>,
+    #[serde(default)]
+    pub ci_workflows: Vec<String>,
+    #[serde(default = "default_incident_labels")]
+    pub incident_labels: Vec<String>,
+    #[serde(default)]
+    pub commit_time: CommitTime,
+    pub interval: Option<HumanDuration>,
+}
+
+fn default_github_url() -> String {
+    "https://api.github.com".into()
+}
+
+fn default_incident_labels() -> Vec<String> {
+    vec!["incident".into()]
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GitlabSourceConfig {
+    pub name: Option<String>,
+    pub service: String,
+    pub project: String,
+    #[serde(default = "default_gitlab_url")]
+    pub base_url: String,
+    pub token_env: Option<String>,
+    #[serde(default = "default_production_environments")]
+    pub deploy_environments: Vec<String>,
+    #[serde(default)]
+    pub commit_time: CommitTime,
+    pub interval: Option<HumanDuration>,
+}
+
+fn default_gitlab_url() -> String {
+    "https://gitlab.com".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrometheusSourceConfig {
+    /// Shown and stored under, and the scope of incident ids: set it to keep ids when the URL
+    /// changes. Default `prometheus:<url>`.
+    pub name: Option<String>,
+    pub url: String,
+    pub alertmanager_url: Option<String>,
+    /// Which ALERTS series are incidents, as PromQL label matchers.
+    #[serde(default)]
+    pub selector: String,
+    #[serde(default = "default_service_label")]
+    pub service_label: String,
+    /// The alert label giving the incident's severity.
+    #[serde(default = "default_severity_label")]
+    pub severity_label: String,
+    /// Samples of one alert further apart than this are two incidents (Prometheus' lookback
+    /// delta); it must exceed the rules' evaluation interval.
+    #[serde(default = "default_alert_gap")]
+    pub gap: HumanDuration,
+    /// The variable holding a bearer token for Prometheus (behind an authenticating proxy).
+    pub token_env: Option<String>,
+    /// The variable holding a bearer token for Alertmanager.
+    pub alertmanager_token_env: Option<String>,
+    pub interval: Option<HumanDuration>,
+}
+
+fn default_service_label() -> String {
+    "service".into()
+}
+
+fn default_severity_label() -> String {
+    "severity".into()
+}
+
+fn default_alert_gap() -> HumanDuration {
+    HumanDuration::seconds(300)
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PagerdutySourceConfig {
+    pub name: Option<String>,
+    #[serde(default = "default_pagerduty_url")]
+    pub base_url: String,
+    pub token_env: Option<String>,
+    /// A command printing the API key; wins over token_env.
+    pub token_cmd: Option<String>,
+    /// PagerDuty service id (or name) -> flowdeck service.
+    #[serde(default)]
+    pub service_map: BTreeMap<String, String>,
+    /// Only incidents of these PagerDuty services are listed; empty: every service.
+    #[serde(default)]
+    pub service_ids: Vec<String>,
+    /// Which urgencies count; empty: every urgency.
+    #[serde(default = "default_urgencies")]
+    pub urgencies: Vec<String>,
+    /// Which statuses are stored (triggered, acknowledged, resolved); must include resolved.
+    #[serde(default = "default_pagerduty_statuses")]
+    pub statuses: Vec<String>,
+    pub interval: Option<HumanDuration>,
+}
+
+fn default_pagerduty_statuses() -> Vec<String> {
+    vec!["triggered".into(), "acknowledged".into(), "resolved".into()]
+}
+
+fn default_pagerduty_url() -> String {
+    "https://api.pagerduty.com".into()
+}
+
+fn default_urgencies() -> Vec<String> {
+    vec!["high".into()]
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpsgenieSourceConfig {
+    pub name: Option<String>,
+    #[serde(default = "default_opsgenie_url")]
+    pub base_url: String,
+    pub token_env: Option<String>,
+    /// A command printing the API key; wins over token_env.
+    pub token_cmd: Option<String>,
+    /// A tag, `service:` tag value, integration name or alert source -> flowdeck service.
+    #[serde(default)]
+    pub service_map: BTreeMap<String, String>,
+    /// Which priorities count; empty: every priority.
+    #[serde(default = "default_priorities")]
+    pub priorities: Vec<String>,
+    /// Opsgenie search query narrowing which alerts are incidents.
+    #[serde(default)]
+    pub query: String,
+    /// The web app alert links point into, e.g. https://acme.app.opsgenie.com.
+    pub app_url: Option<String>,
+    pub interval: Option<HumanDuration>,
+}
+
+fn default_opsgenie_url() -> String {
+    "https://api.opsgenie.com".into()
+}
+
+fn default_priorities() -> Vec<String> {
+    vec!["P1".into(), "P2".into()]
+}
+
+/// An IANA timezone name ("UTC", "Europe/Berlin"), checked when read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeZoneName(pub Tz);
+
+impl<'de> Deserialize<'de> for TimeZoneName {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        from_str_with(deserializer, "a string like \"Europe/Berlin\"", |name| {
+            name.parse::<Tz>().map(TimeZoneName).map_err(|_| {
+                let names = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name());
+                let hint = match closest(name, names) {
+                    Some(near) => format!("did you mean {near:?}? Timezones are IANA names"),
+                    None => {
+                        "use an IANA name like \"UTC\", \"Europe/Berlin\" or \"America/New_York\""
+                            .to_string()
+                    }
+                };
+                Invalid::new(format!("unknown timezone {name:?}"), hint)
+            })
+        })
+    }
+}
+
+/// A regular expression (Rust `regex` syntax), compiled when read.
+#[derive(Debug, Clone)]
+pub struct RegexPattern(pub regex::Regex);
+
+impl RegexPattern {
+    fn default_hotfix() -> Self {
+        RegexPattern(flowdeck_core::metrics::rules::default_hotfix_pattern())
+    }
+}
+
+impl<'de> Deserialize<'de> for RegexPattern {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        from_str_with(
+            deserializer,
+            "a string holding a regular expression",
+            |text| {
+                regex::Regex::new(text).map(RegexPattern).map_err(|e| {
+                Invalid::new(
+                    format!("invalid regular expression {text:?}"),
+                    format!(
+                        "{}; the syntax is Rust's regex crate (https://docs.rs/regex), e.g. '(?i)^(hotfix|revert)\\b'",
+                        regex_reason(&e)
+                    ),
+                )
+            })
+            },
+        )
+    }
+}
+
+/// The regex crate's syntax errors draw the pattern and a caret over several lines; the hint
+/// keeps only the last line, which says what is wrong ("unclosed group").
+fn regex_reason(error: &regex::Error) -> String {
+    let text = error.to_string();
+    let last = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(&text);
+    last.trim().trim_start_matches("error: ").to_string()
+}
+
+/// A glob ("v*", "services/api/**", "*[bot]"), checked when read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GlobPattern(String);
+
+impl GlobPattern {
+    /// For built-in defaults known to be valid globs.
+    fn new_unchecked(text: &str) -> Self {
+        GlobPattern(text.to_string())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The compiled matcher. Globs are checked when read, so this fails only for defaults.
+    pub fn matcher(&self) -> Result<globset::GlobMatcher, globset::Error> {
+        globset::GlobBuilder::new(&self.0)
+            .literal_separator(false)
+            .build()
+            .map(|g| g.compile_matcher())
+    }
+}
+
+impl fmt::Display for GlobPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for GlobPattern {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        from_str_with(
+            deserializer,
+            "a string holding a glob like \"v*\"",
+            |text| {
+                globset::Glob::new(text)
+                .map(|_| GlobPattern(text.to_string()))
+                .map_err(|e| {
+                    Invalid::new(
+                        format!("invalid glob {text:?}"),
+                        format!(
+                            "{}; globs use *, ?, [abc] and **, like \"v*\" or \"services/api/**\"",
+                            e.kind()
+                        ),
+                    )
+                })
+            },
+        )
+    }
+}
+
+impl Serialize for GlobPattern {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}

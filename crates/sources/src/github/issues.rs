@@ -1,0 +1,84 @@
+//! Incidents: issues carrying one of the incident labels, listed per label (GitHub's `labels`
+//! filter means all of them), updated since the watermark day.
+
+use std::collections::BTreeMap;
+
+use super::api;
+use super::client::{Api, PER_PAGE};
+use super::marks::{self, Marks};
+use super::{Settings, translate};
+use crate::SourceError;
+use flowdeck_core::model::{Incident, Timestamp};
+
+/// Pages of one label's issues read at most in one sync (10,000).
+const MAX_PAGES: usize = 100;
+
+async fn list(api: &Api, label: &str, since: Timestamp) -> Result<Vec<api::Issue>, SourceError> {
+    let since = marks::format_time(since);
+    let mut url = Some(api.url(
+        &["issues"],
+        &[
+            ("labels", label),
+            ("state", "all"),
+            ("since", &since),
+            ("per_page", PER_PAGE),
+        ],
+    ));
+    let mut issues = Vec::new();
+    let mut pages = 0;
+    while let Some(next) = url.take() {
+        let page = api.get::<Vec<api::Issue>>(next).await?;
+        issues.extend(page.body);
+        pages += 1;
+        if pages >= MAX_PAGES {
+            break;
+        }
+        url = match page.next {
+            Some(link) => Some(api.follow(link.as_str())?),
+            None => None,
+        };
+    }
+    Ok(issues)
+}
+
+/// Incidents updated since each label's watermark (the day of the backfill horizon on a first
+/// sync). The watermark moves to the day of the latest update, and the listing from it is read
+/// right away, so an unchanged next poll is answered 304.
+pub async fn sync(
+    api: &Api,
+    settings: &Settings,
+    marks: &mut Marks,
+    horizon: Timestamp,
+) -> Result<Vec<Incident>, SourceError> {
+    let mut incidents: BTreeMap<u64, (Timestamp, Incident)> = BTreeMap::new();
+    for label in &settings.incident_labels {
+        let key = marks::issues_since(label);
+        let since = marks
+            .timestamp(&key)?
+            .unwrap_or_else(|| marks::day_start(horizon));
+        let mut issues = list(api, label, since).await?;
+        if let Some(next) = issues
+            .iter()
+            .map(|i| marks::day_start(i.updated_at))
+            .max()
+            .filter(|next| *next > since)
+        {
+            marks.set(key, marks::format_time(next));
+            issues.extend(list(api, label, next).await?);
+        }
+        for issue in issues {
+            if issue.pull_request.is_some() {
+                continue;
+            }
+            match incidents.get(&issue.number) {
+                Some((updated, _)) if *updated > issue.updated_at => {}
+                _ => {
+                    let id = format!("github:{}#{}", settings.repo, issue.number);
+                    let incident = translate::incident(&issue, id, &settings.service);
+                    incidents.insert(issue.number, (issue.updated_at, incident));
+                }
+            }
+        }
+    }
+    Ok(incidents.into_values().map(|(_, i)| i).collect())
+}

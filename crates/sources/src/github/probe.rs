@@ -1,0 +1,113 @@
+//! `flowdeck check` for a GitHub source: the repository is reachable with the token, how much of
+//! the rate limit is left, and how much there is to read (cheap estimates: the first page of
+//! deployments, the run count GitHub reports).
+
+use super::Settings;
+use super::api;
+use super::client::{Api, PER_PAGE};
+use crate::SourceError;
+use crate::http::RateInfo;
+use crate::live::SyncContext;
+
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn describe_rate(rate: Option<RateInfo>) -> String {
+    match rate {
+        Some(RateInfo {
+            remaining: Some(remaining),
+            limit,
+            reset_at,
+        }) => {
+            let mut text = match limit {
+                Some(limit) => format!(
+                    "{} of {} requests left",
+                    thousands(remaining),
+                    thousands(limit)
+                ),
+                None => format!("{} requests left", thousands(remaining)),
+            };
+            if let Some(reset) = reset_at {
+                text.push_str(&format!(" (resets {} UTC)", reset.format("%H:%M")));
+            }
+            text
+        }
+        _ => "no rate limit reported".into(),
+    }
+}
+
+pub async fn probe(
+    api: &Api,
+    settings: &Settings,
+    ctx: &SyncContext,
+) -> Result<String, SourceError> {
+    let repo = api.get::<api::Repository>(api.repo_url()).await?.body;
+    let access = match (api.has_token(), repo.private) {
+        (true, true) => "private, token accepted",
+        (true, false) => "public, token accepted",
+        (false, _) => "public, no token (anonymous, 60 requests an hour)",
+    };
+
+    let mut found: Vec<String> = Vec::new();
+    if settings.deploy_workflows.is_empty() {
+        for env in &settings.deploy_environments {
+            let url = api.url(
+                &["deployments"],
+                &[("environment", env.as_str()), ("per_page", PER_PAGE)],
+            );
+            let page = api.get::<Vec<api::Deployment>>(url).await?;
+            let more = if page.next.is_some() { "+" } else { "" };
+            found.push(format!(
+                "{}{more} deployments to {env}",
+                thousands(page.body.len() as u64)
+            ));
+        }
+    } else {
+        found.push(format!(
+            "deployments from workflow runs of {}",
+            settings.deploy_workflows.join(", ")
+        ));
+    }
+    let horizon = ctx.now - ctx.backfill;
+    let created = format!(">={}", horizon.format("%Y-%m-%d"));
+    let url = api.url(
+        &["actions", "runs"],
+        &[("per_page", "1"), ("created", created.as_str())],
+    );
+    let runs = api.get::<api::WorkflowRuns>(url).await?.body.total_count;
+    found.push(format!(
+        "{} workflow runs in the last {} days",
+        thousands(runs),
+        ctx.backfill.num_days()
+    ));
+
+    Ok(format!(
+        "{} on {} ({access}); {}; {}",
+        repo.full_name,
+        api.host(),
+        describe_rate(api.rate()),
+        found.join(", ")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_get_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(4980), "4,980");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+}

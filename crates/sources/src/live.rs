@@ -1,0 +1,59 @@
+//! Sources that are polled over the network and remembered in the store (GitHub, GitLab,
+//! Prometheus, PagerDuty, Opsgenie). Each turns provider pages into model events; the poller runs
+//! them, one request chain at a time per source, and commits what they return.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use super::SourceError;
+use flowdeck_core::model::{EventSet, Timestamp};
+use flowdeck_store::Store;
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// What a sync may read: the store (its own watermarks and what it stored before), the time,
+/// and how far back a first sync reaches.
+pub struct SyncContext {
+    pub store: Arc<dyn Store>,
+    pub now: Timestamp,
+    /// The first sync backfills this far (plus one older deployment, for a predecessor).
+    pub backfill: chrono::Duration,
+}
+
+/// What one sync found.
+#[derive(Debug, Clone, Default)]
+pub struct SyncOutcome {
+    /// New and changed events (upserted by stable id; unchanged ones may be included).
+    pub events: EventSet,
+    /// Watermarks to store with the events, atomically (e.g. "deployments" → newest id).
+    pub watermarks: Vec<(String, String)>,
+    /// Data is complete from this time on (the backfill horizon); None for all history.
+    pub covers_from: Option<Timestamp>,
+    /// What this sync could not read although its events are good (Prometheus without its
+    /// Alertmanager): shown on the source's status line. None when it read everything.
+    pub degraded: Option<String>,
+}
+
+/// What `check` found when it probed a source: one line for people.
+pub type ProbeReport = String;
+
+/// A polled source.
+pub trait Source: Send + Sync {
+    /// The name it is shown and stored under, e.g. "github:acme/api".
+    fn name(&self) -> &str;
+
+    fn kind(&self) -> &'static str;
+
+    /// How often it is polled.
+    fn interval(&self) -> std::time::Duration;
+
+    /// Reads what is new since the watermarks in the store (everything within the backfill
+    /// on a first sync).
+    fn sync<'a>(&'a self, ctx: &'a SyncContext) -> BoxFuture<'a, Result<SyncOutcome, SourceError>>;
+
+    /// Reachable, authenticated (without showing the token), the rate-limit budget left, how
+    /// much it finds.
+    fn probe<'a>(&'a self, ctx: &'a SyncContext)
+    -> BoxFuture<'a, Result<ProbeReport, SourceError>>;
+}

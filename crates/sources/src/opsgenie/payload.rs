@@ -1,0 +1,101 @@
+//! Opsgenie's Alert API v2 JSON, as far as flowdeck reads it: `GET /v2/alerts` (a page of
+//! alerts in `data`, links to other pages in `paging`) and `GET /v2/alerts/{id}` (one alert in
+//! `data`). Unknown fields are ignored; fields Opsgenie may leave out are options.
+
+use serde::Deserialize;
+
+use flowdeck_core::model::Timestamp;
+
+/// One page of `GET /v2/alerts`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AlertPage {
+    pub data: Vec<Alert>,
+    #[serde(default)]
+    pub paging: Option<Paging>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Paging {
+    /// The next page, an absolute URL with `offset` advanced; absent on the last page.
+    #[serde(default)]
+    pub next: Option<String>,
+}
+
+/// `GET /v2/alerts/{id}`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OneAlert {
+    pub data: Alert,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Alert {
+    pub id: String,
+    /// The short number people use ("1791").
+    #[serde(default)]
+    pub tiny_id: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+    /// "open" or "closed".
+    pub status: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub created_at: Timestamp,
+    #[serde(default)]
+    pub updated_at: Option<Timestamp>,
+    #[serde(default)]
+    pub source: Option<String>,
+    /// "P1" … "P5".
+    #[serde(default)]
+    pub priority: Option<String>,
+    #[serde(default)]
+    pub integration: Option<Integration>,
+    #[serde(default)]
+    pub report: Option<Report>,
+    /// Only on a single alert.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Integration {
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// How the alert went, in milliseconds after its creation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    #[serde(default)]
+    pub close_time: Option<i64>,
+}
+
+impl Alert {
+    pub fn is_closed(&self) -> bool {
+        self.status.eq_ignore_ascii_case("closed")
+    }
+
+    pub fn integration_name(&self) -> Option<&str> {
+        self.integration
+            .as_ref()
+            .and_then(|i| i.name.as_deref())
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+    }
+
+    /// When it was closed: `createdAt + report.closeTime`, else (closed without a report)
+    /// `updatedAt`; None while open.
+    pub fn closed_at(&self) -> Option<Timestamp> {
+        if !self.is_closed() {
+            return None;
+        }
+        let by_report = self
+            .report
+            .as_ref()
+            .and_then(|r| r.close_time)
+            .filter(|ms| *ms >= 0)
+            .map(|ms| self.created_at + chrono::Duration::milliseconds(ms));
+        by_report.or(self.updated_at)
+    }
+}

@@ -1,0 +1,176 @@
+//! The event history between runs: events upserted by stable id (polling the same page twice
+//! changes nothing), watermarks for incremental polling, the ETag cache of the HTTP layer, and
+//! each source's last status. SQLite is the embedded default; PostgreSQL is the shared
+//! server-backed store (one collector writing, any number of dashboards reading), behind the
+//! same trait.
+
+pub mod codec;
+pub mod locate;
+pub mod postgres;
+pub mod sqlite;
+pub mod watch;
+
+pub use locate::{OpenError, OpenOptions, StoreLocation};
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use flowdeck_core::model::{EventSet, Timestamp};
+
+/// A cached HTTP response for conditional requests (If-None-Match; a 304 reuses the body).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CachedResponse {
+    pub etag: String,
+    pub body: Vec<u8>,
+    /// rel="next" of the cached page, so a 304 can still page on.
+    pub next: Option<String>,
+    pub fetched_at: Timestamp,
+}
+
+/// How a source fared last, persisted so the dashboard can show "stale since" after a restart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredStatus {
+    pub name: String,
+    pub kind: String,
+    pub status: String,
+    pub last_success_at: Option<Timestamp>,
+    pub error: Option<String>,
+    pub covers_from: Option<Timestamp>,
+    /// When the next poll is due (shown by `check` and the dashboard).
+    pub next_retry_at: Option<Timestamp>,
+}
+
+/// What one sync of one source wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UpsertCount {
+    /// Events that did not exist before.
+    pub inserted: u64,
+    /// Events whose stored form changed.
+    pub updated: u64,
+    /// Events sent again exactly as stored (no write).
+    pub unchanged: u64,
+}
+
+/// Why the history cannot be read or written. None of these is ever "fixed" by replacing the
+/// database: a corrupt or locked file is reported and left alone.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "the history database {path} is locked by another process (another flowdeck?); close it or wait, then retry"
+    )]
+    Locked { path: PathBuf },
+    #[error(
+        "the history database {path} is damaged ({detail}); it was left untouched: move it aside to start a new history"
+    )]
+    Corrupt { path: PathBuf, detail: String },
+    #[error(
+        "the history database {path} was written by a newer flowdeck (schema version {found}, this one knows up to {known}); upgrade flowdeck"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("cannot open the history database {path}: {detail}")]
+    Open { path: PathBuf, detail: String },
+    /// A history server (PostgreSQL) that cannot be reached or dropped the connection:
+    /// `server` is `user@host:port/database`, never the password.
+    #[error("cannot reach the history server {server}: {detail}")]
+    Unreachable { server: String, detail: String },
+    /// A history server that refused the login (wrong password, unknown role, no pg_hba
+    /// entry): retrying with the same settings cannot help.
+    #[error("the history server {server} refused the login: {detail}")]
+    LoginRefused { server: String, detail: String },
+    #[error("the history database failed: {0}")]
+    Io(String),
+    #[error("a stored event could not be read back ({0}); the history database may be damaged")]
+    Decode(String),
+}
+
+impl StoreError {
+    /// Whether trying again later can succeed (a lock is released, a server comes back;
+    /// damage or a refused login does not go away).
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Locked { .. } | StoreError::Io(_) | StoreError::Unreachable { .. }
+        )
+    }
+}
+
+/// A commit to a shared store, as another process (or this one) announced it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreChange {
+    /// The source whose sync was committed.
+    pub source: String,
+}
+
+/// Announcements of commits to a store shared by several processes (PostgreSQL LISTEN/NOTIFY):
+/// how a dashboard reading a collector's store learns of new events without polling sources.
+pub trait ChangeFeed: Send {
+    /// Waits up to `timeout` for the next commit that inserted or updated events. `Ok(None)`:
+    /// nothing within the timeout. `Err`: the feed is broken (the connection dropped); the
+    /// caller falls back to periodic reads and may subscribe again later.
+    fn wait(&mut self, timeout: Duration) -> Result<Option<StoreChange>, StoreError>;
+}
+
+/// The history, however it is kept.
+///
+/// Semantics every implementation keeps (see `codec`, which they share): events are keyed by
+/// (kind, id) and stored as their JSON body; an upsert whose body equals the stored one writes
+/// nothing and counts as unchanged; nothing is ever deleted by a sync; `load` returns the
+/// canonical order of [`codec::canonical_order`].
+pub trait Store: Send + Sync {
+    /// Everything stored, as one history, in the canonical order (services by name;
+    /// deployments by finished_at then id; pull requests by created_at, service, number; runs
+    /// by created_at then id; incidents by started_at then id).
+    fn load(&self) -> Result<EventSet, StoreError>;
+
+    /// One sync's results, atomically: the events (upserted by stable id: deployments by id,
+    /// with their changes; pull requests by (service, number); pipeline runs by id; incidents
+    /// by id; services by name), the source's new watermarks, and its status. Either all of it
+    /// is stored or none of it.
+    fn commit_sync(
+        &self,
+        source: &str,
+        events: &EventSet,
+        watermarks: &[(String, String)],
+        status: &StoredStatus,
+    ) -> Result<UpsertCount, StoreError>;
+
+    /// Records a failed sync's status without touching its events or watermarks.
+    fn put_status(&self, status: &StoredStatus) -> Result<(), StoreError>;
+
+    fn statuses(&self) -> Result<Vec<StoredStatus>, StoreError>;
+
+    fn watermark(&self, source: &str, key: &str) -> Result<Option<String>, StoreError>;
+
+    fn cached_response(&self, url: &str) -> Result<Option<CachedResponse>, StoreError>;
+
+    fn put_cached_response(&self, url: &str, response: &CachedResponse) -> Result<(), StoreError>;
+
+    /// Drops cached responses fetched before `fetched_before`, returning how many. URLs with
+    /// a moving `since=` parameter never repeat, so without pruning the cache only grows. The
+    /// default prunes nothing (test doubles); real stores implement it.
+    fn prune_cached_responses(&self, fetched_before: Timestamp) -> Result<u64, StoreError> {
+        let _ = fetched_before;
+        Ok(0)
+    }
+
+    /// Subscribes to the commits of every process writing this store. `None` when the store
+    /// cannot announce them (SQLite: a process learns of its own commits from its poller).
+    fn subscribe(&self) -> Result<Option<Box<dyn ChangeFeed>>, StoreError> {
+        Ok(None)
+    }
+
+    /// Whether other processes are expected to keep this store current (a shared server-backed
+    /// store fed by a collector), so a dashboard or report reads it instead of polling the
+    /// sources itself, unless `[general] poll` says otherwise.
+    fn is_shared(&self) -> bool {
+        false
+    }
+}

@@ -1,0 +1,187 @@
+//! The shared PostgreSQL store: one database on an existing server, written by one or more
+//! collectors (`flowdeck collect`, one per group of sources) and read by any number of
+//! dashboards and reports, with the same semantics as the embedded SQLite store (the shared
+//! `codec`: the same keys, bodies, counts and load order, so the same history gives the same
+//! report from either).
+//!
+//! - `connect`: the URL of `[general] store`, the password, TLS (see [`connect`]);
+//! - `migrations`: a versioned schema in the `flowdeck` namespace, migrated under an advisory
+//!   lock;
+//! - `events`: upserts safe with several writers at once, and the history read back;
+//! - `status`, `cache`: statuses, watermarks, the ETag cache;
+//! - `notify`: NOTIFY inside each sync that changed something, and the LISTEN feed;
+//! - `driver`: the thread the connections run on, so the synchronous trait is safe to call
+//!   from plain threads and from inside tokio runtimes alike.
+//!
+//! One connection behind a Mutex serves the trait's calls, as in SQLite: a sync is one
+//! transaction of milliseconds, and a process rarely does two things at once. Other
+//! processes have their own connections, and the server runs them side by side. A dropped
+//! connection fails the call in progress (`Unreachable`, retryable) and the next call connects
+//! again. (A sync whose COMMIT was sent but whose answer was lost may be stored: the next sync
+//! sends it again and finds it unchanged.)
+
+mod cache;
+pub mod connect;
+mod driver;
+mod errors;
+mod events;
+mod migrations;
+mod notify;
+mod status;
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use tokio_postgres::Client;
+
+use super::codec::EventKind;
+use super::{CachedResponse, ChangeFeed, Store, StoreError, StoredStatus, UpsertCount};
+use connect::Settings;
+use driver::{Driver, block_on};
+use errors::mapper;
+use flowdeck_core::model::{EventSet, Timestamp};
+
+pub use connect::{
+    CONNECT_TIMEOUT, ConnectOptions, LOCK_TIMEOUT, PGPASSWORD, check_url, server_label,
+};
+pub use migrations::LATEST as SCHEMA_VERSION;
+pub use notify::{CHANNEL, PostgresFeed};
+
+/// The history in a PostgreSQL database.
+pub struct PostgresStore {
+    settings: Settings,
+    driver: Arc<Driver>,
+    /// None after a connection was found closed and before the next one is made.
+    conn: Mutex<Option<Client>>,
+}
+
+impl std::fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresStore")
+            .field("server", &self.settings.server())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PostgresStore {
+    /// Connects to the database `url` names (see [`connect`] for the URL, the password and
+    /// TLS) and brings its schema to the latest version.
+    ///
+    /// A server that cannot be reached is `Unreachable`; a refused login `LoginRefused`; a
+    /// missing database, a TLS failure or a `flowdeck` schema of another program `Open`; a
+    /// schema written by a newer flowdeck `TooNew` (left untouched). No error holds the
+    /// password: they name the server as `user@host:port/database`.
+    pub fn connect(url: &str, options: &ConnectOptions) -> Result<PostgresStore, StoreError> {
+        let settings = Settings::parse(url, options)?;
+        let driver = Driver::start()?;
+        let mut client = settings.connect(&driver, None, None)?;
+        migrations::migrate(&mut client, settings.server())?;
+        Ok(PostgresStore {
+            settings,
+            driver,
+            conn: Mutex::new(Some(client)),
+        })
+    }
+
+    /// `user@host:port/database`: the server and database, without the password.
+    pub fn server(&self) -> &str {
+        self.settings.server()
+    }
+
+    /// How many events of each kind are stored, without reading their bodies.
+    pub fn counts(&self) -> Result<Vec<(EventKind, u64)>, StoreError> {
+        self.with_client(|client, server| events::counts(client, server))
+    }
+
+    /// Runs `f` on the connection, connecting again first if the last one was closed.
+    fn with_client<T>(
+        &self,
+        f: impl FnOnce(&mut Client, &str) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut guard = self.conn();
+        let client = match guard.take() {
+            Some(client) if !client.is_closed() => guard.insert(client),
+            _ => guard.insert(self.settings.connect(&self.driver, None, None)?),
+        };
+        f(client, self.settings.server())
+    }
+
+    /// The connection slot. A panic while it was held cannot have left a transaction open
+    /// (a dropped tokio-postgres transaction rolls back), so a poisoned lock is still usable.
+    fn conn(&self) -> MutexGuard<'_, Option<Client>> {
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Store for PostgresStore {
+    fn load(&self) -> Result<EventSet, StoreError> {
+        self.with_client(|client, server| events::load(client, server))
+    }
+
+    fn commit_sync(
+        &self,
+        source: &str,
+        events: &EventSet,
+        watermarks: &[(String, String)],
+        status: &StoredStatus,
+    ) -> Result<UpsertCount, StoreError> {
+        self.with_client(|client, server| {
+            let tx = block_on(client.transaction())
+                .map_err(mapper(server, "starting to store a sync"))?;
+            let count = events::upsert(&tx, server, source, events)?;
+            status::put_watermarks(&tx, server, source, watermarks)?;
+            status::put_status(&tx, server, status)?;
+            if count.inserted + count.updated > 0 {
+                notify::announce(&tx, server, source)?;
+            }
+            // Dropping `tx` on any error above rolls the whole sync back.
+            block_on(tx.commit()).map_err(mapper(server, "committing a sync"))?;
+            Ok(count)
+        })
+    }
+
+    fn put_status(&self, status: &StoredStatus) -> Result<(), StoreError> {
+        self.with_client(|client, server| status::put_status(client, server, status))
+    }
+
+    fn statuses(&self) -> Result<Vec<StoredStatus>, StoreError> {
+        self.with_client(|client, server| status::statuses(client, server))
+    }
+
+    fn watermark(&self, source: &str, key: &str) -> Result<Option<String>, StoreError> {
+        self.with_client(|client, server| status::watermark(client, server, source, key))
+    }
+
+    fn cached_response(&self, url: &str) -> Result<Option<CachedResponse>, StoreError> {
+        self.with_client(|client, server| cache::get(client, server, url))
+    }
+
+    fn put_cached_response(&self, url: &str, response: &CachedResponse) -> Result<(), StoreError> {
+        self.with_client(|client, server| cache::put(client, server, url, response))
+    }
+
+    fn prune_cached_responses(&self, fetched_before: Timestamp) -> Result<u64, StoreError> {
+        self.with_client(|client, server| cache::prune(client, server, fetched_before))
+    }
+
+    fn subscribe(&self) -> Result<Option<Box<dyn ChangeFeed>>, StoreError> {
+        let feed = PostgresFeed::subscribe(&self.settings, Arc::clone(&self.driver))?;
+        Ok(Some(Box::new(feed)))
+    }
+
+    fn is_shared(&self) -> bool {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_store_and_its_feed_can_be_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        fn sent<T: Send>() {}
+        shared::<PostgresStore>();
+        sent::<PostgresFeed>();
+    }
+}

@@ -1,0 +1,196 @@
+//! The embedded SQLite store: one file (by default `history.sqlite` in the XDG data dir) in WAL
+//! mode, schema versioned by `PRAGMA user_version` (see `migrations`).
+//!
+//! One connection behind a Mutex is enough here. SQLite allows one writer per file at a time
+//! whatever the number of connections, and flowdeck's writes are small (one transaction per
+//! sync, milliseconds); the only long operation is `load()`, done at start and after data
+//! changes, during which a sync waits its turn rather than failing. Other processes (a second
+//! dashboard, `report`) open their own connections: WAL lets them read while this one writes,
+//! and a writer waits up to [`open::BUSY_TIMEOUT`] for another writer before `Locked`. A pool
+//! would add concurrent readers inside one process, which nothing needs yet.
+//!
+//! Every method blocks on disk I/O; async callers run it on `spawn_blocking`.
+
+mod cache;
+mod errors;
+mod events;
+mod migrations;
+mod open;
+mod status;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::codec::EventKind;
+use super::{CachedResponse, Store, StoreError, StoredStatus, UpsertCount};
+use errors::{Phase, mapper};
+use flowdeck_core::model::{EventSet, Timestamp};
+
+pub use migrations::LATEST as SCHEMA_VERSION;
+pub use open::BUSY_TIMEOUT;
+
+/// Where the history lives when the config does not say: `history.sqlite` in the XDG data dir
+/// (`~/.local/share/flowdeck` on Linux). None when no home directory is known.
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "flowdeck")
+        .map(|dirs| dirs.data_dir().join("history.sqlite"))
+}
+
+/// The history in one SQLite file.
+#[derive(Debug)]
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    /// Opens the history at `path`, creating the file and its directories if missing.
+    ///
+    /// A file that is not a database or fails `PRAGMA quick_check` is `Corrupt`, one written by
+    /// a newer flowdeck is `TooNew`, another program's database is `Open`: in each case the
+    /// file is left byte for byte as it was. A file another process keeps locked past
+    /// [`BUSY_TIMEOUT`] (only possible when it needs migrating) is `Locked`.
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let conn = open::open_file(path)?;
+        Ok(SqliteStore {
+            conn: Mutex::new(conn),
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// An empty history in memory, gone when dropped (tests).
+    pub fn in_memory() -> Result<SqliteStore, StoreError> {
+        let path = PathBuf::from(":memory:");
+        let conn = open::open_memory(&path)?;
+        Ok(SqliteStore {
+            conn: Mutex::new(conn),
+            path,
+        })
+    }
+
+    /// The file this store reads and writes (`:memory:` for an in-memory store).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// How many events of each kind are stored, without reading their bodies.
+    pub fn counts(&self) -> Result<Vec<(EventKind, u64)>, StoreError> {
+        events::counts(&self.conn(), &self.path)
+    }
+
+    /// The connection. A panic while it was held cannot have left a transaction open
+    /// (rusqlite rolls back on drop), so a poisoned lock is still a usable connection.
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Store for SqliteStore {
+    fn load(&self) -> Result<EventSet, StoreError> {
+        events::load(&self.conn(), &self.path)
+    }
+
+    fn commit_sync(
+        &self,
+        source: &str,
+        events: &EventSet,
+        watermarks: &[(String, String)],
+        status: &StoredStatus,
+    ) -> Result<UpsertCount, StoreError> {
+        let path = &self.path;
+        let mut conn = self.conn();
+        // IMMEDIATE takes the write lock up front (waiting up to the busy timeout): a deferred
+        // transaction upgrading from read to write could fail at once with SQLITE_BUSY.
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(mapper(path, Phase::Use, "starting to store a sync"))?;
+        let count = events::upsert(&tx, path, source, events)?;
+        status::put_watermarks(&tx, path, source, watermarks)?;
+        status::put_status(&tx, path, status)?;
+        // Dropping `tx` on any error above rolls the whole sync back.
+        tx.commit()
+            .map_err(mapper(path, Phase::Use, "committing a sync"))?;
+        Ok(count)
+    }
+
+    fn put_status(&self, status: &StoredStatus) -> Result<(), StoreError> {
+        status::put_status(&self.conn(), &self.path, status)
+    }
+
+    fn statuses(&self) -> Result<Vec<StoredStatus>, StoreError> {
+        status::statuses(&self.conn(), &self.path)
+    }
+
+    fn watermark(&self, source: &str, key: &str) -> Result<Option<String>, StoreError> {
+        status::watermark(&self.conn(), &self.path, source, key)
+    }
+
+    fn cached_response(&self, url: &str) -> Result<Option<CachedResponse>, StoreError> {
+        cache::get(&self.conn(), &self.path, url)
+    }
+
+    fn put_cached_response(&self, url: &str, response: &CachedResponse) -> Result<(), StoreError> {
+        cache::put(&self.conn(), &self.path, url, response)
+    }
+
+    fn prune_cached_responses(&self, fetched_before: Timestamp) -> Result<u64, StoreError> {
+        cache::prune(&self.conn(), &self.path, fetched_before)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pragma(store: &SqliteStore, name: &str) -> String {
+        store
+            .conn()
+            .pragma_query_value(None, name, |row| row.get::<_, rusqlite::types::Value>(0))
+            .map(|v| match v {
+                rusqlite::types::Value::Text(t) => t,
+                rusqlite::types::Value::Integer(i) => i.to_string(),
+                other => format!("{other:?}"),
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn the_connection_is_configured_as_documented() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("h.sqlite")).unwrap();
+        assert_eq!(pragma(&store, "journal_mode"), "wal");
+        // NORMAL is 1.
+        assert_eq!(pragma(&store, "synchronous"), "1");
+        assert_eq!(pragma(&store, "foreign_keys"), "1");
+        assert_eq!(
+            pragma(&store, "busy_timeout"),
+            BUSY_TIMEOUT.as_millis().to_string()
+        );
+        assert_eq!(pragma(&store, "user_version"), SCHEMA_VERSION.to_string());
+        // Checkpoints on close are allowed again once the file was found sound.
+        let no_checkpoint = store
+            .conn()
+            .db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE)
+            .unwrap_or(true);
+        assert!(!no_checkpoint);
+    }
+
+    #[test]
+    fn the_store_can_be_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<SqliteStore>();
+        let store: std::sync::Arc<dyn Store> =
+            std::sync::Arc::new(SqliteStore::in_memory().unwrap());
+        let handles: Vec<_> = (0..4)
+            .map(|i| {
+                let store = std::sync::Arc::clone(&store);
+                std::thread::spawn(move || store.watermark("s", &i.to_string()))
+            })
+            .collect();
+        for handle in handles {
+            assert!(matches!(handle.join(), Ok(Ok(None))));
+        }
+    }
+}

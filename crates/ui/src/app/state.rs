@@ -1,0 +1,473 @@
+//! The app's state. Only `update` changes it; the view model is derived from it.
+
+use std::sync::Arc;
+
+use chrono::Duration;
+
+use super::keymap::Keymap;
+use super::scope::ScopeData;
+use flowdeck_core::metrics::{History, Window};
+use flowdeck_core::model::{EventSet, Timestamp};
+use flowdeck_core::status::{SourceState, SourceStatus};
+
+/// Which measure a drill-down shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    DeploymentFrequency,
+    LeadTime,
+    ChangeFailureRate,
+    RecoveryTime,
+    ReworkRate,
+    TimeToRestore,
+    Ci,
+    PullRequests,
+}
+
+impl Measure {
+    /// The order left/right steps through in a drill-down.
+    pub const ALL: [Measure; 8] = [
+        Measure::DeploymentFrequency,
+        Measure::LeadTime,
+        Measure::ChangeFailureRate,
+        Measure::RecoveryTime,
+        Measure::ReworkRate,
+        Measure::TimeToRestore,
+        Measure::Ci,
+        Measure::PullRequests,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Measure::DeploymentFrequency => "Deployment frequency",
+            Measure::LeadTime => "Lead time for changes",
+            Measure::ChangeFailureRate => "Change failure rate",
+            Measure::RecoveryTime => "Failed deployment recovery time",
+            Measure::ReworkRate => "Deployment rework rate",
+            Measure::TimeToRestore => "Time to restore",
+            Measure::Ci => "CI health",
+            Measure::PullRequests => "Pull requests",
+        }
+    }
+
+    /// The headline tile this measure is (0-4), if it is one.
+    pub fn headline(self) -> Option<usize> {
+        match self {
+            Measure::DeploymentFrequency => Some(0),
+            Measure::LeadTime => Some(1),
+            Measure::ChangeFailureRate => Some(2),
+            Measure::RecoveryTime => Some(3),
+            Measure::ReworkRate => Some(4),
+            _ => None,
+        }
+    }
+}
+
+/// A selectable, sortable list's position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ListState {
+    pub selected: usize,
+    /// The sort column, an index into the list's columns; None keeps the natural order.
+    pub sort: Option<usize>,
+    pub descending: bool,
+}
+
+/// Where the user is; the stack of screens is the breadcrumb.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Screen {
+    Overview,
+    Measure { measure: Measure, list: ListState },
+    Deployment { deployment: u32, list: ListState },
+    Incident { incident: u32, list: ListState },
+    Standup { list: ListState },
+}
+
+/// The overview's panels, in the order Tab and 1-9 reach them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Panel {
+    Tile(usize),
+    Flow,
+    Deployments,
+    Pipelines,
+    Incidents,
+}
+
+impl Panel {
+    pub const ALL: [Panel; 9] = [
+        Panel::Tile(0),
+        Panel::Tile(1),
+        Panel::Tile(2),
+        Panel::Tile(3),
+        Panel::Tile(4),
+        Panel::Flow,
+        Panel::Deployments,
+        Panel::Pipelines,
+        Panel::Incidents,
+    ];
+
+    pub fn index(self) -> usize {
+        Panel::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+}
+
+/// The window choices `w` cycles through.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum WindowChoice {
+    Days(i64),
+    Custom(Window),
+}
+
+impl WindowChoice {
+    pub fn resolve(self, now: Timestamp) -> Window {
+        match self {
+            WindowChoice::Days(days) => Window::ending(now, Duration::days(days)),
+            WindowChoice::Custom(window) => window,
+        }
+    }
+
+    pub fn next(self) -> WindowChoice {
+        match self {
+            WindowChoice::Days(7) => WindowChoice::Days(30),
+            WindowChoice::Days(30) => WindowChoice::Days(90),
+            _ => WindowChoice::Days(7),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Filters {
+    pub service: Option<String>,
+    pub team: Option<String>,
+    pub environment: Option<String>,
+}
+
+/// A one-line prompt at the bottom of the screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub text: String,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    Search,
+    Window,
+}
+
+/// Wall mode: rotating pages, no input needed. The runtime times the rotation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wall {
+    pub page: usize,
+    pub rotate_every: std::time::Duration,
+}
+
+/// What the runtime must do after an update (the update itself never does I/O).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    OpenUrl(String),
+    /// `r`: ask the sources now, and read again.
+    Refresh,
+    /// Read the sources and the store again (a sync landed).
+    Reload,
+    Export,
+}
+
+/// Loaded data: the derived history and how each source fared.
+#[derive(Debug, Clone)]
+pub struct Data {
+    pub history: Arc<History>,
+    pub sources: Vec<SourceStatus>,
+    /// When this data was read.
+    pub loaded_at: Timestamp,
+    /// False for the placeholder shown until the first load finishes (its numbers are not
+    /// zeros, they are unknown).
+    pub loaded: bool,
+}
+
+impl Data {
+    /// The data after a reload. A source that failed now but worked before keeps the previous
+    /// history on screen, marked stale since its last success with the new error; a reload
+    /// where every source that worked still works replaces the data.
+    pub fn after_reload(
+        &self,
+        history: History,
+        sources: Vec<SourceStatus>,
+        now: Timestamp,
+    ) -> Data {
+        let previously_ok = |name: &str| {
+            self.loaded
+                && self
+                    .sources
+                    .iter()
+                    .any(|s| s.name == name && s.last_success_at.is_some())
+        };
+        let regressed = sources
+            .iter()
+            .any(|s| s.error.is_some() && previously_ok(&s.name));
+        let loaded_at = now.max(self.loaded_at + chrono::Duration::nanoseconds(1));
+        if !regressed {
+            return Data {
+                history: Arc::new(history),
+                sources,
+                loaded_at,
+                loaded: true,
+            };
+        }
+        let sources = sources
+            .into_iter()
+            .map(|mut status| {
+                if status.error.is_some() {
+                    let before = self.sources.iter().find(|s| s.name == status.name);
+                    status.last_success_at = before.and_then(|s| s.last_success_at);
+                    if status.last_success_at.is_some() {
+                        status.status = SourceState::Stale;
+                    }
+                } else if let Some(before) = self.sources.iter().find(|s| s.name == status.name) {
+                    // The history shown is still the old one: so is this source's data.
+                    status.last_success_at = before.last_success_at;
+                }
+                status
+            })
+            .collect();
+        Data {
+            history: self.history.clone(),
+            sources,
+            loaded_at,
+            loaded: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct App {
+    pub data: Data,
+    /// The history narrowed to the environment filter, when one is set.
+    pub environment_history: Option<(String, Arc<History>)>,
+    pub now: Timestamp,
+    pub window: WindowChoice,
+    pub filters: Filters,
+    pub stack: Vec<Screen>,
+    pub focus: Panel,
+    /// Selection inside each overview list panel (deployments, pipelines, incidents) and the
+    /// flow row.
+    pub panel_selection: [usize; 4],
+    pub prompt: Option<Prompt>,
+    /// The search applied to the current screen's list.
+    pub search: Option<String>,
+    pub help: bool,
+    pub wall: Option<Wall>,
+    pub width: u16,
+    pub height: u16,
+    pub loading: bool,
+    pub load_error: Option<String>,
+    pub message: Option<String>,
+    pub quit: bool,
+    pub keymap: Keymap,
+    pub mouse: bool,
+    pub scope: Option<Arc<ScopeData>>,
+    /// What `scope` was computed for: services, window, data stamp.
+    pub scope_key: Option<(Vec<u32>, Window, Timestamp, Option<String>)>,
+    pub effects: Vec<Effect>,
+}
+
+/// Settings the app starts with.
+#[derive(Debug, Clone)]
+pub struct AppOptions {
+    pub window_days: i64,
+    pub keymap: Keymap,
+    pub mouse: bool,
+    pub wall_rotate: Option<std::time::Duration>,
+}
+
+impl App {
+    pub fn new(data: Data, now: Timestamp, options: AppOptions) -> App {
+        let mut app = App {
+            data,
+            environment_history: None,
+            now,
+            window: WindowChoice::Days(options.window_days.max(1)),
+            filters: Filters::default(),
+            stack: vec![Screen::Overview],
+            focus: Panel::Tile(0),
+            panel_selection: [0; 4],
+            prompt: None,
+            search: None,
+            help: false,
+            wall: options.wall_rotate.map(|every| Wall {
+                page: 0,
+                rotate_every: every,
+            }),
+            width: 80,
+            height: 24,
+            loading: false,
+            load_error: None,
+            message: None,
+            quit: false,
+            keymap: options.keymap,
+            mouse: options.mouse,
+            scope: None,
+            scope_key: None,
+            effects: Vec::new(),
+        };
+        app.refresh_scope();
+        app
+    }
+
+    /// An app with no data yet (shown while the first load runs).
+    pub fn empty_data(now: Timestamp) -> Data {
+        Data {
+            history: Arc::new(History::derive(EventSet::default(), Default::default())),
+            sources: Vec::new(),
+            loaded_at: now,
+            loaded: false,
+        }
+    }
+
+    pub fn screen(&self) -> &Screen {
+        self.stack.last().unwrap_or(&Screen::Overview)
+    }
+
+    pub fn screen_mut(&mut self) -> &mut Screen {
+        if self.stack.is_empty() {
+            self.stack.push(Screen::Overview);
+        }
+        let last = self.stack.len() - 1;
+        &mut self.stack[last]
+    }
+
+    /// The history the scope reads: the environment's, when that filter is set.
+    pub fn history(&self) -> &Arc<History> {
+        match &self.environment_history {
+            Some((_, history)) => history,
+            None => &self.data.history,
+        }
+    }
+
+    /// The services in scope: a service, a team's, or every service.
+    pub fn scope_services(&self) -> Vec<u32> {
+        let history = self.history();
+        if let Some(service) = &self.filters.service {
+            return history.service(service).into_iter().collect();
+        }
+        if let Some(team) = &self.filters.team {
+            return history
+                .teams()
+                .into_iter()
+                .find(|(name, _)| name == team)
+                .map(|(_, members)| members)
+                .unwrap_or_default();
+        }
+        (0..history.services.len() as u32).collect()
+    }
+
+    /// Wall pages: everything, then each team, then each service.
+    pub fn wall_pages(&self) -> Vec<(String, Vec<u32>)> {
+        let history = self.history();
+        let mut pages = vec![(
+            "All services".to_string(),
+            (0..history.services.len() as u32).collect(),
+        )];
+        for (team, members) in history.teams() {
+            pages.push((format!("Team {team}"), members));
+        }
+        for (i, service) in history.services.iter().enumerate() {
+            pages.push((format!("Service {}", service.name), vec![i as u32]));
+        }
+        pages
+    }
+
+    /// Recomputes what the screen shows when the scope, window, data or minute changed.
+    pub fn refresh_scope(&mut self) {
+        let services = match &self.wall {
+            Some(wall) => {
+                let pages = self.wall_pages();
+                let page = wall.page % pages.len().max(1);
+                pages
+                    .into_iter()
+                    .nth(page)
+                    .map(|(_, s)| s)
+                    .unwrap_or_default()
+            }
+            None => self.scope_services(),
+        };
+        // Windows that end now move by the minute, not by the second a ticking incident redraws.
+        let window = self.window.resolve(minute_floor(self.now));
+        let key = (
+            services.clone(),
+            window,
+            self.data.loaded_at,
+            self.filters.environment.clone(),
+        );
+        if self.scope_key.as_ref() == Some(&key) {
+            return;
+        }
+        let history = self.history().clone();
+        self.scope = Some(Arc::new(ScopeData::build(
+            &history, services, window, self.now,
+        )));
+        self.scope_key = Some(key);
+    }
+}
+
+/// `t` without its seconds.
+pub fn minute_floor(t: Timestamp) -> Timestamp {
+    let seconds = t.timestamp();
+    chrono::DateTime::from_timestamp(seconds - seconds.rem_euclid(60), 0).unwrap_or(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(name: &str, error: Option<&str>, at: Option<Timestamp>) -> SourceStatus {
+        SourceStatus {
+            name: name.into(),
+            kind: "git".into(),
+            status: if error.is_some() {
+                SourceState::Error
+            } else {
+                SourceState::Ok
+            },
+            last_success_at: at,
+            error: error.map(str::to_string),
+            covers_from: None,
+        }
+    }
+
+    #[test]
+    fn a_failing_reload_keeps_the_data_and_marks_it_stale() {
+        let t0: Timestamp = "2026-11-20T09:00:00Z".parse().unwrap();
+        let t1: Timestamp = "2026-11-20T09:05:00Z".parse().unwrap();
+        let first = App::empty_data(t0).after_reload(
+            History::derive(EventSet::default(), Default::default()),
+            vec![status("git:api", None, Some(t0))],
+            t0,
+        );
+        assert!(first.loaded);
+        let second = first.after_reload(
+            History::derive(EventSet::default(), Default::default()),
+            vec![status("git:api", Some("repository is locked"), None)],
+            t1,
+        );
+        assert!(
+            Arc::ptr_eq(&first.history, &second.history),
+            "old history kept"
+        );
+        assert_eq!(second.sources[0].status, SourceState::Stale);
+        assert_eq!(second.sources[0].last_success_at, Some(t0));
+        assert_eq!(
+            second.sources[0].error.as_deref(),
+            Some("repository is locked")
+        );
+        let third = second.after_reload(
+            History::derive(EventSet::default(), Default::default()),
+            vec![status("git:api", None, Some(t1))],
+            t1,
+        );
+        assert!(
+            !Arc::ptr_eq(&second.history, &third.history),
+            "recovered data replaces it"
+        );
+        assert_eq!(third.sources[0].status, SourceState::Ok);
+    }
+}
