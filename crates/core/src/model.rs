@@ -1,7 +1,7 @@
 //! The normalized delivery events every source produces and every measure is computed from.
 //!
 //! Nothing here knows about HTTP, SQL or terminals. Sources translate provider data into these
-//! types; `metrics` turns them into numbers. Fields that a rule in DESIGN.md needs but that are
+//! types; `metrics` turns them into numbers. Fields that a rule in docs/METRICS.md needs but that are
 //! expensive to recompute (the sha a commit reverts, whether it is a merge) are filled in once,
 //! at ingest, by the source.
 

@@ -232,7 +232,7 @@ pub fn decode_kind_into(
 /// The canonical order `load()` returns, the same for every store: services by name;
 /// deployments by finished_at, then id; pull requests by created_at, then service, then number;
 /// runs by created_at, then id; incidents by started_at, then id. Ids compare bytewise (as
-/// DESIGN.md orders deployments), never by a database collation.
+/// docs/METRICS.md#deployments-and-their-order orders deployments), never by a database collation.
 pub fn canonical_order(events: &mut EventSet) {
     fn by<T>(a: (Timestamp, &T), b: (Timestamp, &T)) -> Ordering
     where

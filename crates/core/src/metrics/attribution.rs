@@ -5,7 +5,7 @@
 //! (b) time — the latest deployment D of the incident's service with
 //!     D.finished_at ≤ started_at < min(D.finished_at + attribution_window, next.finished_at).
 //!
-//! Decisions where DESIGN.md is silent: when an incident links explicitly, rule (b) is not
+//! Decisions that are part of the definition (docs/METRICS.md#incident-attribution, #rule-a-explicit-link): when an incident links explicitly, rule (b) is not
 //! applied to it at all (a person named the cause); when links name deployments of several
 //! services and some are the incident's own services, only those count; within one service,
 //! the linked deployment that finished last at or before the incident start wins, else the

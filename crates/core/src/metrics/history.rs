@@ -80,7 +80,7 @@ pub struct DeploymentFacts {
     pub lead_end: u32,
     pub failure_reasons: Vec<Reason>,
     pub rework_reasons: Vec<Reason>,
-    /// When the failure was undone (see DESIGN.md, recovery time); None while unrecovered.
+    /// When the failure was undone (see docs/METRICS.md#failed-deployment-recovery-time); None while unrecovered.
     pub recovered_at: Option<Timestamp>,
     /// finished_at of the first rollback or revert deployment that undid this one.
     pub undone_at: Option<Timestamp>,

@@ -1,4 +1,4 @@
-//! Order statistics exactly as DESIGN.md defines them: the median of an even count is the mean of
+//! Order statistics exactly as docs/METRICS.md#statistics defines them: the median of an even count is the mean of
 //! the two middle values; p90 interpolates linearly between closest ranks (numpy's default,
 //! `method="linear"`). An empty set gives `None`, never 0.
 

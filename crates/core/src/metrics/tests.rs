@@ -1,4 +1,4 @@
-//! Every metric definition of DESIGN.md against hand-computed expectations.
+//! Every metric definition of docs/METRICS.md against hand-computed expectations.
 //!
 //! Times are UTC unless a test says otherwise. 2026-03-02 is a Monday.
 

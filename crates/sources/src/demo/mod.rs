@@ -34,7 +34,7 @@
 //! `api:v2.29.8` (last window). Release candidates went to staging (production false) a day
 //! before `search:v0.12.0` and `search:v0.14.0` (`demo:search:v0.12.0-rc.1`, `...v0.14.0-rc.1`).
 //!
-//! # The failures (one per rule of DESIGN.md, in both windows)
+//! # The failures (one per rule of docs/METRICS.md#change-failure-rate, in both windows)
 //!
 //! Previous window (30-60 days back):
 //! - **Rollback (c)**: `demo:gateway:v1.8.0` (day 37 [Fri 04-18]), `demo:gateway:v1.8.1` (day

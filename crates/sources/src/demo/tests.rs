@@ -1,7 +1,7 @@
 //! Tests of the demo data: determinism, invariants every source must keep, and that each part of
 //! the story (see the module docs) is there, in both the last 30 days and the 30 days before.
 //!
-//! The failure rules of DESIGN.md are re-implemented here in their simplest form, only to check
+//! The failure rules of docs/METRICS.md#change-failure-rate are re-implemented here in their simplest form, only to check
 //! that the data exercises them; the metric engine has its own tests.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -151,7 +151,7 @@ fn shifted(set: &EventSet, delta: TimeDelta) -> EventSet {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The failure rules of DESIGN.md, in their simplest form.
+// The failure rules of docs/METRICS.md#change-failure-rate, in their simplest form.
 
 /// Rule (a): the deployments an incident names by sha prefix, tag name or `deployment:<id>`.
 fn explicit_links<'a>(set: &'a EventSet, incident: &Incident) -> Vec<&'a Deployment> {
@@ -303,7 +303,7 @@ fn failures(set: &EventSet) -> BTreeMap<String, (BTreeSet<Reason>, Option<Timest
         .collect()
 }
 
-/// Rework deployment ids (DESIGN.md 5) with the default hotfix pattern.
+/// Rework deployment ids (docs/METRICS.md#deployment-rework-rate) with the default hotfix pattern.
 fn rework(set: &EventSet) -> BTreeSet<String> {
     let pattern = Regex::new(r"(?i)^(hotfix|revert)\b").unwrap();
     let mut out = BTreeSet::new();

@@ -1,5 +1,5 @@
 //! The local git source: deployments are tags matching `deploy_tags`, each shipping the commits
-//! that no earlier deployment reached (DESIGN.md, "Sources", git).
+//! that no earlier deployment reached (docs/METRICS.md#shipped-commits-and-the-baseline).
 //!
 //! - [`load`] reads a work tree or bare repository into deployments with their changes;
 //! - [`probe`] only opens it and counts the matching tags (for `flowdeck check`).

@@ -1,6 +1,6 @@
 //! GitLab payloads to model events: pure functions, no I/O.
 //!
-//! Decisions (see also DESIGN.md, "Sources"):
+//! Decisions (see also docs/METRICS.md#deployments-and-their-order):
 //! - Deployment status: success → Success; failed → Failure (a failed deploy job: shown in
 //!   deploy health, never counted); canceled and skipped → Cancelled; created, running and
 //!   blocked (waiting for approval) → InProgress, their finished_at the last update seen.

@@ -119,7 +119,7 @@ pub struct BandRow {
     pub recovery_time: String,
 }
 
-/// The table's four rows, elite to low, written out as DESIGN.md writes the DORA tables.
+/// The table's four rows, elite to low, written out as docs/METRICS.md#bands writes the DORA tables.
 pub fn band_rows(table: &BandTable) -> Vec<BandRow> {
     let frequency = |rule: &FrequencyRule| match *rule {
         FrequencyRule::PerWeek { min } => {

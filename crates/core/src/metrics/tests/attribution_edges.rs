@@ -1,4 +1,4 @@
-//! Attribution's edge cases (DESIGN.md, change failure rate (a) and (b)), each worked out by
+//! Attribution's edge cases (docs/METRICS.md#incident-attribution, rules (a) and (b)), each worked out by
 //! hand: the boundaries of the time rule, several deployments in one window, incidents of
 //! several services or of none, and explicit links that must not match.
 
