@@ -1,5 +1,5 @@
-//! The command line (clap): `flowdeck` (dashboard), `report`, `check`, `init`, and the
-//! headless `collect` and `serve`.
+//! The command line (clap): `flowdeck` (dashboard), `report`, `check`, `init`, the headless
+//! `collect` and `serve`, and the shell integration (`completions`, `man`).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -51,6 +51,17 @@ pub enum Command {
     Collect(CollectArgs),
     /// Serve the measures over HTTP: `--metrics ADDR` answers Prometheus scrapes at /metrics.
     Serve(ServeArgs),
+    /// Write a shell completion script to standard output.
+    Completions(CompletionsArgs),
+    /// Write the manual page (roff) to standard output.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell: bash, zsh, fish, elvish or powershell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@ mod dashboard;
 mod live;
 mod report;
 mod serve;
+mod shell;
 mod window_args;
 
 use crate::cli::{Cli, Command};
@@ -51,8 +52,11 @@ pub fn run(cli: Cli) -> ExitCode {
 fn dispatch(cli: Cli) -> Result<ExitCode, CommandError> {
     // `init` creates the config file, so it runs before one is loaded (a missing --config
     // file is an error for every other command).
-    if let Some(Command::Init) = cli.command {
-        return init(&cli);
+    match &cli.command {
+        Some(Command::Init) => return init(&cli),
+        Some(Command::Completions(args)) => return shell::completions(args.shell),
+        Some(Command::Man) => return shell::man(),
+        _ => {}
     }
     let ctx = context::Context::new(&cli)?;
     let (config, base_dir) = (&ctx.loaded.config, &ctx.loaded.base_dir);
@@ -72,6 +76,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CommandError> {
         Some(Command::Serve(args)) => serve::run(ctx, args),
         // Handled above, before any config is read.
         Some(Command::Init) => init(&cli),
+        Some(Command::Completions(args)) => shell::completions(args.shell),
+        Some(Command::Man) => shell::man(),
         None => dashboard::run(ctx, cli.wall),
     }
 }
