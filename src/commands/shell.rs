@@ -32,6 +32,16 @@ fn manual() -> Result<Vec<u8>, CommandError> {
     Ok(page)
 }
 
+fn write_stdout(bytes: &[u8]) -> Result<ExitCode, CommandError> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        // `flowdeck man | head` closes the pipe early: not a failure.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(CommandError::Runtime(e.into())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,15 +61,5 @@ mod tests {
         ] {
             assert!(page.contains(sub), "{sub}");
         }
-    }
-}
-
-fn write_stdout(bytes: &[u8]) -> Result<ExitCode, CommandError> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Ok(()) => Ok(ExitCode::SUCCESS),
-        // `flowdeck man | head` closes the pipe early: not a failure.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
-        Err(e) => Err(CommandError::Runtime(e.into())),
     }
 }
