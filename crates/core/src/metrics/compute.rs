@@ -81,7 +81,7 @@ pub fn deployments_in(history: &History, scope: &Scope, window: &Window) -> Vec<
 /// A window with what every scope's computation over it shares, worked out once.
 #[derive(Debug, Clone)]
 pub struct PreparedWindow {
-    pub window: Window,
+    pub(crate) window: Window,
     from: i64,
     to: i64,
     /// The local day of `from` (days from the common era), index 0 of the deploy-day bitmap.

@@ -76,8 +76,8 @@ impl ReasonKind {
 #[derive(Debug, Clone, Default)]
 pub struct DeploymentFacts {
     /// A successful production deployment, counted in DORA measures.
-    pub counted: bool,
-    pub service: u32,
+    pub(crate) counted: bool,
+    pub(crate) service: u32,
     /// The first counted deployment of its service: its commits are not counted.
     pub baseline: bool,
     /// Local calendar day of finished_at (days from the common era).
@@ -126,7 +126,7 @@ pub struct ServiceFacts {
     pub team: Option<String>,
     /// Counted deployments in deploy order (finished_at, then id bytewise).
     pub deployments: Vec<u32>,
-    pub deployment_finished: Vec<Timestamp>,
+    pub(crate) deployment_finished: Vec<Timestamp>,
     /// Pipeline runs by created_at.
     pub(crate) runs: Vec<u32>,
     /// Merged pull requests by merged_at.
@@ -201,20 +201,6 @@ impl History {
     pub fn lead_times(&self, deployment: u32) -> &[i64] {
         let facts = &self.deployments[deployment as usize];
         &self.lead_seconds[facts.lead_start as usize..facts.lead_end as usize]
-    }
-
-    /// The position of a counted deployment in its service's deploy order.
-    pub fn position(&self, deployment: u32) -> Option<usize> {
-        let facts = self.deployments.get(deployment as usize)?;
-        let service = self.services.get(facts.service as usize)?;
-        let finished = self.events.deployments[deployment as usize].finished_at;
-        let start = service
-            .deployment_finished
-            .partition_point(|t| *t < finished);
-        service.deployments[start..]
-            .iter()
-            .position(|&d| d == deployment)
-            .map(|p| p + start)
     }
 
     /// Whether deployment `a` comes before `b` in deploy order (finished_at, then id bytewise;
