@@ -463,36 +463,35 @@ fn trend_of_the_worked_example() {
     assert_eq!(before.deployment_rework_rate.rate, Some(0.0));
     assert_eq!(before.failed_deployment_recovery_time.median_seconds, None);
 
-    let frequency = Trend::of(
-        now.deployment_frequency.median_deploy_days_per_week,
-        f.median_deploy_days_per_week,
-        Better::Higher,
-    )
-    .unwrap();
+    // (direction, better, delta) of a trend whose values are both known.
+    let moved = |current: Option<f64>, previous: Option<f64>, better: Better| {
+        let t = Trend::of(current, previous, better).unwrap();
+        (t.direction, t.better, t.delta)
+    };
     assert_eq!(
-        (frequency.direction, frequency.better, frequency.delta),
+        moved(
+            now.deployment_frequency.median_deploy_days_per_week,
+            f.median_deploy_days_per_week,
+            Better::Higher,
+        ),
         (Direction::Up, Some(true), 2.0)
     );
-    let failure = Trend::of(
-        now.change_failure_rate.rate,
-        before.change_failure_rate.rate,
-        Better::Lower,
-    )
-    .unwrap();
     // +50 percentage points.
     assert_eq!(
-        (failure.direction, failure.better, failure.delta),
+        moved(
+            now.change_failure_rate.rate,
+            before.change_failure_rate.rate,
+            Better::Lower,
+        ),
         (Direction::Up, Some(false), 0.5)
     );
-    let rework = Trend::of(
-        now.deployment_rework_rate.rate,
-        before.deployment_rework_rate.rate,
-        Better::Lower,
-    )
-    .unwrap();
     assert_eq!(
-        (rework.direction, rework.better),
-        (Direction::Up, Some(false))
+        moved(
+            now.deployment_rework_rate.rate,
+            before.deployment_rework_rate.rate,
+            Better::Lower,
+        ),
+        (Direction::Up, Some(false), 0.375)
     );
     // The previous value is unknown: no trend.
     for (current, previous) in [
