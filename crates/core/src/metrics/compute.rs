@@ -136,6 +136,7 @@ pub fn compute_prepared(
         .collect();
     let bands = &history.rules.bands;
     let mut deploys = DeployTally::over(&services, window);
+    // Everything also holds the incidents that name no service.
     let incidents: Vec<&[_]> = if scope.all {
         let all = &history.all_incidents;
         vec![&all.incidents[window.range(&all.incident_time)]]
