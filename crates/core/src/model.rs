@@ -191,7 +191,7 @@ impl EventSet {
     }
 
     /// The team of a service, if the service is known and has one.
-    pub fn team_of(&self, service: &str) -> Option<&str> {
+    pub(crate) fn team_of(&self, service: &str) -> Option<&str> {
         self.services
             .iter()
             .find(|s| s.name == service)

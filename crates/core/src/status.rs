@@ -24,7 +24,7 @@ pub enum SourceState {
 
 impl SourceState {
     /// The word stored and shown: "ok", "stale", "error", "syncing".
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             SourceState::Ok => "ok",
             SourceState::Stale => "stale",

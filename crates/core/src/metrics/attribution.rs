@@ -1,32 +1,35 @@
-//! Which deployment an incident is blamed on, by the first rule that matches:
+//! Incident attribution, rules (a) and (b) of the change failure rate: each incident is blamed
+//! on at most one deployment per service, by the first rule that matches (full text:
+//! docs/METRICS.md#incident-attribution, docs/METRICS.md#rule-a-explicit-link and
+//! docs/METRICS.md#rule-b-time-window):
 //! (a) an explicit link — the incident's title, labels or body name a deployment's sha (7+ hex
 //!     digits on word boundaries, unique among deployment shas), its whole tag/version name as a
 //!     word, or its id as `deployment:<id>` (text) or `deployment=<id>` (label); any service;
 //! (b) time — the latest deployment D of the incident's service with
 //!     D.finished_at ≤ started_at < min(D.finished_at + attribution_window, next.finished_at).
 //!
-//! Decisions that are part of the definition (docs/METRICS.md#incident-attribution, #rule-a-explicit-link): when an incident links explicitly, rule (b) is not
+//! Decisions that are part of the definition: when an incident links explicitly, rule (b) is not
 //! applied to it at all (a person named the cause); when links name deployments of several
 //! services and some are the incident's own services, only those count; within one service,
 //! the linked deployment that finished last at or before the incident start wins, else the
-//! earliest. Bare numbers (all digits) never match, neither as names nor as shas.
+//! earliest. Bare numbers (all digits) never match, neither as names nor as shas. Every
+//! deployment an incident is attributed to has failed, with that incident as its reason.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::failures::push_reason;
-use super::history::{Attribution, History, Reason, ReasonKind};
-use super::shipped::{deploy_order_before, sha_has_prefix, sha_key};
+use super::facts::{Attribution, History, Reason, ReasonKind, push_reason};
+use super::shipped::{sha_has_prefix, sha_key};
 use crate::model::Incident;
 
 /// What an incident's text names.
 #[derive(Debug, Default, PartialEq)]
-pub struct Mentions {
+pub(crate) struct Mentions {
     /// Hex runs of 7+ digits (lower-case), possible sha prefixes.
-    pub shas: Vec<String>,
+    pub(crate) shas: Vec<String>,
     /// Words that could be tag or version names.
-    pub words: Vec<String>,
+    pub(crate) words: Vec<String>,
     /// Explicit `deployment:<id>` / `deployment=<id>` ids.
-    pub ids: Vec<String>,
+    pub(crate) ids: Vec<String>,
 }
 
 fn is_word_char(c: char) -> bool {
@@ -43,7 +46,7 @@ fn all_digits(s: &str) -> bool {
 }
 
 /// Reads the sha prefixes, names and explicit ids out of an incident.
-pub fn mentions(incident: &Incident) -> Mentions {
+pub(crate) fn mentions(incident: &Incident) -> Mentions {
     let mut found = Mentions::default();
     let mut texts: Vec<&str> = vec![incident.title.as_str()];
     if let Some(body) = &incident.body {
@@ -118,7 +121,7 @@ struct Link {
     explanation: String,
 }
 
-pub fn attribute_incidents(history: &mut History) {
+pub(crate) fn attribute_incidents(history: &mut History) {
     let all_mentions: Vec<Mentions> = history.events.incidents.iter().map(mentions).collect();
     let links = resolve_links(history, &all_mentions);
     let window = history.rules.attribution_window;
@@ -210,8 +213,8 @@ fn prefer(history: &History, incident: &Incident, a: u32, b: u32) -> bool {
     match (finished(a) <= started, finished(b) <= started) {
         (true, false) => true,
         (false, true) => false,
-        (true, true) => deploy_order_before(history, b, a),
-        (false, false) => deploy_order_before(history, a, b),
+        (true, true) => history.deployed_before(b, a),
+        (false, false) => history.deployed_before(a, b),
     }
 }
 
@@ -300,7 +303,7 @@ fn resolve_links(history: &History, all: &[Mentions]) -> FxHashMap<usize, Vec<Li
                 let service = history.deployments[d as usize].service;
                 let keep = first_per_service
                     .get(&service)
-                    .is_none_or(|&other| deploy_order_before(history, d, other));
+                    .is_none_or(|&other| history.deployed_before(d, other));
                 if keep {
                     first_per_service.insert(service, d);
                 }

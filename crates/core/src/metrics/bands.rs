@@ -113,16 +113,7 @@ impl BandTable {
         }
     }
 
-    /// A built-in table by name.
-    pub fn builtin(name: &str) -> Option<Self> {
-        match name {
-            "dora-2023" => Some(Self::dora_2023()),
-            "dora-2021" => Some(Self::dora_2021()),
-            _ => None,
-        }
-    }
-
-    pub fn frequency(
+    pub(crate) fn frequency(
         &self,
         median_per_week: Option<f64>,
         deploy_days: u64,
@@ -138,11 +129,11 @@ impl BandTable {
         )
     }
 
-    pub fn lead_time(&self, median_seconds: Option<f64>) -> Option<Band> {
+    pub(crate) fn lead_time(&self, median_seconds: Option<f64>) -> Option<Band> {
         below(median_seconds?, &self.lead_time_seconds)
     }
 
-    pub fn change_failure_rate(&self, rate: Option<f64>) -> Option<Band> {
+    pub(crate) fn change_failure_rate(&self, rate: Option<f64>) -> Option<Band> {
         let rate = rate?;
         Some(
             self.change_failure_rate
@@ -153,7 +144,7 @@ impl BandTable {
         )
     }
 
-    pub fn recovery(&self, median_seconds: Option<f64>) -> Option<Band> {
+    pub(crate) fn recovery(&self, median_seconds: Option<f64>) -> Option<Band> {
         below(median_seconds?, &self.recovery_seconds)
     }
 }

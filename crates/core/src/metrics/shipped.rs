@@ -6,26 +6,26 @@
 
 use rustc_hash::FxHashMap;
 
-use super::history::History;
+use super::facts::History;
 
 /// A reverting commit found in a counted deployment.
 #[derive(Debug, Clone)]
-pub struct RevertCommit {
+pub(crate) struct RevertCommit {
     /// The deployment that shipped the revert.
-    pub deployment: u32,
+    pub(crate) deployment: u32,
     /// The reverting commit's sha.
-    pub sha: String,
+    pub(crate) sha: String,
     /// The sha it reverts (possibly abbreviated, lower-case).
-    pub target: String,
+    pub(crate) target: String,
     /// The counted deployment of the same service that shipped the target.
-    pub target_shipper: Option<u32>,
+    pub(crate) target_shipper: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Shippers {
-    pub reverts: Vec<RevertCommit>,
+pub(crate) struct Shippers {
+    pub(crate) reverts: Vec<RevertCommit>,
     /// Per pull request: the counted deployment of its service that shipped its merge sha.
-    pub pr_merge: Vec<Option<u32>>,
+    pub(crate) pr_merge: Vec<Option<u32>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +41,7 @@ struct Wanted {
 }
 
 /// The first seven hex digits of a sha as a number, or None when they are not hex.
-pub fn sha_key(sha: &str) -> Option<u32> {
+pub(crate) fn sha_key(sha: &str) -> Option<u32> {
     let bytes = sha.as_bytes();
     if bytes.len() < 7 {
         return None;
@@ -60,12 +60,12 @@ pub fn sha_key(sha: &str) -> Option<u32> {
 }
 
 /// Whether `sha` starts with the (possibly abbreviated) `prefix`, ignoring case.
-pub fn sha_has_prefix(sha: &str, prefix: &str) -> bool {
+pub(crate) fn sha_has_prefix(sha: &str, prefix: &str) -> bool {
     sha.len() >= prefix.len()
         && sha.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
 }
 
-pub fn find_shippers(history: &History) -> Shippers {
+pub(crate) fn find_shippers(history: &History) -> Shippers {
     let events = &history.events;
     let mut shippers = Shippers {
         reverts: Vec::new(),
@@ -131,7 +131,7 @@ pub fn find_shippers(history: &History) -> Shippers {
                 }
                 let earlier = match found[w] {
                     None => true,
-                    Some(other) => deploy_order_before(history, d as u32, other),
+                    Some(other) => history.deployed_before(d as u32, other),
                 };
                 if earlier {
                     found[w] = Some(d as u32);
@@ -147,15 +147,6 @@ pub fn find_shippers(history: &History) -> Shippers {
         }
     }
     shippers
-}
-
-/// Whether deployment `a` comes before `b` in deploy order (finished_at, then id bytewise).
-pub fn deploy_order_before(history: &History, a: u32, b: u32) -> bool {
-    let (a, b) = (
-        &history.events.deployments[a as usize],
-        &history.events.deployments[b as usize],
-    );
-    (a.finished_at, a.id.as_bytes()) < (b.finished_at, b.id.as_bytes())
 }
 
 #[cfg(test)]

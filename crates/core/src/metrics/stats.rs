@@ -39,7 +39,7 @@ impl Sample for u32 {
 /// The q-quantile (0 ≤ q ≤ 1) of `values` by linear interpolation between closest ranks.
 ///
 /// Reorders `values` (selection, not a full sort: O(n) on average).
-pub fn quantile<T: Sample>(values: &mut [T], q: f64) -> Option<f64> {
+pub(crate) fn quantile<T: Sample>(values: &mut [T], q: f64) -> Option<f64> {
     if values.is_empty() || !(0.0..=1.0).contains(&q) {
         return None;
     }
@@ -72,13 +72,13 @@ pub fn median<T: Sample>(values: &mut [T]) -> Option<f64> {
 }
 
 /// The 90th percentile, numpy's linear method.
-pub fn p90<T: Sample>(values: &mut [T]) -> Option<f64> {
+pub(crate) fn p90<T: Sample>(values: &mut [T]) -> Option<f64> {
     quantile(values, 0.9)
 }
 
 /// Median and p90 of one set. The p90 selection runs only over the upper half the median
 /// selection left behind, so the pair costs little more than the median alone.
-pub fn median_and_p90<T: Sample>(values: &mut [T]) -> (Option<f64>, Option<f64>) {
+pub(crate) fn median_and_p90<T: Sample>(values: &mut [T]) -> (Option<f64>, Option<f64>) {
     let n = values.len();
     let median = median(values);
     if n < 4 {

@@ -1122,3 +1122,4 @@ fn every_deployment_status_but_a_successful_production_one_is_left_out() {
 }
 
 mod attribution_edges;
+mod worked_example;

@@ -68,13 +68,13 @@ pub fn start_of_day(day: NaiveDate, tz: Tz) -> Timestamp {
 }
 
 /// The Monday of the ISO week `day` lies in.
-pub fn monday_of(day: NaiveDate) -> NaiveDate {
+pub(crate) fn monday_of(day: NaiveDate) -> NaiveDate {
     day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
 }
 
 /// The ISO weeks (as their Mondays) lying wholly inside `window`: Monday 00:00 in `tz` at or
 /// after `from`, the next Monday 00:00 at or before `to`.
-pub fn whole_weeks(window: &Window, tz: Tz) -> Vec<NaiveDate> {
+pub(crate) fn whole_weeks(window: &Window, tz: Tz) -> Vec<NaiveDate> {
     let mut weeks = Vec::new();
     let mut monday = monday_of(local_day(window.from, tz));
     if start_of_day(monday, tz) < window.from {
@@ -94,17 +94,17 @@ pub fn whole_weeks(window: &Window, tz: Tz) -> Vec<NaiveDate> {
 /// Local calendar days of many timestamps, as days since the common era. Deployments arrive in
 /// time order per service, so caching the last day's bounds makes most lookups two comparisons
 /// instead of a timezone conversion.
-pub struct DayIndexer {
+pub(crate) struct DayIndexer {
     tz: Tz,
     cached: Option<(Timestamp, Timestamp, i32)>,
 }
 
 impl DayIndexer {
-    pub fn new(tz: Tz) -> Self {
+    pub(crate) fn new(tz: Tz) -> Self {
         DayIndexer { tz, cached: None }
     }
 
-    pub fn day(&mut self, t: Timestamp) -> i32 {
+    pub(crate) fn day(&mut self, t: Timestamp) -> i32 {
         if let Some((start, end, day)) = self.cached
             && start <= t
             && t < end

@@ -1,15 +1,42 @@
-//! Failed deployments by rollback (c) and revert (d), and when each failure was recovered.
+//! Change failure rate (docs/METRICS.md#change-failure-rate).
+//!
+//! `rate = failed / deployments` over the counted deployments that finished in the window. A
+//! deployment has failed when one of four rules says so, each adding a reason `{kind, ref}`
+//! (never the same one twice):
+//! (a) an incident names it, (b) an incident of its service started within the attribution
+//!     window after it: incident attribution, in `attribution.rs`;
+//! (c) rollback: a later deployment R of its service deploys the sha of an earlier deployment E
+//!     (the latest with that sha) that is not R's immediate predecessor; every deployment
+//!     strictly between E and R failed, and R is rework (docs/METRICS.md#rule-c-rollback);
+//! (d) revert: a later deployment of its service ships a revert of one of its commits, by
+//!     "This reverts commit <sha>" or a merged revert pull request; the reverting deployment is
+//!     rework (docs/METRICS.md#rule-d-revert).
+//! A failure's facts are taken from everything known, also after the window. The rate is banded.
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
 
-use super::history::{History, Reason, ReasonKind};
-use super::shipped::{Shippers, deploy_order_before};
+use super::bands::{Band, BandTable};
+use super::facts::{History, Reason, ReasonKind, push_reason};
+use super::shipped::Shippers;
+use super::stats::rate;
 use crate::model::Timestamp;
 
-/// Adds a reason unless the same one is already there.
-pub fn push_reason(reasons: &mut Vec<Reason>, reason: Reason) {
-    if !reasons.contains(&reason) {
-        reasons.push(reason);
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ChangeFailureRate {
+    pub deployments: u64,
+    pub failed: u64,
+    pub rate: Option<f64>,
+    pub band: Option<Band>,
+}
+
+pub(crate) fn measure(failed: u64, deployments: u64, bands: &BandTable) -> ChangeFailureRate {
+    let failure_rate = rate(failed, deployments);
+    ChangeFailureRate {
+        deployments,
+        failed,
+        rate: failure_rate,
+        band: bands.change_failure_rate(failure_rate),
     }
 }
 
@@ -20,7 +47,7 @@ fn earliest(current: Option<Timestamp>, candidate: Timestamp) -> Option<Timestam
 /// (c) A later deployment R deploys the sha of an earlier deployment E (the latest with that sha)
 /// that is not R's immediate predecessor: every deployment strictly between failed, and R is
 /// their rollback. Redeploying the live sha is not a rollback.
-pub fn mark_rollbacks(history: &mut History) {
+pub(crate) fn mark_rollbacks(history: &mut History) {
     let History {
         events,
         services,
@@ -58,7 +85,7 @@ pub fn mark_rollbacks(history: &mut History) {
 /// "Reverts owner/repo#N" for a PR whose merge sha the deployment shipped. A revert shipped in
 /// the same deployment as its target fails nothing and is not rework; a revert of a commit
 /// shipped before the known history is rework with no deployment to fail.
-pub fn mark_reverts(history: &mut History, shippers: &Shippers) {
+pub(crate) fn mark_reverts(history: &mut History, shippers: &Shippers) {
     let mut marked: FxHashSet<(u32, u32)> = FxHashSet::default();
     for revert in &shippers.reverts {
         apply_revert(
@@ -114,7 +141,7 @@ fn apply_revert(
 ) {
     match target_shipper {
         Some(target) if target == reverting => {}
-        Some(target) if deploy_order_before(history, target, reverting) => {
+        Some(target) if history.deployed_before(target, reverting) => {
             let finished = history.events.deployments[reverting as usize].finished_at;
             if marked.insert((target, reverting)) {
                 let f = &mut history.deployments[target as usize];
@@ -135,36 +162,5 @@ fn apply_revert(
             &mut history.deployments[reverting as usize].rework_reasons,
             Reason::new(ReasonKind::Revert, reference),
         ),
-    }
-}
-
-/// recovered_at = the earlier of (the latest resolved_at of its attributed incidents, once all
-/// are resolved) and (the first rollback or revert deployment that undid it).
-pub fn mark_recoveries(history: &mut History) {
-    // Per deployment: whether every attributed incident is resolved, and the latest resolution.
-    let mut incident_state: FxHashMap<u32, (bool, Option<Timestamp>)> = FxHashMap::default();
-    for (incident, attributions) in history.events.incidents.iter().zip(&history.attributions) {
-        for attribution in attributions {
-            let state = incident_state
-                .entry(attribution.deployment)
-                .or_insert((true, None));
-            match incident.resolved_at {
-                Some(resolved) => state.1 = Some(state.1.map_or(resolved, |t| t.max(resolved))),
-                None => state.0 = false,
-            }
-        }
-    }
-    for (d, facts) in history.deployments.iter_mut().enumerate() {
-        if !facts.failed() {
-            continue;
-        }
-        let by_incidents = match incident_state.get(&(d as u32)) {
-            Some((true, resolved)) => *resolved,
-            _ => None,
-        };
-        facts.recovered_at = match (by_incidents, facts.undone_at) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
     }
 }

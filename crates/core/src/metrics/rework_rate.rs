@@ -1,20 +1,42 @@
-//! Rework beyond rollbacks and reverts: hotfixes, and deployments made while an incident of
-//! their service was open.
+//! Deployment rework rate (docs/METRICS.md#deployment-rework-rate).
 //!
-//! A baseline deployment's changes are the whole history before it, not what it shipped, so
-//! only its ref is matched against `hotfix_pattern`, not its commits. Revert commits are left
-//! to the revert rule even when their first line matches `hotfix_pattern` (the default matches
-//! "Revert"): a revert shipped with its target is not rework.
+//! `rate = rework / deployments` over the counted deployments that finished in the window. A
+//! deployment is rework when it is a rollback (rule (c)) or ships a revert (rule (d)), both
+//! marked with the failures they cause in `failure_rate.rs`; when it matches `hotfix_pattern`;
+//! or when it finished while an incident of its service was open. Each adds a reason. No band.
+//!
+//! `hotfix_pattern` is tried on the deployment's ref, then on the first line of its changes
+//! (merges and reverts left out), then on the head branch of a pull request one of its commits
+//! came through; the first match is the reason. A baseline's changes are the whole history
+//! before it, not what it shipped, so only its ref is tried. Revert commits are left to the
+//! revert rule even when their first line matches (the default pattern matches "Revert"): a
+//! revert shipped with its target is not rework.
 
 use rustc_hash::FxHashSet;
+use serde::Serialize;
 
-use super::failures::push_reason;
-use super::history::{History, Reason, ReasonKind};
+use super::facts::{History, Reason, ReasonKind, push_reason};
+use super::stats::rate;
 use crate::model::Timestamp;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ReworkRate {
+    pub deployments: u64,
+    pub rework: u64,
+    pub rate: Option<f64>,
+}
+
+pub(crate) fn measure(rework: u64, deployments: u64) -> ReworkRate {
+    ReworkRate {
+        deployments,
+        rework,
+        rate: rate(rework, deployments),
+    }
+}
 
 /// A change whose first line, a deploy ref, or the head branch of a PR a change came through
 /// matches `hotfix_pattern`.
-pub fn mark_hotfixes(history: &mut History) {
+pub(crate) fn mark_hotfixes(history: &mut History) {
     let pattern = &history.rules.hotfix_pattern;
     let hotfix_prs: FxHashSet<(&str, u64)> = history
         .events
@@ -78,7 +100,7 @@ pub fn mark_hotfixes(history: &mut History) {
 
 /// A deployment that finished while an incident of its service was open
 /// (started_at ≤ finished_at < resolved_at; an open incident is open forever).
-pub fn mark_deployments_during_incidents(history: &mut History) {
+pub(crate) fn mark_deployments_during_incidents(history: &mut History) {
     let mut per_service: Vec<Vec<u32>> = vec![Vec::new(); history.services.len()];
     for (i, services) in history.incident_services.iter().enumerate() {
         for &s in services {
