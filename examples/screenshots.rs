@@ -11,9 +11,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use flowdeck::app::state::{AppOptions, Data};
-use flowdeck::app::{Action, App, Command, Keymap, update};
+use flowdeck::app::{Action, App, Command, Keymap, update, view};
 use flowdeck::metrics::{History, Rules};
-use flowdeck::report::svg::{Picture, app_to_svg};
+use flowdeck::report::svg::{Picture, view_to_svg};
 use flowdeck::sources::collect_demo;
 use flowdeck::ui::theme::Theme;
 
@@ -97,7 +97,7 @@ fn main() -> anyhow::Result<()> {
                 title: format!("flowdeck: {what} ({suffix})"),
             };
             let path = dir.join(format!("{name}-{suffix}.svg"));
-            std::fs::write(&path, app_to_svg(&app, &picture))?;
+            std::fs::write(&path, view_to_svg(&view::build(&app), &picture))?;
             println!("wrote {}", path.display());
         }
     }

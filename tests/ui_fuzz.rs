@@ -71,8 +71,8 @@ fn drive(app: &mut App, rng: &mut Rng, steps: usize) {
         // Drawing every frame of 100k would take minutes; every 10th frame and every resize
         // still draws each screen at many sizes.
         if resized || step % 10 == 0 {
-            let vm = view::build(app, theme.clone());
-            let buffer = flowdeck::ui::render_to_buffer(&vm, app.width, app.height);
+            let vm = view::build(app);
+            let buffer = flowdeck::ui::render_to_buffer(&vm, &theme, app.width, app.height);
             assert_eq!(buffer.area.width, app.width);
         }
         // The runtime drains effects after each update; so does the test.

@@ -39,8 +39,8 @@ fn three_days_on_the_wall_keep_memory_flat() {
             app.data = app.data.after_reload(history, sources.clone(), now);
             update(&mut app, Action::Loaded);
         }
-        let vm = view::build(&app, theme.clone());
-        let buffer = flowdeck::ui::render_to_buffer(&vm, app.width, app.height);
+        let vm = view::build(&app);
+        let buffer = flowdeck::ui::render_to_buffer(&vm, &theme, app.width, app.height);
         assert_eq!(buffer.area.width, 200);
         if minute == 24 * 60 {
             after_day_one = resident_kib().unwrap();

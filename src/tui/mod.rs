@@ -121,8 +121,8 @@ fn event_loop(
 
     loop {
         if dirty {
-            let vm = view::build(&app, options.theme.clone());
-            guard.draw(&vm)?;
+            let vm = view::build(&app);
+            guard.draw(&vm, &options.theme)?;
             dirty = false;
         }
         if app.quit {

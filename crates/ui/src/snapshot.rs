@@ -5,12 +5,14 @@
 mod charts;
 mod deployments;
 mod scope;
+mod standup;
 
 use serde::Serialize;
 
 pub use charts::{Charts, LEAD_TIME_BOUNDS, LEAD_TIME_LABELS};
 pub use deployments::{DeploymentRow, Deployments, deployment_row};
 pub use scope::{ReportScope, ScopeFilter};
+pub use standup::{CiSince, Shipped, Standup, standup_since};
 
 use flowdeck_core::metrics::compute::{PreparedWindow, compute_prepared};
 use flowdeck_core::metrics::{

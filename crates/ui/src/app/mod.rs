@@ -3,8 +3,10 @@
 
 pub mod action;
 pub mod keymap;
-pub mod lists;
+pub mod list;
+pub mod picture;
 pub mod scope;
+pub mod screens;
 pub mod state;
 pub mod update;
 pub mod view;

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use super::action::{Action, Command};
-use super::lists::{Target, screen_list};
+use super::list::Target;
+use super::screens::list as screen_list;
+use super::screens::overview::panel_rows;
 use super::state::{
     App, Effect, ListState, Measure, Panel, Prompt, PromptKind, Screen, WindowChoice,
 };
@@ -226,7 +228,7 @@ fn list_len(app: &App) -> usize {
         Screen::Overview => match app.focus {
             Panel::Tile(_) => 0,
             Panel::Flow => 3,
-            panel => super::lists::overview_panel(app, panel).rows.len(),
+            panel => panel_rows(app, panel).rows.len(),
         },
         screen => screen_list(app, screen).rows.len(),
     }
@@ -363,7 +365,7 @@ fn open(app: &mut App) {
                 .copied()
                 .map(Target::Measure),
             panel => {
-                let list = super::lists::overview_panel(app, panel);
+                let list = panel_rows(app, panel);
                 list.rows
                     .into_iter()
                     .nth(app.panel_selection[panel_slot(panel)])
@@ -417,7 +419,7 @@ fn selected_url(app: &App) -> Option<String> {
     let from_list = match app.screen() {
         Screen::Overview => match app.focus {
             Panel::Deployments | Panel::Pipelines | Panel::Incidents => {
-                let list = super::lists::overview_panel(app, app.focus);
+                let list = panel_rows(app, app.focus);
                 list.rows
                     .into_iter()
                     .nth(app.panel_selection[panel_slot(app.focus)])
@@ -619,7 +621,7 @@ fn parse_window(text: &str, app: &App) -> Result<WindowChoice, String> {
 fn clamp_selections(app: &mut App) {
     if matches!(app.screen(), Screen::Overview) {
         for panel in [Panel::Deployments, Panel::Pipelines, Panel::Incidents] {
-            let len = super::lists::overview_panel(app, panel).rows.len();
+            let len = panel_rows(app, panel).rows.len();
             let slot = &mut app.panel_selection[panel_slot(panel)];
             *slot = (*slot).min(len.saturating_sub(1));
         }

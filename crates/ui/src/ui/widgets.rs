@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, BorderType, Cell as TableCell, Row as TableRow, Ta
 use unicode_width::UnicodeWidthStr;
 
 use super::theme::{Role, Theme};
-use crate::app::lists::{ListModel, Tone};
+use crate::app::list::{ListModel, Tone};
 
 pub fn tone_style(theme: &Theme, tone: Tone) -> Style {
     theme.style(match tone {

@@ -6,10 +6,11 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline};
 
-use super::layout;
-use super::theme::{Role, Theme};
-use super::widgets::{TableLook, panel, table, tone_style, truncate};
-use crate::app::view::{FlowItem, Overview, Strip, Tile};
+use crate::app::screens::overview::{FlowItem, Overview, Strip};
+use crate::app::screens::tiles::Tile;
+use crate::ui::layout;
+use crate::ui::theme::{Role, Theme};
+use crate::ui::widgets::{TableLook, panel, table, tone_style, truncate};
 
 /// Tile titles short enough for an 80-column terminal.
 pub fn short_title(number: usize) -> &'static str {

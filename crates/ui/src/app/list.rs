@@ -1,0 +1,150 @@
+//! The list model every screen shares: rows of cells with a tone, sort keys and what Enter
+//! opens, and how a search and a sort arrange them. `update` reads the same lists the view
+//! shows (`screens::list`), so the two never disagree about what is selected.
+
+use super::state::{ListState, Measure};
+use flowdeck_core::text::sanitize;
+
+/// The meaning of a cell's colour; the theme picks the colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Normal,
+    Muted,
+    Accent,
+    Ok,
+    Warn,
+    Fail,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub text: String,
+    pub tone: Tone,
+}
+
+impl Cell {
+    pub fn new(text: impl AsRef<str>, tone: Tone) -> Cell {
+        Cell {
+            text: sanitize(text.as_ref()),
+            tone,
+        }
+    }
+
+    pub fn plain(text: impl AsRef<str>) -> Cell {
+        Cell::new(text, Tone::Normal)
+    }
+
+    pub fn muted(text: impl AsRef<str>) -> Cell {
+        Cell::new(text, Tone::Muted)
+    }
+}
+
+/// What Enter on a row opens.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    Measure(Measure),
+    Deployment(u32),
+    Incident(u32),
+    Url(String),
+}
+
+/// How rows compare under a column.
+#[derive(Debug, Clone, PartialEq, PartialOrd)]
+pub enum SortKey {
+    Number(f64),
+    Text(String),
+    Missing,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub cells: Vec<Cell>,
+    pub keys: Vec<SortKey>,
+    pub target: Option<Target>,
+    pub url: Option<String>,
+    /// A section heading row (standup, detail screens): not selectable in spirit, shown bold.
+    pub heading: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub title: &'static str,
+    /// The width it asks for, in cells; the last column takes what is left.
+    pub width: u16,
+    pub numeric: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListModel {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+}
+
+/// A text column asking for `width` cells.
+pub fn col(title: &'static str, width: u16) -> Column {
+    Column {
+        title,
+        width,
+        numeric: false,
+    }
+}
+
+/// A right-aligned number column.
+pub fn num(title: &'static str, width: u16) -> Column {
+    Column {
+        title,
+        width,
+        numeric: true,
+    }
+}
+
+/// A section heading row (detail screens, the standup).
+pub fn heading(text: &str) -> Row {
+    Row {
+        cells: vec![Cell::new(text, Tone::Accent)],
+        keys: vec![SortKey::Missing],
+        target: None,
+        url: None,
+        heading: true,
+    }
+}
+
+/// A label and a value, the rows of the detail screens and the standup.
+pub fn detail_row(label: &str, value: impl AsRef<str>, tone: Tone, target: Option<Target>) -> Row {
+    Row {
+        cells: vec![Cell::muted(label), Cell::new(value, tone)],
+        keys: vec![SortKey::Missing, SortKey::Missing],
+        target,
+        url: None,
+        heading: false,
+    }
+}
+
+/// Applies the search (case-insensitive, any cell) and the list's sort.
+pub fn arrange(mut model: ListModel, list: &ListState, search: Option<&str>) -> ListModel {
+    if let Some(query) = search.map(str::to_lowercase).filter(|q| !q.is_empty()) {
+        model.rows.retain(|row| {
+            !row.heading
+                && row
+                    .cells
+                    .iter()
+                    .any(|c| c.text.to_lowercase().contains(&query))
+        });
+    }
+    if let Some(column) = list.sort {
+        let key = |row: &Row| row.keys.get(column).cloned().unwrap_or(SortKey::Missing);
+        model.rows.sort_by(|a, b| {
+            let ordering = key(a)
+                .partial_cmp(&key(b))
+                .unwrap_or(std::cmp::Ordering::Equal);
+            if list.descending {
+                ordering.reverse()
+            } else {
+                ordering
+            }
+        });
+    } else if list.descending {
+        model.rows.reverse();
+    }
+    model
+}

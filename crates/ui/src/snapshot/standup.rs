@@ -1,0 +1,211 @@
+//! The standup: for a set of services, what shipped since the previous working day, which
+//! deployments failed and which recovered, what is still open, and how CI fared. The dashboard's
+//! standup screen presents it; a report can read the same facts.
+
+use chrono::{Datelike, Duration, Weekday};
+use chrono_tz::Tz;
+
+use super::DeploymentRow;
+use flowdeck_core::metrics::History;
+use flowdeck_core::metrics::window::{local_day, start_of_day};
+use flowdeck_core::model::{PipelineRun, RunConclusion, RunStatus, Timestamp};
+
+/// How many change titles a shipped deployment names; the rest are counted.
+const CHANGES_NAMED: usize = 3;
+/// How many failed CI runs the standup names.
+const FAILED_RUNS_NAMED: usize = 10;
+
+/// A deployment that finished since the standup's start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shipped {
+    /// Index into the history's deployments.
+    pub deployment: u32,
+    pub service: String,
+    pub name: Option<String>,
+    pub url: Option<String>,
+    /// The titles of its first non-merge changes (at most three).
+    pub changes: Vec<String>,
+    /// How many more changes it shipped first than `changes` names.
+    pub more: usize,
+    pub failed: bool,
+}
+
+/// CI since the standup's start.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CiSince {
+    /// Runs that succeeded.
+    pub succeeded: usize,
+    /// Runs with a verdict (success, failure, timed out, startup failure).
+    pub decided: usize,
+    /// Runs not completed yet (running or queued).
+    pub running: usize,
+    /// The first decided runs that did not succeed (indices into the history's pipeline runs).
+    pub failed_runs: Vec<u32>,
+}
+
+/// What a standup covers, for the services of a scope.
+#[derive(Debug, Clone)]
+pub struct Standup {
+    /// The previous working day's midnight in the configured timezone.
+    pub since: Timestamp,
+    /// Deployments that finished since then, by service, then in deploy order.
+    pub shipped: Vec<Shipped>,
+    /// Failed deployments that finished since then, or were not recovered before then.
+    pub failed: Vec<DeploymentRow>,
+    /// Those of `failed` that recovered since then.
+    pub recovered: Vec<DeploymentRow>,
+    /// Open incidents of the scope (indices into the history's incidents).
+    pub open_incidents: Vec<u32>,
+    /// Failed deployments not recovered yet.
+    pub unrecovered: Vec<DeploymentRow>,
+    pub ci: CiSince,
+}
+
+/// The start of the standup period: the previous working day's 00:00 in `tz` (Friday's on a
+/// Monday).
+pub fn standup_since(now: Timestamp, tz: Tz) -> Timestamp {
+    let today = local_day(now, tz);
+    let mut day = today - Duration::days(1);
+    while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+        day -= Duration::days(1);
+    }
+    start_of_day(day, tz)
+}
+
+impl Standup {
+    /// The standup of `services` (indices into the history's services) at `now`. `deployments`
+    /// are the counted deployments of the window on show (the failures are read from them).
+    pub fn build(
+        history: &History,
+        services: &[u32],
+        deployments: &[DeploymentRow],
+        now: Timestamp,
+    ) -> Standup {
+        let since = standup_since(now, history.rules.timezone);
+        let in_scope: Vec<&str> = services
+            .iter()
+            .filter_map(|&s| history.services.get(s as usize))
+            .map(|s| s.name.as_str())
+            .collect();
+        let failed: Vec<DeploymentRow> = deployments
+            .iter()
+            .filter(|d| {
+                d.failed && (d.finished_at >= since || d.recovered_at.is_none_or(|r| r >= since))
+            })
+            .cloned()
+            .collect();
+        let recovered = failed
+            .iter()
+            .filter(|d| d.recovered_at.is_some_and(|r| r >= since))
+            .cloned()
+            .collect();
+        let everything = services.len() == history.services.len();
+        let open_incidents = history
+            .events
+            .incidents
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| {
+                i.resolved_at.is_none()
+                    && (everything || i.services.iter().any(|s| in_scope.contains(&s.as_str())))
+            })
+            .map(|(i, _)| i as u32)
+            .collect();
+        let unrecovered = deployments
+            .iter()
+            .filter(|d| d.failed && d.recovered_at.is_none())
+            .cloned()
+            .collect();
+        Standup {
+            since,
+            shipped: shipped(history, services, since),
+            failed,
+            recovered,
+            open_incidents,
+            unrecovered,
+            ci: ci_since(history, &in_scope, since),
+        }
+    }
+}
+
+fn shipped(history: &History, services: &[u32], since: Timestamp) -> Vec<Shipped> {
+    let events = &history.events;
+    let mut shipped: Vec<u32> = Vec::new();
+    for service in services
+        .iter()
+        .filter_map(|&s| history.services.get(s as usize))
+    {
+        for &d in service.deployments.iter().rev() {
+            if events.deployments[d as usize].finished_at < since {
+                break;
+            }
+            shipped.push(d);
+        }
+    }
+    shipped.sort_by_key(|&d| {
+        let deployment = &events.deployments[d as usize];
+        (deployment.service.clone(), deployment.finished_at)
+    });
+    shipped
+        .into_iter()
+        .map(|d| {
+            let deployment = &events.deployments[d as usize];
+            let facts = &history.deployments[d as usize];
+            let changes: Vec<String> = deployment
+                .changes
+                .iter()
+                .filter(|c| !c.merge)
+                .map(|c| c.title.clone())
+                .take(CHANGES_NAMED)
+                .collect();
+            let counted = facts.changes as usize;
+            Shipped {
+                deployment: d,
+                service: deployment.service.clone(),
+                name: deployment.name.clone(),
+                url: deployment.url.clone(),
+                more: counted - changes.len().min(counted),
+                changes,
+                failed: facts.failed(),
+            }
+        })
+        .collect()
+}
+
+fn ci_since(history: &History, in_scope: &[&str], since: Timestamp) -> CiSince {
+    let runs: Vec<(usize, &PipelineRun)> = history
+        .events
+        .pipeline_runs
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.created_at >= since && in_scope.contains(&r.service.as_str()))
+        .collect();
+    let decided = |r: &PipelineRun| {
+        matches!(
+            r.conclusion,
+            Some(
+                RunConclusion::Success
+                    | RunConclusion::Failure
+                    | RunConclusion::TimedOut
+                    | RunConclusion::StartupFailure
+            )
+        )
+    };
+    CiSince {
+        succeeded: runs
+            .iter()
+            .filter(|(_, r)| r.conclusion == Some(RunConclusion::Success))
+            .count(),
+        decided: runs.iter().filter(|(_, r)| decided(r)).count(),
+        running: runs
+            .iter()
+            .filter(|(_, r)| r.status != RunStatus::Completed)
+            .count(),
+        failed_runs: runs
+            .iter()
+            .filter(|(_, r)| decided(r) && r.conclusion != Some(RunConclusion::Success))
+            .take(FAILED_RUNS_NAMED)
+            .map(|(i, _)| *i as u32)
+            .collect(),
+    }
+}
