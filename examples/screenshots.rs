@@ -10,7 +10,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use flowdeck::app::state::{AppOptions, Data};
+use flowdeck::app::Data;
+use flowdeck::app::state::AppOptions;
 use flowdeck::app::{Action, App, Command, Keymap, update, view};
 use flowdeck::metrics::{History, Rules};
 use flowdeck::report::svg::{Picture, view_to_svg};

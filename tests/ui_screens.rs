@@ -226,9 +226,12 @@ fn text_from_sources_cannot_reach_the_terminal() {
     events.incidents[0].resolved_at = None;
     events.incidents[0].started_at = headless::now() - chrono::Duration::hours(1);
     let history = flowdeck::metrics::History::derive(events, flowdeck::metrics::Rules::default());
-    app.data.history = Arc::new(history);
-    app.data.loaded_at += chrono::Duration::seconds(1);
-    flowdeck::app::update(&mut app, Action::Loaded);
+    let loaded = flowdeck::app::Loaded {
+        history: Arc::new(history),
+        sources: app.data.sources.clone(),
+        read_at: app.now + chrono::Duration::seconds(1),
+    };
+    flowdeck::app::update(&mut app, Action::Loaded(Box::new(loaded)));
     let text = screen_text(&app);
     assert!(text.contains("pwned <script>"), "{text}");
     assert!(!text.contains('\u{1b}'));
@@ -251,9 +254,8 @@ fn a_source_that_read_its_data_but_not_everything_is_ok_but_says_so() {
         let mut app = demo_app(200, 60, wall);
         let mut sources = app.data.sources.clone();
         sources[0].error = Some("Alertmanager at 127.0.0.1:9093: cannot connect".into());
+        // Shown as read: a reload's merge (`Data::after_reload`) is tested on its own.
         app.data.sources = sources;
-        app.data.loaded_at += chrono::Duration::seconds(1);
-        flowdeck::app::update(&mut app, Action::Loaded);
         let text = screen_text(&app);
         assert!(!text.contains("STALE"), "{text}");
         if !wall {

@@ -6,7 +6,8 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use flowdeck::app::state::{AppOptions, Data};
+use flowdeck::app::Data;
+use flowdeck::app::state::AppOptions;
 use flowdeck::app::{Action, App, Command, Keymap, update, view};
 use flowdeck::metrics::{History, Rules};
 use flowdeck::sources::collect_demo;

@@ -2,6 +2,7 @@
 //! `view::build` derives a read-only view model that `ui::draw` renders.
 
 pub mod action;
+pub mod data;
 pub mod keymap;
 pub mod list;
 pub mod picture;
@@ -12,7 +13,8 @@ pub mod update;
 pub mod view;
 
 pub use action::{Action, Command};
+pub use data::{Data, Loaded};
 pub use keymap::Keymap;
-pub use state::{App, AppOptions, Data, Effect, Screen};
+pub use state::{App, AppOptions, Effect, Screen};
 pub use update::update;
 pub use view::ViewModel;

@@ -5,8 +5,9 @@
 use std::sync::Arc;
 
 use super::action::Action;
+use super::data::Data;
 use super::keymap::Keymap;
-use super::state::{App, AppOptions, Data, WindowChoice};
+use super::state::{App, AppOptions, WindowChoice};
 use super::update::update;
 use super::view::{self, ViewModel};
 use flowdeck_core::metrics::{History, Window};

@@ -1,14 +1,15 @@
 //! The app's state. Only `update` changes it; the view model is derived from it.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::Duration;
 
+use super::data::Data;
 use super::keymap::Keymap;
 use super::scope::ScopeData;
 use flowdeck_core::metrics::{History, Window};
 use flowdeck_core::model::{EventSet, Timestamp};
-use flowdeck_core::status::{SourceState, SourceStatus};
 
 /// Which measure a drill-down shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,72 +173,6 @@ pub enum Effect {
     Export,
 }
 
-/// Loaded data: the derived history and how each source fared.
-#[derive(Debug, Clone)]
-pub struct Data {
-    pub history: Arc<History>,
-    pub sources: Vec<SourceStatus>,
-    /// When this data was read.
-    pub loaded_at: Timestamp,
-    /// False for the placeholder shown until the first load finishes (its numbers are not
-    /// zeros, they are unknown).
-    pub loaded: bool,
-}
-
-impl Data {
-    /// The data after a reload. A source that failed now but worked before keeps the previous
-    /// history on screen, marked stale since its last success with the new error; a reload
-    /// where every source that worked still works replaces the data.
-    pub fn after_reload(
-        &self,
-        history: History,
-        sources: Vec<SourceStatus>,
-        now: Timestamp,
-    ) -> Data {
-        let previously_ok = |name: &str| {
-            self.loaded
-                && self
-                    .sources
-                    .iter()
-                    .any(|s| s.name == name && s.last_success_at.is_some())
-        };
-        let regressed = sources
-            .iter()
-            .any(|s| s.error.is_some() && previously_ok(&s.name));
-        let loaded_at = now.max(self.loaded_at + chrono::Duration::nanoseconds(1));
-        if !regressed {
-            return Data {
-                history: Arc::new(history),
-                sources,
-                loaded_at,
-                loaded: true,
-            };
-        }
-        let sources = sources
-            .into_iter()
-            .map(|mut status| {
-                if status.error.is_some() {
-                    let before = self.sources.iter().find(|s| s.name == status.name);
-                    status.last_success_at = before.and_then(|s| s.last_success_at);
-                    if status.last_success_at.is_some() {
-                        status.status = SourceState::Stale;
-                    }
-                } else if let Some(before) = self.sources.iter().find(|s| s.name == status.name) {
-                    // The history shown is still the old one: so is this source's data.
-                    status.last_success_at = before.last_success_at;
-                }
-                status
-            })
-            .collect();
-        Data {
-            history: self.history.clone(),
-            sources,
-            loaded_at,
-            loaded: true,
-        }
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct App {
     pub data: Data,
@@ -267,7 +202,11 @@ pub struct App {
     pub scope: Option<Arc<ScopeData>>,
     /// What `scope` was computed for: services, window, data stamp.
     pub scope_key: Option<(Vec<u32>, Window, Timestamp, Option<String>)>,
+    /// What `update` asks the runtime to do; the runtime takes them after each burst.
     pub effects: Vec<Effect>,
+    /// Whether each polled source's last sync worked: a sync reloads the data only when it
+    /// brought something or changed a source's state.
+    pub last_sync_ok: HashMap<String, bool>,
 }
 
 /// Settings the app starts with.
@@ -308,6 +247,7 @@ impl App {
             scope: None,
             scope_key: None,
             effects: Vec::new(),
+            last_sync_ok: HashMap::new(),
         };
         app.refresh_scope();
         app
@@ -321,6 +261,11 @@ impl App {
             loaded_at: now,
             loaded: false,
         }
+    }
+
+    /// The effects `update` queued, handed to the runtime that carries them out.
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
     }
 
     pub fn screen(&self) -> &Screen {
@@ -413,61 +358,4 @@ impl App {
 pub fn minute_floor(t: Timestamp) -> Timestamp {
     let seconds = t.timestamp();
     chrono::DateTime::from_timestamp(seconds - seconds.rem_euclid(60), 0).unwrap_or(t)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn status(name: &str, error: Option<&str>, at: Option<Timestamp>) -> SourceStatus {
-        SourceStatus {
-            name: name.into(),
-            kind: "git".into(),
-            status: if error.is_some() {
-                SourceState::Error
-            } else {
-                SourceState::Ok
-            },
-            last_success_at: at,
-            error: error.map(str::to_string),
-            covers_from: None,
-        }
-    }
-
-    #[test]
-    fn a_failing_reload_keeps_the_data_and_marks_it_stale() {
-        let t0: Timestamp = "2026-11-20T09:00:00Z".parse().unwrap();
-        let t1: Timestamp = "2026-11-20T09:05:00Z".parse().unwrap();
-        let first = App::empty_data(t0).after_reload(
-            History::derive(EventSet::default(), Default::default()),
-            vec![status("git:api", None, Some(t0))],
-            t0,
-        );
-        assert!(first.loaded);
-        let second = first.after_reload(
-            History::derive(EventSet::default(), Default::default()),
-            vec![status("git:api", Some("repository is locked"), None)],
-            t1,
-        );
-        assert!(
-            Arc::ptr_eq(&first.history, &second.history),
-            "old history kept"
-        );
-        assert_eq!(second.sources[0].status, SourceState::Stale);
-        assert_eq!(second.sources[0].last_success_at, Some(t0));
-        assert_eq!(
-            second.sources[0].error.as_deref(),
-            Some("repository is locked")
-        );
-        let third = second.after_reload(
-            History::derive(EventSet::default(), Default::default()),
-            vec![status("git:api", None, Some(t1))],
-            t1,
-        );
-        assert!(
-            !Arc::ptr_eq(&second.history, &third.history),
-            "recovered data replaces it"
-        );
-        assert_eq!(third.sources[0].status, SourceState::Ok);
-    }
 }

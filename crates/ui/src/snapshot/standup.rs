@@ -209,3 +209,77 @@ fn ci_since(history: &History, in_scope: &[&str], since: Timestamp) -> CiSince {
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::deployment_row;
+    use flowdeck_core::metrics::{Rules, Scope, Window, deployments_in};
+
+    fn at(text: &str) -> Timestamp {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn the_standup_starts_at_the_previous_working_days_midnight() {
+        let utc = Tz::UTC;
+        // Friday 2026-11-20 → Thursday; Monday 2026-11-23 → Friday; Sunday → Friday.
+        assert_eq!(
+            standup_since(at("2026-11-20T14:30:00Z"), utc),
+            at("2026-11-19T00:00:00Z")
+        );
+        assert_eq!(
+            standup_since(at("2026-11-23T08:00:00Z"), utc),
+            at("2026-11-20T00:00:00Z")
+        );
+        assert_eq!(
+            standup_since(at("2026-11-22T08:00:00Z"), utc),
+            at("2026-11-20T00:00:00Z")
+        );
+        // Midnight in the configured timezone, not UTC's: 01:30 in Berlin is still Monday.
+        let berlin: Tz = "Europe/Berlin".parse().unwrap();
+        assert_eq!(
+            standup_since(at("2026-11-23T00:30:00Z"), berlin),
+            at("2026-11-19T23:00:00Z")
+        );
+    }
+
+    #[test]
+    fn the_standup_of_the_demo_holds_together() {
+        let now = at("2026-11-20T14:30:00Z");
+        let (events, _) = flowdeck_sources::collect_demo(now);
+        let history = History::derive(events, Rules::default());
+        let services: Vec<u32> = (0..history.services.len() as u32).collect();
+        let window = Window::ending(now, Duration::days(30));
+        let rows: Vec<DeploymentRow> = deployments_in(&history, &Scope::all(&history), &window)
+            .into_iter()
+            .map(|d| deployment_row(&history, d))
+            .collect();
+        let standup = Standup::build(&history, &services, &rows, now);
+        assert!(!standup.shipped.is_empty(), "the demo ships every day");
+        let deployments = &history.events.deployments;
+        for pair in standup.shipped.windows(2) {
+            let (a, b) = (
+                &deployments[pair[0].deployment as usize],
+                &deployments[pair[1].deployment as usize],
+            );
+            assert!((&a.service, a.finished_at) <= (&b.service, b.finished_at));
+        }
+        for shipped in &standup.shipped {
+            assert!(deployments[shipped.deployment as usize].finished_at >= standup.since);
+            assert!(shipped.changes.len() <= CHANGES_NAMED);
+        }
+        for recovered in &standup.recovered {
+            assert!(standup.failed.iter().any(|f| f.index == recovered.index));
+        }
+        for open in &standup.open_incidents {
+            assert!(
+                history.events.incidents[*open as usize]
+                    .resolved_at
+                    .is_none()
+            );
+        }
+        assert!(standup.ci.succeeded <= standup.ci.decided);
+        assert!(standup.ci.failed_runs.len() <= FAILED_RUNS_NAMED);
+    }
+}
