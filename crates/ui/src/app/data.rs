@@ -32,7 +32,7 @@ impl Data {
     /// The data after a reload. A source that failed now but worked before keeps the previous
     /// history on screen, marked stale since its last success with the new error; a reload
     /// where every source that worked still works replaces the data.
-    pub fn after_reload(&self, loaded: Loaded) -> Data {
+    pub(crate) fn after_reload(&self, loaded: Loaded) -> Data {
         let Loaded {
             history,
             sources,

@@ -7,7 +7,7 @@ use flowdeck_core::text::sanitize;
 
 /// The meaning of a cell's colour; the theme picks the colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tone {
+pub(crate) enum Tone {
     Normal,
     Muted,
     Accent,
@@ -19,29 +19,29 @@ pub enum Tone {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
     pub text: String,
-    pub tone: Tone,
+    pub(crate) tone: Tone,
 }
 
 impl Cell {
-    pub fn new(text: impl AsRef<str>, tone: Tone) -> Cell {
+    pub(crate) fn new(text: impl AsRef<str>, tone: Tone) -> Cell {
         Cell {
             text: sanitize(text.as_ref()),
             tone,
         }
     }
 
-    pub fn plain(text: impl AsRef<str>) -> Cell {
+    pub(crate) fn plain(text: impl AsRef<str>) -> Cell {
         Cell::new(text, Tone::Normal)
     }
 
-    pub fn muted(text: impl AsRef<str>) -> Cell {
+    pub(crate) fn muted(text: impl AsRef<str>) -> Cell {
         Cell::new(text, Tone::Muted)
     }
 }
 
 /// What Enter on a row opens.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Target {
+pub(crate) enum Target {
     Measure(Measure),
     Deployment(u32),
     Incident(u32),
@@ -60,28 +60,28 @@ pub enum SortKey {
 pub struct Row {
     pub cells: Vec<Cell>,
     pub keys: Vec<SortKey>,
-    pub target: Option<Target>,
-    pub url: Option<String>,
+    pub(crate) target: Option<Target>,
+    pub(crate) url: Option<String>,
     /// A section heading row (standup, detail screens): not selectable in spirit, shown bold.
-    pub heading: bool,
+    pub(crate) heading: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Column {
-    pub title: &'static str,
+pub(crate) struct Column {
+    pub(crate) title: &'static str,
     /// The width it asks for, in cells; the last column takes what is left.
-    pub width: u16,
-    pub numeric: bool,
+    pub(crate) width: u16,
+    pub(crate) numeric: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListModel {
-    pub columns: Vec<Column>,
+    pub(crate) columns: Vec<Column>,
     pub rows: Vec<Row>,
 }
 
 /// A text column asking for `width` cells.
-pub fn col(title: &'static str, width: u16) -> Column {
+pub(crate) fn col(title: &'static str, width: u16) -> Column {
     Column {
         title,
         width,
@@ -90,7 +90,7 @@ pub fn col(title: &'static str, width: u16) -> Column {
 }
 
 /// A right-aligned number column.
-pub fn num(title: &'static str, width: u16) -> Column {
+pub(crate) fn num(title: &'static str, width: u16) -> Column {
     Column {
         title,
         width,
@@ -99,7 +99,7 @@ pub fn num(title: &'static str, width: u16) -> Column {
 }
 
 /// A section heading row (detail screens, the standup).
-pub fn heading(text: &str) -> Row {
+pub(crate) fn heading(text: &str) -> Row {
     Row {
         cells: vec![Cell::new(text, Tone::Accent)],
         keys: vec![SortKey::Missing],
@@ -110,7 +110,12 @@ pub fn heading(text: &str) -> Row {
 }
 
 /// A label and a value, the rows of the detail screens and the standup.
-pub fn detail_row(label: &str, value: impl AsRef<str>, tone: Tone, target: Option<Target>) -> Row {
+pub(crate) fn detail_row(
+    label: &str,
+    value: impl AsRef<str>,
+    tone: Tone,
+    target: Option<Target>,
+) -> Row {
     Row {
         cells: vec![Cell::muted(label), Cell::new(value, tone)],
         keys: vec![SortKey::Missing, SortKey::Missing],
@@ -121,7 +126,7 @@ pub fn detail_row(label: &str, value: impl AsRef<str>, tone: Tone, target: Optio
 }
 
 /// Applies the search (case-insensitive, any cell) and the list's sort.
-pub fn arrange(mut model: ListModel, list: &ListState, search: Option<&str>) -> ListModel {
+pub(crate) fn arrange(mut model: ListModel, list: &ListState, search: Option<&str>) -> ListModel {
     if let Some(query) = search.map(str::to_lowercase).filter(|q| !q.is_empty()) {
         model.rows.retain(|row| {
             !row.heading

@@ -1,15 +1,15 @@
 //! The dashboard's state machine: keys and data become `Action`s, `update` changes the state,
 //! `view::build` derives a read-only view model that `ui::draw` renders.
 
-pub mod action;
-pub mod data;
-pub mod keymap;
+pub(crate) mod action;
+pub(crate) mod data;
+pub(crate) mod keymap;
 pub mod list;
-pub mod picture;
-pub mod scope;
+pub(crate) mod picture;
+pub(crate) mod scope;
 pub mod screens;
 pub mod state;
-pub mod update;
+pub(crate) mod update;
 pub mod view;
 
 pub use action::{Action, Command};

@@ -15,7 +15,7 @@ use flowdeck_core::model::Timestamp;
 use flowdeck_core::status::SourceStatus;
 
 /// The overview of `window` at `width`×`height` cells, as the dashboard would show it at `now`.
-pub fn overview(
+pub(crate) fn overview(
     history: Arc<History>,
     sources: Vec<SourceStatus>,
     window: Window,

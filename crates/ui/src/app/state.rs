@@ -26,7 +26,7 @@ pub enum Measure {
 
 impl Measure {
     /// The order left/right steps through in a drill-down.
-    pub const ALL: [Measure; 8] = [
+    pub(crate) const ALL: [Measure; 8] = [
         Measure::DeploymentFrequency,
         Measure::LeadTime,
         Measure::ChangeFailureRate,
@@ -37,7 +37,7 @@ impl Measure {
         Measure::PullRequests,
     ];
 
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             Measure::DeploymentFrequency => "Deployment frequency",
             Measure::LeadTime => "Lead time for changes",
@@ -51,7 +51,7 @@ impl Measure {
     }
 
     /// The headline tile this measure is (0-4), if it is one.
-    pub fn headline(self) -> Option<usize> {
+    pub(crate) fn headline(self) -> Option<usize> {
         match self {
             Measure::DeploymentFrequency => Some(0),
             Measure::LeadTime => Some(1),
@@ -68,8 +68,8 @@ impl Measure {
 pub struct ListState {
     pub selected: usize,
     /// The sort column, an index into the list's columns; None keeps the natural order.
-    pub sort: Option<usize>,
-    pub descending: bool,
+    pub(crate) sort: Option<usize>,
+    pub(crate) descending: bool,
 }
 
 /// Where the user is; the stack of screens is the breadcrumb.
@@ -93,7 +93,7 @@ pub enum Panel {
 }
 
 impl Panel {
-    pub const ALL: [Panel; 9] = [
+    pub(crate) const ALL: [Panel; 9] = [
         Panel::Tile(0),
         Panel::Tile(1),
         Panel::Tile(2),
@@ -105,7 +105,7 @@ impl Panel {
         Panel::Incidents,
     ];
 
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         Panel::ALL.iter().position(|p| *p == self).unwrap_or(0)
     }
 }
@@ -118,14 +118,14 @@ pub enum WindowChoice {
 }
 
 impl WindowChoice {
-    pub fn resolve(self, now: Timestamp) -> Window {
+    pub(crate) fn resolve(self, now: Timestamp) -> Window {
         match self {
             WindowChoice::Days(days) => Window::ending(now, Duration::days(days)),
             WindowChoice::Custom(window) => window,
         }
     }
 
-    pub fn next(self) -> WindowChoice {
+    pub(crate) fn next(self) -> WindowChoice {
         match self {
             WindowChoice::Days(7) => WindowChoice::Days(30),
             WindowChoice::Days(30) => WindowChoice::Days(90),
@@ -144,13 +144,13 @@ pub struct Filters {
 /// A one-line prompt at the bottom of the screen.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prompt {
-    pub kind: PromptKind,
-    pub text: String,
+    pub(crate) kind: PromptKind,
+    pub(crate) text: String,
     pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PromptKind {
+pub(crate) enum PromptKind {
     Search,
     Window,
 }
@@ -177,7 +177,7 @@ pub enum Effect {
 pub struct App {
     pub data: Data,
     /// The history narrowed to the environment filter, when one is set.
-    pub environment_history: Option<(String, Arc<History>)>,
+    pub(crate) environment_history: Option<(String, Arc<History>)>,
     pub now: Timestamp,
     pub window: WindowChoice,
     pub filters: Filters,
@@ -185,28 +185,28 @@ pub struct App {
     pub focus: Panel,
     /// Selection inside each overview list panel (deployments, pipelines, incidents) and the
     /// flow row.
-    pub panel_selection: [usize; 4],
+    pub(crate) panel_selection: [usize; 4],
     pub prompt: Option<Prompt>,
     /// The search applied to the current screen's list.
-    pub search: Option<String>,
-    pub help: bool,
+    pub(crate) search: Option<String>,
+    pub(crate) help: bool,
     pub wall: Option<Wall>,
     pub width: u16,
     pub height: u16,
-    pub loading: bool,
-    pub load_error: Option<String>,
+    pub(crate) loading: bool,
+    pub(crate) load_error: Option<String>,
     pub message: Option<String>,
     pub quit: bool,
     pub keymap: Keymap,
     pub mouse: bool,
     pub scope: Option<Arc<ScopeData>>,
     /// What `scope` was computed for: services, window, data stamp.
-    pub scope_key: Option<(Vec<u32>, Window, Timestamp, Option<String>)>,
+    pub(crate) scope_key: Option<(Vec<u32>, Window, Timestamp, Option<String>)>,
     /// What `update` asks the runtime to do; the runtime takes them after each burst.
     pub effects: Vec<Effect>,
     /// Whether each polled source's last sync worked: a sync reloads the data only when it
     /// brought something or changed a source's state.
-    pub last_sync_ok: HashMap<String, bool>,
+    pub(crate) last_sync_ok: HashMap<String, bool>,
 }
 
 /// Settings the app starts with.
@@ -272,7 +272,7 @@ impl App {
         self.stack.last().unwrap_or(&Screen::Overview)
     }
 
-    pub fn screen_mut(&mut self) -> &mut Screen {
+    pub(crate) fn screen_mut(&mut self) -> &mut Screen {
         if self.stack.is_empty() {
             self.stack.push(Screen::Overview);
         }
@@ -289,7 +289,7 @@ impl App {
     }
 
     /// The services in scope: a service, a team's, or every service.
-    pub fn scope_services(&self) -> Vec<u32> {
+    pub(crate) fn scope_services(&self) -> Vec<u32> {
         let history = self.history();
         if let Some(service) = &self.filters.service {
             return history.service(service).into_iter().collect();
@@ -322,7 +322,7 @@ impl App {
     }
 
     /// Recomputes what the screen shows when the scope, window, data or minute changed.
-    pub fn refresh_scope(&mut self) {
+    pub(crate) fn refresh_scope(&mut self) {
         let services = match &self.wall {
             Some(wall) => {
                 let pages = self.wall_pages();
@@ -355,7 +355,7 @@ impl App {
 }
 
 /// `t` without its seconds.
-pub fn minute_floor(t: Timestamp) -> Timestamp {
+pub(crate) fn minute_floor(t: Timestamp) -> Timestamp {
     let seconds = t.timestamp();
     chrono::DateTime::from_timestamp(seconds - seconds.rem_euclid(60), 0).unwrap_or(t)
 }

@@ -11,46 +11,44 @@ use flowdeck_core::status::SourceState;
 use flowdeck_core::text::sanitize;
 
 /// Below this the screen says "terminal too small" instead of drawing garbage.
-pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 16;
+pub(crate) const MIN_WIDTH: u16 = 60;
+pub(crate) const MIN_HEIGHT: u16 = 16;
 
 #[derive(Debug, Clone)]
 pub struct ViewModel {
-    pub width: u16,
-    pub height: u16,
-    pub header: Header,
-    pub breadcrumb: Vec<String>,
-    pub body: Body,
-    pub sources: Vec<SourceLine>,
+    pub(crate) header: Header,
+    pub(crate) breadcrumb: Vec<String>,
+    pub(crate) body: Body,
+    pub(crate) sources: Vec<SourceLine>,
     /// Key hints for this screen, from the keymap: (key, what it does).
-    pub command_bar: Vec<(String, &'static str)>,
-    pub prompt: Option<PromptLine>,
-    pub message: Option<String>,
+    pub(crate) command_bar: Vec<(String, &'static str)>,
+    pub(crate) prompt: Option<PromptLine>,
+    pub(crate) message: Option<String>,
     /// Every key, from the same keymap, when help is open.
-    pub help: Option<Vec<(String, &'static str)>>,
+    pub(crate) help: Option<Vec<(String, &'static str)>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Header {
-    pub scope: String,
-    pub window: String,
-    pub bands: String,
-    pub clock: String,
-    pub status: Option<(String, Tone)>,
+pub(crate) struct Header {
+    pub(crate) scope: String,
+    pub(crate) window: String,
+    pub(crate) bands: String,
+    pub(crate) clock: String,
+    pub(crate) status: Option<(String, Tone)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct SourceLine {
-    pub name: String,
-    pub ok: bool,
-    pub text: String,
+pub(crate) struct SourceLine {
+    pub(crate) name: String,
+    pub(crate) ok: bool,
+    pub(crate) text: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct PromptLine {
-    pub label: &'static str,
-    pub text: String,
-    pub error: Option<String>,
+pub(crate) struct PromptLine {
+    pub(crate) label: &'static str,
+    pub(crate) text: String,
+    pub(crate) error: Option<String>,
 }
 
 fn window_text(app: &App, scope: &ScopeData) -> String {
@@ -193,8 +191,6 @@ pub fn build(app: &App) -> ViewModel {
     };
 
     ViewModel {
-        width: app.width,
-        height: app.height,
         header,
         breadcrumb: breadcrumb(app),
         body,

@@ -17,53 +17,53 @@ const FAILED_RUNS_NAMED: usize = 10;
 
 /// A deployment that finished since the standup's start.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Shipped {
+pub(crate) struct Shipped {
     /// Index into the history's deployments.
-    pub deployment: u32,
-    pub service: String,
-    pub name: Option<String>,
-    pub url: Option<String>,
+    pub(crate) deployment: u32,
+    pub(crate) service: String,
+    pub(crate) name: Option<String>,
+    pub(crate) url: Option<String>,
     /// The titles of its first non-merge changes (at most three).
-    pub changes: Vec<String>,
+    pub(crate) changes: Vec<String>,
     /// How many more changes it shipped first than `changes` names.
-    pub more: usize,
-    pub failed: bool,
+    pub(crate) more: usize,
+    pub(crate) failed: bool,
 }
 
 /// CI since the standup's start.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CiSince {
+pub(crate) struct CiSince {
     /// Runs that succeeded.
-    pub succeeded: usize,
+    pub(crate) succeeded: usize,
     /// Runs with a verdict (success, failure, timed out, startup failure).
-    pub decided: usize,
+    pub(crate) decided: usize,
     /// Runs not completed yet (running or queued).
-    pub running: usize,
+    pub(crate) running: usize,
     /// The first decided runs that did not succeed (indices into the history's pipeline runs).
-    pub failed_runs: Vec<u32>,
+    pub(crate) failed_runs: Vec<u32>,
 }
 
 /// What a standup covers, for the services of a scope.
 #[derive(Debug, Clone)]
-pub struct Standup {
+pub(crate) struct Standup {
     /// The previous working day's midnight in the configured timezone.
-    pub since: Timestamp,
+    pub(crate) since: Timestamp,
     /// Deployments that finished since then, by service, then in deploy order.
-    pub shipped: Vec<Shipped>,
+    pub(crate) shipped: Vec<Shipped>,
     /// Failed deployments that finished since then, or were not recovered before then.
-    pub failed: Vec<DeploymentRow>,
+    pub(crate) failed: Vec<DeploymentRow>,
     /// Those of `failed` that recovered since then.
-    pub recovered: Vec<DeploymentRow>,
+    pub(crate) recovered: Vec<DeploymentRow>,
     /// Open incidents of the scope (indices into the history's incidents).
-    pub open_incidents: Vec<u32>,
+    pub(crate) open_incidents: Vec<u32>,
     /// Failed deployments not recovered yet.
-    pub unrecovered: Vec<DeploymentRow>,
-    pub ci: CiSince,
+    pub(crate) unrecovered: Vec<DeploymentRow>,
+    pub(crate) ci: CiSince,
 }
 
 /// The start of the standup period: the previous working day's 00:00 in `tz` (Friday's on a
 /// Monday).
-pub fn standup_since(now: Timestamp, tz: Tz) -> Timestamp {
+pub(crate) fn standup_since(now: Timestamp, tz: Tz) -> Timestamp {
     let today = local_day(now, tz);
     let mut day = today - Duration::days(1);
     while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
@@ -75,7 +75,7 @@ pub fn standup_since(now: Timestamp, tz: Tz) -> Timestamp {
 impl Standup {
     /// The standup of `services` (indices into the history's services) at `now`. `deployments`
     /// are the counted deployments of the window on show (the failures are read from them).
-    pub fn build(
+    pub(crate) fn build(
         history: &History,
         services: &[u32],
         deployments: &[DeploymentRow],

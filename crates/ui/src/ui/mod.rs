@@ -1,6 +1,6 @@
 //! Pure drawing: `draw(&ViewModel, &Theme, &mut Frame)`, its widgets, themes and the SVG renderer.
 
-pub mod draw;
+pub(crate) mod draw;
 pub mod layout;
 mod screens;
 pub mod svg;

@@ -11,7 +11,7 @@ use flowdeck_core::metrics::history::ReasonKind;
 use flowdeck_core::text::{human_duration, human_seconds, sanitize};
 
 /// The keys the command bar offers here.
-pub const KEYS: &[Command] = &[
+pub(crate) const KEYS: &[Command] = &[
     Command::Open,
     Command::Back,
     Command::OpenUrl,
@@ -20,7 +20,7 @@ pub const KEYS: &[Command] = &[
 ];
 
 /// "api v4.9.0": the deployment in the breadcrumb.
-pub fn crumb(app: &App, deployment: u32) -> String {
+pub(crate) fn crumb(app: &App, deployment: u32) -> String {
     app.history()
         .events
         .deployments
@@ -36,7 +36,7 @@ pub fn crumb(app: &App, deployment: u32) -> String {
 }
 
 /// The deployment's title and facts above its list.
-pub fn view(app: &App, deployment: u32, list: ListModel, selected: usize) -> Detail {
+pub(crate) fn view(app: &App, deployment: u32, list: ListModel, selected: usize) -> Detail {
     let history = app.history();
     let tz = history.rules.timezone;
     let Some(d) = history.events.deployments.get(deployment as usize) else {
@@ -99,7 +99,7 @@ pub fn view(app: &App, deployment: u32, list: ListModel, selected: usize) -> Det
 }
 
 /// A deployment: why it failed or is rework, the incidents blamed on it, its changes and runs.
-pub fn rows(app: &App, deployment: u32) -> ListModel {
+pub(crate) fn rows(app: &App, deployment: u32) -> ListModel {
     let history = app.history();
     let events = &history.events;
     let columns = vec![col("", 14), col("", 60)];

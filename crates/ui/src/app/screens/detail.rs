@@ -5,10 +5,10 @@ use crate::app::list::{ListModel, Tone};
 
 /// A deployment, an incident or the standup: facts at the top, then a list.
 #[derive(Debug, Clone)]
-pub struct Detail {
-    pub title: String,
+pub(crate) struct Detail {
+    pub(crate) title: String,
     /// (label, value, tone), in reading order.
-    pub facts: Vec<(String, String, Tone)>,
-    pub list: ListModel,
-    pub selected: usize,
+    pub(crate) facts: Vec<(String, String, Tone)>,
+    pub(crate) list: ListModel,
+    pub(crate) selected: usize,
 }

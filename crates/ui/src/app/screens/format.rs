@@ -9,7 +9,7 @@ use flowdeck_core::model::Timestamp;
 use flowdeck_core::text::human_duration;
 
 /// "12m ago", "22h ago", "3d 2h ago" relative to now: coarser the older it is.
-pub fn ago(now: Timestamp, t: Timestamp) -> String {
+pub(crate) fn ago(now: Timestamp, t: Timestamp) -> String {
     let seconds = (now - t).num_seconds();
     match seconds {
         ..60 => "just now".into(),
@@ -26,7 +26,7 @@ pub fn ago(now: Timestamp, t: Timestamp) -> String {
 }
 
 /// A ticking duration with seconds: "2h 14m 05s".
-pub fn ticking(seconds: i64) -> String {
+pub(crate) fn ticking(seconds: i64) -> String {
     let s = seconds.max(0);
     let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
     if h >= 24 {
@@ -39,12 +39,12 @@ pub fn ticking(seconds: i64) -> String {
 }
 
 /// The first ten hex digits of a commit.
-pub fn short_sha(sha: &str) -> String {
+pub(crate) fn short_sha(sha: &str) -> String {
     sha.chars().take(10).collect()
 }
 
 /// "rollback v4.8.1, incident (linked) INC-7", the reasons in a list cell.
-pub fn reasons_text(reasons: &[Reason]) -> String {
+pub(crate) fn reasons_text(reasons: &[Reason]) -> String {
     reasons
         .iter()
         .map(|r| {
@@ -69,6 +69,6 @@ pub fn reasons_text(reasons: &[Reason]) -> String {
 }
 
 /// "2026-11-20 14:30": a fact's time in the configured timezone.
-pub fn when(t: Timestamp, tz: Tz) -> String {
+pub(crate) fn when(t: Timestamp, tz: Tz) -> String {
     t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
 }

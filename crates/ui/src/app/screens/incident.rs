@@ -10,7 +10,7 @@ use flowdeck_core::model::Timestamp;
 use flowdeck_core::text::{human_duration, sanitize};
 
 /// The keys the command bar offers here.
-pub const KEYS: &[Command] = &[
+pub(crate) const KEYS: &[Command] = &[
     Command::Open,
     Command::Back,
     Command::OpenUrl,
@@ -19,7 +19,7 @@ pub const KEYS: &[Command] = &[
 ];
 
 /// The incident's id in the breadcrumb.
-pub fn crumb(app: &App, incident: u32) -> String {
+pub(crate) fn crumb(app: &App, incident: u32) -> String {
     app.history()
         .events
         .incidents
@@ -29,7 +29,7 @@ pub fn crumb(app: &App, incident: u32) -> String {
 }
 
 /// The incident's title and facts above its list.
-pub fn view(app: &App, incident: u32, list: ListModel, selected: usize) -> Detail {
+pub(crate) fn view(app: &App, incident: u32, list: ListModel, selected: usize) -> Detail {
     let tz = app.history().rules.timezone;
     let Some(i) = app.history().events.incidents.get(incident as usize) else {
         return Detail {
@@ -69,7 +69,7 @@ pub fn view(app: &App, incident: u32, list: ListModel, selected: usize) -> Detai
 }
 
 /// An incident: its timeline and the deployment it was attributed to, and why.
-pub fn rows(app: &App, incident: u32) -> ListModel {
+pub(crate) fn rows(app: &App, incident: u32) -> ListModel {
     let history = app.history();
     let events = &history.events;
     let columns = vec![col("", 14), col("", 60)];

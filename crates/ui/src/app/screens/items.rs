@@ -16,7 +16,7 @@ fn time_key(t: Timestamp) -> SortKey {
     SortKey::Number(t.timestamp() as f64)
 }
 
-pub fn deployment_rows(app: &App, rows: &[DeploymentRow], only_failed: bool) -> ListModel {
+pub(crate) fn deployment_rows(app: &App, rows: &[DeploymentRow], only_failed: bool) -> ListModel {
     let now = app.now;
     let columns = vec![
         col("Deployment", 16),
@@ -84,7 +84,7 @@ pub fn deployment_rows(app: &App, rows: &[DeploymentRow], only_failed: bool) -> 
     ListModel { columns, rows }
 }
 
-pub fn incident_rows(app: &App, rows: &[IncidentRow]) -> ListModel {
+pub(crate) fn incident_rows(app: &App, rows: &[IncidentRow]) -> ListModel {
     let now = app.now;
     let columns = vec![
         col("Incident", 30),
@@ -143,7 +143,7 @@ pub fn incident_rows(app: &App, rows: &[IncidentRow]) -> ListModel {
     ListModel { columns, rows }
 }
 
-pub fn run_rows(app: &App, runs: &[u32]) -> ListModel {
+pub(crate) fn run_rows(app: &App, runs: &[u32]) -> ListModel {
     let now = app.now;
     let events = &app.history().events;
     let columns = vec![
@@ -222,7 +222,7 @@ pub fn run_rows(app: &App, runs: &[u32]) -> ListModel {
     ListModel { columns, rows }
 }
 
-pub fn change_rows(app: &App) -> ListModel {
+pub(crate) fn change_rows(app: &App) -> ListModel {
     let Some(scope) = &app.scope else {
         return ListModel::default();
     };
@@ -262,7 +262,7 @@ pub fn change_rows(app: &App) -> ListModel {
     ListModel { columns, rows }
 }
 
-pub fn pull_request_rows(app: &App) -> ListModel {
+pub(crate) fn pull_request_rows(app: &App) -> ListModel {
     let Some(scope) = &app.scope else {
         return ListModel::default();
     };

@@ -14,7 +14,7 @@ use flowdeck_core::metrics::{Band, BandTable};
 use flowdeck_core::text::{human_duration, human_seconds, percent};
 
 /// The keys the command bar offers here.
-pub const KEYS: &[Command] = &[
+pub(crate) const KEYS: &[Command] = &[
     Command::Open,
     Command::Back,
     Command::Right,
@@ -26,34 +26,34 @@ pub const KEYS: &[Command] = &[
 ];
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct BandRow {
-    pub band: Band,
-    pub threshold: String,
-    pub current: bool,
+pub(crate) struct BandRow {
+    pub(crate) band: Band,
+    pub(crate) threshold: String,
+    pub(crate) current: bool,
 }
 
 #[derive(Debug, Clone)]
-pub struct MeasureView {
-    pub title: &'static str,
-    pub value: String,
-    pub detail: String,
-    pub band: Option<Band>,
-    pub trend: Option<TrendView>,
-    pub definition: String,
-    pub bands: Vec<BandRow>,
-    pub band_table: String,
-    pub series_label: String,
-    pub series: Vec<Option<u64>>,
+pub(crate) struct MeasureView {
+    pub(crate) title: &'static str,
+    pub(crate) value: String,
+    pub(crate) detail: String,
+    pub(crate) band: Option<Band>,
+    pub(crate) trend: Option<TrendView>,
+    pub(crate) definition: String,
+    pub(crate) bands: Vec<BandRow>,
+    pub(crate) band_table: String,
+    pub(crate) series_label: String,
+    pub(crate) series: Vec<Option<u64>>,
     /// What the values are made of: (bucket label, count).
-    pub distribution_title: &'static str,
-    pub distribution: Vec<(String, u64)>,
-    pub list_title: String,
-    pub list: ListModel,
-    pub list_state: ListState,
+    pub(crate) distribution_title: &'static str,
+    pub(crate) distribution: Vec<(String, u64)>,
+    pub(crate) list_title: String,
+    pub(crate) list: ListModel,
+    pub(crate) list_state: ListState,
 }
 
 /// The items behind a measure, in their natural order (newest first).
-pub fn rows(app: &App, measure: Measure) -> ListModel {
+pub(crate) fn rows(app: &App, measure: Measure) -> ListModel {
     let Some(scope) = &app.scope else {
         return ListModel::default();
     };
@@ -70,7 +70,7 @@ pub fn rows(app: &App, measure: Measure) -> ListModel {
 }
 
 /// The drill-down of `measure`; `list` is its items, searched and sorted.
-pub fn view(
+pub(crate) fn view(
     app: &App,
     scope: &ScopeData,
     measure: Measure,

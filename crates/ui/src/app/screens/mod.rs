@@ -3,16 +3,16 @@
 //! command bar offers. This file only dispatches on `Screen`; shared pieces (the item lists,
 //! the headline tiles, the detail layout, text formats) have small files of their own.
 
-pub mod deployment;
-pub mod detail;
-pub mod format;
-pub mod incident;
-pub mod items;
-pub mod measure;
-pub mod overview;
-pub mod standup;
-pub mod tiles;
-pub mod wall;
+pub(crate) mod deployment;
+pub(crate) mod detail;
+pub(crate) mod format;
+pub(crate) mod incident;
+pub(crate) mod items;
+pub(crate) mod measure;
+pub(crate) mod overview;
+pub(crate) mod standup;
+pub(crate) mod tiles;
+pub(crate) mod wall;
 
 use super::action::Command;
 use super::list::{ListModel, arrange};
@@ -21,7 +21,7 @@ use super::state::{App, ListState, Screen};
 
 /// What the body of the frame shows.
 #[derive(Debug, Clone)]
-pub enum Body {
+pub(crate) enum Body {
     TooSmall { need: (u16, u16) },
     Loading(String),
     Overview(Box<overview::Overview>),
@@ -31,7 +31,7 @@ pub enum Body {
 }
 
 /// The body of the screen on top of the stack (or the wall page) for the scope on show.
-pub fn body(app: &App, scope: &ScopeData) -> Body {
+pub(crate) fn body(app: &App, scope: &ScopeData) -> Body {
     if app.wall.is_some() {
         return Body::Wall(Box::new(wall::view(app, scope)));
     }
@@ -87,7 +87,7 @@ pub fn list(app: &App, screen: &Screen) -> ListModel {
 }
 
 /// The commands worth a hint on a screen's command bar (help lists them all).
-pub fn keys(screen: &Screen) -> &'static [Command] {
+pub(crate) fn keys(screen: &Screen) -> &'static [Command] {
     match screen {
         Screen::Overview => overview::KEYS,
         Screen::Measure { .. } => measure::KEYS,
@@ -98,7 +98,7 @@ pub fn keys(screen: &Screen) -> &'static [Command] {
 }
 
 /// A screen's name in the breadcrumb.
-pub fn crumb(app: &App, screen: &Screen) -> String {
+pub(crate) fn crumb(app: &App, screen: &Screen) -> String {
     match screen {
         Screen::Overview => overview::CRUMB.to_string(),
         Screen::Measure { measure, .. } => measure.title().to_string(),

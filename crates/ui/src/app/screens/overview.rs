@@ -13,7 +13,7 @@ use flowdeck_core::model::{RunConclusion, RunStatus};
 use flowdeck_core::text::{human_seconds, number, percent};
 
 /// The keys the command bar offers here.
-pub const KEYS: &[Command] = &[
+pub(crate) const KEYS: &[Command] = &[
     Command::Open,
     Command::NextPanel,
     Command::Standup,
@@ -25,36 +25,36 @@ pub const KEYS: &[Command] = &[
     Command::Quit,
 ];
 
-pub const CRUMB: &str = "Overview";
+pub(crate) const CRUMB: &str = "Overview";
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct FlowItem {
-    pub label: &'static str,
-    pub value: String,
-    pub tone: Tone,
+pub(crate) struct FlowItem {
+    pub(crate) label: &'static str,
+    pub(crate) value: String,
+    pub(crate) tone: Tone,
     /// Openable flow items can be selected (CI, pull requests, time to restore).
-    pub selected: bool,
+    pub(crate) selected: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Strip {
-    pub number: usize,
-    pub title: String,
-    pub list: ListModel,
-    pub selected: usize,
-    pub focused: bool,
+pub(crate) struct Strip {
+    pub(crate) number: usize,
+    pub(crate) title: String,
+    pub(crate) list: ListModel,
+    pub(crate) selected: usize,
+    pub(crate) focused: bool,
 }
 
 #[derive(Debug, Clone)]
-pub struct Overview {
-    pub tiles: Vec<Tile>,
-    pub flow: Vec<FlowItem>,
-    pub flow_focused: bool,
-    pub strips: Vec<Strip>,
+pub(crate) struct Overview {
+    pub(crate) tiles: Vec<Tile>,
+    pub(crate) flow: Vec<FlowItem>,
+    pub(crate) flow_focused: bool,
+    pub(crate) strips: Vec<Strip>,
 }
 
 /// The overview of the scope on show.
-pub fn view(app: &App, scope: &ScopeData) -> Overview {
+pub(crate) fn view(app: &App, scope: &ScopeData) -> Overview {
     let strips = [
         (Panel::Deployments, 7, "Latest deployments", 0),
         (Panel::Pipelines, 8, "Running and failed pipelines", 1),
@@ -156,7 +156,7 @@ fn flow(scope: &ScopeData, focused: bool, selected: usize) -> Vec<FlowItem> {
 }
 
 /// The rows of an overview strip.
-pub fn panel_rows(app: &App, panel: Panel) -> ListModel {
+pub(crate) fn panel_rows(app: &App, panel: Panel) -> ListModel {
     let Some(scope) = &app.scope else {
         return ListModel::default();
     };

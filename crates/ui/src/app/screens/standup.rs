@@ -11,7 +11,7 @@ use crate::snapshot::{DeploymentRow, Standup, standup_since};
 use flowdeck_core::text::{human_duration, percent};
 
 /// The keys the command bar offers here.
-pub const KEYS: &[Command] = &[
+pub(crate) const KEYS: &[Command] = &[
     Command::Open,
     Command::Back,
     Command::Search,
@@ -19,14 +19,14 @@ pub const KEYS: &[Command] = &[
     Command::Quit,
 ];
 
-pub const CRUMB: &str = "Standup";
+pub(crate) const CRUMB: &str = "Standup";
 
 fn columns() -> Vec<Column> {
     vec![col("", 16), col("", 60)]
 }
 
 /// The standup as a list of sections, each row opening what it names.
-pub fn rows(app: &App) -> ListModel {
+pub(crate) fn rows(app: &App) -> ListModel {
     let Some(scope) = &app.scope else {
         return ListModel {
             columns: columns(),
@@ -46,7 +46,7 @@ pub fn rows(app: &App) -> ListModel {
 }
 
 /// The standup screen: a title naming the day it starts from, then its list.
-pub fn view(app: &App, list: ListModel, selected: usize) -> Detail {
+pub(crate) fn view(app: &App, list: ListModel, selected: usize) -> Detail {
     let tz = app.history().rules.timezone;
     Detail {
         title: format!(

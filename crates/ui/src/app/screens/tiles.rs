@@ -9,23 +9,23 @@ use flowdeck_core::metrics::trend::{Direction, Trend};
 
 /// One DORA measure as a tile.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Tile {
-    pub number: usize,
-    pub title: &'static str,
-    pub value: String,
-    pub detail: String,
-    pub band: Option<Band>,
-    pub trend: Option<TrendView>,
+pub(crate) struct Tile {
+    pub(crate) number: usize,
+    pub(crate) title: &'static str,
+    pub(crate) value: String,
+    pub(crate) detail: String,
+    pub(crate) band: Option<Band>,
+    pub(crate) trend: Option<TrendView>,
     /// Values per day (or week) over the window; None where unknown.
-    pub sparkline: Vec<Option<u64>>,
-    pub focused: bool,
+    pub(crate) sparkline: Vec<Option<u64>>,
+    pub(crate) focused: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct TrendView {
-    pub arrow: &'static str,
-    pub delta: String,
-    pub tone: Tone,
+pub(crate) struct TrendView {
+    pub(crate) arrow: &'static str,
+    pub(crate) delta: String,
+    pub(crate) tone: Tone,
 }
 
 fn tone_of(trend: &Trend) -> Tone {
@@ -37,7 +37,7 @@ fn tone_of(trend: &Trend) -> Tone {
 }
 
 /// A trend as an arrow, the change and whether it is better.
-pub fn trend_view(trend: Option<Trend>, delta: Option<String>) -> Option<TrendView> {
+pub(crate) fn trend_view(trend: Option<Trend>, delta: Option<String>) -> Option<TrendView> {
     let trend = trend?;
     Some(TrendView {
         arrow: trend.arrow(),
@@ -51,7 +51,7 @@ pub fn trend_view(trend: Option<Trend>, delta: Option<String>) -> Option<TrendVi
 }
 
 /// Sparkline values: scaled to integers, None where unknown.
-pub fn spark(values: &[Option<f64>]) -> Vec<Option<u64>> {
+pub(crate) fn spark(values: &[Option<f64>]) -> Vec<Option<u64>> {
     let max = values.iter().flatten().fold(0.0f64, |a, b| a.max(*b));
     let scale = if max > 0.0 { 100.0 / max } else { 1.0 };
     values
@@ -61,7 +61,7 @@ pub fn spark(values: &[Option<f64>]) -> Vec<Option<u64>> {
 }
 
 /// The headline tiles; `focus` marks the focused one.
-pub fn tiles(scope: &ScopeData, focus: Option<Panel>) -> Vec<Tile> {
+pub(crate) fn tiles(scope: &ScopeData, focus: Option<Panel>) -> Vec<Tile> {
     scope
         .headline
         .iter()

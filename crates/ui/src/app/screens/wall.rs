@@ -9,18 +9,18 @@ use flowdeck_core::status::SourceState;
 use flowdeck_core::text::sanitize;
 
 #[derive(Debug, Clone)]
-pub struct WallView {
-    pub page_title: String,
-    pub page: usize,
-    pub pages: usize,
-    pub tiles: Vec<Tile>,
+pub(crate) struct WallView {
+    pub(crate) page_title: String,
+    pub(crate) page: usize,
+    pub(crate) pages: usize,
+    pub(crate) tiles: Vec<Tile>,
     /// Loud when any source is stale or failing.
-    pub stale: Option<String>,
-    pub open_incidents: Vec<String>,
+    pub(crate) stale: Option<String>,
+    pub(crate) open_incidents: Vec<String>,
 }
 
 /// The wall page on show.
-pub fn view(app: &App, scope: &ScopeData) -> WallView {
+pub(crate) fn view(app: &App, scope: &ScopeData) -> WallView {
     let pages = app.wall_pages();
     let page = app.wall.as_ref().map_or(0, |w| w.page % pages.len().max(1));
     let stale: Vec<String> = app

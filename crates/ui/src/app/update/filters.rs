@@ -8,7 +8,7 @@ use crate::app::state::{App, Screen};
 use flowdeck_core::metrics::History;
 use flowdeck_core::model::EventSet;
 
-pub fn cycle_service(app: &mut App) {
+pub(crate) fn cycle_service(app: &mut App) {
     let names: Vec<String> = app
         .data
         .history
@@ -21,7 +21,7 @@ pub fn cycle_service(app: &mut App) {
     reset_after_scope_change(app);
 }
 
-pub fn cycle_team(app: &mut App) {
+pub(crate) fn cycle_team(app: &mut App) {
     let names: Vec<String> = app
         .data
         .history
@@ -34,7 +34,7 @@ pub fn cycle_team(app: &mut App) {
     reset_after_scope_change(app);
 }
 
-pub fn cycle_environment(app: &mut App) {
+pub(crate) fn cycle_environment(app: &mut App) {
     let mut names: Vec<String> = app
         .data
         .history
@@ -52,7 +52,7 @@ pub fn cycle_environment(app: &mut App) {
 }
 
 /// Narrows the history to the environment filter (derived once per environment and data load).
-pub fn apply_environment(app: &mut App) {
+pub(crate) fn apply_environment(app: &mut App) {
     let Some(environment) = app.filters.environment.clone() else {
         app.environment_history = None;
         return;

@@ -6,7 +6,7 @@ use crate::app::screens::list as screen_list;
 use crate::app::screens::overview::panel_rows;
 use crate::app::state::{App, Effect, ListState, Measure, Panel, Screen};
 
-pub fn push(app: &mut App, screen: Screen) {
+pub(crate) fn push(app: &mut App, screen: Screen) {
     app.search = None;
     // The stack is bounded: going deeper than this drops the oldest drill-downs, never Overview.
     if app.stack.len() >= 16 {
@@ -17,7 +17,7 @@ pub fn push(app: &mut App, screen: Screen) {
     move_selection(app, 0);
 }
 
-pub fn back(app: &mut App) {
+pub(crate) fn back(app: &mut App) {
     if app.search.is_some() {
         app.search = None;
         return;
@@ -27,7 +27,7 @@ pub fn back(app: &mut App) {
     }
 }
 
-pub fn reset_selection(app: &mut App) {
+pub(crate) fn reset_selection(app: &mut App) {
     match app.screen_mut() {
         Screen::Measure { list, .. }
         | Screen::Deployment { list, .. }
@@ -49,7 +49,7 @@ fn list_len(app: &App) -> usize {
     }
 }
 
-pub fn move_selection(app: &mut App, delta: isize) {
+pub(crate) fn move_selection(app: &mut App, delta: isize) {
     if let Screen::Overview = app.screen() {
         let len = list_len(app);
         match app.focus {
@@ -133,7 +133,7 @@ fn list_state(app: &mut App) -> Option<&mut ListState> {
     }
 }
 
-pub fn sideways(app: &mut App, delta: isize) {
+pub(crate) fn sideways(app: &mut App, delta: isize) {
     match app.screen().clone() {
         Screen::Overview => match app.focus {
             Panel::Tile(i) => {
@@ -163,7 +163,7 @@ pub fn sideways(app: &mut App, delta: isize) {
     }
 }
 
-pub fn cycle_panel(app: &mut App, delta: isize) {
+pub(crate) fn cycle_panel(app: &mut App, delta: isize) {
     if !matches!(app.screen(), Screen::Overview) {
         return;
     }
@@ -171,7 +171,7 @@ pub fn cycle_panel(app: &mut App, delta: isize) {
     app.focus = Panel::ALL[i.rem_euclid(Panel::ALL.len() as isize) as usize];
 }
 
-pub fn open(app: &mut App) {
+pub(crate) fn open(app: &mut App) {
     let target = match app.screen() {
         Screen::Overview => match app.focus {
             Panel::Tile(i) => Measure::ALL.get(i).copied().map(Target::Measure),
@@ -230,7 +230,7 @@ pub fn open(app: &mut App) {
 }
 
 /// The URL of what is selected, else of the item the screen shows.
-pub fn selected_url(app: &App) -> Option<String> {
+pub(crate) fn selected_url(app: &App) -> Option<String> {
     let from_list = match app.screen() {
         Screen::Overview => match app.focus {
             Panel::Deployments | Panel::Pipelines | Panel::Incidents => {
@@ -273,7 +273,7 @@ pub fn selected_url(app: &App) -> Option<String> {
         .filter(|url| url.starts_with("https://") || url.starts_with("http://"))
 }
 
-pub fn sort(app: &mut App, reverse: bool) {
+pub(crate) fn sort(app: &mut App, reverse: bool) {
     let columns = match app.screen() {
         Screen::Overview => return,
         screen => screen_list(app, screen).columns.len(),
@@ -292,7 +292,7 @@ pub fn sort(app: &mut App, reverse: bool) {
     }
 }
 
-pub fn clamp_selections(app: &mut App) {
+pub(crate) fn clamp_selections(app: &mut App) {
     if matches!(app.screen(), Screen::Overview) {
         for panel in [Panel::Deployments, Panel::Pipelines, Panel::Incidents] {
             let len = panel_rows(app, panel).rows.len();
@@ -308,7 +308,7 @@ pub fn clamp_selections(app: &mut App) {
 }
 
 /// A mouse click on an overview panel: focus it, or open it when it already has focus.
-pub fn click(app: &mut App, index: usize) {
+pub(crate) fn click(app: &mut App, index: usize) {
     if !app.mouse || !matches!(app.screen(), Screen::Overview) {
         return;
     }

@@ -3,7 +3,7 @@
 use crate::app::state::{App, Prompt, PromptKind, WindowChoice};
 use flowdeck_core::metrics::Window;
 
-pub fn submit_prompt(app: &mut App) {
+pub(crate) fn submit_prompt(app: &mut App) {
     let Some(prompt) = app.prompt.take() else {
         return;
     };

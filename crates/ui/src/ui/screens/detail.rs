@@ -10,7 +10,7 @@ use crate::app::screens::detail::Detail;
 use crate::ui::theme::{Role, Theme};
 use crate::ui::widgets::{detail_list, panel, tone_style, truncate};
 
-pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &Detail) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &Detail) {
     // Facts in two columns when there is room.
     let two_columns = area.width >= 120;
     let fact_rows = if two_columns {

@@ -11,7 +11,7 @@ use crate::app::screens::measure::MeasureView;
 use crate::ui::theme::{Role, Theme};
 use crate::ui::widgets::{TableLook, panel, table, tone_style};
 
-pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &MeasureView) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &MeasureView) {
     let chart_height = if area.height >= 30 {
         (area.height / 3).min(14)
     } else {
