@@ -16,6 +16,7 @@ fn time_key(t: Timestamp) -> SortKey {
     SortKey::Number(t.timestamp() as f64)
 }
 
+/// Deployments (only the failed ones when `only_failed`): outcome, lead time and why.
 pub(crate) fn deployment_rows(app: &App, rows: &[DeploymentRow], only_failed: bool) -> ListModel {
     let now = app.now;
     let columns = vec![
@@ -84,6 +85,7 @@ pub(crate) fn deployment_rows(app: &App, rows: &[DeploymentRow], only_failed: bo
     ListModel { columns, rows }
 }
 
+/// Incidents: services, severity, duration (ticking while open) and what they are attributed to.
 pub(crate) fn incident_rows(app: &App, rows: &[IncidentRow]) -> ListModel {
     let now = app.now;
     let columns = vec![
@@ -143,6 +145,7 @@ pub(crate) fn incident_rows(app: &App, rows: &[IncidentRow]) -> ListModel {
     ListModel { columns, rows }
 }
 
+/// Pipeline runs (indices into the history's runs): status, queue and duration.
 pub(crate) fn run_rows(app: &App, runs: &[u32]) -> ListModel {
     let now = app.now;
     let events = &app.history().events;
@@ -222,6 +225,7 @@ pub(crate) fn run_rows(app: &App, runs: &[u32]) -> ListModel {
     ListModel { columns, rows }
 }
 
+/// The window's changes with the deployment that shipped each and its lead time.
 pub(crate) fn change_rows(app: &App) -> ListModel {
     let Some(scope) = &app.scope else {
         return ListModel::default();
@@ -262,6 +266,7 @@ pub(crate) fn change_rows(app: &App) -> ListModel {
     ListModel { columns, rows }
 }
 
+/// The window's merged pull requests and the open ones, newest first, with their cycle stages.
 pub(crate) fn pull_request_rows(app: &App) -> ListModel {
     let Some(scope) = &app.scope else {
         return ListModel::default();

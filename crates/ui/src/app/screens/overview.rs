@@ -8,7 +8,6 @@ use crate::app::action::Command;
 use crate::app::list::{ListModel, Tone};
 use crate::app::scope::ScopeData;
 use crate::app::state::{App, Panel};
-use crate::snapshot::IncidentRow;
 use flowdeck_core::model::{RunConclusion, RunStatus};
 use flowdeck_core::text::{human_seconds, number, percent};
 
@@ -25,6 +24,7 @@ pub(crate) const KEYS: &[Command] = &[
     Command::Quit,
 ];
 
+/// Its name in the breadcrumb.
 pub(crate) const CRUMB: &str = "Overview";
 
 #[derive(Debug, Clone, PartialEq)]
@@ -186,10 +186,7 @@ pub(crate) fn panel_rows(app: &App, panel: Panel) -> ListModel {
                 .collect();
             run_rows(app, &interesting)
         }
-        Panel::Incidents => {
-            let open_first: Vec<IncidentRow> = scope.incidents.clone();
-            incident_rows(app, &open_first)
-        }
+        Panel::Incidents => incident_rows(app, &scope.incidents),
         _ => ListModel::default(),
     }
 }

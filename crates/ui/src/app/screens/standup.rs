@@ -19,6 +19,7 @@ pub(crate) const KEYS: &[Command] = &[
     Command::Quit,
 ];
 
+/// Its name in the breadcrumb.
 pub(crate) const CRUMB: &str = "Standup";
 
 fn columns() -> Vec<Column> {
