@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use super::action::Action;
 use super::data::Data;
-use super::keymap::Keymap;
 use super::state::{App, AppOptions, WindowChoice};
 use super::update::update;
 use super::view::{self, ViewModel};
@@ -28,16 +27,7 @@ pub(crate) fn overview(
         loaded_at: now,
         loaded: true,
     };
-    let mut app = App::new(
-        data,
-        now,
-        AppOptions {
-            window_days: 30,
-            keymap: Keymap::default(),
-            mouse: false,
-            wall_rotate: None,
-        },
-    );
+    let mut app = App::new(data, now, AppOptions::default());
     // A window that ends now in whole days reads as "last N days", like the dashboard's own.
     let length = window.length();
     app.window = if window.to == now && length.num_seconds() % 86_400 == 0 {

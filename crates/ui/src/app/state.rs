@@ -218,6 +218,18 @@ pub struct AppOptions {
     pub wall_rotate: Option<std::time::Duration>,
 }
 
+impl Default for AppOptions {
+    /// A 30-day window, the default keys, no mouse, no wall.
+    fn default() -> AppOptions {
+        AppOptions {
+            window_days: 30,
+            keymap: Keymap::default(),
+            mouse: false,
+            wall_rotate: None,
+        }
+    }
+}
+
 impl App {
     pub fn new(data: Data, now: Timestamp, options: AppOptions) -> App {
         let mut app = App {

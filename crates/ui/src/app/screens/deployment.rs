@@ -1,10 +1,10 @@
 //! A deployment's screen: what it is (facts), then why it failed or is rework, the incidents
 //! blamed on it, the changes it shipped and the pipeline runs of its commit.
 
-use super::detail::Detail;
+use super::detail::{Detail, columns, url_fact};
 use super::format::{ago, short_sha, ticking, when};
 use crate::app::action::Command;
-use crate::app::list::{ListModel, Row, Target, Tone, col, detail_row, heading};
+use crate::app::list::{ListModel, Row, Target, Tone, detail_row, heading};
 use crate::app::state::App;
 use flowdeck_core::metrics::Reason;
 use flowdeck_core::metrics::history::ReasonKind;
@@ -40,12 +40,7 @@ pub(crate) fn view(app: &App, deployment: u32, list: ListModel, selected: usize)
     let history = app.history();
     let tz = history.rules.timezone;
     let Some(d) = history.events.deployments.get(deployment as usize) else {
-        return Detail {
-            title: "Deployment".to_string(),
-            facts: Vec::new(),
-            list,
-            selected,
-        };
+        return Detail::missing("Deployment", list, selected);
     };
     let facts = &history.deployments[deployment as usize];
     let outcome = if facts.failed() {
@@ -87,11 +82,7 @@ pub(crate) fn view(app: &App, deployment: u32, list: ListModel, selected: usize)
                 ),
                 Tone::Normal,
             ),
-            (
-                "url".to_string(),
-                d.url.as_deref().map(sanitize).unwrap_or_else(|| "–".into()),
-                Tone::Muted,
-            ),
+            url_fact(d.url.as_deref()),
         ],
         list,
         selected,
@@ -102,11 +93,11 @@ pub(crate) fn view(app: &App, deployment: u32, list: ListModel, selected: usize)
 pub(crate) fn rows(app: &App, deployment: u32) -> ListModel {
     let history = app.history();
     let events = &history.events;
-    let columns = vec![col("", 14), col("", 60)];
+    let columns = columns(14);
     let Some(d) = events.deployments.get(deployment as usize) else {
         return ListModel {
             columns,
-            rows: vec![],
+            ..ListModel::default()
         };
     };
     let mut rows = Vec::new();

@@ -1,10 +1,10 @@
 //! An incident's screen: when it started and its state, then its timeline, the deployment it
 //! was attributed to and why, and its details.
 
-use super::detail::Detail;
+use super::detail::{Detail, columns, url_fact};
 use super::format::{ticking, when};
 use crate::app::action::Command;
-use crate::app::list::{ListModel, Target, Tone, col, detail_row, heading};
+use crate::app::list::{ListModel, Target, Tone, detail_row, heading};
 use crate::app::state::App;
 use flowdeck_core::model::Timestamp;
 use flowdeck_core::text::{human_duration, sanitize};
@@ -32,12 +32,7 @@ pub(crate) fn crumb(app: &App, incident: u32) -> String {
 pub(crate) fn view(app: &App, incident: u32, list: ListModel, selected: usize) -> Detail {
     let tz = app.history().rules.timezone;
     let Some(i) = app.history().events.incidents.get(incident as usize) else {
-        return Detail {
-            title: "Incident".to_string(),
-            facts: Vec::new(),
-            list,
-            selected,
-        };
+        return Detail::missing("Incident", list, selected);
     };
     let state = match i.resolved_at {
         Some(r) => (
@@ -57,11 +52,7 @@ pub(crate) fn view(app: &App, incident: u32, list: ListModel, selected: usize) -
         facts: vec![
             ("started".to_string(), when(i.started_at, tz), Tone::Normal),
             ("state".to_string(), state.0, state.1),
-            (
-                "url".to_string(),
-                i.url.as_deref().map(sanitize).unwrap_or_else(|| "–".into()),
-                Tone::Muted,
-            ),
+            url_fact(i.url.as_deref()),
         ],
         list,
         selected,
@@ -72,11 +63,11 @@ pub(crate) fn view(app: &App, incident: u32, list: ListModel, selected: usize) -
 pub(crate) fn rows(app: &App, incident: u32) -> ListModel {
     let history = app.history();
     let events = &history.events;
-    let columns = vec![col("", 14), col("", 60)];
+    let columns = columns(14);
     let Some(i) = events.incidents.get(incident as usize) else {
         return ListModel {
             columns,
-            rows: vec![],
+            ..ListModel::default()
         };
     };
     let mut rows = vec![heading("Timeline")];

@@ -2,10 +2,10 @@
 //! day, what is still open, and CI. The facts are the snapshot's (`snapshot::Standup`); this
 //! file only lays them out.
 
-use super::detail::Detail;
+use super::detail::{Detail, columns};
 use super::format::{ago, reasons_text, ticking};
 use crate::app::action::Command;
-use crate::app::list::{Column, ListModel, Row, Target, Tone, col, detail_row, heading};
+use crate::app::list::{ListModel, Row, Target, Tone, detail_row, heading};
 use crate::app::state::{App, Measure};
 use crate::snapshot::{DeploymentRow, Standup, standup_since};
 use flowdeck_core::text::{human_duration, percent};
@@ -22,16 +22,12 @@ pub(crate) const KEYS: &[Command] = &[
 /// Its name in the breadcrumb.
 pub(crate) const CRUMB: &str = "Standup";
 
-fn columns() -> Vec<Column> {
-    vec![col("", 16), col("", 60)]
-}
-
 /// The standup as a list of sections, each row opening what it names.
 pub(crate) fn rows(app: &App) -> ListModel {
     let Some(scope) = &app.scope else {
         return ListModel {
-            columns: columns(),
-            rows: vec![],
+            columns: columns(16),
+            ..ListModel::default()
         };
     };
     let history = app.history();
@@ -41,7 +37,7 @@ pub(crate) fn rows(app: &App) -> ListModel {
     rows.extend(still_open(app, &standup));
     rows.extend(ci(app, &standup));
     ListModel {
-        columns: columns(),
+        columns: columns(16),
         rows,
     }
 }

@@ -1,7 +1,7 @@
 //! Moving around: the screen stack, the selection in each list (stepping over section
 //! headings), panels, sorting, opening what is selected and mouse clicks.
 
-use crate::app::list::Target;
+use crate::app::list::{Row, Target};
 use crate::app::screens::list as screen_list;
 use crate::app::screens::overview::panel_rows;
 use crate::app::state::{App, Effect, ListState, Measure, Panel, Screen};
@@ -171,6 +171,26 @@ pub(crate) fn cycle_panel(app: &mut App, delta: isize) {
     app.focus = Panel::ALL[i.rem_euclid(Panel::ALL.len() as isize) as usize];
 }
 
+/// The selected row of an overview strip.
+fn selected_strip_row(app: &App, panel: Panel) -> Option<Row> {
+    panel_rows(app, panel)
+        .rows
+        .into_iter()
+        .nth(app.panel_selection[panel_slot(panel)])
+}
+
+/// The selected row of a screen's list (the overview's are its strips).
+fn selected_row(app: &App, screen: &Screen) -> Option<Row> {
+    let selected = match screen {
+        Screen::Measure { list, .. }
+        | Screen::Deployment { list, .. }
+        | Screen::Incident { list, .. }
+        | Screen::Standup { list } => list.selected,
+        Screen::Overview => 0,
+    };
+    screen_list(app, screen).rows.into_iter().nth(selected)
+}
+
 pub(crate) fn open(app: &mut App) {
     let target = match app.screen() {
         Screen::Overview => match app.focus {
@@ -179,28 +199,9 @@ pub(crate) fn open(app: &mut App) {
                 .get(app.panel_selection[3])
                 .copied()
                 .map(Target::Measure),
-            panel => {
-                let list = panel_rows(app, panel);
-                list.rows
-                    .into_iter()
-                    .nth(app.panel_selection[panel_slot(panel)])
-                    .and_then(|row| row.target)
-            }
+            panel => selected_strip_row(app, panel).and_then(|row| row.target),
         },
-        screen => {
-            let selected = match screen {
-                Screen::Measure { list, .. }
-                | Screen::Deployment { list, .. }
-                | Screen::Incident { list, .. }
-                | Screen::Standup { list } => list.selected,
-                Screen::Overview => 0,
-            };
-            screen_list(app, screen)
-                .rows
-                .into_iter()
-                .nth(selected)
-                .and_then(|row| row.target)
-        }
+        screen => selected_row(app, screen).and_then(|row| row.target),
     };
     match target {
         Some(Target::Measure(measure)) => push(
@@ -234,28 +235,11 @@ pub(crate) fn selected_url(app: &App) -> Option<String> {
     let from_list = match app.screen() {
         Screen::Overview => match app.focus {
             Panel::Deployments | Panel::Pipelines | Panel::Incidents => {
-                let list = panel_rows(app, app.focus);
-                list.rows
-                    .into_iter()
-                    .nth(app.panel_selection[panel_slot(app.focus)])
-                    .and_then(|row| row.url)
+                selected_strip_row(app, app.focus).and_then(|row| row.url)
             }
             _ => None,
         },
-        screen => {
-            let selected = match screen {
-                Screen::Measure { list, .. }
-                | Screen::Deployment { list, .. }
-                | Screen::Incident { list, .. }
-                | Screen::Standup { list } => list.selected,
-                Screen::Overview => 0,
-            };
-            screen_list(app, screen)
-                .rows
-                .into_iter()
-                .nth(selected)
-                .and_then(|row| row.url)
-        }
+        screen => selected_row(app, screen).and_then(|row| row.url),
     };
     let events = &app.history().events;
     from_list

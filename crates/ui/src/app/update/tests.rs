@@ -6,7 +6,6 @@ use std::sync::Arc;
 use super::update;
 use crate::app::action::{Action, Command};
 use crate::app::data::{Data, Loaded};
-use crate::app::keymap::Keymap;
 use crate::app::state::{App, AppOptions, Effect};
 use flowdeck_core::metrics::{History, Rules};
 use flowdeck_core::model::Timestamp;
@@ -29,16 +28,7 @@ fn app() -> App {
         loaded_at: now(),
         loaded: true,
     };
-    App::new(
-        data,
-        now(),
-        AppOptions {
-            window_days: 30,
-            keymap: Keymap::default(),
-            mouse: false,
-            wall_rotate: None,
-        },
-    )
+    App::new(data, now(), AppOptions::default())
 }
 
 fn synced(source: &str, ok: bool, changed: bool) -> Action {
