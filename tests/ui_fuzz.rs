@@ -7,7 +7,7 @@
 #[path = "support/headless.rs"]
 mod headless;
 
-use flowdeck::app::{Action, App, Command, update, view};
+use flowdeck::app::{Action, App, Command, Loaded, update, view};
 use headless::{demo_app, now, theme};
 
 /// SplitMix64: a fixed, portable sequence.
@@ -27,7 +27,7 @@ impl Rng {
     }
 }
 
-fn random_action(rng: &mut Rng) -> Action {
+fn random_action(rng: &mut Rng, reload: &Loaded) -> Action {
     match rng.below(100) {
         0..55 => Action::Command(Command::ALL[rng.below(Command::ALL.len() as u64) as usize]),
         55..65 => {
@@ -57,22 +57,28 @@ fn random_action(rng: &mut Rng) -> Action {
         94..96 => Action::Tick(now() + chrono::Duration::seconds(rng.below(7 * 86_400) as i64)),
         96 => Action::RotateWall,
         97 => Action::Loading,
-        98 => Action::Loaded,
+        98 => Action::Loaded(Box::new(reload.clone())),
         _ => Action::Notify("exported /tmp/\u{1b}[31mreport.html".into()),
     }
 }
 
 fn drive(app: &mut App, rng: &mut Rng, steps: usize) {
     let theme = theme("default");
+    // A reload of the same data (the history is shared, not derived again).
+    let reload = Loaded {
+        history: app.data.history.clone(),
+        sources: app.data.sources.clone(),
+        read_at: now(),
+    };
     for step in 0..steps {
-        let action = random_action(rng);
+        let action = random_action(rng, &reload);
         let resized = matches!(action, Action::Resize { .. });
         update(app, action);
         // Drawing every frame of 100k would take minutes; every 10th frame and every resize
         // still draws each screen at many sizes.
         if resized || step % 10 == 0 {
-            let vm = view::build(app, theme.clone());
-            let buffer = flowdeck::ui::render_to_buffer(&vm, app.width, app.height);
+            let vm = view::build(app);
+            let buffer = flowdeck::ui::render_to_buffer(&vm, &theme, app.width, app.height);
             assert_eq!(buffer.area.width, app.width);
         }
         // The runtime drains effects after each update; so does the test.

@@ -133,7 +133,7 @@ fn the_incident_drill_down_explains_the_attribution() {
     assert!(text.contains("names deployment:demo:web:v4.9.0"), "{text}");
     assert!(text.contains("still open: 2h 14m"), "{text}");
     // Enter on the attribution opens the deployment it names.
-    let rows = flowdeck::app::lists::screen_list(&app, app.screen()).rows;
+    let rows = flowdeck::app::screens::list(&app, app.screen()).rows;
     let attribution = rows
         .iter()
         .position(|r| r.cells.first().is_some_and(|c| c.text == "incident_link"))
@@ -170,7 +170,7 @@ fn filters_window_and_search_change_the_scope() {
         flowdeck::app::update(&mut app, Action::Input(c));
     }
     flowdeck::app::update(&mut app, Action::SubmitInput);
-    let rows = flowdeck::app::lists::screen_list(&app, app.screen()).rows;
+    let rows = flowdeck::app::screens::list(&app, app.screen()).rows;
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|r| r.cells[0].text.contains("v4.9")));
     assert!(screen_text(&app).contains("search \"v4.9\""));
@@ -202,11 +202,11 @@ fn sorting_orders_the_list_by_the_chosen_column() {
         press(&mut app, &[Command::SortNext]);
     }
     press(&mut app, &[Command::SortReverse]);
-    let rows = flowdeck::app::lists::screen_list(&app, app.screen()).rows;
+    let rows = flowdeck::app::screens::list(&app, app.screen()).rows;
     let leads: Vec<f64> = rows
         .iter()
         .map(|r| match &r.keys[5] {
-            flowdeck::app::lists::SortKey::Number(n) => *n,
+            flowdeck::app::list::SortKey::Number(n) => *n,
             _ => 0.0,
         })
         .collect();
@@ -226,9 +226,12 @@ fn text_from_sources_cannot_reach_the_terminal() {
     events.incidents[0].resolved_at = None;
     events.incidents[0].started_at = headless::now() - chrono::Duration::hours(1);
     let history = flowdeck::metrics::History::derive(events, flowdeck::metrics::Rules::default());
-    app.data.history = Arc::new(history);
-    app.data.loaded_at += chrono::Duration::seconds(1);
-    flowdeck::app::update(&mut app, Action::Loaded);
+    let loaded = flowdeck::app::Loaded {
+        history: Arc::new(history),
+        sources: app.data.sources.clone(),
+        read_at: app.now + chrono::Duration::seconds(1),
+    };
+    flowdeck::app::update(&mut app, Action::Loaded(Box::new(loaded)));
     let text = screen_text(&app);
     assert!(text.contains("pwned <script>"), "{text}");
     assert!(!text.contains('\u{1b}'));
@@ -251,9 +254,8 @@ fn a_source_that_read_its_data_but_not_everything_is_ok_but_says_so() {
         let mut app = demo_app(200, 60, wall);
         let mut sources = app.data.sources.clone();
         sources[0].error = Some("Alertmanager at 127.0.0.1:9093: cannot connect".into());
+        // Shown as read: a reload's merge (`Data::after_reload`) is tested on its own.
         app.data.sources = sources;
-        app.data.loaded_at += chrono::Duration::seconds(1);
-        flowdeck::app::update(&mut app, Action::Loaded);
         let text = screen_text(&app);
         assert!(!text.contains("STALE"), "{text}");
         if !wall {

@@ -7,8 +7,10 @@
 #[path = "support/headless.rs"]
 mod headless;
 
+use std::sync::Arc;
+
 use chrono::Duration;
-use flowdeck::app::{Action, update, view};
+use flowdeck::app::{Action, Loaded, update, view};
 use flowdeck::metrics::{History, Rules};
 use flowdeck::sources::collect_demo;
 
@@ -36,11 +38,15 @@ fn three_days_on_the_wall_keep_memory_flat() {
         update(&mut app, Action::RotateWall);
         if minute % 60 == 0 {
             let history = History::derive(events.clone(), Rules::default());
-            app.data = app.data.after_reload(history, sources.clone(), now);
-            update(&mut app, Action::Loaded);
+            let loaded = Loaded {
+                history: Arc::new(history),
+                sources: sources.clone(),
+                read_at: now,
+            };
+            update(&mut app, Action::Loaded(Box::new(loaded)));
         }
-        let vm = view::build(&app, theme.clone());
-        let buffer = flowdeck::ui::render_to_buffer(&vm, app.width, app.height);
+        let vm = view::build(&app);
+        let buffer = flowdeck::ui::render_to_buffer(&vm, &theme, app.width, app.height);
         assert_eq!(buffer.area.width, 200);
         if minute == 24 * 60 {
             after_day_one = resident_kib().unwrap();

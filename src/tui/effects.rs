@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::app::App;
+use crate::app::{App, view};
 use crate::config::ReportFormat;
 use crate::report::{self, RenderOptions};
 use crate::snapshot::{ScopeFilter, Snapshot, SnapshotRequest};
@@ -39,8 +39,8 @@ pub fn export(app: &App, settings: &ExportSettings) -> String {
     let filter = current_scope(app);
     let text = if settings.format == ReportFormat::Svg {
         // The SVG report is the screen itself, at the terminal's size.
-        report::svg::app_to_svg(
-            app,
+        report::svg::view_to_svg(
+            &view::build(app),
             &report::svg::Picture {
                 width: app.width,
                 height: app.height,

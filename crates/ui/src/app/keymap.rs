@@ -108,7 +108,7 @@ impl Keymap {
     }
 
     /// Every key bound to a command, in a stable order (defaults' order first).
-    pub fn keys_for(&self, command: Command) -> Vec<String> {
+    pub(crate) fn keys_for(&self, command: Command) -> Vec<String> {
         let mut keys: Vec<(usize, String)> = self
             .bindings
             .iter()
@@ -127,7 +127,7 @@ impl Keymap {
     }
 
     /// Every command with its keys, for the help screen.
-    pub fn help(&self) -> Vec<(Command, Vec<String>)> {
+    pub(crate) fn help(&self) -> Vec<(Command, Vec<String>)> {
         Command::ALL
             .into_iter()
             .map(|c| (c, self.keys_for(c)))

@@ -7,11 +7,11 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Wrap};
 
-use super::theme::{Role, Theme};
-use super::widgets::{TableLook, panel, table, tone_style};
-use crate::app::view::MeasureView;
+use crate::app::screens::measure::MeasureView;
+use crate::ui::theme::{Role, Theme};
+use crate::ui::widgets::{TableLook, panel, table, tone_style};
 
-pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &MeasureView) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &MeasureView) {
     let chart_height = if area.height >= 30 {
         (area.height / 3).min(14)
     } else {

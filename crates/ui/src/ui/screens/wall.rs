@@ -9,11 +9,13 @@ use tui_big_text::{BigText, PixelSize};
 use unicode_width::UnicodeWidthStr;
 
 use super::overview::short_title;
-use super::theme::{Role, Theme};
-use super::widgets::{panel, tone_style, truncate};
-use crate::app::view::{Header, Tile, WallView};
+use crate::app::screens::tiles::Tile;
+use crate::app::screens::wall::WallView;
+use crate::app::view::Header;
+use crate::ui::theme::{Role, Theme};
+use crate::ui::widgets::{panel, tone_style, truncate};
 
-pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &WallView, header: &Header) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &WallView, header: &Header) {
     let banner_height = u16::from(view.stale.is_some());
     let incidents_height =
         (view.open_incidents.len() as u16).min(4) + u16::from(!view.open_incidents.is_empty()) * 2;

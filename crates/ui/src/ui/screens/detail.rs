@@ -6,11 +6,11 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::theme::{Role, Theme};
-use super::widgets::{detail_list, panel, tone_style, truncate};
-use crate::app::view::Detail;
+use crate::app::screens::detail::Detail;
+use crate::ui::theme::{Role, Theme};
+use crate::ui::widgets::{detail_list, panel, tone_style, truncate};
 
-pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &Detail) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &Detail) {
     // Facts in two columns when there is room.
     let two_columns = area.width >= 120;
     let fact_rows = if two_columns {

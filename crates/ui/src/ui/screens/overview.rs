@@ -6,13 +6,14 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline};
 
-use super::layout;
-use super::theme::{Role, Theme};
-use super::widgets::{TableLook, panel, table, tone_style, truncate};
-use crate::app::view::{FlowItem, Overview, Strip, Tile};
+use crate::app::screens::overview::{FlowItem, Overview, Strip};
+use crate::app::screens::tiles::Tile;
+use crate::ui::layout;
+use crate::ui::theme::{Role, Theme};
+use crate::ui::widgets::{TableLook, panel, table, tone_style, truncate};
 
 /// Tile titles short enough for an 80-column terminal.
-pub fn short_title(number: usize) -> &'static str {
+pub(crate) fn short_title(number: usize) -> &'static str {
     match number {
         1 => "Frequency",
         2 => "Lead time",
@@ -22,7 +23,7 @@ pub fn short_title(number: usize) -> &'static str {
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &Overview) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &Overview) {
     let parts = layout::overview(area);
     for (tile, rect) in view.tiles.iter().zip(parts.tiles) {
         draw_tile(frame, rect, theme, tile);
@@ -33,7 +34,7 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &Overview) {
     }
 }
 
-pub fn draw_tile(frame: &mut Frame, area: Rect, theme: &Theme, tile: &Tile) {
+pub(crate) fn draw_tile(frame: &mut Frame, area: Rect, theme: &Theme, tile: &Tile) {
     let block = panel(
         theme,
         format!("{} {}", tile.number, short_title(tile.number)),
@@ -80,7 +81,7 @@ pub fn draw_tile(frame: &mut Frame, area: Rect, theme: &Theme, tile: &Tile) {
 
 /// A sparkline stretched over the width: each value repeated so the series fills the area;
 /// the newest values win when there are more values than columns.
-pub fn sparkline<'a>(theme: &Theme, values: &[Option<u64>], width: u16) -> Sparkline<'a> {
+pub(crate) fn sparkline<'a>(theme: &Theme, values: &[Option<u64>], width: u16) -> Sparkline<'a> {
     let width = width as usize;
     let skip = values.len().saturating_sub(width);
     let values = &values[skip..];
