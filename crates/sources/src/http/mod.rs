@@ -32,6 +32,7 @@ mod cache;
 mod client;
 mod clock;
 mod error;
+mod link;
 mod paging;
 mod ratelimit;
 mod request;
@@ -45,7 +46,8 @@ pub use cache::{EtagCache, MemoryEtagCache, NoEtagCache, StoreEtagCache};
 pub use client::{HttpClient, HttpSettings};
 pub use clock::{Clock, SystemClock, TokioClock};
 pub use error::{Endpoint, HttpError, host_key};
-pub use paging::{Link, Pager, next_link, parse_link_header};
+pub use link::{Link, next_link, parse_link_header};
+pub use paging::Pager;
 pub use ratelimit::{
     Limit, LimitKind, RateInfo, SECONDARY_MIN_WAIT, classify, retry_after, throttled_until,
 };
