@@ -20,6 +20,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use flowdeck_core::metrics::stats;
+
 /// Milliseconds since the epoch (Prometheus' own resolution).
 pub type Millis = i64;
 
@@ -110,18 +112,11 @@ pub fn median_gap(points: &[Millis], gap: Millis) -> Option<Millis> {
     median(&mut gaps)
 }
 
-/// The median (mean of the middle two, rounded down, for an even count).
+/// The core's median (docs/METRICS.md#statistics: the mean of the middle two for an even
+/// count), rounded down to a whole millisecond.
 pub fn median(values: &mut [Millis]) -> Option<Millis> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_unstable();
-    let mid = values.len() / 2;
-    Some(if values.len() % 2 == 1 {
-        values[mid]
-    } else {
-        (values[mid - 1] + values[mid]).div_euclid(2)
-    })
+    // Gaps are far below 2^53 ms, so the f64 median of whole milliseconds is exact.
+    stats::median(values).map(|m| m.floor() as Millis)
 }
 
 /// The step of a series: its own median gap, else what was remembered, else the read's
