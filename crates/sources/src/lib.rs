@@ -12,6 +12,7 @@ pub mod incidents;
 pub mod live;
 pub mod opsgenie;
 pub mod pagerduty;
+pub mod polled;
 pub mod poller;
 pub mod prometheus;
 pub mod registry;

@@ -1,6 +1,6 @@
 //! GitHub payloads into model events. Pure functions: no I/O, no state.
 
-use super::api;
+use super::payload;
 use flowdeck_core::model::{
     Change, DeploymentStatus, Incident, PipelineRun, PullRequest, RunConclusion, RunStatus,
     Timestamp, reverted_pr, reverted_sha,
@@ -22,12 +22,12 @@ pub struct DeployOutcome {
 /// its first success status (a later `inactive` only means a newer deployment replaced it); one
 /// that went inactive without succeeding was cancelled; the rest are in progress.
 pub fn deploy_outcome(
-    deployment: &api::Deployment,
-    statuses: &[api::DeploymentStatus],
+    deployment: &payload::Deployment,
+    statuses: &[payload::DeploymentStatus],
 ) -> DeployOutcome {
-    let mut ordered: Vec<&api::DeploymentStatus> = statuses.iter().collect();
+    let mut ordered: Vec<&payload::DeploymentStatus> = statuses.iter().collect();
     ordered.sort_by_key(|s| (s.created_at, s.id));
-    let link = |s: &api::DeploymentStatus| {
+    let link = |s: &payload::DeploymentStatus| {
         [&s.environment_url, &s.log_url, &s.target_url]
             .into_iter()
             .flatten()
@@ -115,7 +115,7 @@ pub fn pr_number(title: &str) -> Option<u64> {
 }
 
 /// A commit of a compare or of a pull request as a change. None when it carries no date at all.
-pub fn change(commit: &api::Commit) -> Option<Change> {
+pub fn change(commit: &payload::Commit) -> Option<Change> {
     let git = &commit.commit;
     let authored = git.author.as_ref().and_then(|a| a.date);
     let committed = git.committer.as_ref().and_then(|c| c.date);
@@ -142,7 +142,7 @@ pub fn change(commit: &api::Commit) -> Option<Change> {
 }
 
 /// The workflow file a run belongs to: the basename of its path, without an "@ref" suffix.
-pub fn workflow_file(run: &api::WorkflowRun) -> Option<String> {
+pub fn workflow_file(run: &payload::WorkflowRun) -> Option<String> {
     let path = run.path.as_deref()?;
     let path = path.split('@').next().unwrap_or(path);
     let file = path.rsplit('/').next().unwrap_or(path);
@@ -173,7 +173,7 @@ pub fn run_conclusion(conclusion: Option<&str>) -> Option<RunConclusion> {
 }
 
 /// A workflow run as a pipeline run (its latest attempt: the listing shows only that).
-pub fn pipeline_run(run: &api::WorkflowRun, id: String, service: &str) -> PipelineRun {
+pub fn pipeline_run(run: &payload::WorkflowRun, id: String, service: &str) -> PipelineRun {
     let status = run_status(run.status.as_deref());
     PipelineRun {
         id,
@@ -199,7 +199,7 @@ pub fn pipeline_run(run: &api::WorkflowRun, id: String, service: &str) -> Pipeli
 }
 
 /// The first review by someone other than the author (pending reviews have no time yet).
-pub fn first_review_by_other(reviews: &[api::Review], author: &str) -> Option<Timestamp> {
+pub fn first_review_by_other(reviews: &[payload::Review], author: &str) -> Option<Timestamp> {
     reviews
         .iter()
         .filter(|r| r.state != "PENDING")
@@ -213,7 +213,7 @@ pub fn first_review_by_other(reviews: &[api::Review], author: &str) -> Option<Ti
 }
 
 /// The earliest author date among a pull request's commits.
-pub fn first_commit_at(commits: &[api::Commit]) -> Option<Timestamp> {
+pub fn first_commit_at(commits: &[payload::Commit]) -> Option<Timestamp> {
     commits
         .iter()
         .filter_map(|c| {
@@ -233,7 +233,7 @@ pub struct PrDetails {
     pub first_review_at: Option<Timestamp>,
 }
 
-pub fn pull_request(pr: &api::PullRequest, service: &str, details: PrDetails) -> PullRequest {
+pub fn pull_request(pr: &payload::PullRequest, service: &str, details: PrDetails) -> PullRequest {
     let reverts_pr = if pr.title.trim_start().starts_with("Revert") {
         pr.body.as_deref().and_then(reverted_pr)
     } else {
@@ -290,7 +290,7 @@ pub fn severity(labels: &[String]) -> Option<String> {
 }
 
 /// An issue carrying an incident label as an incident of the source's service.
-pub fn incident(issue: &api::Issue, id: String, service: &str) -> Incident {
+pub fn incident(issue: &payload::Issue, id: String, service: &str) -> Incident {
     let labels: Vec<String> = issue.labels.iter().map(|l| l.name().to_string()).collect();
     Incident {
         id,
@@ -314,8 +314,8 @@ pub fn incident(issue: &api::Issue, id: String, service: &str) -> Incident {
 mod tests {
     use super::*;
 
-    fn status(id: u64, state: &str, at: &str) -> api::DeploymentStatus {
-        api::DeploymentStatus {
+    fn status(id: u64, state: &str, at: &str) -> payload::DeploymentStatus {
+        payload::DeploymentStatus {
             id,
             state: state.into(),
             created_at: at.parse().unwrap(),
@@ -325,8 +325,8 @@ mod tests {
         }
     }
 
-    fn deployment() -> api::Deployment {
-        api::Deployment {
+    fn deployment() -> payload::Deployment {
+        payload::Deployment {
             id: 1,
             sha: "abc".into(),
             git_ref: "v1".into(),

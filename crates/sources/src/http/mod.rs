@@ -45,6 +45,7 @@ pub use budget::{HostCounts, RequestCounts};
 pub use cache::{EtagCache, MemoryEtagCache, NoEtagCache, StoreEtagCache};
 pub use client::{HttpClient, HttpSettings};
 pub use clock::{Clock, SystemClock, TokioClock};
+pub(crate) use error::origin_text;
 pub use error::{Endpoint, HttpError, host_key};
 pub use link::{Link, next_link, parse_link_header};
 pub use paging::Pager;

@@ -9,93 +9,116 @@
 //! source cannot be set up. Throttling (429 with `X-RateLimit-State: THROTTLED`) waits the
 //! `X-RateLimit-Period-In-Sec` the HTTP layer reads.
 //!
-//! Files: `setup` (config), `api` (every request), `payload` (Opsgenie's JSON), `list` (query
-//! and paging), `translate` (payloads to incidents, filters, service mapping), `sync`, `probe`.
-//! What is remembered between syncs, and where a sync starts, is shared with PagerDuty:
-//! `crate::incidents::marks`.
+//! A sync plans where the listing starts (`state`), lists the alerts created since then, looks
+//! up by id what was open at the last sync and did not come back, and hands the alerts that
+//! pass the filters to the store with the new watermarks. Any failing request fails the whole
+//! sync: nothing is half-stored, and the next sync starts from the same watermarks.
+//!
+//! Files: `setup` (config), `api` (every request, the query and paging, what statuses mean),
+//! `payload` (Opsgenie's JSON), `translate` (payloads to incidents, filters, service mapping),
+//! `state` (what is remembered, shared with PagerDuty: `crate::incidents::state`), `probe`.
 
 mod api;
-mod list;
 mod payload;
 mod probe;
 mod setup;
-mod sync;
+mod state;
 mod translate;
 
-use std::fmt;
 use std::time::Duration;
-
-pub use list::OFFSET_CAP;
-pub use setup::{DEFAULT_INTERVAL, TOKEN_VARIABLES};
 
 use self::api::Api;
 use self::setup::Settings;
 use crate::SourceError;
 use crate::http::HttpClient;
-use crate::live::{BoxFuture, ProbeReport, Source, SyncContext, SyncOutcome};
-use flowdeck_config::OpsgenieSourceConfig;
+use crate::incidents::state::{Tally, plan};
+use crate::live::ProbeReport;
+use crate::polled::{Found, Polled, Provider, Round, Setup, format_time};
+use flowdeck_config::{OpsgenieSourceConfig, SourceConfig};
+use flowdeck_core::model::EventSet;
 
-pub struct OpsgenieSource {
+/// An Opsgenie account as a polled source.
+pub type OpsgenieSource = Polled<Opsgenie>;
+
+#[derive(Debug)]
+pub struct Opsgenie {
     settings: Settings,
     api: Api,
-    interval: Duration,
-}
-
-impl fmt::Debug for OpsgenieSource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OpsgenieSource")
-            .field("settings", &self.settings)
-            .field("interval", &self.interval)
-            .finish_non_exhaustive()
-    }
 }
 
 impl OpsgenieSource {
     /// Checks the config and reads the API key (no request is sent). `known_services` are the
-    /// flowdeck services an alert's tags, integration or source may name
-    /// (`incidents::common::known_services`).
+    /// flowdeck services an alert's tags, integration or source may name.
     pub fn new(
         config: &OpsgenieSourceConfig,
         known_services: Vec<String>,
         http: HttpClient,
     ) -> Result<OpsgenieSource, SourceError> {
-        let settings = Settings::from_config(config, known_services)?;
-        let api = Api::new(http, &settings);
-        Ok(OpsgenieSource {
-            interval: settings.interval.unwrap_or(DEFAULT_INTERVAL),
-            settings,
-            api,
-        })
-    }
-
-    /// The poll interval when the source's config sets none (e.g. `general.refresh`).
-    pub fn with_default_interval(mut self, interval: Duration) -> OpsgenieSource {
-        self.interval = self.settings.interval.unwrap_or(interval);
-        self
+        Polled::build(config, &Setup::new(&http, &known_services))
     }
 }
 
-impl Source for OpsgenieSource {
+impl Provider for Opsgenie {
+    const KIND: &'static str = "opsgenie";
+    type Config = OpsgenieSourceConfig;
+
+    fn config(source: &SourceConfig) -> Option<&OpsgenieSourceConfig> {
+        match source {
+            SourceConfig::Opsgenie(config) => Some(config),
+            _ => None,
+        }
+    }
+
+    fn setup(config: &OpsgenieSourceConfig, setup: &Setup<'_>) -> Result<Opsgenie, SourceError> {
+        let settings = Settings::from_config(config, setup.services.to_vec())?;
+        let api = Api::new(setup, &settings);
+        Ok(Opsgenie { settings, api })
+    }
+
     fn name(&self) -> &str {
         &self.settings.name
     }
 
-    fn kind(&self) -> &'static str {
-        "opsgenie"
+    fn interval(&self) -> Option<Duration> {
+        self.settings.interval
     }
 
-    fn interval(&self) -> Duration {
-        self.interval
+    async fn sync(&self, round: &mut Round) -> Result<Found, SourceError> {
+        let (api, settings) = (&self.api, &self.settings);
+        let plan = plan(&round.marks, round.covers_from, round.now)?;
+        let listed = api::alerts(api, settings, plan.since).await?;
+        let mut tally = Tally::new(&plan);
+        for alert in listed.values() {
+            tally.add(state::seen(alert, settings), || {
+                translate::incident(alert, settings)
+            });
+        }
+        for id in tally.missing() {
+            match api.alert(&id).await? {
+                Some(alert) => tally.add(state::seen(&alert, settings), || {
+                    translate::incident(&alert, settings)
+                }),
+                None => {
+                    tracing::info!(source = %settings.name, alert = %id, "an alert open at the last sync is gone from Opsgenie")
+                }
+            }
+        }
+        tracing::debug!(
+            source = %settings.name,
+            listed = listed.len(),
+            stored = tally.incidents.len(),
+            open = tally.open.len(),
+            since = %format_time(plan.since),
+            "opsgenie sync"
+        );
+        tally.remember(&mut round.marks, round.now);
+        Ok(Found::events(EventSet {
+            incidents: tally.incidents,
+            ..EventSet::default()
+        }))
     }
 
-    fn sync<'a>(&'a self, ctx: &'a SyncContext) -> BoxFuture<'a, Result<SyncOutcome, SourceError>> {
-        Box::pin(sync::sync(&self.api, &self.settings, ctx))
-    }
-
-    fn probe<'a>(
-        &'a self,
-        ctx: &'a SyncContext,
-    ) -> BoxFuture<'a, Result<ProbeReport, SourceError>> {
-        Box::pin(probe::probe(&self.api, &self.settings, ctx))
+    async fn probe(&self, round: &Round) -> Result<ProbeReport, SourceError> {
+        probe::probe(&self.api, &self.settings, round).await
     }
 }

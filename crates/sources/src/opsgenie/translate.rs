@@ -17,7 +17,7 @@
 
 use super::payload::Alert;
 use super::setup::Settings;
-use crate::incidents::common;
+use crate::polled::known_service;
 use flowdeck_core::model::Incident;
 
 fn service_tag(tag: &str) -> Option<&str> {
@@ -42,7 +42,7 @@ pub fn services(alert: &Alert, settings: &Settings) -> Vec<String> {
             match settings.service_map.get(name) {
                 Some(mapped) => push(&mut services, mapped),
                 None => {
-                    if let Some(known) = common::known(&settings.known_services, name) {
+                    if let Some(known) = known_service(&settings.known_services, name) {
                         push(&mut services, known);
                     }
                 }
@@ -64,7 +64,7 @@ pub fn services(alert: &Alert, settings: &Settings) -> Vec<String> {
     }
     if services.is_empty() {
         for name in &names {
-            if let Some(known) = common::known(&settings.known_services, name) {
+            if let Some(known) = known_service(&settings.known_services, name) {
                 push(&mut services, known);
             }
         }
@@ -145,7 +145,6 @@ mod tests {
         Settings {
             name: "opsgenie".into(),
             api: url::Url::parse("https://api.opsgenie.com/").unwrap(),
-            host: "api.opsgenie.com".into(),
             token: SecretString::from("k"),
             service_map: map
                 .iter()

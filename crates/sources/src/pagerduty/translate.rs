@@ -13,7 +13,7 @@
 
 use super::payload;
 use super::setup::Settings;
-use crate::incidents::common;
+use crate::polled::known_service;
 use flowdeck_core::model::Incident;
 
 /// The flowdeck services of an incident (none when its PagerDuty service maps to none).
@@ -26,7 +26,7 @@ pub fn services(raw: &payload::Incident, settings: &Settings) -> Vec<String> {
         return vec![mapped.clone()];
     }
     raw.service_name()
-        .and_then(|name| common::known(&settings.known_services, name))
+        .and_then(|name| known_service(&settings.known_services, name))
         .map(|name| vec![name.to_string()])
         .unwrap_or_default()
 }
