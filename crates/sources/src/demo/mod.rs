@@ -113,10 +113,10 @@ mod tests;
 use flowdeck_core::model::{EventSet, Service, Timestamp};
 
 /// How many days back the demo history is complete (each service's baseline sits ~95 days back).
-pub const HISTORY_DAYS: i64 = 90;
+pub(crate) const HISTORY_DAYS: i64 = 90;
 
 /// The demo company's services and their teams.
-pub const DEMO_SERVICES: &[(&str, &str)] = &[
+pub(crate) const DEMO_SERVICES: &[(&str, &str)] = &[
     ("api", "payments"),
     ("billing", "payments"),
     ("web", "storefront"),

@@ -30,7 +30,7 @@ const RECHECK_DAYS: i64 = 7;
 
 /// A deployment found in this sync, and whether its shipped commits are still to be read.
 #[derive(Debug, Clone)]
-pub struct Pending {
+pub(super) struct Pending {
     pub deployment: Deployment,
     pub needs_changes: bool,
 }
@@ -203,7 +203,7 @@ fn numeric_id(settings: &Settings, id: &str) -> Option<u64> {
 /// New deployments of the production environments with their final or current status, and
 /// stored ones that were still in progress with their new status. Deployments already stored
 /// with a final status are not read again.
-pub async fn from_deployments_api(
+pub(super) async fn from_deployments_api(
     api: &Api,
     settings: &Settings,
     known: &Known,
@@ -305,7 +305,11 @@ fn run_deploy_status(run: &payload::WorkflowRun) -> DeploymentStatus {
 }
 
 /// A deploy workflow run as a deployment to the first configured production environment.
-pub fn run_deployment(api: &Api, settings: &Settings, run: &payload::WorkflowRun) -> Deployment {
+pub(super) fn run_deployment(
+    api: &Api,
+    settings: &Settings,
+    run: &payload::WorkflowRun,
+) -> Deployment {
     let sha = run.head_sha.to_ascii_lowercase();
     let branch = run.head_branch.clone();
     Deployment {
@@ -333,7 +337,7 @@ pub fn run_deployment(api: &Api, settings: &Settings, run: &payload::WorkflowRun
 
 /// Deployments from runs of the deploy workflows seen in this sync's run listing: new ones and
 /// ones whose status moved on.
-pub fn from_runs(
+pub(super) fn from_runs(
     api: &Api,
     settings: &Settings,
     known: &Known,
@@ -359,7 +363,7 @@ pub fn from_runs(
 
 /// On a first sync, the latest successful run of each deploy workflow created before the
 /// horizon: the predecessor of the first deployment inside it.
-pub async fn older_deploy_runs(
+pub(super) async fn older_deploy_runs(
     api: &Api,
     settings: &Settings,
     horizon: Timestamp,
@@ -421,7 +425,7 @@ async fn compare(api: &Api, base: &str, head: &str) -> Result<Option<Vec<Change>
 /// it, less the commits an earlier deployment already shipped (a deployment after a rollback
 /// ships again only what is new). The first deployment of the service is a baseline: it gets no
 /// compare. A redeploy of the previous sha ships nothing.
-pub async fn attach_changes(
+pub(super) async fn attach_changes(
     api: &Api,
     known: &Known,
     found: &mut [Pending],

@@ -50,7 +50,7 @@ async fn list(
 /// Incidents updated since each label's watermark (the day of the backfill horizon on a first
 /// sync). The watermark moves to the day of the latest update, and the listing from it is read
 /// right away, so an unchanged next poll is answered 304.
-pub async fn sync(
+pub(super) async fn sync(
     api: &Api,
     settings: &Settings,
     marks: &mut Watermarks,

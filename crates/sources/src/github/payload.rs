@@ -8,13 +8,13 @@ use flowdeck_core::model::Timestamp;
 
 /// The part of a user object flowdeck reads (`user`, `creator`, `actor`).
 #[derive(Debug, Clone, Deserialize)]
-pub struct User {
+pub(super) struct User {
     pub login: String,
 }
 
 /// GET /repos/{owner}/{repo}
 #[derive(Debug, Clone, Deserialize)]
-pub struct Repository {
+pub(super) struct Repository {
     pub full_name: String,
     #[serde(default)]
     pub private: bool,
@@ -22,7 +22,7 @@ pub struct Repository {
 
 /// An item of GET /repos/{owner}/{repo}/deployments.
 #[derive(Debug, Clone, Deserialize)]
-pub struct Deployment {
+pub(super) struct Deployment {
     pub id: u64,
     pub sha: String,
     /// The ref that was deployed: a branch, a tag or a sha.
@@ -37,7 +37,7 @@ pub struct Deployment {
 
 /// An item of GET …/deployments/{id}/statuses (newest first).
 #[derive(Debug, Clone, Deserialize)]
-pub struct DeploymentStatus {
+pub(super) struct DeploymentStatus {
     pub id: u64,
     /// error, failure, inactive, in_progress, queued, pending or success.
     pub state: String,
@@ -52,7 +52,7 @@ pub struct DeploymentStatus {
 
 /// GET /repos/{owner}/{repo}/compare/{base}...{head}
 #[derive(Debug, Clone, Deserialize)]
-pub struct Comparison {
+pub(super) struct Comparison {
     /// Commits in head and not in base, all pages together.
     #[serde(default)]
     pub total_commits: u64,
@@ -62,7 +62,7 @@ pub struct Comparison {
 
 /// A commit as the compare and pull-request-commits endpoints give it.
 #[derive(Debug, Clone, Deserialize)]
-pub struct Commit {
+pub(super) struct Commit {
     pub sha: String,
     pub commit: GitCommit,
     /// The GitHub account of the author, when the email maps to one.
@@ -74,28 +74,28 @@ pub struct Commit {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct GitCommit {
+pub(super) struct GitCommit {
     pub author: Option<GitActor>,
     pub committer: Option<GitActor>,
     pub message: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct GitActor {
+pub(super) struct GitActor {
     pub name: Option<String>,
     pub date: Option<Timestamp>,
 }
 
 /// GET /repos/{owner}/{repo}/actions/runs (and …/workflows/{file}/runs).
 #[derive(Debug, Clone, Deserialize)]
-pub struct WorkflowRuns {
+pub(super) struct WorkflowRuns {
     pub total_count: u64,
     #[serde(default)]
     pub workflow_runs: Vec<WorkflowRun>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct WorkflowRun {
+pub(super) struct WorkflowRun {
     pub id: u64,
     /// The workflow's name ("CI").
     pub name: Option<String>,
@@ -124,7 +124,7 @@ fn first_attempt() -> u32 {
 
 /// An item of GET /repos/{owner}/{repo}/pulls.
 #[derive(Debug, Clone, Deserialize)]
-pub struct PullRequest {
+pub(super) struct PullRequest {
     pub number: u64,
     pub title: String,
     #[serde(default)]
@@ -140,14 +140,14 @@ pub struct PullRequest {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct Branch {
+pub(super) struct Branch {
     #[serde(rename = "ref")]
     pub git_ref: String,
 }
 
 /// An item of GET …/pulls/{number}/reviews (oldest first).
 #[derive(Debug, Clone, Deserialize)]
-pub struct Review {
+pub(super) struct Review {
     pub user: Option<User>,
     /// APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED or PENDING.
     pub state: String,
@@ -159,7 +159,7 @@ pub struct Review {
 /// An item of GET /repos/{owner}/{repo}/issues (pull requests included, marked by
 /// `pull_request`).
 #[derive(Debug, Clone, Deserialize)]
-pub struct Issue {
+pub(super) struct Issue {
     pub number: u64,
     pub title: String,
     #[serde(default)]
@@ -179,13 +179,13 @@ pub struct Issue {
 /// Labels are objects in REST responses; the schema also allows plain strings.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
-pub enum Label {
+pub(super) enum Label {
     Object { name: String },
     Name(String),
 }
 
 impl Label {
-    pub fn name(&self) -> &str {
+    pub(super) fn name(&self) -> &str {
         match self {
             Label::Object { name } | Label::Name(name) => name,
         }

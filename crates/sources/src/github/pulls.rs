@@ -72,7 +72,7 @@ async fn details(api: &Api, pr: &payload::PullRequest) -> Result<PrDetails, Sour
 
 /// Pull requests updated since the watermark (with, on a first sync, every open one for work
 /// in progress), as model events; only new or changed ones are returned.
-pub async fn sync(
+pub(super) async fn sync(
     api: &Api,
     service: &str,
     known: &Known,

@@ -89,7 +89,7 @@ fn next_from(runs: &[payload::WorkflowRun], from: NaiveDate, now: Timestamp) -> 
 /// The runs created since the watermark day (since the backfill horizon on a first sync), one
 /// record per run id. When the watermark moves, the new listing is read too, so the next poll
 /// of an unchanged repository finds it cached and is answered 304.
-pub async fn list(
+pub(super) async fn list(
     api: &Api,
     marks: &mut Watermarks,
     now: Timestamp,

@@ -41,7 +41,7 @@ fn order_of(d: &Deployment) -> Order {
     (d.finished_at, d.id.clone())
 }
 
-pub async fn sync(
+pub(super) async fn sync(
     cx: &Cx<'_>,
     environments: &[Environment],
     merge_shas: &mut MergeShas,

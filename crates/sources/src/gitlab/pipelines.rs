@@ -11,7 +11,7 @@ use super::walk::{Cursor, walk};
 use crate::SourceError;
 use crate::live::SyncOutcome;
 
-pub async fn sync(cx: &Cx<'_>, out: &mut SyncOutcome) -> Result<(), SourceError> {
+pub(super) async fn sync(cx: &Cx<'_>, out: &mut SyncOutcome) -> Result<(), SourceError> {
     let cursor = state::cursor(&cx.round.marks, PIPELINES)?;
     let floor = cursor.as_ref().map_or(cx.horizon, |c| c.at);
     let first = cx.api.project_url(

@@ -39,7 +39,7 @@ impl fmt::Debug for Settings {
 }
 
 impl Settings {
-    pub fn from_config(config: &GitlabSourceConfig) -> Result<Settings, SourceError> {
+    pub(super) fn from_config(config: &GitlabSourceConfig) -> Result<Settings, SourceError> {
         let project = config.project.trim().trim_matches('/').to_string();
         if project.is_empty() {
             return Err(SourceError::Config(
@@ -71,7 +71,7 @@ impl Settings {
 
     /// Whether an environment counts as production: GitLab's production tier, or a name the
     /// config lists.
-    pub fn is_production(&self, name: &str, tier: Option<&str>) -> bool {
+    pub(super) fn is_production(&self, name: &str, tier: Option<&str>) -> bool {
         tier == Some("production") || self.deploy_environments.iter().any(|e| e == name)
     }
 }

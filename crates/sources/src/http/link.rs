@@ -6,7 +6,7 @@ use url::Url;
 
 /// One link of a Link header.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
+pub(super) struct Link {
     /// Resolved against the URL of the answer.
     pub target: Url,
     /// The relation types, lower-cased (`rel="next last"` gives two).
@@ -16,7 +16,7 @@ pub struct Link {
 }
 
 /// Parses one Link header value. Malformed parts are skipped, never fatal.
-pub fn parse_link_header(value: &str, base: &Url) -> Vec<Link> {
+pub(super) fn parse_link_header(value: &str, base: &Url) -> Vec<Link> {
     let mut parser = Parser {
         chars: value.chars().collect(),
         at: 0,
@@ -146,7 +146,7 @@ impl Parser {
 }
 
 /// The rel="next" target of an answer's Link header fields.
-pub fn next_link(headers: &HeaderMap, base: &Url) -> Option<Url> {
+pub(super) fn next_link(headers: &HeaderMap, base: &Url) -> Option<Url> {
     headers
         .get_all(LINK)
         .iter()

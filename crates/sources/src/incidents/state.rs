@@ -26,17 +26,17 @@ use crate::SourceError;
 use crate::polled::{Watermarks, day_start, format_time};
 use flowdeck_core::model::{Incident, Timestamp};
 
-pub const SYNCED_AT: &str = "synced.at";
-pub const OPEN: &str = "open";
+pub(crate) const SYNCED_AT: &str = "synced.at";
+pub(crate) const OPEN: &str = "open";
 
 /// How much older than the last sync's day an open incident may be and still be re-read by
 /// the listing; older ones are looked up one by one (one request each, rather than listing
 /// weeks of history on every poll because one incident was never resolved).
-pub const REREAD_OPEN_FOR: chrono::Duration = chrono::Duration::days(7);
+pub(crate) const REREAD_OPEN_FOR: chrono::Duration = chrono::Duration::days(7);
 
 /// An incident that was open at the last sync.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Open {
+pub(crate) struct Open {
     /// The provider's id (without the `pagerduty:` / `opsgenie:` prefix).
     pub id: String,
     pub created_at: Timestamp,
@@ -47,7 +47,7 @@ pub struct Open {
 
 /// Where one sync starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// The listing covers `[since, now]`.
     pub since: Timestamp,
     /// What was open at the last sync, by id.
@@ -62,7 +62,11 @@ fn parse_time(text: &str) -> Option<Timestamp> {
 
 /// Reads the source's watermarks and decides where this sync's listing starts. `horizon` is the
 /// first sync's (`Round::covers_from`).
-pub fn plan(marks: &Watermarks, horizon: Timestamp, now: Timestamp) -> Result<Plan, SourceError> {
+pub(crate) fn plan(
+    marks: &Watermarks,
+    horizon: Timestamp,
+    now: Timestamp,
+) -> Result<Plan, SourceError> {
     let source = marks.source();
     let synced_at = marks.read(SYNCED_AT, parse_time)?;
     let mut damaged = false;
@@ -95,7 +99,7 @@ pub fn plan(marks: &Watermarks, horizon: Timestamp, now: Timestamp) -> Result<Pl
 
 /// One incident as the provider reported it, and how it fared against the filters.
 #[derive(Debug, Clone, Copy)]
-pub struct Seen<'a> {
+pub(crate) struct Seen<'a> {
     pub id: &'a str,
     pub created_at: Timestamp,
     /// Not resolved (closed) yet.
@@ -109,7 +113,7 @@ pub struct Seen<'a> {
 
 /// What one sync found: the incidents to store and what is open now.
 #[derive(Debug)]
-pub struct Tally<'a> {
+pub(crate) struct Tally<'a> {
     plan: &'a Plan,
     pub incidents: Vec<Incident>,
     pub open: BTreeMap<String, Open>,
@@ -117,7 +121,7 @@ pub struct Tally<'a> {
 }
 
 impl<'a> Tally<'a> {
-    pub fn new(plan: &'a Plan) -> Tally<'a> {
+    pub(crate) fn new(plan: &'a Plan) -> Tally<'a> {
         Tally {
             plan,
             incidents: Vec::new(),
@@ -129,7 +133,7 @@ impl<'a> Tally<'a> {
     /// Takes one incident: stored when it passes the filters, or when it was stored while open
     /// (so it is not left open after its urgency or priority changed); remembered as open when
     /// it is and a later listing or lookup must come back for it.
-    pub fn add(&mut self, seen: Seen<'_>, incident: impl FnOnce() -> Incident) {
+    pub(crate) fn add(&mut self, seen: Seen<'_>, incident: impl FnOnce() -> Incident) {
         let was_stored = self.plan.open.get(seen.id).is_some_and(|o| o.stored);
         let stored = seen.passes || was_stored;
         if stored {
@@ -151,7 +155,7 @@ impl<'a> Tally<'a> {
     }
 
     /// Incidents open at the last sync that this sync has not brought back yet: to look up.
-    pub fn missing(&self) -> Vec<String> {
+    pub(crate) fn missing(&self) -> Vec<String> {
         self.plan
             .open
             .keys()
@@ -161,13 +165,13 @@ impl<'a> Tally<'a> {
     }
 
     /// Sets the watermarks to commit with this sync's events.
-    pub fn remember(&self, marks: &mut Watermarks, now: Timestamp) {
+    pub(crate) fn remember(&self, marks: &mut Watermarks, now: Timestamp) {
         remember(marks, now, &self.open);
     }
 }
 
 /// Sets the watermarks to commit with a sync's events: when it ran, what is open now.
-pub fn remember(marks: &mut Watermarks, now: Timestamp, open: &BTreeMap<String, Open>) {
+pub(crate) fn remember(marks: &mut Watermarks, now: Timestamp, open: &BTreeMap<String, Open>) {
     let open: Vec<&Open> = open.values().collect();
     marks.set(SYNCED_AT, format_time(now));
     marks.set(
@@ -203,7 +207,7 @@ mod tests {
             next_retry_at: None,
         };
         store
-            .commit_sync("pd", &EventSet::default(), marks.updates(), &status)
+            .commit_sync("pd", &EventSet::default(), &marks.into_updates(), &status)
             .unwrap();
     }
 

@@ -63,7 +63,7 @@ fn default_app(api: &Url) -> Option<Url> {
 impl Settings {
     /// Checks the config and reads the API key (token_cmd, token_env, then OPSGENIE_API_KEY,
     /// OPSGENIE_TOKEN).
-    pub fn from_config(
+    pub(super) fn from_config(
         config: &OpsgenieSourceConfig,
         known_services: Vec<String>,
     ) -> Result<Settings, SourceError> {

@@ -35,7 +35,7 @@ fn push(services: &mut Vec<String>, name: &str) {
 }
 
 /// The flowdeck services of an alert (see the module documentation).
-pub fn services(alert: &Alert, settings: &Settings) -> Vec<String> {
+pub(super) fn services(alert: &Alert, settings: &Settings) -> Vec<String> {
     let mut services = Vec::new();
     for tag in &alert.tags {
         if let Some(name) = service_tag(tag) {
@@ -74,7 +74,7 @@ pub fn services(alert: &Alert, settings: &Settings) -> Vec<String> {
 
 /// Whether the listing's own filter (the priorities) lets it through: what Opsgenie was asked
 /// for, checked again here.
-pub fn listed(alert: &Alert, settings: &Settings) -> bool {
+pub(super) fn listed(alert: &Alert, settings: &Settings) -> bool {
     settings.priorities.is_empty()
         || alert.priority.as_deref().is_some_and(|p| {
             settings
@@ -84,7 +84,7 @@ pub fn listed(alert: &Alert, settings: &Settings) -> bool {
         })
 }
 
-pub fn incident(alert: &Alert, settings: &Settings) -> Incident {
+pub(super) fn incident(alert: &Alert, settings: &Settings) -> Incident {
     let mut labels = alert.tags.clone();
     if let Some(priority) = &alert.priority {
         labels.push(format!("priority={priority}"));

@@ -64,7 +64,7 @@ fn lower(values: &[String]) -> Vec<String> {
 
 impl Settings {
     /// Checks the config and reads the API key (token_cmd, token_env, then PAGERDUTY_TOKEN).
-    pub fn from_config(
+    pub(super) fn from_config(
         config: &PagerdutySourceConfig,
         known_services: Vec<String>,
     ) -> Result<Settings, SourceError> {

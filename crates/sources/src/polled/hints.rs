@@ -9,7 +9,7 @@ use crate::SourceError;
 use crate::http::HttpError;
 
 /// A provider's words for its failures.
-pub trait StatusHints: Send + Sync {
+pub(crate) trait StatusHints: Send + Sync {
     /// How any failure is introduced, naming the provider, host and scope
     /// ("GitHub at api.github.com (acme/api)"); the HTTP layer's sentence follows it.
     fn context(&self, failure: &Failure<'_>) -> String;
@@ -26,7 +26,7 @@ pub trait StatusHints: Send + Sync {
 
 /// What failed.
 #[derive(Debug, Clone, Copy)]
-pub struct Failure<'a> {
+pub(crate) struct Failure<'a> {
     /// What was asked for ("deployments", "the query …").
     pub what: &'a str,
     /// host, or host:port when the port is not the scheme's default.
@@ -41,7 +41,7 @@ pub struct Failure<'a> {
 
 /// What a status means.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Hint {
+pub(crate) enum Hint {
     /// The configuration must change (a token, a URL, a name, a query).
     Config(String),
     /// The provider could not give what was asked, and waiting will not change that.

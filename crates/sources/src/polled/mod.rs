@@ -28,14 +28,14 @@ mod wrapper;
 use std::future::Future;
 use std::time::Duration;
 
-pub use hints::{Failure, Hint, StatusHints};
+pub(crate) use hints::{Failure, Hint, StatusHints};
 pub(crate) use origin::Origin;
 pub use round::{Horizon, Round};
 pub use setup::Setup;
 pub(crate) use setup::{api_root, known_service, required_token};
 pub use watermarks::Watermarks;
 pub(crate) use watermarks::{day_start, format_time, store_error};
-pub use wrapper::{DEFAULT_INTERVAL, Polled};
+pub use wrapper::Polled;
 
 use crate::SourceError;
 use crate::live::ProbeReport;

@@ -100,8 +100,8 @@ impl Origin {
         let mut request = Request::get(url, self.auth.clone())
             .scoped_to(&self.root)
             .accept(self.accept);
-        for (name, value) in &self.headers {
-            request = request.header(*name, value.clone());
+        for (name, value) in self.headers.iter().cloned() {
+            request = request.header(name, value);
         }
         request
     }

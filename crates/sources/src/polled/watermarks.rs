@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use chrono::{NaiveTime, SecondsFormat};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::SourceError;
@@ -71,16 +70,7 @@ impl Watermarks {
         self.updates.push((key, value.into()));
     }
 
-    /// Sets a JSON value.
-    pub fn set_json<T: Serialize>(&mut self, key: impl Into<String>, value: &T) {
-        self.set(key, serde_json::to_string(value).unwrap_or_default());
-    }
-
     /// What this sync set, in order.
-    pub fn updates(&self) -> &[(String, String)] {
-        &self.updates
-    }
-
     pub(crate) fn into_updates(self) -> Vec<(String, String)> {
         self.updates
     }

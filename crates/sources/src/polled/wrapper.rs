@@ -7,7 +7,7 @@ use crate::SourceError;
 use crate::live::{BoxFuture, ProbeReport, Source, SyncContext, SyncOutcome};
 
 /// How often a source is polled when neither its own `interval` nor `[general] refresh` says.
-pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(60);
+pub(crate) const DEFAULT_INTERVAL: Duration = Duration::from_secs(60);
 
 /// A polled source: a provider, and how often it is polled.
 #[derive(Debug)]
@@ -19,7 +19,7 @@ pub struct Polled<P> {
 impl<P: Provider> Polled<P> {
     /// Sets the provider up from its config section (no request is sent). It polls every
     /// [`DEFAULT_INTERVAL`] unless its config sets an `interval`.
-    pub fn build(config: &P::Config, setup: &Setup<'_>) -> Result<Polled<P>, SourceError> {
+    pub(crate) fn build(config: &P::Config, setup: &Setup<'_>) -> Result<Polled<P>, SourceError> {
         let provider = P::setup(config, setup)?;
         Ok(Polled {
             interval: provider.interval().unwrap_or(DEFAULT_INTERVAL),

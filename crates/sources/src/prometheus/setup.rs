@@ -48,7 +48,7 @@ pub(super) struct Settings {
 }
 
 impl Settings {
-    pub fn from_config(config: &PrometheusSourceConfig) -> Result<Settings, SourceError> {
+    pub(super) fn from_config(config: &PrometheusSourceConfig) -> Result<Settings, SourceError> {
         let prometheus = endpoint("url", &config.url, config.token_env.as_ref())?;
         let alertmanager = match &config.alertmanager_url {
             Some(url) if !url.trim().is_empty() => Some(endpoint(
@@ -96,7 +96,7 @@ impl Settings {
     }
 
     /// `ALERTS{alertstate="firing", <selector>}`
-    pub fn selector(&self) -> String {
+    pub(super) fn selector(&self) -> String {
         if self.matchers.is_empty() {
             "ALERTS{alertstate=\"firing\"}".to_string()
         } else {

@@ -32,11 +32,11 @@ use crate::polled::{self, Round};
 use flowdeck_core::model::{EventSet, Incident};
 
 /// The longest range one query reads.
-pub const CHUNK: Millis = 86_400_000;
+pub(super) const CHUNK: Millis = 86_400_000;
 
 /// How many days before the backfill horizon a first sync reads back, at most, for the start
 /// of an alert that was already firing there.
-pub const REACH_BACK: usize = 30;
+pub(super) const REACH_BACK: usize = 30;
 
 /// A run once its step and state are decided.
 struct Decided {
