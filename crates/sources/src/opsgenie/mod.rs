@@ -9,14 +9,15 @@
 //! source cannot be set up. Throttling (429 with `X-RateLimit-State: THROTTLED`) waits the
 //! `X-RateLimit-Period-In-Sec` the HTTP layer reads.
 //!
-//! A sync plans where the listing starts (`state`), lists the alerts created since then, looks
+//! A sync, shared with the other incident source (`crate::incidents::sync`), plans where the
+//! listing starts, lists the alerts created since then, looks
 //! up by id what was open at the last sync and did not come back, and hands the alerts that
 //! pass the filters to the store with the new watermarks. Any failing request fails the whole
 //! sync: nothing is half-stored, and the next sync starts from the same watermarks.
 //!
 //! Files: `setup` (config), `api` (every request, the query and paging, what statuses mean),
 //! `payload` (Opsgenie's JSON), `translate` (payloads to incidents, filters, service mapping),
-//! `state` (what is remembered, shared with PagerDuty: `crate::incidents::state`), `probe`.
+//! `state` (how its alerts feed what every incident source remembers), `probe`.
 
 mod api;
 mod payload;
@@ -31,11 +32,10 @@ use self::api::Api;
 use self::setup::Settings;
 use crate::SourceError;
 use crate::http::HttpClient;
-use crate::incidents::state::{Tally, plan};
+use crate::incidents;
 use crate::live::ProbeReport;
-use crate::polled::{Found, Polled, Provider, Round, Setup, format_time};
+use crate::polled::{Found, Polled, Provider, Round, Setup};
 use flowdeck_config::{OpsgenieSourceConfig, SourceConfig};
-use flowdeck_core::model::EventSet;
 
 /// An Opsgenie account as a polled source.
 pub type OpsgenieSource = Polled<Opsgenie>;
@@ -84,38 +84,7 @@ impl Provider for Opsgenie {
     }
 
     async fn sync(&self, round: &mut Round) -> Result<Found, SourceError> {
-        let (api, settings) = (&self.api, &self.settings);
-        let plan = plan(&round.marks, round.covers_from, round.now)?;
-        let listed = api::alerts(api, settings, plan.since).await?;
-        let mut tally = Tally::new(&plan);
-        for alert in listed.values() {
-            tally.add(state::seen(alert, settings), || {
-                translate::incident(alert, settings)
-            });
-        }
-        for id in tally.missing() {
-            match api.alert(&id).await? {
-                Some(alert) => tally.add(state::seen(&alert, settings), || {
-                    translate::incident(&alert, settings)
-                }),
-                None => {
-                    tracing::info!(source = %settings.name, alert = %id, "an alert open at the last sync is gone from Opsgenie")
-                }
-            }
-        }
-        tracing::debug!(
-            source = %settings.name,
-            listed = listed.len(),
-            stored = tally.incidents.len(),
-            open = tally.open.len(),
-            since = %format_time(plan.since),
-            "opsgenie sync"
-        );
-        tally.remember(&mut round.marks, round.now);
-        Ok(Found::events(EventSet {
-            incidents: tally.incidents,
-            ..EventSet::default()
-        }))
+        incidents::sync::sync(self, round).await
     }
 
     async fn probe(&self, round: &Round) -> Result<ProbeReport, SourceError> {

@@ -8,14 +8,14 @@ use flowdeck_core::model::Timestamp;
 
 /// One page of `GET /v2/alerts`.
 #[derive(Debug, Clone, Deserialize)]
-pub(super) struct AlertPage {
+pub(crate) struct AlertPage {
     pub data: Vec<Alert>,
     #[serde(default)]
     pub paging: Option<Paging>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
-pub(super) struct Paging {
+pub(crate) struct Paging {
     /// The next page, an absolute URL with `offset` advanced; absent on the last page.
     #[serde(default)]
     pub next: Option<String>,
@@ -23,13 +23,13 @@ pub(super) struct Paging {
 
 /// `GET /v2/alerts/{id}`.
 #[derive(Debug, Clone, Deserialize)]
-pub(super) struct OneAlert {
+pub(crate) struct OneAlert {
     pub data: Alert,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct Alert {
+pub(crate) struct Alert {
     pub id: String,
     /// The short number people use ("1791").
     #[serde(default)]
@@ -58,7 +58,7 @@ pub(super) struct Alert {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub(super) struct Integration {
+pub(crate) struct Integration {
     #[serde(default)]
     pub name: Option<String>,
 }
@@ -66,7 +66,7 @@ pub(super) struct Integration {
 /// How the alert went, in milliseconds after its creation.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct Report {
+pub(crate) struct Report {
     #[serde(default)]
     pub close_time: Option<i64>,
 }

@@ -7,14 +7,15 @@
 //! from `token_cmd`, else the variable `token_env` names, else PAGERDUTY_TOKEN; without one the
 //! source cannot be set up (PagerDuty has no anonymous access).
 //!
-//! A sync plans where the listing starts (`state`), lists `[since, now]`, looks up by id what
+//! A sync, shared with the other incident source (`crate::incidents::sync`), plans where the
+//! listing starts, lists `[since, now]`, looks up by id what
 //! was open at the last sync and did not come back, and hands the incidents that pass the
 //! filters to the store with the new watermarks. Any failing request fails the whole sync:
 //! nothing is half-stored, and the next sync starts from the same watermarks.
 //!
 //! Files: `setup` (config), `api` (every request, ranges and paging, what statuses mean),
 //! `payload` (PagerDuty's JSON), `translate` (payloads to incidents, filters, service mapping),
-//! `state` (what is remembered, shared with Opsgenie: `crate::incidents::state`), `probe`.
+//! `state` (how its incidents feed what every incident source remembers), `probe`.
 
 mod api;
 mod payload;
@@ -29,11 +30,10 @@ use self::api::Api;
 use self::setup::Settings;
 use crate::SourceError;
 use crate::http::HttpClient;
-use crate::incidents::state::{Tally, plan};
+use crate::incidents;
 use crate::live::ProbeReport;
-use crate::polled::{Found, Polled, Provider, Round, Setup, format_time};
+use crate::polled::{Found, Polled, Provider, Round, Setup};
 use flowdeck_config::{PagerdutySourceConfig, SourceConfig};
-use flowdeck_core::model::EventSet;
 
 /// A PagerDuty account as a polled source.
 pub type PagerdutySource = Polled<Pagerduty>;
@@ -82,38 +82,7 @@ impl Provider for Pagerduty {
     }
 
     async fn sync(&self, round: &mut Round) -> Result<Found, SourceError> {
-        let (api, settings) = (&self.api, &self.settings);
-        let plan = plan(&round.marks, round.covers_from, round.now)?;
-        let listed = api::incidents(api, settings, plan.since, round.now).await?;
-        let mut tally = Tally::new(&plan);
-        for raw in listed.values() {
-            tally.add(state::seen(raw, settings), || {
-                translate::incident(raw, settings)
-            });
-        }
-        for id in tally.missing() {
-            match api.incident(&id).await? {
-                Some(raw) => tally.add(state::seen(&raw, settings), || {
-                    translate::incident(&raw, settings)
-                }),
-                None => {
-                    tracing::info!(source = %settings.name, incident = %id, "an incident open at the last sync is gone from PagerDuty")
-                }
-            }
-        }
-        tracing::debug!(
-            source = %settings.name,
-            listed = listed.len(),
-            stored = tally.incidents.len(),
-            open = tally.open.len(),
-            since = %format_time(plan.since),
-            "pagerduty sync"
-        );
-        tally.remember(&mut round.marks, round.now);
-        Ok(Found::events(EventSet {
-            incidents: tally.incidents,
-            ..EventSet::default()
-        }))
+        incidents::sync::sync(self, round).await
     }
 
     async fn probe(&self, round: &Round) -> Result<ProbeReport, SourceError> {

@@ -9,7 +9,7 @@ use flowdeck_core::model::Timestamp;
 
 /// One page of `GET /incidents`.
 #[derive(Debug, Clone, Deserialize)]
-pub(super) struct IncidentPage {
+pub(crate) struct IncidentPage {
     pub incidents: Vec<Incident>,
     /// Whether another page follows this one.
     #[serde(default)]
@@ -24,12 +24,12 @@ pub(super) struct IncidentPage {
 
 /// `GET /incidents/{id}`.
 #[derive(Debug, Clone, Deserialize)]
-pub(super) struct OneIncident {
+pub(crate) struct OneIncident {
     pub incident: Incident,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub(super) struct Incident {
+pub(crate) struct Incident {
     pub id: String,
     #[serde(default)]
     pub incident_number: Option<u64>,
@@ -63,7 +63,7 @@ pub(super) struct Incident {
 
 /// A reference to another object (`service_reference`, a priority): its id and its name.
 #[derive(Debug, Clone, Deserialize)]
-pub(super) struct Reference {
+pub(crate) struct Reference {
     #[serde(default)]
     pub id: Option<String>,
     #[serde(default)]
@@ -71,7 +71,7 @@ pub(super) struct Reference {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub(super) struct Body {
+pub(crate) struct Body {
     #[serde(default)]
     pub details: Option<String>,
 }
