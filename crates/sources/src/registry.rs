@@ -1,6 +1,6 @@
 //! The polled sources, one line each, and the ones a config names, built once per run around one
 //! shared HTTP client (so the per-host budget and the ETag cache are shared by every repository
-//! on a host). Adding a source is its module and one line in [`PROVIDERS`]
+//! on a host). Adding a source is its module and one line in `PROVIDERS`
 //! (docs/ARCHITECTURE.md#the-polled-source-scaffold).
 
 use std::sync::Arc;

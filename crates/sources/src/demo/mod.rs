@@ -125,7 +125,7 @@ pub(crate) const DEMO_SERVICES: &[(&str, &str)] = &[
 ];
 
 /// The demo history as seen at `now`: ~95 days of deployments, pull requests, pipeline runs and
-/// incidents of the five [`DEMO_SERVICES`], every timestamp at or before `now`. Deterministic:
+/// incidents of the five `DEMO_SERVICES`, every timestamp at or before `now`. Deterministic:
 /// the same `now` gives the same events; no I/O. See the module docs for the story.
 pub fn generate(now: Timestamp) -> EventSet {
     let grid = calendar::Grid::new(now);

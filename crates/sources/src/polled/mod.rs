@@ -3,12 +3,12 @@
 //! wrapper [`Polled`] does what every source needs alike:
 //!
 //! - the poll interval: the source's own `interval`, else `[general] refresh`, else
-//!   [`DEFAULT_INTERVAL`];
-//! - HTTP through an [`Origin`] per API root: every request is scoped to that root (its
+//!   60 s;
+//! - HTTP through an `Origin` per API root: every request is scoped to that root (its
 //!   credentials go nowhere else), and every failure becomes a [`SourceError`] the same way —
 //!   rate limits and passing failures retryable (at the provider's reset time when it said one),
 //!   configuration problems not retried in a loop, the rest bad data — worded with the
-//!   provider's own [`StatusHints`];
+//!   provider's own `StatusHints`;
 //! - watermarks: a [`Round`] reads the source's stored watermarks, collects the new ones, keeps
 //!   the first sync's backfill horizon (how far back the data reaches), and hands everything to
 //!   the poller, which commits it atomically with the events.
@@ -59,7 +59,7 @@ pub trait Provider: std::fmt::Debug + Send + Sync + Sized + 'static {
     fn config(source: &SourceConfig) -> Option<&Self::Config>;
 
     /// Settings from the config section: checked, defaulted, tokens looked up once, an
-    /// [`Origin`] per API root (`Setup::origin`). No request is sent; a config that cannot work
+    /// `Origin` per API root (`Setup::origin`). No request is sent; a config that cannot work
     /// is a `SourceError::Config` that names the key to fix.
     fn setup(config: &Self::Config, setup: &Setup<'_>) -> Result<Self, SourceError>;
 
