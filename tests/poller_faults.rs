@@ -83,7 +83,7 @@ impl Run {
 
     fn github(&self, base: &str) -> Arc<dyn Source> {
         let source = GithubSource::new(&github_fixture::config(base), self.http.clone()).unwrap();
-        Arc::new(source.with_default_interval(&github_fixture::config(base), INTERVAL))
+        Arc::new(source.with_default_interval(INTERVAL))
     }
 
     fn gitlab(&self, base: &str) -> Arc<dyn Source> {

@@ -14,31 +14,29 @@
 //!
 //! | key             | value                                                                |
 //! |-----------------|----------------------------------------------------------------------|
-//! | `backfill.from` | the first sync's horizon (RFC 3339): the data is complete from there |
+//! | `backfill.from` | the first sync's horizon (RFC 3339), kept by the scaffold (`polled::Round`) |
 //! | `synced.at`     | when the last sync ran (RFC 3339)                                    |
 //! | `open`          | JSON `[{"id", "created_at", "stored"}]`: what was open at the last sync |
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{NaiveTime, SecondsFormat};
 use serde::{Deserialize, Serialize};
 
 use crate::SourceError;
+use crate::polled::{Watermarks, day_start, format_time};
 use flowdeck_core::model::{Incident, Timestamp};
-use flowdeck_store::{Store, StoreError};
 
-pub const BACKFILL_FROM: &str = "backfill.from";
-pub const SYNCED_AT: &str = "synced.at";
-pub const OPEN: &str = "open";
+pub(crate) const SYNCED_AT: &str = "synced.at";
+pub(crate) const OPEN: &str = "open";
 
 /// How much older than the last sync's day an open incident may be and still be re-read by
 /// the listing; older ones are looked up one by one (one request each, rather than listing
 /// weeks of history on every poll because one incident was never resolved).
-pub const REREAD_OPEN_FOR: chrono::Duration = chrono::Duration::days(7);
+pub(crate) const REREAD_OPEN_FOR: chrono::Duration = chrono::Duration::days(7);
 
 /// An incident that was open at the last sync.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Open {
+pub(crate) struct Open {
     /// The provider's id (without the `pagerduty:` / `opsgenie:` prefix).
     pub id: String,
     pub created_at: Timestamp,
@@ -49,21 +47,11 @@ pub struct Open {
 
 /// Where one sync starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Plan {
-    /// The data is complete from here (the first sync's horizon).
-    pub horizon: Timestamp,
+pub(crate) struct Plan {
     /// The listing covers `[since, now]`.
     pub since: Timestamp,
     /// What was open at the last sync, by id.
     pub open: BTreeMap<String, Open>,
-}
-
-fn store_error(error: StoreError) -> SourceError {
-    if error.is_retryable() {
-        SourceError::Transient(error.to_string())
-    } else {
-        SourceError::Data(error.to_string())
-    }
 }
 
 fn parse_time(text: &str) -> Option<Timestamp> {
@@ -72,30 +60,17 @@ fn parse_time(text: &str) -> Option<Timestamp> {
         .map(|t| t.to_utc())
 }
 
-pub fn format_time(t: Timestamp) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-/// Midnight UTC of a time's day.
-pub fn day_start(t: Timestamp) -> Timestamp {
-    t.date_naive().and_time(NaiveTime::MIN).and_utc()
-}
-
-/// Reads the source's watermarks and decides where this sync's listing starts.
-pub fn plan(
-    store: &dyn Store,
-    source: &str,
+/// Reads the source's watermarks and decides where this sync's listing starts. `horizon` is the
+/// first sync's (`Round::covers_from`).
+pub(crate) fn plan(
+    marks: &Watermarks,
+    horizon: Timestamp,
     now: Timestamp,
-    backfill: chrono::Duration,
 ) -> Result<Plan, SourceError> {
-    let get = |key: &str| store.watermark(source, key).map_err(store_error);
-    let synced_at = get(SYNCED_AT)?.as_deref().and_then(parse_time);
-    let horizon = get(BACKFILL_FROM)?
-        .as_deref()
-        .and_then(parse_time)
-        .unwrap_or(now - backfill);
+    let source = marks.source();
+    let synced_at = marks.read(SYNCED_AT, parse_time)?;
     let mut damaged = false;
-    let open: Vec<Open> = match get(OPEN)? {
+    let open: Vec<Open> = match marks.get(OPEN)? {
         Some(text) => serde_json::from_str(&text).unwrap_or_else(|error| {
             // Which incidents were open is lost: the whole backfill is read again, once, so
             // none of them is left open in the store.
@@ -109,7 +84,6 @@ pub fn plan(
     let synced_at = synced_at.filter(|_| !damaged);
     let Some(synced_at) = synced_at else {
         return Ok(Plan {
-            horizon,
             since: horizon,
             open,
         });
@@ -120,16 +94,12 @@ pub fn plan(
         .map(|o| o.created_at)
         .filter(|created| *created >= day - REREAD_OPEN_FOR)
         .fold(day, Timestamp::min);
-    Ok(Plan {
-        horizon,
-        since,
-        open,
-    })
+    Ok(Plan { since, open })
 }
 
 /// One incident as the provider reported it, and how it fared against the filters.
 #[derive(Debug, Clone, Copy)]
-pub struct Seen<'a> {
+pub(crate) struct Seen<'a> {
     pub id: &'a str,
     pub created_at: Timestamp,
     /// Not resolved (closed) yet.
@@ -143,7 +113,7 @@ pub struct Seen<'a> {
 
 /// What one sync found: the incidents to store and what is open now.
 #[derive(Debug)]
-pub struct Tally<'a> {
+pub(crate) struct Tally<'a> {
     plan: &'a Plan,
     pub incidents: Vec<Incident>,
     pub open: BTreeMap<String, Open>,
@@ -151,7 +121,7 @@ pub struct Tally<'a> {
 }
 
 impl<'a> Tally<'a> {
-    pub fn new(plan: &'a Plan) -> Tally<'a> {
+    pub(crate) fn new(plan: &'a Plan) -> Tally<'a> {
         Tally {
             plan,
             incidents: Vec::new(),
@@ -163,7 +133,7 @@ impl<'a> Tally<'a> {
     /// Takes one incident: stored when it passes the filters, or when it was stored while open
     /// (so it is not left open after its urgency or priority changed); remembered as open when
     /// it is and a later listing or lookup must come back for it.
-    pub fn add(&mut self, seen: Seen<'_>, incident: impl FnOnce() -> Incident) {
+    pub(crate) fn add(&mut self, seen: Seen<'_>, incident: impl FnOnce() -> Incident) {
         let was_stored = self.plan.open.get(seen.id).is_some_and(|o| o.stored);
         let stored = seen.passes || was_stored;
         if stored {
@@ -185,7 +155,7 @@ impl<'a> Tally<'a> {
     }
 
     /// Incidents open at the last sync that this sync has not brought back yet: to look up.
-    pub fn missing(&self) -> Vec<String> {
+    pub(crate) fn missing(&self) -> Vec<String> {
         self.plan
             .open
             .keys()
@@ -194,27 +164,20 @@ impl<'a> Tally<'a> {
             .collect()
     }
 
-    /// The watermarks to commit with this sync's events.
-    pub fn watermarks(&self, now: Timestamp) -> Vec<(String, String)> {
-        watermarks(self.plan, now, &self.open)
+    /// Sets the watermarks to commit with this sync's events.
+    pub(crate) fn remember(&self, marks: &mut Watermarks, now: Timestamp) {
+        remember(marks, now, &self.open);
     }
 }
 
-/// The watermarks to commit with this sync's events.
-pub fn watermarks(
-    plan: &Plan,
-    now: Timestamp,
-    open: &BTreeMap<String, Open>,
-) -> Vec<(String, String)> {
+/// Sets the watermarks to commit with a sync's events: when it ran, what is open now.
+pub(crate) fn remember(marks: &mut Watermarks, now: Timestamp, open: &BTreeMap<String, Open>) {
     let open: Vec<&Open> = open.values().collect();
-    vec![
-        (BACKFILL_FROM.to_string(), format_time(plan.horizon)),
-        (SYNCED_AT.to_string(), format_time(now)),
-        (
-            OPEN.to_string(),
-            serde_json::to_string(&open).unwrap_or_else(|_| "[]".to_string()),
-        ),
-    ]
+    marks.set(SYNCED_AT, format_time(now));
+    marks.set(
+        OPEN,
+        serde_json::to_string(&open).unwrap_or_else(|_| "[]".to_string()),
+    );
 }
 
 #[cfg(test)]
@@ -223,15 +186,17 @@ mod tests {
 
     use chrono::TimeZone;
 
+    use std::sync::Arc;
+
     use super::*;
     use flowdeck_core::model::EventSet;
-    use flowdeck_store::{SqliteStore, StoredStatus};
+    use flowdeck_store::{SqliteStore, Store, StoredStatus};
 
     fn at(y: i32, m: u32, d: u32, h: u32) -> Timestamp {
         chrono::Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()
     }
 
-    fn commit(store: &SqliteStore, marks: &[(String, String)]) {
+    fn commit(store: &Arc<SqliteStore>, marks: Watermarks) {
         let status = StoredStatus {
             name: "pd".into(),
             kind: "pagerduty".into(),
@@ -242,8 +207,12 @@ mod tests {
             next_retry_at: None,
         };
         store
-            .commit_sync("pd", &EventSet::default(), marks, &status)
+            .commit_sync("pd", &EventSet::default(), &marks.into_updates(), &status)
             .unwrap();
+    }
+
+    fn marks(store: &Arc<SqliteStore>) -> Watermarks {
+        Watermarks::new(store.clone(), "pd")
     }
 
     fn open(id: &str, created_at: Timestamp) -> Open {
@@ -256,11 +225,14 @@ mod tests {
 
     #[test]
     fn first_then_later_syncs() {
-        let store = SqliteStore::in_memory().unwrap();
+        let store = Arc::new(SqliteStore::in_memory().unwrap());
         let now = at(2026, 3, 31, 12);
-        let first = plan(&store, "pd", now, chrono::Duration::days(90)).unwrap();
-        assert_eq!(first.since, at(2025, 12, 31, 12));
-        assert_eq!(first.horizon, first.since);
+        let horizon = at(2025, 12, 31, 12);
+        let first = plan(&marks(&store), horizon, now).unwrap();
+        assert_eq!(
+            first.since, horizon,
+            "a first sync reads the whole backfill"
+        );
 
         // Open at the first sync: one from two days before, one from three weeks before.
         let tracked: BTreeMap<String, Open> = [
@@ -270,30 +242,25 @@ mod tests {
         .into_iter()
         .map(|o| (o.id.clone(), o))
         .collect();
-        commit(&store, &watermarks(&first, now, &tracked));
+        let mut set = marks(&store);
+        remember(&mut set, now, &tracked);
+        commit(&store, set);
 
         let later = plan(
-            &store,
-            "pd",
+            &marks(&store),
+            horizon,
             at(2026, 3, 31, 12) + chrono::Duration::minutes(1),
-            chrono::Duration::days(1),
         )
         .unwrap();
-        assert_eq!(
-            later.horizon,
-            at(2025, 12, 31, 12),
-            "the first horizon is kept"
-        );
         // P1 (03-29) is re-listed; P2 (03-10) is more than 7 days before 03-31: looked up.
         assert_eq!(later.since, at(2026, 3, 29, 8));
         assert_eq!(later.open, tracked);
 
         // Nothing open: from the last sync's day.
-        commit(
-            &store,
-            &watermarks(&later, at(2026, 4, 2, 9), &BTreeMap::new()),
-        );
-        let quiet = plan(&store, "pd", at(2026, 4, 2, 10), chrono::Duration::days(1)).unwrap();
+        let mut set = marks(&store);
+        remember(&mut set, at(2026, 4, 2, 9), &BTreeMap::new());
+        commit(&store, set);
+        let quiet = plan(&marks(&store), horizon, at(2026, 4, 2, 10)).unwrap();
         assert_eq!(quiet.since, at(2026, 4, 2, 0));
         assert!(quiet.open.is_empty());
     }
@@ -327,7 +294,6 @@ mod tests {
             );
         }
         let plan = Plan {
-            horizon: at(2026, 1, 1, 0),
             since: at(2026, 3, 29, 0),
             open: tracked,
         };
@@ -360,15 +326,12 @@ mod tests {
 
     #[test]
     fn a_damaged_open_list_reads_the_backfill_again() {
-        let store = SqliteStore::in_memory().unwrap();
-        commit(
-            &store,
-            &[
-                (SYNCED_AT.into(), "2026-03-30T10:00:00Z".into()),
-                (OPEN.into(), "[{\"id\":".into()),
-            ],
-        );
-        let plan = plan(&store, "pd", at(2026, 3, 31, 0), chrono::Duration::days(30)).unwrap();
+        let store = Arc::new(SqliteStore::in_memory().unwrap());
+        let mut set = marks(&store);
+        set.set(SYNCED_AT, "2026-03-30T10:00:00Z");
+        set.set(OPEN, "[{\"id\":");
+        commit(&store, set);
+        let plan = plan(&marks(&store), at(2026, 3, 1, 0), at(2026, 3, 31, 0)).unwrap();
         assert!(plan.open.is_empty());
         assert_eq!(plan.since, at(2026, 3, 1, 0));
     }

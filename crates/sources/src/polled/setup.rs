@@ -1,21 +1,44 @@
-//! Setup shared by the incident sources: the API root of a configured `base_url`, the token
-//! (a secret from the moment it is read; these APIs have no anonymous access), and the names of
-//! the flowdeck services a config knows, which an unmapped provider service may match.
+//! What a provider's setup is given, and the checks most sources share: an API root from a
+//! configured `base_url`, and a token that must be there.
 
 use secrecy::SecretString;
 use url::Url;
 
+use super::hints::StatusHints;
+use super::origin::Origin;
 use crate::SourceError;
+use crate::http::{Auth, HttpClient};
 use crate::token::{self, TokenLookup};
-use flowdeck_config::{Config, SourceConfig};
 
-/// The largest page both APIs give.
-pub const PAGE_SIZE: usize = 100;
+/// What every source's setup may use besides its own config section.
+pub struct Setup<'a> {
+    http: &'a HttpClient,
+    /// The flowdeck services the config knows: its `[[services]]` and every service a deployment
+    /// source names. A provider's service of one of these names (ignoring case) is that service.
+    pub services: &'a [String],
+}
 
-/// The API root of `base_url` (`https://api.pagerduty.com`, `https://api.eu.opsgenie.com`, a
-/// test server), ending in a slash so paths join under it. http(s) only, with a host, no
-/// credentials, query or fragment.
-pub fn api_root(kind: &str, base_url: &str, example: &str) -> Result<Url, SourceError> {
+impl<'a> Setup<'a> {
+    pub fn new(http: &'a HttpClient, services: &'a [String]) -> Setup<'a> {
+        Setup { http, services }
+    }
+
+    /// An API root the source sends requests to with `auth`: every request through it is scoped
+    /// to `root`'s origin, and its failures are worded with `hints`.
+    pub(crate) fn origin(
+        &self,
+        root: Url,
+        auth: Auth,
+        hints: impl StatusHints + 'static,
+    ) -> Origin {
+        Origin::new(self.http.clone(), root, auth, hints)
+    }
+}
+
+/// The API root of `base_url` (`https://api.pagerduty.com`, a test server), ending in a slash so
+/// paths join under it: http(s) only, with a host, no credentials, query or fragment. `kind`
+/// and `example` word the error.
+pub(crate) fn api_root(kind: &str, base_url: &str, example: &str) -> Result<Url, SourceError> {
     let invalid = |why: String| {
         SourceError::Config(format!(
             "{kind} source: base_url {base_url:?} {why}; expected e.g. \"{example}\""
@@ -45,9 +68,10 @@ pub fn api_root(kind: &str, base_url: &str, example: &str) -> Result<Url, Source
     Ok(url)
 }
 
-/// The token: `token_cmd`, else the variable `token_env` names, else the provider's usual
-/// variables. None of them set is a configuration error naming where flowdeck looked.
-pub fn token(
+/// The token of an API without anonymous access: `token_cmd`, else the variable `token_env`
+/// names, else the provider's usual variables. None of them set is a configuration error naming
+/// where flowdeck looked.
+pub(crate) fn required_token(
     kind: &str,
     command: Option<&str>,
     env: Option<&str>,
@@ -67,30 +91,11 @@ pub fn token(
     })
 }
 
-/// The flowdeck services a config knows: its `[[services]]` and every service a deployment
-/// source names. An unmapped provider service whose name is one of these is that service.
-pub fn known_services(config: &Config) -> Vec<String> {
-    let mut names: Vec<String> = config.services.iter().map(|s| s.name.clone()).collect();
-    for source in &config.sources {
-        let named = match source {
-            SourceConfig::Git(s) => Some(&s.service),
-            SourceConfig::Github(s) => Some(&s.service),
-            SourceConfig::Gitlab(s) => Some(&s.service),
-            _ => None,
-        };
-        if let Some(name) = named
-            && !names.contains(name)
-        {
-            names.push(name.clone());
-        }
-    }
-    names
-}
-
-/// `name` as a known service, compared without regard to case ("API" finds "api").
-pub fn known<'a>(known: &'a [String], name: &str) -> Option<&'a str> {
+/// `name` as one of the config's services (`Setup::services`), compared without regard to case
+/// ("API" finds "api").
+pub(crate) fn known_service<'a>(services: &'a [String], name: &str) -> Option<&'a str> {
     let name = name.trim();
-    known
+    services
         .iter()
         .find(|k| k.eq_ignore_ascii_case(name))
         .map(String::as_str)
@@ -125,7 +130,8 @@ mod tests {
 
     #[test]
     fn a_missing_token_names_where_flowdeck_looked() {
-        let error = token("pagerduty", None, None, &["FLOWDECK_TEST_SURELY_UNSET_PD"]).unwrap_err();
+        let error = required_token("pagerduty", None, None, &["FLOWDECK_TEST_SURELY_UNSET_PD"])
+            .unwrap_err();
         assert!(matches!(error, SourceError::Config(_)));
         assert!(error.to_string().contains("FLOWDECK_TEST_SURELY_UNSET_PD"));
     }
@@ -133,8 +139,8 @@ mod tests {
     #[test]
     fn known_services_match_without_case() {
         let names = vec!["api".to_string(), "Web".to_string()];
-        assert_eq!(known(&names, " API "), Some("api"));
-        assert_eq!(known(&names, "web"), Some("Web"));
-        assert_eq!(known(&names, "mail"), None);
+        assert_eq!(known_service(&names, " API "), Some("api"));
+        assert_eq!(known_service(&names, "web"), Some("Web"));
+        assert_eq!(known_service(&names, "mail"), None);
     }
 }
