@@ -41,7 +41,7 @@ impl LoadedConfig {
 
     /// An error about the value of the key at `keys` (like `["general", "theme"]`), at its
     /// line and column; for a key the file does not set, at no position. `message` says what
-    /// is wrong; " for \"key\" in [table]" is added.
+    /// is wrong; " for \"key\" in [table]" is added (before a ": detail").
     pub fn error_at(
         &self,
         keys: &[&str],
@@ -71,7 +71,11 @@ impl LoadedConfig {
                 line_col: span.map(|span| line_col(&self.text, span.start)),
             },
             kind,
-            message: format!("{message}{place}"),
+            // The key goes before any detail: `unknown theme "x" for "theme" in [general]: …`.
+            message: match message.split_once(": ") {
+                Some((head, detail)) => format!("{head}{place}: {detail}"),
+                None => format!("{message}{place}"),
+            },
             hint,
         }
     }
