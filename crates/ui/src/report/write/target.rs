@@ -110,15 +110,16 @@ fn existing(
             what,
         });
     }
-    if kind.is_char_device() || kind.is_fifo() {
-        return Ok(Destination::Stream(path));
-    }
-    refuse_protected(given, &path, protected)?;
     if keep_existing {
+        // Creating only: whatever is there (a file, a device, a FIFO) stays.
         return Err(OutputError::Exists {
             path: given.to_path_buf(),
         });
     }
+    if kind.is_char_device() || kind.is_fifo() {
+        return Ok(Destination::Stream(path));
+    }
+    refuse_protected(given, &path, protected)?;
     // The user must be allowed to write the file itself, not only its folder: a rename
     // would replace a file they may only read.
     may_write(given, &path)?;
