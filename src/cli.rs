@@ -110,10 +110,9 @@ pub struct ReportArgs {
 
 fn parse_size(text: &str) -> Result<(u16, u16), String> {
     // A number past u16 is "too large", not "not a size".
-    let too_large = text
-        .split(['x', 'X'])
-        .map(str::trim)
-        .find(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && n.parse::<u16>().is_err());
+    let too_large = text.split(['x', 'X']).map(str::trim).find(|n| {
+        !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && n.parse::<u16>().is_err()
+    });
     if let Some(number) = too_large {
         return Err(format!(
             "{number} in {text:?} is too large: a size is 20x5 to 1000x500 (columns x rows)"

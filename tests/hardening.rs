@@ -90,12 +90,13 @@ impl Sandbox {
             .env("XDG_CACHE_HOME", home.join("xdg/cache"));
     }
 
-    /// A config with a polled source on a port nothing listens on, and a SQLite store.
+    /// A config with a polled source that sends nothing (its token variable is unset), and a
+    /// SQLite store.
     fn polled_config(&self, name: &str, store: &str) -> PathBuf {
         self.write(
             name,
             &format!(
-                "[general]\nstore = {store:?}\nlog_file = \"flowdeck.log\"\n\n[[sources]]\nkind = \"github\"\nservice = \"api\"\nrepo = \"acme/api\"\nbase_url = \"http://127.0.0.1:1\"\ntoken_cmd = \"printf token\"\n"
+                "[general]\nstore = {store:?}\nlog_file = \"flowdeck.log\"\n\n[[sources]]\nkind = \"github\"\nservice = \"api\"\nrepo = \"acme/api\"\nbase_url = \"http://127.0.0.1:1\"\ntoken_env = \"FLOWDECK_HARDENING_UNSET\"\n"
             ),
         )
     }
@@ -104,7 +105,11 @@ impl Sandbox {
     fn make_store(&self, config: &Path) {
         let out = self.flowdeck(&["report", "--offline", "--config", config.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-        assert!(stderr(&out).contains("every source failed"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("every source failed"),
+            "{}",
+            stderr(&out)
+        );
     }
 }
 
@@ -289,7 +294,13 @@ fn a_fifo_with_a_reader_gets_the_report_and_stays_a_fifo() {
     let sandbox = Sandbox::new();
     let config = sandbox.write("c.toml", "");
     let fifo = sandbox.path().join("pipe");
-    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
     let reader = {
         let fifo = fifo.clone();
         std::thread::spawn(move || {
@@ -400,14 +411,17 @@ fn directories_block_devices_and_missing_folders_are_refused() {
             folder.display()
         ),
     );
+    // A missing folder is a failure (exit 1), as it was before this writer.
     let missing = sandbox.path().join("no/such/report.json");
-    assert_usage(
-        &sandbox.flowdeck(&demo_report(config, missing.to_str().unwrap())),
-        &format!(
+    let out = sandbox.flowdeck(&demo_report(config, missing.to_str().unwrap()));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out).trim_end(),
+        format!(
             "error: could not write the report to {}: its folder {} does not exist",
             missing.display(),
             sandbox.path().join("no/such").display()
-        ),
+        )
     );
     assert!(!sandbox.path().join("no").exists());
     if let Some(disk) = ["/dev/loop0", "/dev/vda", "/dev/sda"]
@@ -417,7 +431,9 @@ fn directories_block_devices_and_missing_folders_are_refused() {
         let before = fs::metadata(disk).unwrap().modified().ok();
         assert_usage(
             &sandbox.flowdeck(&demo_report(config, disk)),
-            &format!("error: could not write the report to {disk}: it is a block device, not a file"),
+            &format!(
+                "error: could not write the report to {disk}: it is a block device, not a file"
+            ),
         );
         assert_eq!(fs::metadata(disk).unwrap().modified().ok(), before);
     }
@@ -475,9 +491,7 @@ fn the_store_its_side_files_and_the_log_are_refused() {
         ),
         ("flowdeck.log", "the log file", log.clone()),
     ] {
-        let out = sandbox.flowdeck(&[
-            "report", "--offline", "--config", "c.toml", "-o", given,
-        ]);
+        let out = sandbox.flowdeck(&["report", "--offline", "--config", "c.toml", "-o", given]);
         assert_usage(
             &out,
             &format!(
@@ -567,7 +581,13 @@ fn an_export_never_replaces_flowdeck_s_own_files() {
 fn init_never_replaces_anything_and_writes_through_a_dangling_link() {
     let sandbox = Sandbox::new();
     let fifo = sandbox.path().join("fifo.toml");
-    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
     for existing in [fifo.to_str().unwrap(), "/dev/null"] {
         let out = sandbox.flowdeck(&["init", "--config", existing]);
         assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
@@ -585,7 +605,12 @@ fn init_never_replaces_anything_and_writes_through_a_dangling_link() {
     fs::create_dir(sandbox.path().join("real")).unwrap();
     let out = sandbox.flowdeck(&["init", "--config", "config.toml"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     let text = fs::read_to_string(sandbox.path().join("real/flowdeck.toml")).unwrap();
     assert!(text.contains("[[sources]]"), "{text}");
     no_temporary_files(&sandbox.path().join("real"));
@@ -599,12 +624,23 @@ fn every_command_refuses(sandbox: &Sandbox, config: &str, code: i32, expected: &
     for args in [
         vec!["check", "--config", config],
         vec!["report", "--offline", "--now", NOW, "--config", config],
-        vec!["serve", "--now", NOW, "--metrics", "127.0.0.1:0", "--config", config],
+        vec![
+            "serve",
+            "--now",
+            NOW,
+            "--metrics",
+            "127.0.0.1:0",
+            "--config",
+            config,
+        ],
     ] {
         let out = sandbox.flowdeck_unprivileged(&args);
         assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
         let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
-        assert!(text.contains(expected), "{args:?}:\n{text}\nexpected: {expected}");
+        assert!(
+            text.contains(expected),
+            "{args:?}:\n{text}\nexpected: {expected}"
+        );
     }
 }
 
@@ -621,13 +657,18 @@ fn windows_of_zero_days_or_minutes_are_config_errors_everywhere() {
         ("36h", "\"36h\" is not a whole number of days"),
         ("9999d", "\"9999d\" is too long"),
     ] {
-        let config = sandbox.write("w.toml", &git_config(&format!("[general]\nwindow = \"{window}\"")));
+        let config = sandbox.write(
+            "w.toml",
+            &git_config(&format!("[general]\nwindow = \"{window}\"")),
+        );
         let before = sha256(&config);
         every_command_refuses(
             &sandbox,
             "w.toml",
             2,
-            &format!("error: w.toml:2:10: {problem} for \"window\" in [general]\n  hint: A window is at least \"1d\" and at most \"3660d\""),
+            &format!(
+                "error: w.toml:2:10: {problem} for \"window\" in [general]\n  hint: A window is at least \"1d\" and at most \"3660d\""
+            ),
         );
         assert_eq!(sha256(&config), before);
     }
@@ -680,7 +721,10 @@ fn an_unknown_theme_and_a_keymap_without_quit_are_config_errors_everywhere() {
 #[test]
 fn a_log_file_that_cannot_be_written_is_a_config_error_everywhere() {
     let sandbox = Sandbox::new();
-    sandbox.write("l.toml", &git_config("[general]\nlog_file = \"no/such/flowdeck.log\""));
+    sandbox.write(
+        "l.toml",
+        &git_config("[general]\nlog_file = \"no/such/flowdeck.log\""),
+    );
     every_command_refuses(
         &sandbox,
         "l.toml",
@@ -712,7 +756,10 @@ fn a_log_file_that_cannot_be_written_is_a_config_error_everywhere() {
     );
     assert_eq!(sha256(&log), before);
     // Logs appended to the config would damage it.
-    let config = sandbox.write("self.toml", &git_config("[general]\nlog_file = \"self.toml\""));
+    let config = sandbox.write(
+        "self.toml",
+        &git_config("[general]\nlog_file = \"self.toml\""),
+    );
     sandbox.give(&config);
     let before = sha256(&config);
     every_command_refuses(
@@ -788,7 +835,10 @@ fn stores_of_the_wrong_shape_newer_damaged_or_read_only_are_refused_untouched() 
 
     // Written by a newer flowdeck, in WAL mode (the case that left -wal and -shm behind).
     fs::write(&store, &pristine).unwrap();
-    sqlite(&store, "PRAGMA user_version = 7; PRAGMA journal_mode = WAL;");
+    sqlite(
+        &store,
+        "PRAGMA user_version = 7; PRAGMA journal_mode = WAL;",
+    );
     let conn = rusqlite::Connection::open(&store).unwrap();
     conn.execute_batch("PRAGMA journal_mode = WAL;").unwrap();
     drop(conn);
@@ -854,12 +904,14 @@ fn dates_windows_and_the_clock_are_bounded() {
     for (window, problem) in [
         ("0d", "is too short"),
         ("4000d", "is too long"),
-        ("12h", "is not a whole number of days"),
+        ("36h", "is not a whole number of days"),
     ] {
         let out = report(&["--window", window]);
         assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
         assert!(
-            stderr(&out).contains(&format!("\"{window}\" {problem}; a window is at least \"1d\"")),
+            stderr(&out).contains(&format!(
+                "\"{window}\" {problem}; a window is at least \"1d\""
+            )),
             "{}",
             stderr(&out)
         );
@@ -886,7 +938,10 @@ fn dates_windows_and_the_clock_are_bounded() {
         .should_validate_formats(true)
         .build(&schema)
         .unwrap();
-    let errors: Vec<String> = validator.iter_errors(&json).map(|e| e.to_string()).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&json)
+        .map(|e| e.to_string())
+        .collect();
     assert!(errors.is_empty(), "{errors:?}");
 }
 
@@ -916,7 +971,13 @@ fn a_config_is_read_only_when_it_is_a_file_of_sane_size() {
     );
     // A pipe (`--config <(…)`) is read, bounded like a file.
     let fifo = sandbox.path().join("piped.toml");
-    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
     let writer = {
         let fifo = fifo.clone();
         std::thread::spawn(move || {
@@ -959,7 +1020,11 @@ fn counts_and_durations_in_the_config_are_bounded() {
         sandbox.write("b.toml", &git_config(setting));
         let out = sandbox.flowdeck(&["check", "--config", "b.toml"]);
         assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-        assert!(stderr(&out).starts_with(expected), "{}\nexpected: {expected}", stderr(&out));
+        assert!(
+            stderr(&out).starts_with(expected),
+            "{}\nexpected: {expected}",
+            stderr(&out)
+        );
     }
 }
 
@@ -968,7 +1033,10 @@ fn counts_and_durations_in_the_config_are_bounded() {
 #[test]
 fn numbers_too_large_say_so() {
     let sandbox = Sandbox::new();
-    sandbox.write("n.toml", &git_config("[general]\nreport_items = 99999999999999999999"));
+    sandbox.write(
+        "n.toml",
+        &git_config("[general]\nreport_items = 99999999999999999999"),
+    );
     assert_usage(
         &sandbox.flowdeck(&["check", "--config", "n.toml"]),
         "error: n.toml:2:16: 99999999999999999999 is too large for \"report_items\" in [general]\n  hint: expected a whole number (0 or more)",
@@ -996,7 +1064,11 @@ fn serve_takes_localhost_and_refuses_other_host_names() {
     );
     let out = sandbox.flowdeck(&["serve", "--demo", "--metrics", "localhost:70000"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("port 70000 is too large"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("port 70000 is too large"),
+        "{}",
+        stderr(&out)
+    );
 
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -1006,7 +1078,14 @@ fn serve_takes_localhost_and_refuses_other_host_names() {
     let mut command = Command::new(BIN);
     sandbox.env(&mut command);
     let mut child = command
-        .args(["serve", "--demo", "--now", NOW, "--metrics", &format!("localhost:{port}")])
+        .args([
+            "serve",
+            "--demo",
+            "--now",
+            NOW,
+            "--metrics",
+            &format!("localhost:{port}"),
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

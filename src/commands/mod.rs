@@ -62,10 +62,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CommandError> {
         return init(&cli);
     }
     let ctx = context::Context::new(&cli)?;
-    let log = ctx
-        .log_file
-        .as_ref()
-        .and_then(|log| log.1.try_clone().ok());
+    let log = ctx.log_file.as_ref().and_then(|log| log.1.try_clone().ok());
     match &cli.command {
         Some(Command::Collect(args)) => crate::logging::init_headless(log, args.log_format),
         Some(Command::Serve(args)) => crate::logging::init_headless(log, args.log_format),

@@ -125,8 +125,7 @@ fn write_all<W: Write>(mut out: W, bytes: &[u8]) -> Result<(), ReportError> {
 /// writer of user-named files. The config, the store and the log are never written over.
 fn prepare_output(ctx: &Context, path: Option<&Path>) -> Result<Output, CommandError> {
     let path = path.unwrap_or(Path::new("-"));
-    Output::prepare(path, &ctx.protected_files(), Existing::Replace)
-        .map_err(|e| failure(path, e))
+    Output::prepare(path, &ctx.protected_files(), Existing::Replace).map_err(|e| failure(path, e))
 }
 
 /// Writes the report: a file is replaced whole or not at all; a closed standard output

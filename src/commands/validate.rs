@@ -104,37 +104,29 @@ fn keymap(loaded: &LoadedConfig) -> Result<Keymap, CommandError> {
     if !keymap.keys_for(Command::Quit).is_empty() {
         return Ok(keymap);
     }
-    // The entry that took the last quit key away: one that unbinds or rebinds a key that
-    // quit before it.
-    let mut quitting: Vec<KeyChord> = Keymap::default()
+    // Point at the entry that took a quit key away, the last in the file when several did
+    // (`[keys]` entries need not come in file order).
+    let defaults: Vec<KeyChord> = Keymap::default()
         .keys_for(Command::Quit)
         .iter()
         .filter_map(|k| KeyChord::parse(k).ok())
         .collect();
-    let mut culprit = None;
-    for (key, action) in entries {
-        let Ok(chord) = KeyChord::parse(key) else {
-            continue;
-        };
-        if action == Command::Quit.name() {
-            quitting.push(chord);
-        } else if quitting.contains(&chord) {
-            quitting.retain(|c| *c != chord);
-            if quitting.is_empty() {
-                culprit = Some(key.as_str());
-            }
-        }
-    }
-    let keys: Vec<&str> = match culprit {
-        Some(key) => vec!["keys", key],
-        None => vec!["keys"],
+    let error = |keys: &[&str]| {
+        loaded.error_at(
+            keys,
+            ErrorKind::Conflict,
+            "no key is left to quit the dashboard",
+            "keep a key bound to \"quit\", like \"Q\" = \"quit\" (the defaults are q and ctrl-c)",
+        )
     };
-    Err(CommandError::Config(loaded.error_at(
-        &keys,
-        ErrorKind::Conflict,
-        "no key is left to quit the dashboard",
-        "keep a key bound to \"quit\", like \"Q\" = \"quit\" (the defaults are q and ctrl-c)",
-    )))
+    let latest = entries
+        .iter()
+        .filter(|(key, _)| KeyChord::parse(key).is_ok_and(|chord| defaults.contains(&chord)))
+        .map(|(key, _)| error(&["keys", key.as_str()]))
+        .max_by_key(|e| e.line_col());
+    Err(CommandError::Config(
+        latest.unwrap_or_else(|| error(&["keys"])),
+    ))
 }
 
 /// The store's setting parses, and a SQLite file's folder exists: flowdeck creates its own
@@ -168,7 +160,11 @@ fn store(loaded: &LoadedConfig) -> Result<Option<PathBuf>, CommandError> {
             "create the folder, or fix the path (a relative path starts at the config file's folder)",
         )));
     }
-    if loaded.path.as_deref().is_some_and(|config| same_file(config, &path)) {
+    if loaded
+        .path
+        .as_deref()
+        .is_some_and(|config| same_file(config, &path))
+    {
         return Err(CommandError::Config(loaded.error_at(
             &["general", "store"],
             ErrorKind::Conflict,

@@ -25,9 +25,9 @@ pub fn resolve(
             let to = bound(to_text, tz, Edge::End)?;
             if from < to {
                 limits::check_span(from, to).map_err(|o| {
-                    CommandError::Usage(o.sentence(&format!(
-                        "the window from {from_text} to {to_text}"
-                    )))
+                    CommandError::Usage(
+                        o.sentence(&format!("the window from {from_text} to {to_text}")),
+                    )
                 })?;
             }
             Window::new(from, to)

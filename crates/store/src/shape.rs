@@ -35,7 +35,9 @@ pub(crate) fn mismatch(table: &str, expected: &[&str], found: &[String]) -> Opti
         return Some(format!("table {table} has no column {column}"));
     }
     if let Some(extra) = found.iter().find(|f| !expected.contains(&f.as_str())) {
-        return Some(format!("table {table} has a column {extra} flowdeck does not know"));
+        return Some(format!(
+            "table {table} has a column {extra} flowdeck does not know"
+        ));
     }
     None
 }

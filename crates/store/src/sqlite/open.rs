@@ -90,7 +90,14 @@ fn may_write(path: &Path) -> Result<(), StoreError> {
         path: path.to_path_buf(),
         detail,
     };
-    if accessat(CWD, path, Access::READ_OK | Access::WRITE_OK, AtFlags::EACCESS).is_err() {
+    if accessat(
+        CWD,
+        path,
+        Access::READ_OK | Access::WRITE_OK,
+        AtFlags::EACCESS,
+    )
+    .is_err()
+    {
         return Err(denied(
             "it is read-only for this user, and every sync writes to it; it was left untouched"
                 .into(),
@@ -100,7 +107,14 @@ fn may_write(path: &Path) -> Result<(), StoreError> {
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    if accessat(CWD, folder, Access::WRITE_OK | Access::EXEC_OK, AtFlags::EACCESS).is_err() {
+    if accessat(
+        CWD,
+        folder,
+        Access::WRITE_OK | Access::EXEC_OK,
+        AtFlags::EACCESS,
+    )
+    .is_err()
+    {
         return Err(denied(format!(
             "its folder {} is read-only for this user, and SQLite writes its log beside the \
              file; it was left untouched",

@@ -20,8 +20,8 @@ use std::io::{self, BufWriter, StdoutLock, Write};
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 
-pub use target::{Protected, folder_of, same_file};
 use target::{Destination, Owner, io_error};
+pub use target::{Protected, folder_of, same_file};
 
 /// Why nothing (or nothing more) was written.
 #[derive(Debug, thiserror::Error)]
@@ -56,8 +56,9 @@ pub enum OutputError {
 impl OutputError {
     /// Whether the path asked for cannot be written at all (exit 2), rather than writing it
     /// failed (exit 1).
+    /// A missing folder is a failure like a full disk (exit 1), as before this writer.
     pub fn is_usage(&self) -> bool {
-        !matches!(self, OutputError::Io { .. })
+        !matches!(self, OutputError::Io { .. } | OutputError::NoFolder { .. })
     }
 }
 
@@ -140,7 +141,10 @@ impl Output {
     /// Writes what `fill` produces. A file is complete or untouched: on any error (from
     /// `fill` or the system) the temporary file is removed and the old file stays. A closed
     /// standard output (`| head`) is not an error.
-    pub fn write(&self, fill: impl FnOnce(&mut Sink<'_>) -> io::Result<()>) -> Result<(), OutputError> {
+    pub fn write(
+        &self,
+        fill: impl FnOnce(&mut Sink<'_>) -> io::Result<()>,
+    ) -> Result<(), OutputError> {
         let result = match &self.destination {
             Destination::Stdout => {
                 let mut sink = Sink::Stdout(BufWriter::with_capacity(BUFFER, io::stdout().lock()));
@@ -151,8 +155,7 @@ impl Output {
             }
             Destination::Stream(path) => stream(path, fill),
             Destination::File { path, existing } => {
-                return replace(path, *existing, self.existing, fill)
-                    .map_err(|e| self.located(e));
+                return replace(path, *existing, self.existing, fill).map_err(|e| self.located(e));
             }
         };
         result.map_err(|e| io_error(&self.given, e))
@@ -216,7 +219,9 @@ fn replace(
     let Sink::File(out) = sink else {
         return Err(io_error(path, io::Error::other("unreachable: not a file")));
     };
-    let file = out.into_inner().map_err(|e| io_error(path, e.into_error()))?;
+    let file = out
+        .into_inner()
+        .map_err(|e| io_error(path, e.into_error()))?;
     // On disk before the rename: after a crash the name holds the old file or the new one,
     // never an empty one.
     file.sync_all().map_err(|e| io_error(path, e))?;

@@ -206,11 +206,7 @@ pub fn folder_of(path: &Path) -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
-fn refuse_protected(
-    given: &Path,
-    path: &Path,
-    protected: &[Protected],
-) -> Result<(), OutputError> {
+fn refuse_protected(given: &Path, path: &Path, protected: &[Protected]) -> Result<(), OutputError> {
     match protected.iter().find(|p| same_file(path, &p.path)) {
         Some(hit) => Err(OutputError::Protected {
             path: given.to_path_buf(),

@@ -32,7 +32,11 @@ fn a_new_file_is_created_and_an_old_one_replaced_keeping_its_mode() {
     assert_eq!(fs::read_to_string(&path).unwrap(), "two");
     let meta = fs::metadata(&path).unwrap();
     assert_eq!(meta.mode() & 0o7777, 0o600);
-    assert_ne!(meta.ino(), inode, "replaced by a rename, not rewritten in place");
+    assert_ne!(
+        meta.ino(),
+        inode,
+        "replaced by a rename, not rewritten in place"
+    );
     assert!(leftovers(dir.path(), &["r.json"]).is_empty());
 }
 
@@ -64,8 +68,18 @@ fn a_symlink_is_written_through_and_stays_a_link() {
     let chain = dir.path().join("chain.html");
     symlink(&link, &chain).unwrap();
     write(&chain, &[], "new").unwrap();
-    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
-    assert!(fs::symlink_metadata(&chain).unwrap().file_type().is_symlink());
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        fs::symlink_metadata(&chain)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     assert_eq!(fs::read_to_string(&real).unwrap(), "new");
     // A dangling link creates its target.
     let dangling = dir.path().join("dangling.json");
@@ -86,10 +100,23 @@ fn a_symlink_is_written_through_and_stays_a_link() {
 #[test]
 fn devices_are_written_in_place() {
     write(Path::new("/dev/null"), &[], "gone").unwrap();
-    assert!(fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+    assert!(
+        fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
     let error = write(Path::new("/dev/full"), &[], "x".repeat(1 << 17).as_str()).unwrap_err();
-    assert_eq!(error.to_string(), io::Error::from_raw_os_error(28).to_string());
-    assert!(fs::metadata("/dev/full").unwrap().file_type().is_char_device());
+    assert_eq!(
+        error.to_string(),
+        io::Error::from_raw_os_error(28).to_string()
+    );
+    assert!(
+        fs::metadata("/dev/full")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
 }
 
 #[test]
@@ -139,7 +166,10 @@ fn protected_files_are_refused_by_any_name() {
     }
     // The store does not exist yet: its place is protected all the same.
     let error = write(&store, &protected, "x").unwrap_err();
-    assert!(error.to_string().starts_with("it is the history store"), "{error}");
+    assert!(
+        error.to_string().starts_with("it is the history store"),
+        "{error}"
+    );
     assert_eq!(fs::read_to_string(&config).unwrap(), "[general]\n");
     assert!(!store.exists());
 }
@@ -163,7 +193,10 @@ fn keep_creates_once_and_then_refuses() {
 fn a_fifo_with_a_reader_gets_the_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("pipe");
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
     assert!(made.success());
     let reader = {
         let fifo = fifo.clone();
