@@ -10,6 +10,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/postgres_server.rs"]
+mod postgres_server;
+
 use std::fs;
 use std::io::{Read as _, Write as _};
 use std::os::unix::fs::{FileTypeExt as _, MetadataExt as _, PermissionsExt as _, symlink};
@@ -876,6 +879,103 @@ fn stores_of_the_wrong_shape_newer_damaged_or_read_only_are_refused_untouched() 
             "cannot open the history database {}: it is read-only for this user, and every sync writes to it; it was left untouched",
             store.display()
         ),
+    );
+}
+
+/// Runs `args` on `config` and returns (exit code, stdout and stderr).
+fn run(sandbox: &Sandbox, args: &[&str], config: &str) -> (Option<i32>, String) {
+    let mut all = args.to_vec();
+    all.extend(["--now", NOW, "--config", config]);
+    let out = sandbox.flowdeck(&all);
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+    (out.status.code(), text)
+}
+
+#[test]
+fn postgres_stores_of_the_wrong_shape_or_read_only_are_refused_by_the_runs_that_write() {
+    if !postgres_server::available() {
+        return;
+    }
+    let pg = postgres_server::Postgres::start();
+    let sandbox = Sandbox::new();
+    let shape = |db: &str| {
+        pg.psql(
+            db,
+            "SELECT table_name || '.' || column_name FROM information_schema.columns \
+             WHERE table_schema = 'flowdeck' ORDER BY table_name, ordinal_position",
+        )
+    };
+
+    // Made by flowdeck (check opens and migrates it), then a column dropped by hand.
+    let db = pg.create_database("misshapen");
+    sandbox.polled_config("m.toml", &pg.url(&db));
+    let (code, _) = run(&sandbox, &["check"], "m.toml");
+    assert_eq!(code, Some(1));
+    pg.psql(&db, "ALTER TABLE flowdeck.events DROP COLUMN revision");
+    let before = shape(&db);
+    let expected = format!(
+        "cannot open the history database {}: its tables do not match schema version 1 (table events has no column revision); it was left untouched",
+        pg.server_name(&db)
+    );
+    for args in [&["check"][..], &["report", "--offline"], &["collect"]] {
+        let (code, text) = run(&sandbox, args, "m.toml");
+        assert_eq!(code, Some(1), "{args:?}: {text}");
+        assert!(text.contains(&expected), "{args:?}: {text}");
+    }
+    assert_eq!(shape(&db), before);
+
+    // A session that may only read: a collector is refused; a reader is not.
+    let db = pg.create_database("standby");
+    sandbox.polled_config("r.toml", &pg.url(&db));
+    assert_eq!(run(&sandbox, &["check"], "r.toml").0, Some(1));
+    pg.psql(
+        "postgres",
+        &format!("ALTER DATABASE {db} SET default_transaction_read_only = on"),
+    );
+    let (code, text) = run(&sandbox, &["collect"], "r.toml");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains(&format!(
+            "cannot open the history database {}: the session is read-only (a standby, or default_transaction_read_only), and every sync writes to the store",
+            pg.server_name(&db)
+        )),
+        "{text}"
+    );
+    let (_, text) = run(&sandbox, &["check"], "r.toml");
+    assert!(
+        text.contains("(read only here: `flowdeck collect` on this config would fail: "),
+        "{text}"
+    );
+    // The same config, told to poll: refused by report and check alike.
+    let text = fs::read_to_string(sandbox.path().join("r.toml")).unwrap();
+    sandbox.write(
+        "rp.toml",
+        &text.replace("[general]\n", "[general]\npoll = true\n"),
+    );
+    for args in [&["check"][..], &["report"]] {
+        let (code, text) = run(&sandbox, args, "rp.toml");
+        assert_eq!(code, Some(1), "{args:?}: {text}");
+        assert!(
+            text.contains("the session is read-only"),
+            "{args:?}: {text}"
+        );
+    }
+
+    // A role without the write privileges.
+    let db = pg.create_database("revoked");
+    sandbox.polled_config("p.toml", &pg.url(&db));
+    assert_eq!(run(&sandbox, &["check"], "p.toml").0, Some(1));
+    pg.psql(
+        &db,
+        "REVOKE INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA flowdeck FROM flowdeck",
+    );
+    let (code, text) = run(&sandbox, &["collect"], "p.toml");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains(
+            "the role may not INSERT on flowdeck.events, and every sync writes to the store"
+        ),
+        "{text}"
     );
 }
 
