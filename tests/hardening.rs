@@ -522,7 +522,7 @@ fn an_export_never_replaces_flowdeck_s_own_files() {
         flowdeck::metrics::Rules::default(),
     ));
     let mut app = flowdeck::app::App::new(
-        flowdeck::app::state::Data {
+        flowdeck::app::Data {
             history,
             sources,
             loaded_at: NOW.parse().unwrap(),
