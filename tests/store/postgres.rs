@@ -5,7 +5,7 @@
 //! (never with the password), use from inside tokio runtimes, several writers and readers at
 //! once, LISTEN/NOTIFY, and a writer killed in the middle of a sync.
 
-use crate::support::{postgres_server, store_sample};
+use crate::support::{child_test, postgres_server, store_sample};
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
@@ -748,14 +748,8 @@ fn connect_child() {
 
 /// A [`connect_child`], its environment cleared of passwords and given `env`.
 fn connect_command(url: &str, named: Option<&str>, env: &[(&str, &str)]) -> Command {
-    let mut command = Command::new(std::env::current_exe().unwrap());
+    let mut command = child_test::command(module_path!(), "connect_child");
     command
-        .args([
-            "--exact",
-            "connect_child",
-            "--nocapture",
-            "--test-threads=1",
-        ])
         .env(CONNECT_CHILD, url)
         .env_remove("PGPASSWORD")
         .env_remove("FLOWDECK_PG_CONNECT_CHILD_ENV")
@@ -1510,8 +1504,7 @@ fn kill_child() {
 }
 
 fn spawn_writer(url: &str, from: usize) -> std::process::Child {
-    Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "kill_child", "--nocapture", "--test-threads=1"])
+    child_test::command(module_path!(), "kill_child")
         .env(KILL_CHILD, url)
         .env(KILL_FROM, from.to_string())
         .stdout(Stdio::piped())

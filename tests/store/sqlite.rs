@@ -1,7 +1,7 @@
 //! The SQLite history: round trips, idempotent upserts with exact counts, atomic syncs, and
 //! the files it must refuse (locked, corrupt, newer, foreign) without touching them.
 
-use crate::support::store_sample;
+use crate::support::{child_test, store_sample};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -900,8 +900,7 @@ fn crash_child() {
 #[test]
 fn a_process_killed_mid_sync_leaves_the_previous_history() {
     let (_dir, path) = temp();
-    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
+    let mut child = child_test::command(module_path!(), "crash_child")
         .env(CRASH_CHILD, &path)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

@@ -12,6 +12,7 @@
 
 #![allow(dead_code)]
 
+pub mod child_test;
 pub mod github_fixture;
 pub mod github_generated;
 pub mod github_payloads;

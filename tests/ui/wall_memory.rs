@@ -6,7 +6,7 @@
 //! binary in the same process at the same time; so the test runs itself again in a child
 //! process of its own (this binary, filtered to this one test) and measures there.
 
-use crate::support::headless;
+use crate::support::{child_test, headless};
 
 use chrono::Duration;
 use flowdeck::app::{Action, update, view};
@@ -26,12 +26,8 @@ const ALONE: &str = "FLOWDECK_TEST_WALL_MEMORY_ALONE";
 /// Runs `test` (this module's test of that name) alone in a child process of this binary and
 /// fails when it fails or did not run.
 fn run_alone(test: &str) {
-    let module = module_path!()
-        .split_once("::")
-        .map_or(module_path!(), |(_, path)| path);
-    let name = format!("{module}::{test}");
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([name.as_str(), "--exact", "--nocapture", "--test-threads=1"])
+    let name = child_test::name(module_path!(), test);
+    let out = child_test::command(module_path!(), test)
         .env(ALONE, "1")
         .output()
         .unwrap();
