@@ -10,7 +10,7 @@ check:
 ci:
     .ci/run
 
-# the test suite (README's command); e.g. `just test --test store postgres::`
+# the test suite (README's command); e.g. `just test --test stores postgres::`
 test *args:
     cargo test {{args}}
 

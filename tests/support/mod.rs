@@ -1,5 +1,5 @@
 //! What the test binaries share: look-alike servers, fixtures, harnesses and real servers
-//! started for a test. Every binary (tests/{sources,store,cli,ui,e2e}/main.rs) includes this
+//! started for a test. Every binary (tests/{sources,stores,cli,ui,e2e}/main.rs) includes this
 //! module once, as `mod support;`, and its tests `use crate::support::...`.
 //!
 //! The tests are a few binaries, each a tree of modules (tests/<binary>/main.rs and its

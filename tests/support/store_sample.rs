@@ -1,5 +1,5 @@
 //! The events the store tests commit: one of every kind with the awkward cases (shared by
-//! tests/store/sqlite.rs, tests/store/postgres.rs and tests/store/parity.rs), and the helpers
+//! tests/stores/sqlite.rs, tests/stores/postgres.rs and tests/stores/parity.rs), and the helpers
 //! around it.
 
 use chrono::{DateTime, Utc};

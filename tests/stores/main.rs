@@ -2,7 +2,7 @@
 //! answers.
 //!
 //! One of the few test binaries (tests/support/mod.rs says why they are few); run one module
-//! with `cargo test --test store MODULE::`.
+//! with `cargo test --test stores MODULE::`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![recursion_limit = "256"]
