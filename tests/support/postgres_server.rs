@@ -82,10 +82,12 @@ fn which(program: &str) -> bool {
 }
 
 fn running_as_root() -> bool {
-    std::fs::metadata("/proc/self")
-        .map(|m| m.uid())
-        .unwrap_or(1)
-        == 0
+    own_uid() == 0
+}
+
+/// The user id the tests run as.
+fn own_uid() -> u32 {
+    std::fs::metadata("/proc/self").map_or(u32::MAX, |m| m.uid())
 }
 
 /// A free TCP port on 127.0.0.1 (bound, read, released: the server binds it right after).
@@ -165,8 +167,19 @@ fn template(bin: &Path, as_postgres: bool) -> PathBuf {
             let path = root.join(format!(
                 "postgres-template-{TEMPLATE_LAYOUT}-{version}-{owner}"
             ));
-            if path.join("PG_VERSION").is_file() {
-                return path;
+            let owner_uid = if as_postgres {
+                id("-u", "postgres")
+            } else {
+                own_uid()
+            };
+            match std::fs::metadata(path.join("PG_VERSION")) {
+                Ok(made) if made.uid() == owner_uid => return path,
+                // Made for another user (a target directory shared, or chowned): made again.
+                // Another test process may be removing it too.
+                Ok(_) => {
+                    let _ = std::fs::remove_dir_all(&path);
+                }
+                Err(_) => {}
             }
             let scratch = scratch_dir("flowdeck-initdb-", as_postgres);
             let pwfile = scratch.path().join("pwfile");
