@@ -10,9 +10,9 @@
 //! waits themselves (sleeping until a reset on paused time) are tested in
 //! tests/sources/http_layer.rs.
 
-use crate::support::{github_fixture, gitlab_fixture, gitlab_server};
+use crate::support::{github_fixture, gitlab_fixture, gitlab_server, http_harness};
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -343,14 +343,7 @@ fn serve_broken(listener: &std::net::TcpListener, broken: Broken, stop: Arc<Atom
                     stream
                         .set_read_timeout(Some(Duration::from_millis(500)))
                         .unwrap();
-                    let mut head = Vec::new();
-                    let mut byte = [0u8; 1];
-                    while !head.ends_with(b"\r\n\r\n") {
-                        match stream.read(&mut byte) {
-                            Ok(1) => head.push(byte[0]),
-                            _ => break,
-                        }
-                    }
+                    http_harness::read_head(&mut stream);
                     match broken {
                         Broken::Silent => open.push(stream),
                         Broken::Truncated => {

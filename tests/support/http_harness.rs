@@ -113,14 +113,7 @@ impl RawServer {
                     continue;
                 };
                 let n = count.fetch_add(1, Ordering::SeqCst);
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") {
-                    match stream.read(&mut byte) {
-                        Ok(1) => head.push(byte[0]),
-                        _ => break,
-                    }
-                }
+                read_head(&mut stream);
                 let answer = script.get(n).or(script.last()).cloned().unwrap_or_default();
                 let _ = stream.write_all(&answer);
                 let _ = stream.flush();
@@ -137,6 +130,20 @@ impl RawServer {
     pub fn connections(&self) -> usize {
         self.connections.load(Ordering::SeqCst)
     }
+}
+
+/// Reads a request's head (up to the blank line), byte by byte so nothing of the body is
+/// taken; what came before the connection ended or timed out when it is cut short.
+pub fn read_head(stream: &mut impl Read) -> Vec<u8> {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => break,
+        }
+    }
+    head
 }
 
 /// A complete HTTP/1.1 answer with a JSON body.
