@@ -124,8 +124,13 @@ fn probe_polled(
         }
         Err(other) => return Err(other),
     };
-    let live = Live::with_store(ctx, store.clone())?;
     let stored = store.statuses().unwrap_or_default();
+    if !live::should_poll(config.general.poll, store.as_ref()) {
+        // A reader beside a collector: nothing is probed and no token is needed; each
+        // source's line is what the collector last stored.
+        return Ok(read_only_lines(ctx, &Live::reading(ctx, store), &stored));
+    }
+    let live = Live::with_store(ctx, store.clone())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -171,6 +176,28 @@ fn probe_polled(
         ));
     }
     Ok(lines)
+}
+
+/// The source lines of a run that reads the store without polling.
+fn read_only_lines(ctx: &Context, live: &Live, stored: &[StoredStatus]) -> Vec<ProbeLine> {
+    let not_yet = live::NotYetSynced::Collector;
+    let Ok(statuses) = live.statuses(not_yet) else {
+        return Vec::new();
+    };
+    statuses
+        .into_iter()
+        .map(|status| {
+            let last = stored.iter().find(|s| s.name == status.name);
+            let result = match (&status.error, status.last_success_at) {
+                (Some(error), None) => Err(error.clone()),
+                _ => Ok(format!(
+                    "read from the store, kept current by `flowdeck collect` (not probed here){}",
+                    last_sync(last, ctx)
+                )),
+            };
+            (status.name, result)
+        })
+        .collect()
 }
 
 /// "; last synced 09:14" / "; stale since 09:14 (reason)" / "; never synced".
