@@ -215,6 +215,20 @@ fn last_sync(status: Option<&StoredStatus>, ctx: &Context) -> String {
     }
 }
 
+/// "; 2 skipped (tag v0 skipped: it points at a tree, not a commit; …)": every matching tag
+/// that is not a deployment is counted and named, the first few in full.
+fn skipped_tags(skipped: &[String]) -> String {
+    const NAMED: usize = 5;
+    if skipped.is_empty() {
+        return String::new();
+    }
+    let mut named = skipped[..skipped.len().min(NAMED)].join("; ");
+    if skipped.len() > NAMED {
+        named.push_str(&format!("; and {} more", skipped.len() - NAMED));
+    }
+    format!("; {} of them skipped ({named})", skipped.len())
+}
+
 fn probe(source: &SourceConfig, ctx: &Context) -> Result<String, String> {
     match source {
         SourceConfig::Git(git_config) => {
@@ -224,14 +238,15 @@ fn probe(source: &SourceConfig, ctx: &Context) -> Result<String, String> {
                 _ => ctx.loaded.base_dir.join(&git_config.path),
             };
             Ok(format!(
-                "repository {} opens, {} tag(s) match {:?}{}",
+                "repository {} opens, {} tag(s) match {:?}{}{}",
                 path.display(),
                 probe.tags_matched,
                 git_config.deploy_tags.as_str(),
                 probe
                     .newest_tag
                     .map(|t| format!(", newest {t}"))
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                skipped_tags(&probe.skipped_tags)
             ))
         }
         other => Err(format!(

@@ -52,6 +52,8 @@ pub struct GitProbe {
     pub tags_matched: usize,
     /// The last deployment in deploy order, if any tag is one.
     pub newest_tag: Option<String>,
+    /// Why a matching tag would not be a deployment, one sentence each.
+    pub skipped_tags: Vec<String>,
 }
 
 /// Reads the repository at `config.path` (relative to `base_dir`) into deployments.
@@ -134,6 +136,7 @@ pub fn probe(config: &GitSourceConfig, base_dir: &Path) -> Result<GitProbe, Sour
     Ok(GitProbe {
         tags_matched: scan.matched,
         newest_tag: scan.tags.last().map(|t| t.name.clone()),
+        skipped_tags: scan.skipped,
     })
 }
 
