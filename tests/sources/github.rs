@@ -1022,3 +1022,133 @@ async fn a_restart_on_the_sqlite_store_polls_with_304s_only() {
     let text = String::from_utf8_lossy(&bytes);
     assert!(!text.contains(fx::TOKEN));
 }
+
+/// Page 1 of the production deployments, answered with `body` and the raw Link header `link`.
+async fn override_production_page_one(
+    server: &MockServer,
+    body: serde_json::Value,
+    link: Option<String>,
+) {
+    github_server::serve_with_priority(
+        server,
+        "/repos/acme/api/deployments",
+        &[("environment", "production"), ("per_page", "100")],
+        body,
+        link,
+        1,
+    )
+    .await;
+}
+
+fn production_listing_requests(requests: &[wiremock::Request]) -> usize {
+    requests
+        .iter()
+        .filter(|r| {
+            r.url.path().ends_with("/deployments")
+                && r.url
+                    .query()
+                    .unwrap_or("")
+                    .contains("environment=production")
+        })
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_next_link_back_to_a_page_already_read_ends_the_listing_and_says_so() {
+    let (server, store, source) = repository().await;
+    let base = server.uri();
+    let page1: Vec<serde_json::Value> = [107, 106, 105, 104, 103]
+        .iter()
+        .map(|&i| fx::d(&base, i))
+        .collect();
+    // The "next" page is the first page again.
+    let first = format!("{base}/repos/acme/api/deployments?environment=production&per_page=100");
+    override_production_page_one(
+        &server,
+        serde_json::json!(page1),
+        Some(format!("<{first}>; rel=\"next\"")),
+    )
+    .await;
+    let (outcome, _) = sync(&source, &store).await;
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(
+        production_listing_requests(&requests),
+        1,
+        "{}",
+        show(&asked(&server).await)
+    );
+    let degraded = outcome.degraded.unwrap_or_default();
+    assert!(
+        degraded.contains("leads back to a page already read"),
+        "{degraded}"
+    );
+    assert_eq!(store.load().unwrap().deployments.len(), 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_link_header_is_said_not_dropped() {
+    let (server, store, source) = repository().await;
+    let base = server.uri();
+    let page1: Vec<serde_json::Value> = [107, 106].iter().map(|&i| fx::d(&base, i)).collect();
+    override_production_page_one(
+        &server,
+        serde_json::json!(page1),
+        Some("https://api.example.com/page2; rel=\"next\"".to_string()),
+    )
+    .await;
+    let (outcome, _) = sync(&source, &store).await;
+    let degraded = outcome.degraded.unwrap_or_default();
+    assert!(
+        degraded.contains("Link header naming a next page that cannot be read"),
+        "{degraded}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deployment_dated_1970_is_refused_and_the_listing_goes_on() {
+    let (server, store, source) = repository().await;
+    let base = server.uri();
+    let zeroed = github_payloads::deployment(
+        &base,
+        "api",
+        999,
+        &sha("c9"),
+        "v0.0.0",
+        "production",
+        "1970-01-01T00:00:00Z",
+        true,
+    );
+    let mut page1: Vec<serde_json::Value> =
+        [107, 106, 105].iter().map(|&i| fx::d(&base, i)).collect();
+    page1.push(zeroed);
+    page1.extend([104, 103].iter().map(|&i| fx::d(&base, i)));
+    let rest = format!(
+        "{base}/repositories/{}/deployments?environment=production&per_page=100",
+        github_payloads::REPO_ID
+    );
+    override_production_page_one(
+        &server,
+        serde_json::json!(page1),
+        github_server::link(&rest, 1, 2),
+    )
+    .await;
+    let (outcome, _) = sync(&source, &store).await;
+    let ids: Vec<String> = store
+        .load()
+        .unwrap()
+        .deployments
+        .iter()
+        .map(|d| d.id.clone())
+        .collect();
+    // Page 2's deployments are there: the zeroed date no longer ends the first sync.
+    for id in [100, 102, 103, 107] {
+        assert!(ids.contains(&format!("github:acme/api:{id}")), "{ids:?}");
+    }
+    assert!(!ids.contains(&"github:acme/api:999".to_string()), "{ids:?}");
+    let degraded = outcome.degraded.unwrap_or_default();
+    assert!(
+        degraded.contains("deployment github:acme/api:999 refused")
+            && degraded.contains("1970-01-01"),
+        "{degraded}"
+    );
+}

@@ -10,6 +10,7 @@
 //! waits themselves (sleeping until a reset on paused time) are tested in
 //! tests/sources/http_layer.rs.
 
+use crate::support::leaked::leaked;
 use crate::support::{github_fixture, gitlab_fixture, gitlab_server, http_harness};
 
 use std::io::Write;
@@ -112,7 +113,7 @@ impl Run {
 
 /// What a sync without any fault stores.
 async fn clean_github() -> EventSet {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     github_fixture::mount(&server).await;
     let run = Run::new();
     let source = run.github(&server.uri());
@@ -122,7 +123,7 @@ async fn clean_github() -> EventSet {
 }
 
 async fn clean_gitlab() -> EventSet {
-    let gitlab = gitlab_server::Gitlab::start().await;
+    let gitlab = leaked(gitlab_server::Gitlab::start().await);
     gitlab_fixture::mount(&gitlab).await;
     let run = Run::new();
     let source = run.gitlab(&gitlab.uri());
@@ -191,7 +192,7 @@ fn assert_wait_about(wait: Duration, seconds: u64) {
 /// `wait_ok`, then the sync recovers.
 async fn github_mid_sync(answer: ResponseTemplate, cause: &str, wait_ok: impl Fn(Duration)) {
     let clean = clean_github().await;
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     github_fixture::mount(&server).await;
     fault_on_pulls(&server, answer).await;
     let run = Run::new();
@@ -290,7 +291,7 @@ async fn a_429_waits_retry_after() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gitlab_429_waits_until_ratelimit_reset() {
     let clean = clean_gitlab().await;
-    let gitlab = gitlab_server::Gitlab::start().await;
+    let gitlab = leaked(gitlab_server::Gitlab::start().await);
     gitlab_fixture::mount(&gitlab).await;
     Mock::given(method("GET"))
         .and(path(format!(
@@ -401,7 +402,7 @@ async fn github_broken_connection(broken: Option<Broken>, cause: &str, expected_
         Some(listener) => listener,
         None => socket.unwrap().listen(64).unwrap().into_std().unwrap(),
     };
-    let server = MockServer::builder().listener(listener).start().await;
+    let server = leaked(MockServer::builder().listener(listener).start().await);
     assert_eq!(server.uri(), base);
     github_fixture::mount(&server).await;
     assert_recovers(&run, &source, github_fixture::NOW, &clean).await;

@@ -25,6 +25,7 @@ pub mod gitlab_store;
 pub mod gitrepo;
 pub mod headless;
 pub mod http_harness;
+pub mod leaked;
 pub mod opsgenie_server;
 pub mod pagerduty_server;
 pub mod postgres_server;

@@ -5,5 +5,6 @@
 
 pub mod metrics;
 pub mod model;
+pub mod plausible;
 pub mod status;
 pub mod text;

@@ -8,6 +8,7 @@
 #![warn(unreachable_pub)]
 
 mod collect;
+mod cuts;
 pub mod demo;
 pub mod git;
 pub mod github;

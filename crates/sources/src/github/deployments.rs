@@ -13,6 +13,7 @@ use super::setup::Settings;
 use super::state;
 use super::translate::{self, DeployOutcome, is_final};
 use crate::SourceError;
+use crate::http::PageWalk;
 use crate::polled::Watermarks;
 use flowdeck_core::model::{Change, Deployment, DeploymentStatus, Timestamp};
 
@@ -104,10 +105,15 @@ async fn list_environment(
         &["deployments"],
         &[("environment", environment), ("per_page", PER_PAGE)],
     ));
-    let mut pages = 0;
+    let mut walk = url.as_ref().map(|first| {
+        PageWalk::new(
+            first,
+            format!("deployments of {} to {environment}", api.repo()),
+            MAX_LIST_PAGES,
+        )
+    });
     while let Some(next) = url.take() {
         let page = api.get::<Vec<payload::Deployment>>(next).await?;
-        pages += 1;
         let mut done = false;
         for d in page.body {
             // The environment filter matches case-insensitively; keep GitHub's spelling.
@@ -115,7 +121,14 @@ async fn list_environment(
             match newest {
                 Some(seen) if d.id <= seen => done = true,
                 Some(_) => listing.new.push(d),
-                None if d.created_at >= horizon => listing.new.push(d),
+                // A zeroed or impossible date says nothing about where the listing is:
+                // the item is refused after translation (with a warning), and paging goes
+                // on, where it once ended the first sync after page 1.
+                None if d.created_at >= horizon
+                    || d.created_at < flowdeck_core::plausible::earliest() =>
+                {
+                    listing.new.push(d)
+                }
                 None => listing.older.push(d),
             }
         }
@@ -125,15 +138,7 @@ async fn list_environment(
         if newest.is_none() && !listing.older.is_empty() {
             break;
         }
-        if pages >= MAX_LIST_PAGES {
-            tracing::warn!(
-                repo = api.repo(),
-                environment,
-                "deployment list cut at {MAX_LIST_PAGES} pages"
-            );
-            break;
-        }
-        url = match page.next {
+        url = match walk.as_mut().and_then(|walk| walk.after_page(page.next)) {
             Some(link) => Some(api.follow(link.as_str())?),
             None => None,
         };
@@ -146,7 +151,13 @@ async fn statuses(api: &Api, id: u64) -> Result<Vec<payload::DeploymentStatus>, 
     let id = id.to_string();
     let mut url = Some(api.url(&["deployments", &id, "statuses"], &[("per_page", PER_PAGE)]));
     let mut all = Vec::new();
-    let mut pages = 0;
+    let mut walk = url.as_ref().map(|first| {
+        PageWalk::new(
+            first,
+            format!("statuses of deployment {id} of {}", api.repo()),
+            MAX_STATUS_PAGES,
+        )
+    });
     while let Some(next) = url.take() {
         // A deployment deleted since it was listed has no statuses to read.
         let Some(page) = api
@@ -156,11 +167,7 @@ async fn statuses(api: &Api, id: u64) -> Result<Vec<payload::DeploymentStatus>, 
             break;
         };
         all.extend(page.body);
-        pages += 1;
-        if pages >= MAX_STATUS_PAGES {
-            break;
-        }
-        url = match page.next {
+        url = match walk.as_mut().and_then(|walk| walk.after_page(page.next)) {
             Some(link) => Some(api.follow(link.as_str())?),
             None => None,
         };

@@ -9,6 +9,7 @@ use super::setup::Settings;
 use super::state;
 use super::translate;
 use crate::SourceError;
+use crate::http::PageWalk;
 use crate::polled::{Watermarks, day_start, format_time};
 use flowdeck_core::model::{Incident, Timestamp};
 
@@ -31,15 +32,17 @@ async fn list(
         ],
     ));
     let mut issues = Vec::new();
-    let mut pages = 0;
+    let mut walk = url.as_ref().map(|first| {
+        PageWalk::new(
+            first,
+            format!("issues labelled {label:?} of {}", api.repo()),
+            MAX_PAGES,
+        )
+    });
     while let Some(next) = url.take() {
         let page = api.get::<Vec<payload::Issue>>(next).await?;
         issues.extend(page.body);
-        pages += 1;
-        if pages >= MAX_PAGES {
-            break;
-        }
-        url = match page.next {
+        url = match walk.as_mut().and_then(|walk| walk.after_page(page.next)) {
             Some(link) => Some(api.follow(link.as_str())?),
             None => None,
         };

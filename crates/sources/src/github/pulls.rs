@@ -10,6 +10,7 @@ use super::payload;
 use super::state;
 use super::translate::{self, PrDetails};
 use crate::SourceError;
+use crate::http::PageWalk;
 use crate::polled::{Watermarks, format_time};
 use flowdeck_core::model::{PullRequest, Timestamp};
 
@@ -22,10 +23,11 @@ async fn list_pages(
     cutoff: Option<Timestamp>,
     out: &mut Vec<payload::PullRequest>,
 ) -> Result<(), SourceError> {
-    let mut pages = 0;
+    let mut walk = url
+        .as_ref()
+        .map(|first| PageWalk::new(first, format!("pull requests of {}", api.repo()), MAX_PAGES));
     while let Some(next) = url.take() {
         let page = api.get::<Vec<payload::PullRequest>>(next).await?;
-        pages += 1;
         let mut done = false;
         for pr in page.body {
             if cutoff.is_some_and(|c| pr.updated_at < c) {
@@ -34,10 +36,10 @@ async fn list_pages(
             }
             out.push(pr);
         }
-        if done || pages >= MAX_PAGES {
+        if done {
             break;
         }
-        url = match page.next {
+        url = match walk.as_mut().and_then(|walk| walk.after_page(page.next)) {
             Some(link) => Some(api.follow(link.as_str())?),
             None => None,
         };

@@ -9,6 +9,7 @@ use super::api::{Api, PER_PAGE};
 use super::payload;
 use super::state;
 use crate::SourceError;
+use crate::http::PageWalk;
 use crate::polled::Watermarks;
 use flowdeck_core::model::Timestamp;
 
@@ -44,9 +45,19 @@ async fn list_from(
             &[("per_page", PER_PAGE), ("created", &created)],
         ));
         let mut first = true;
+        let mut walk = url.as_ref().map(|first| {
+            PageWalk::new(
+                first,
+                format!("workflow runs of {} created {created}", api.repo()),
+                MAX_PAGES,
+            )
+        });
         while let Some(next) = url.take() {
             if *pages >= MAX_PAGES {
-                tracing::warn!(repo = api.repo(), "run listing cut at {MAX_PAGES} pages");
+                crate::cuts::note(format!(
+                    "workflow runs of {}: the listing was cut at {MAX_PAGES} pages; older runs are not read",
+                    api.repo()
+                ));
                 return Ok(runs);
             }
             let page = api.get::<payload::WorkflowRuns>(next).await?;
@@ -60,7 +71,7 @@ async fn list_from(
             }
             first = false;
             runs.extend(page.body.workflow_runs);
-            url = match page.next {
+            url = match walk.as_mut().and_then(|walk| walk.after_page(page.next)) {
                 Some(link) => Some(api.follow(link.as_str())?),
                 None => None,
             };

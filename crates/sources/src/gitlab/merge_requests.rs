@@ -11,6 +11,7 @@ use super::state::{self, MERGE_REQUESTS};
 use super::translate;
 use super::walk::{Cursor, walk};
 use crate::SourceError;
+use crate::http::PageWalk;
 use crate::live::SyncOutcome;
 use flowdeck_core::model::Timestamp;
 
@@ -121,14 +122,19 @@ async fn first_review(cx: &Cx<'_>, mr: &MergeRequest) -> Result<Option<Timestamp
             ("per_page", "100"),
         ],
     ));
-    let mut pages = 0;
+    let mut walk = next.as_ref().map(|first| {
+        PageWalk::new(
+            first,
+            format!("GitLab notes of merge request !{iid}"),
+            super::api::MAX_PAGES,
+        )
+    });
     while let Some(url) = next {
         let page = cx.api.get::<Vec<Note>>(url, "merge request notes").await?;
         if let Some(at) = translate::first_review(&page.body, mr.author.id) {
             return Ok(Some(at));
         }
-        pages += 1;
-        next = page.next.filter(|_| pages < super::api::MAX_PAGES);
+        next = walk.as_mut().and_then(|walk| walk.after_page(page.next));
     }
     Ok(None)
 }

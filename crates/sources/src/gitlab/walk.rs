@@ -13,6 +13,7 @@ use url::Url;
 use super::api::{Api, MAX_PAGES};
 use super::payload::Updated;
 use crate::SourceError;
+use crate::http::PageWalk;
 use flowdeck_core::model::Timestamp;
 
 /// Where the last walk of a list stopped.
@@ -94,12 +95,12 @@ pub(super) async fn walk<T: Updated + serde::de::DeserializeOwned>(
     what: &str,
 ) -> Result<Walk<T>, SourceError> {
     let mut items = Vec::new();
+    let mut walk = PageWalk::new(&first, format!("GitLab {what}"), MAX_PAGES);
     let mut next = Some(first);
-    let mut pages = 0;
     let mut unchanged = false;
     while let Some(url) = next {
         let page = api.get::<Vec<T>>(url, what).await?;
-        pages += 1;
+        let pages = walk.pages() + 1;
         // A 304 is not taken as "nothing new": the cached page may come from a sync that failed
         // before committing, whose items the cursor does not cover yet. Its body is read like a
         // fresh one; in the common case its second item is already older than the cursor.
@@ -109,7 +110,11 @@ pub(super) async fn walk<T: Updated + serde::de::DeserializeOwned>(
             stop |= done(&item);
             items.push(item);
         }
-        next = page.next.filter(|_| !stop && pages < MAX_PAGES);
+        next = if stop {
+            None
+        } else {
+            walk.after_page(page.next)
+        };
     }
     Ok(Walk { items, unchanged })
 }

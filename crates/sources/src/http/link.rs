@@ -147,13 +147,30 @@ impl Parser {
 
 /// The rel="next" target of an answer's Link header fields.
 pub(super) fn next_link(headers: &HeaderMap, base: &Url) -> Option<Url> {
-    headers
+    let next = headers
         .get_all(LINK)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| parse_link_header(value, base))
         .find(|link| link.rels.iter().any(|rel| rel == "next"))
-        .map(|link| link.target)
+        .map(|link| link.target);
+    if next.is_none() && mentions_next(headers) {
+        // A header that names a next page which cannot be read would end the listing
+        // without a word.
+        crate::cuts::note(format!(
+            "{} sent a Link header naming a next page that cannot be read; the listing stopped there",
+            super::error::Endpoint::of(base)
+        ));
+    }
+    next
+}
+
+/// Whether any Link header mentions rel=next at all (however malformed).
+fn mentions_next(headers: &HeaderMap) -> bool {
+    headers.get_all(LINK).iter().any(|value| {
+        let text = String::from_utf8_lossy(value.as_bytes()).to_ascii_lowercase();
+        text.contains("next")
+    })
 }
 
 #[cfg(test)]

@@ -46,6 +46,7 @@ pub use cache::{EtagCache, MemoryEtagCache, NoEtagCache, StoreEtagCache};
 pub use client::{HttpClient, HttpSettings};
 pub use clock::{SystemClock, TokioClock};
 pub use error::HttpError;
+pub(crate) use paging::PageWalk;
 pub use request::Request;
 
 pub(crate) use error::{Endpoint, host_key, origin_text};

@@ -14,6 +14,61 @@ use super::client::HttpClient;
 use super::error::{Endpoint, HttpError, clean_detail};
 use super::request::{Request, Response};
 
+/// The guard every page-by-page listing keeps: a next link back to a page already read ends
+/// the listing (a server whose last page links to the first once cost hundreds of requests),
+/// and so does the page cap. Either is noted as a cut (crate::cuts), so the source's status
+/// says the listing is incomplete instead of "ok".
+#[derive(Debug)]
+pub(crate) struct PageWalk {
+    what: String,
+    visited: HashSet<String>,
+    pages: usize,
+    max_pages: usize,
+}
+
+impl PageWalk {
+    /// A walk starting at `first`, listing `what` ("deployments of acme/api"), at most
+    /// `max_pages` pages.
+    pub(crate) fn new(first: &Url, what: impl Into<String>, max_pages: usize) -> PageWalk {
+        let mut visited = HashSet::new();
+        visited.insert(first.to_string());
+        PageWalk {
+            what: what.into(),
+            visited,
+            pages: 0,
+            max_pages,
+        }
+    }
+
+    /// After a page was read: the next one to read, if the listing goes on.
+    pub(crate) fn after_page(&mut self, next: Option<Url>) -> Option<Url> {
+        self.pages += 1;
+        let next = next?;
+        if !self.visited.insert(next.to_string()) {
+            crate::cuts::note(format!(
+                "{}: the next-page link of page {} leads back to a page already read ({}); the listing stopped there",
+                self.what,
+                self.pages,
+                Endpoint::of(&next)
+            ));
+            return None;
+        }
+        if self.pages >= self.max_pages {
+            crate::cuts::note(format!(
+                "{}: the listing was cut at {} pages; what lies beyond is not read",
+                self.what, self.max_pages
+            ));
+            return None;
+        }
+        Some(next)
+    }
+
+    /// Pages read so far.
+    pub(crate) fn pages(&self) -> usize {
+        self.pages
+    }
+}
+
 /// Pages of a list, fetched one at a time so a source can stop early (e.g. once it reaches
 /// items older than its watermark). Each page is a conditional request of its own.
 #[derive(Debug)]
@@ -40,7 +95,10 @@ impl<P: DeserializeOwned> Pager<P> {
         // The client refuses a next link to another origin, so `next` is on the first page's.
         if let Some(next) = &response.next {
             if self.visited.contains(next.as_str()) {
-                tracing::warn!(endpoint = %Endpoint::of(next), "next-page link points back to a page already fetched; stopping");
+                crate::cuts::note(format!(
+                    "the next-page link of {} leads back to a page already read; the listing stopped there",
+                    Endpoint::of(&request.url)
+                ));
             } else {
                 self.next = Some(request.with_url(next.clone()));
             }

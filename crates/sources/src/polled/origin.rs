@@ -11,6 +11,7 @@ use url::Url;
 
 use super::hints::{Failure, StatusHints, source_error};
 use crate::SourceError;
+use crate::http::PageWalk;
 use crate::http::{
     Auth, Endpoint, HttpClient, HttpError, RateInfo, Request, Response, api_url, host_key,
     origin_text,
@@ -157,13 +158,12 @@ impl Origin {
         max_pages: usize,
     ) -> Result<Vec<T>, SourceError> {
         let mut items = Vec::new();
+        let mut walk = PageWalk::new(&first, format!("{what} at {}", self.host), max_pages);
         let mut next = Some(first);
-        let mut pages = 0;
         while let Some(url) = next {
             let page: Response<Vec<T>> = self.get(url, what).await?;
             items.extend(page.body);
-            pages += 1;
-            next = page.next.filter(|_| pages < max_pages);
+            next = walk.after_page(page.next);
         }
         Ok(items)
     }

@@ -51,7 +51,23 @@ impl<P: Provider> Source for Polled<P> {
     fn sync<'a>(&'a self, ctx: &'a SyncContext) -> BoxFuture<'a, Result<SyncOutcome, SourceError>> {
         Box::pin(async move {
             let mut round = Round::open(ctx, self.provider.name(), P::HORIZON)?;
-            let found = self.provider.sync(&mut round).await?;
+            let (found, cuts) = crate::cuts::collecting(self.provider.sync(&mut round)).await;
+            let mut found = found?;
+            // An item no real event could be is refused here, for every source, rather than
+            // stored.
+            let refused =
+                flowdeck_core::plausible::refuse_implausible(&mut found.events, round.now);
+            for sentence in &refused {
+                tracing::warn!(source = self.provider.name(), "{sentence}");
+            }
+            let cuts = [cuts, refused].concat();
+            // What the sync left out reads on the status line as "ok, but …".
+            if let Some(cut) = crate::cuts::summary(&cuts) {
+                found.degraded = Some(match found.degraded.take() {
+                    Some(degraded) => format!("{degraded}; {cut}"),
+                    None => cut,
+                });
+            }
             Ok(round.finish(found))
         })
     }
