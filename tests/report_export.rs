@@ -21,6 +21,7 @@ fn settings(dir: &std::path::Path, format: ReportFormat) -> ExportSettings {
         format,
         max_items: 200,
         theme: theme("default"),
+        protected: Vec::new(),
     }
 }
 

@@ -7,6 +7,7 @@
 pub mod codec;
 pub mod locate;
 pub mod postgres;
+mod shape;
 pub mod sqlite;
 pub mod watch;
 

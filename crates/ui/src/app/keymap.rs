@@ -108,7 +108,7 @@ impl Keymap {
     }
 
     /// Every key bound to a command, in a stable order (defaults' order first).
-    pub(crate) fn keys_for(&self, command: Command) -> Vec<String> {
+    pub fn keys_for(&self, command: Command) -> Vec<String> {
         let mut keys: Vec<(usize, String)> = self
             .bindings
             .iter()

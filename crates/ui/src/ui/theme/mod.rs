@@ -22,7 +22,7 @@ use flowdeck_config::theme::{is_theme_name, parse_theme_file};
 use flowdeck_config::{StyleSpec, ThemeOverrides};
 use flowdeck_core::metrics::bands::Band;
 
-pub(crate) use error::ThemeError;
+pub use error::ThemeError;
 pub(crate) use rgb::rgb;
 
 /// What a piece of the screen is, for choosing its style. Each theme file key is the role's
