@@ -39,6 +39,8 @@ fn demo_app(wall: bool) -> anyhow::Result<App> {
             keymap: Keymap::default(),
             mouse: false,
             wall_rotate: wall.then(|| std::time::Duration::from_secs(20)),
+            demo: true,
+            ..AppOptions::default()
         },
     );
     update(

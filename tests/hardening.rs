@@ -538,9 +538,7 @@ fn an_export_never_replaces_flowdeck_s_own_files() {
             height: 40,
         },
     );
-    let theme = std::sync::Arc::new(
-        flowdeck::ui::theme::Theme::builtin("default").unwrap(),
-    );
+    let theme = std::sync::Arc::new(flowdeck::ui::theme::Theme::builtin("default").unwrap());
     let settings = |protected: Vec<Protected>| ExportSettings {
         dir: sandbox.path().join("exports"),
         format: ReportFormat::Json,

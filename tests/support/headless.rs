@@ -39,6 +39,8 @@ pub fn demo_app(width: u16, height: u16, wall: bool) -> App {
             keymap: Keymap::default(),
             mouse: true,
             wall_rotate: wall.then(|| std::time::Duration::from_secs(20)),
+            demo: true,
+            ..AppOptions::default()
         },
     );
     update(&mut app, Action::Resize { width, height });
