@@ -52,6 +52,8 @@ pub struct GitProbe {
     pub tags_matched: usize,
     /// The last deployment in deploy order, if any tag is one.
     pub newest_tag: Option<String>,
+    /// When that deployment finished (the tagger date, else the commit's).
+    pub newest_tag_at: Option<flowdeck_core::model::Timestamp>,
 }
 
 /// Reads the repository at `config.path` (relative to `base_dir`) into deployments.
@@ -134,6 +136,7 @@ pub fn probe(config: &GitSourceConfig, base_dir: &Path) -> Result<GitProbe, Sour
     Ok(GitProbe {
         tags_matched: scan.matched,
         newest_tag: scan.tags.last().map(|t| t.name.clone()),
+        newest_tag_at: scan.tags.last().map(|t| t.finished_at),
     })
 }
 
