@@ -168,6 +168,13 @@ pub trait Store: Send + Sync {
         Ok(None)
     }
 
+    /// Whether this process may write what a sync writes. SQLite finds out when the file is
+    /// opened (a read-only file is refused there); a server-backed store asks the server, for
+    /// the runs that will sync (a reader needs no write privilege).
+    fn check_writable(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// Whether other processes are expected to keep this store current (a shared server-backed
     /// store fed by a collector), so a dashboard or report reads it instead of polling the
     /// sources itself, unless `[general] poll` says otherwise.

@@ -1,6 +1,7 @@
 //! Untrusted text (titles, names, messages, URLs from sources) made inert in HTML. Everything a
 //! source says goes through `text` or `link`; nothing from a source is written raw.
 
+use crate::markup::{Apostrophe, push_escaped};
 use flowdeck_core::text::sanitize;
 
 /// Text safe in element content and in quoted attribute values: escape sequences and control
@@ -8,16 +9,7 @@ use flowdeck_core::text::sanitize;
 pub(crate) fn text(untrusted: &str) -> String {
     let clean = sanitize(untrusted);
     let mut out = String::with_capacity(clean.len() + 8);
-    for c in clean.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    push_escaped(&mut out, &clean, Apostrophe::Numeric);
     out
 }
 

@@ -172,10 +172,11 @@ impl Output {
     }
 }
 
-/// A device or FIFO, opened as it is (never created, never truncated: `/dev/null` stays a
-/// device) and written in place.
+/// A device, a FIFO or an inherited descriptor, opened as it is (never created, never
+/// truncated: `/dev/null` stays a device) and appended to (a device or a pipe ignores it; a
+/// file behind `/dev/fd/N` keeps what the shell's `>>` kept).
 fn stream(path: &Path, fill: impl FnOnce(&mut Sink<'_>) -> io::Result<()>) -> io::Result<()> {
-    let file = File::options().write(true).open(path)?;
+    let file = File::options().append(true).open(path)?;
     // A regular file swapped in since `prepare` would be overwritten in place, not replaced.
     if file.metadata()?.is_file() && !path.starts_with("/dev") && !path.starts_with("/proc") {
         return Err(io::Error::other(

@@ -62,7 +62,11 @@ pub(crate) fn resolve(
         });
     }
     // These name a descriptor this process already holds (a pipe, a terminal, a file the
-    // shell opened): written as they are, like a shell's `>`.
+    // shell opened): standard output is used as it is; another is opened again and appended
+    // to, so a shell's `>>` keeps what was there.
+    if is_stdout(given) {
+        return Ok(Destination::Stdout);
+    }
     if is_descriptor(given) {
         return Ok(Destination::Stream(given.to_path_buf()));
     }
@@ -162,6 +166,13 @@ fn new_file(
         path,
         existing: None,
     })
+}
+
+fn is_stdout(path: &Path) -> bool {
+    matches!(
+        path.to_string_lossy().as_ref(),
+        "/dev/stdout" | "/dev/fd/1" | "/proc/self/fd/1"
+    )
 }
 
 /// `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`.

@@ -206,3 +206,20 @@ fn a_fifo_with_a_reader_gets_the_bytes() {
     assert_eq!(reader.join().unwrap(), "through the pipe");
     assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
 }
+
+#[test]
+fn standard_output_by_any_name_is_standard_output() {
+    for name in ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"] {
+        assert!(
+            Output::prepare(Path::new(name), &[], Existing::Replace)
+                .unwrap()
+                .is_stdout(),
+            "{name}"
+        );
+    }
+    assert!(
+        !Output::prepare(Path::new("/dev/stderr"), &[], Existing::Replace)
+            .unwrap()
+            .is_stdout()
+    );
+}

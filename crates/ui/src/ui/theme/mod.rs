@@ -241,7 +241,7 @@ impl Theme {
     /// `default`. Errors: the name is neither built in nor a user file (listing the themes
     /// there are), or a user file cannot be read or is not a valid theme file (with
     /// file:line:col).
-    pub(crate) fn load(
+    pub fn load(
         name: &str,
         overrides: &ThemeOverrides,
         user_theme_dir: Option<&Path>,
@@ -397,15 +397,29 @@ fn parse_builtin(name: &str, text: &str) -> Result<ThemeOverrides, ThemeError> {
 
 /// The user's theme file at `path`, or None when there is none.
 fn read_user_theme(path: &Path) -> Result<Option<ThemeOverrides>, ThemeError> {
-    match std::fs::read_to_string(path) {
+    use flowdeck_config::ReadError;
+    let unreadable = |source: std::io::Error| ThemeError::Unreadable {
+        path: path.to_path_buf(),
+        source,
+    };
+    // The same bounded read as the config: a directory, socket or huge file is refused.
+    match flowdeck_config::read_text(path, flowdeck_config::limits::MAX_CONFIG_BYTES) {
         Ok(text) => parse_theme_file(&text, path)
             .map(Some)
             .map_err(ThemeError::File),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(ThemeError::Unreadable {
-            path: path.to_path_buf(),
-            source,
-        }),
+        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(ReadError::Io(e)) => Err(unreadable(e)),
+        Err(ReadError::NotAFile(what)) => Err(unreadable(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("it is {what}, not a file"),
+        ))),
+        Err(ReadError::TooLarge) => Err(unreadable(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!(
+                "it is larger than {} bytes",
+                flowdeck_config::limits::MAX_CONFIG_BYTES
+            ),
+        ))),
     }
 }
 
