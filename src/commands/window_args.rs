@@ -160,12 +160,14 @@ mod tests {
         );
         assert!(
             resolve(
-                &args(None, Some("2016-06-01"), Some("2026-05-31")),
+                &args(None, Some("2016-03-20"), Some("2026-03-19")),
                 HumanDuration::seconds(86_400),
                 now(),
                 Tz::UTC,
             )
             .is_ok()
         );
+        // A window that ends after today is refused, not rated.
+        assert!(error("2026-03-01", "2026-05-31").contains("future"));
     }
 }

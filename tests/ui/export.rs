@@ -35,6 +35,16 @@ fn press_e(app: &mut App, settings: &ExportSettings) -> PathBuf {
     PathBuf::from(path)
 }
 
+/// Opens the `f` or `t` picker, types `text` and applies the first name that matches.
+fn pick(app: &mut App, key: Command, text: &str) {
+    press(app, &[key]);
+    for c in text.chars() {
+        update(app, Action::Input(c));
+    }
+    update(app, Action::SubmitInput);
+    assert!(app.prompt.is_none(), "the picker closes on enter");
+}
+
 fn read_json(path: &std::path::Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
@@ -63,7 +73,7 @@ fn e_exports_everything_as_html_by_default() {
 fn e_exports_the_service_filter_and_window_on_screen() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = demo_app(120, 40, false);
-    press(&mut app, &[Command::Service]);
+    pick(&mut app, Command::Service, "api");
     let service = app.filters.service.clone().unwrap();
     // The 7-day window.
     press(&mut app, &[Command::Window, Command::Window]);
@@ -101,7 +111,7 @@ fn e_exports_the_service_filter_and_window_on_screen() {
 fn e_exports_a_team_in_markdown() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = demo_app(120, 40, false);
-    press(&mut app, &[Command::Team]);
+    pick(&mut app, Command::Team, "pay");
     let team = app.filters.team.clone().unwrap();
     let path = press_e(&mut app, &settings(dir.path(), ReportFormat::Md));
     let text = std::fs::read_to_string(&path).unwrap();
@@ -120,6 +130,29 @@ fn e_exports_a_team_in_markdown() {
 fn e_exports_the_environment_filter() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = demo_app(120, 40, false);
+    // The demo deploys to one environment, where `v` says there is nothing to filter by; a
+    // second one makes the filter mean something.
+    press(&mut app, &[Command::Environment]);
+    assert!(app.filters.environment.is_none());
+    assert!(
+        app.message
+            .as_deref()
+            .unwrap()
+            .contains("no other environment")
+    );
+    let mut events = (*app.data.history.events).clone();
+    for d in events.deployments.iter_mut().filter(|d| d.service == "web") {
+        d.environment = "production-eu".into();
+    }
+    let loaded = flowdeck::app::Loaded {
+        history: std::sync::Arc::new(flowdeck::metrics::History::derive(
+            events,
+            flowdeck::metrics::Rules::default(),
+        )),
+        sources: app.data.sources.clone(),
+        read_at: app.now + chrono::Duration::seconds(1),
+    };
+    update(&mut app, Action::Loaded(Box::new(loaded)));
     press(&mut app, &[Command::Environment]);
     let environment = app.filters.environment.clone().unwrap();
     let path = press_e(&mut app, &settings(dir.path(), ReportFormat::Json));

@@ -12,6 +12,7 @@ mod support;
 
 mod export;
 mod fuzz;
+mod keys;
 mod screens;
 mod svg;
 mod wall_memory;

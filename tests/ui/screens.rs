@@ -7,7 +7,7 @@ use flowdeck::app::state::{Measure, Screen};
 use flowdeck::app::{Action, Command};
 use headless::{demo_app, press, screen_text};
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (200, 60)];
+const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 60)];
 
 fn snapshot(name: &str, commands: &[Command]) {
     for (width, height) in SIZES {
@@ -127,13 +127,18 @@ fn the_incident_drill_down_explains_the_attribution() {
         text.contains("Checkout page intermittently returns 503"),
         "{text}"
     );
-    assert!(text.contains("names deployment:demo:web:v4.9.0"), "{text}");
-    assert!(text.contains("still open: 2h 14m"), "{text}");
+    // Plain words: the deployment by service and version, never its internal key.
+    assert!(
+        text.contains("web v4.9.0: its text names this deployment"),
+        "{text}"
+    );
+    assert!(!text.contains("names deployment:demo:"), "{text}");
+    assert!(text.contains("still open, for 2h 14m"), "{text}");
     // Enter on the attribution opens the deployment it names.
     let rows = flowdeck::app::screens::list(&app, app.screen()).rows;
     let attribution = rows
         .iter()
-        .position(|r| r.cells.first().is_some_and(|c| c.text == "incident_link"))
+        .position(|r| r.cells.first().is_some_and(|c| c.text == "named"))
         .unwrap();
     let selected = |app: &flowdeck::app::App| match app.screen() {
         Screen::Incident { list, .. } => list.selected,
@@ -152,11 +157,21 @@ fn the_incident_drill_down_explains_the_attribution() {
 #[test]
 fn filters_window_and_search_change_the_scope() {
     let mut app = demo_app(200, 60, false);
+    // f and t open pickers that filter as you type; enter applies the highlighted name.
     press(&mut app, &[Command::Service]);
+    for c in "ap".chars() {
+        flowdeck::app::update(&mut app, Action::Input(c));
+    }
+    flowdeck::app::update(&mut app, Action::SubmitInput);
     let text = screen_text(&app);
     assert!(text.contains("service api"), "{text}");
     press(&mut app, &[Command::Team]);
-    assert!(screen_text(&app).contains("team payments"));
+    for c in "pay".chars() {
+        flowdeck::app::update(&mut app, Action::Input(c));
+    }
+    flowdeck::app::update(&mut app, Action::SubmitInput);
+    let text = screen_text(&app);
+    assert!(text.contains("team payments"), "{text}");
     press(&mut app, &[Command::ClearFilters, Command::Window]);
     assert!(screen_text(&app).contains("last 90 days"));
     press(&mut app, &[Command::Window]);
@@ -181,7 +196,9 @@ fn a_custom_window_is_typed_in() {
         flowdeck::app::update(&mut app, Action::Input(c));
     }
     flowdeck::app::update(&mut app, Action::SubmitInput);
-    assert!(screen_text(&app).contains("custom (Nov 01 – Nov 15)"));
+    // Years shown, the last day typed is the last day included.
+    let text = screen_text(&app);
+    assert!(text.contains("1 Nov – 14 Nov 2026"), "{text}");
     press(&mut app, &[Command::CustomWindow]);
     for c in "soon".chars() {
         flowdeck::app::update(&mut app, Action::Input(c));
@@ -211,7 +228,7 @@ fn sorting_orders_the_list_by_the_chosen_column() {
         leads.windows(2).all(|w| w[0] >= w[1]),
         "descending by lead time"
     );
-    assert!(screen_text(&app).contains("sorted by Lead time ↓"));
+    assert!(screen_text(&app).contains("by Lead time ↓"));
 }
 
 #[test]

@@ -103,10 +103,11 @@ pub(crate) struct TableLook<'a> {
 /// The rows looked at to size columns: enough for every row on screen and a scroll or two.
 const SIZING_ROWS: usize = 400;
 
-/// Which columns fit `width` and how wide each is. A column that may not be cut is as wide as
-/// its widest cell; one that may starts at its title's width (at least 6) and grows to its
-/// cells' up to what it asks for. When they do not fit, the least important column goes (the
-/// last of equals first), until one is left.
+/// Which columns fit `width` and how wide each is. A column that may not be cut is at least as
+/// wide as its widest cell (its title may be cut: a title is not a value); one that may starts
+/// at its title's width (at least 6). The space left grows each, most important first, to its
+/// title and cells, up to what it asks for. When they do not fit, the least important column
+/// goes (the last of equals first), until one is left.
 pub(crate) fn fit_columns(
     list: &ListModel,
     columns: &[usize],
@@ -120,25 +121,24 @@ pub(crate) fn fit_columns(
             .filter(|_| titles)
             .map_or(0, |col| col.title.width())
     };
-    let natural = |c: usize| -> u16 {
-        let title = title_width(c);
-        let cells = list
-            .rows
+    let cells = |c: usize| -> usize {
+        list.rows
             .iter()
             .take(SIZING_ROWS)
             .filter(|r| !r.heading)
             .filter_map(|r| r.cells.get(c))
             .map(|cell| cell.text.width())
             .max()
-            .unwrap_or(0);
-        title.max(cells).min(u16::MAX as usize) as u16
+            .unwrap_or(0)
     };
+    let natural = |c: usize| -> u16 { title_width(c).max(cells(c)).min(u16::MAX as usize) as u16 };
     let spec = |c: usize| list.columns.get(c);
     let least = |c: usize| -> u16 {
         let n = natural(c);
         match spec(c) {
             Some(col) if col.cut => n.min(title_width(c).max(6) as u16),
-            _ => n,
+            // A title cut to "Deploy…" keeps at least a few letters.
+            _ => (cells(c).max(title_width(c).min(4)).min(u16::MAX as usize) as u16).min(n),
         }
     };
     let most = |c: usize| -> u16 {
@@ -249,8 +249,9 @@ pub(crate) fn table(
     if show_header {
         let header: Vec<TableCell> = fitted
             .iter()
-            .map(|&(c, _)| {
+            .map(|&(c, width)| {
                 let title = list.columns.get(c).map_or("", |col| col.title);
+                let title = truncate(title, usize::from(width));
                 let line = Line::from(Span::styled(title, theme.style(Role::Header)));
                 TableCell::from(if right(c) {
                     line.alignment(ratatui::layout::Alignment::Right)

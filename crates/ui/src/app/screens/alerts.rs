@@ -13,6 +13,9 @@ use flowdeck_core::text::{count, sanitize};
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Alert {
     pub(crate) text: String,
+    /// The same fact in fewer words, for a line too narrow for every `text`: a narrow
+    /// terminal keeps every alert rather than hiding one behind "+1 more".
+    pub(crate) short: String,
     pub(crate) tone: Tone,
 }
 
@@ -25,12 +28,11 @@ pub(crate) fn alerts(app: &App, scope: &ScopeData) -> Vec<Alert> {
         .iter()
         .filter_map(|&d| {
             let deployment = events.deployments.get(d as usize)?;
+            let name = deployment_name(history, d);
+            let how_long = for_how_long(app.now, deployment.finished_at);
             Some(Alert {
-                text: sanitize(&format!(
-                    "{} failing for {}",
-                    deployment_name(history, d),
-                    for_how_long(app.now, deployment.finished_at)
-                )),
+                text: sanitize(&format!("{name} failing for {how_long}")),
+                short: sanitize(&format!("{name} failing {how_long}")),
                 tone: Tone::Fail,
             })
         })
@@ -61,6 +63,7 @@ pub(crate) fn alerts(app: &App, scope: &ScopeData) -> Vec<Alert> {
         };
         alerts.push(Alert {
             text,
+            short: format!("{} open", count(open.len() as u64, "incident")),
             tone: if silenced == open.len() {
                 Tone::Warn
             } else {
@@ -70,15 +73,25 @@ pub(crate) fn alerts(app: &App, scope: &ScopeData) -> Vec<Alert> {
     }
     let tz = history.rules.timezone;
     for source in &app.data.sources {
-        let text = match (source.status, source.last_success_at) {
+        let (text, short) = match (source.status, source.last_success_at) {
             // Read its data but not all of it (Prometheus without Alertmanager): current.
             (SourceState::Ok, _) => continue,
-            (SourceState::Syncing, _) => format!("{} on its first sync", source.name),
-            (_, None) => format!("{} never loaded", source.name),
-            (_, Some(at)) => format!("{} stale since {}", source.name, when(at, tz)),
+            (SourceState::Syncing, _) => (
+                format!("{} on its first sync", source.name),
+                format!("{} syncing", source.name),
+            ),
+            (_, None) => {
+                let text = format!("{} never loaded", source.name);
+                (text.clone(), text)
+            }
+            (_, Some(at)) => (
+                format!("{} stale since {}", source.name, when(at, tz)),
+                format!("{} stale", source.name),
+            ),
         };
         alerts.push(Alert {
             text: sanitize(&text),
+            short: sanitize(&short),
             tone: Tone::Warn,
         });
     }

@@ -225,7 +225,7 @@ fn draw_chart(frame: &mut Frame, area: Rect, theme: &Theme, chart: &Chart) {
         Paragraph::new(Span::styled(chart.from.clone(), theme.style(Role::Muted))),
         date_area,
     );
-    if chart.from.width() + chart.to.width() + 1 <= date_area.width as usize {
+    if chart.from.width() + chart.to.width() < date_area.width as usize {
         frame.render_widget(
             Paragraph::new(Span::styled(chart.to.clone(), theme.style(Role::Muted)))
                 .alignment(Alignment::Right),

@@ -41,7 +41,8 @@ pub(crate) fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &Overview
     }
 }
 
-/// What is broken now, on one line: each alert whole, as many as fit, then how many more.
+/// What is broken now, on one line: every alert in full when they fit, else every alert in
+/// its short form, else as many short ones as fit and how many more.
 pub(crate) fn draw_alerts(frame: &mut Frame, area: Rect, theme: &Theme, alerts: &[Alert]) {
     if area.height == 0 {
         return;
@@ -57,15 +58,28 @@ pub(crate) fn draw_alerts(frame: &mut Frame, area: Rect, theme: &Theme, alerts: 
         return;
     }
     let width = area.width as usize;
-    let mut spans: Vec<Span> = Vec::new();
-    let mut used = 0;
-    for (i, alert) in alerts.iter().enumerate() {
+    let label = |alert: &Alert, short: bool| {
         let sign = if alert.tone == Tone::Fail {
             "✗"
         } else {
             "▲"
         };
-        let text = format!(" {sign} {} ", alert.text);
+        let text = if short { &alert.short } else { &alert.text };
+        format!(" {sign} {text} ")
+    };
+    // Each alert and the space after it.
+    let fits = |short: bool| {
+        alerts
+            .iter()
+            .map(|a| label(a, short).width() + 1)
+            .sum::<usize>()
+            <= width + 1
+    };
+    let short = !fits(false);
+    let mut spans: Vec<Span> = Vec::new();
+    let mut used = 0;
+    for (i, alert) in alerts.iter().enumerate() {
+        let text = label(alert, short);
         let more = alerts.len() - i - 1;
         let tail = if more > 0 { " +9 more".width() } else { 0 };
         if used + text.width() + tail > width && i > 0 {

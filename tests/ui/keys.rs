@@ -1,0 +1,178 @@
+//! Every key either acts or says why not: pressed on each screen, it changes what is on
+//! screen, asks the runtime for something (an effect), or leaves a message.
+
+use crate::support::headless;
+
+use flowdeck::app::{Action, App, Command, update};
+use headless::{demo_app, press, screen_text};
+
+/// The screens a key can be pressed on, and how each is reached from the overview.
+fn places() -> Vec<(&'static str, Vec<Command>, bool)> {
+    vec![
+        ("overview", vec![], false),
+        ("overview, a strip focused", vec![Command::Panel8], false),
+        ("overview, the flow row", vec![Command::Panel6], false),
+        ("a measure", vec![Command::Panel3, Command::Open], false),
+        (
+            "a deployment",
+            vec![Command::Panel7, Command::Down, Command::Open],
+            false,
+        ),
+        (
+            "an incident",
+            vec![Command::Panel9, Command::Down, Command::Open],
+            false,
+        ),
+        (
+            "a pipeline run",
+            vec![Command::Panel8, Command::Down, Command::Down, Command::Open],
+            false,
+        ),
+        (
+            "a commit",
+            vec![Command::Panel2, Command::Open, Command::Open],
+            false,
+        ),
+        ("the standup", vec![Command::Standup], false),
+        ("the services table", vec![Command::Services], false),
+        ("the wall", vec![], true),
+    ]
+}
+
+/// What a press left behind that a user can see (every cell with its style: a moved
+/// selection is a style) or that the runtime will do.
+fn trace(app: &App) -> (ratatui::buffer::Buffer, usize) {
+    let vm = flowdeck::app::view::build(app);
+    let buffer =
+        flowdeck::ui::render_to_buffer(&vm, &headless::theme("default"), app.width, app.height);
+    (buffer, app.effects.len())
+}
+
+/// Keys that move to where the view already is (up on the first row, the panel already
+/// focused) change nothing and need no words: the selection on screen already says why.
+fn at_the_edge(command: Command) -> bool {
+    use Command::*;
+    matches!(
+        command,
+        Up | Left | PageUp | Top | Down | Right | PageDown | Bottom
+    ) || matches!(
+        command,
+        Panel1 | Panel2 | Panel3 | Panel4 | Panel5 | Panel6 | Panel7 | Panel8 | Panel9
+    )
+}
+
+#[test]
+fn every_key_acts_or_says_why_on_every_screen() {
+    let mut silent = Vec::new();
+    for (place, path, wall) in places() {
+        for command in Command::ALL {
+            if command == Command::Quit {
+                continue;
+            }
+            let mut app = demo_app(120, 40, wall);
+            press(&mut app, &path);
+            // Start from a line the key must write itself.
+            app.message = None;
+            app.effects.clear();
+            // A list's first row: moving down and back shows the selection moved.
+            let before = trace(&app);
+            press(&mut app, &[command]);
+            if app.prompt.is_some() {
+                continue;
+            }
+            let after = trace(&app);
+            // Esc on the wall leaves it (there is nothing behind it).
+            if after == before && app.message.is_none() && !app.quit {
+                silent.push((command, place));
+            }
+        }
+    }
+    let (edge, silent): (Vec<_>, Vec<_>) = silent.into_iter().partition(|(c, _)| at_the_edge(*c));
+    assert!(silent.is_empty(), "silent keys: {silent:?}");
+    // Moving keys are silent only where there is nowhere to go: from the first row up, from
+    // the last down (a short detail list fits on screen), onto the panel already focused.
+    assert!(edge.len() < 40, "edge keys: {edge:?}");
+}
+
+#[test]
+fn refresh_in_demo_mode_says_the_demo_data_does_not_change() {
+    let mut app = demo_app(120, 40, false);
+    press(&mut app, &[Command::Refresh]);
+    assert!(app.effects.is_empty());
+    assert!(
+        screen_text(&app).contains("the demo data does not change"),
+        "{}",
+        screen_text(&app)
+    );
+}
+
+#[test]
+fn search_on_the_overview_filters_the_strips_and_follows_a_drill_down() {
+    let mut app = demo_app(200, 60, false);
+    press(&mut app, &[Command::Search]);
+    for c in "gateway".chars() {
+        update(&mut app, Action::Input(c));
+    }
+    update(&mut app, Action::SubmitInput);
+    let strips = |app: &App| flowdeck::app::screens::list(app, app.screen()).rows.len();
+    let _ = strips;
+    let text = screen_text(&app);
+    assert!(text.contains("search \"gateway\""), "{text}");
+    // The pipelines strip lists gateway's runs only.
+    let pipelines: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.contains("Pipelines"))
+        .skip(2)
+        .take(5)
+        .collect();
+    for line in &pipelines {
+        let cell = line.split('│').nth(3).unwrap_or("");
+        assert!(
+            cell.trim().is_empty() || cell.contains("gateway"),
+            "{line}\n{text}"
+        );
+    }
+    // A drill-down keeps the search.
+    press(&mut app, &[Command::Panel1, Command::Open]);
+    let text = screen_text(&app);
+    assert!(text.contains("search \"gateway\""), "{text}");
+    let rows = flowdeck::app::screens::list(&app, app.screen()).rows;
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter()
+            .all(|r| r.cells.iter().any(|c| c.text.contains("gateway"))),
+        "{text}"
+    );
+}
+
+#[test]
+fn enter_opens_flowdecks_own_screens_and_o_the_browser() {
+    // A pipeline run: Enter is the run's screen, never the browser.
+    let mut app = demo_app(120, 40, false);
+    press(
+        &mut app,
+        &[Command::Panel8, Command::Down, Command::Down, Command::Open],
+    );
+    assert!(app.effects.is_empty(), "{:?}", app.effects);
+    let text = screen_text(&app);
+    assert!(text.contains("Pipeline run"), "{text}");
+    press(&mut app, &[Command::OpenUrl]);
+    assert!(matches!(
+        app.effects.as_slice(),
+        [flowdeck::app::Effect::OpenUrl(_)]
+    ));
+    // The standup's CI rows open the same screen.
+    let mut app = demo_app(120, 40, false);
+    press(&mut app, &[Command::Standup]);
+    let rows = flowdeck::app::screens::list(&app, app.screen()).rows;
+    let ci = rows
+        .iter()
+        .position(|r| r.cells.iter().any(|c| c.text.contains("ci.yml")));
+    if let Some(ci) = ci {
+        for _ in 0..ci {
+            press(&mut app, &[Command::Down]);
+        }
+        press(&mut app, &[Command::Open]);
+        assert!(app.effects.is_empty(), "{:?}", app.effects);
+    }
+}
