@@ -5,15 +5,21 @@ use crate::support::headless;
 
 use flowdeck::app::state::{Measure, Screen};
 use flowdeck::app::{Action, Command};
-use headless::{demo_app, press, screen_text};
+use headless::{demo_app, press, screen_text, screen_text_no_color};
 
 const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 60)];
 
+/// The screen at each size, and as NO_COLOR draws it (the words must carry the meaning:
+/// better or worse, failing, the selection).
 fn snapshot(name: &str, commands: &[Command]) {
     for (width, height) in SIZES {
         let mut app = demo_app(width, height, false);
         press(&mut app, commands);
         insta::assert_snapshot!(format!("{name}_{width}x{height}"), screen_text(&app));
+        insta::assert_snapshot!(
+            format!("{name}_{width}x{height}_no_color"),
+            screen_text_no_color(&app)
+        );
     }
 }
 
@@ -75,6 +81,30 @@ fn standup() {
 #[test]
 fn help() {
     snapshot("help", &[Command::Help]);
+    // Help on a drill-down lists that screen's keys first.
+    snapshot(
+        "help_measure",
+        &[Command::Panel2, Command::Open, Command::Help],
+    );
+}
+
+#[test]
+fn services_and_teams() {
+    snapshot("services", &[Command::Services]);
+    snapshot("teams", &[Command::Services, Command::NextPanel]);
+}
+
+#[test]
+fn a_pipeline_run() {
+    snapshot(
+        "pipeline_run",
+        &[Command::Panel8, Command::Down, Command::Down, Command::Open],
+    );
+}
+
+#[test]
+fn the_service_picker() {
+    snapshot("service_picker", &[Command::Service]);
 }
 
 #[test]
@@ -82,6 +112,10 @@ fn wall() {
     for (width, height) in SIZES {
         let app = demo_app(width, height, true);
         insta::assert_snapshot!(format!("wall_{width}x{height}"), screen_text(&app));
+        insta::assert_snapshot!(
+            format!("wall_{width}x{height}_no_color"),
+            screen_text_no_color(&app)
+        );
     }
 }
 

@@ -239,7 +239,7 @@ fn help(app: &App) -> Vec<HelpSection> {
         title: "Mouse".into(),
         rows: if app.mouse {
             vec![
-                ("click".into(), "focus; click again: open".into()),
+                ("click".into(), "focus, again: open".into()),
                 ("wheel".into(), "move the selection".into()),
             ]
         } else {
