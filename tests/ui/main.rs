@@ -13,6 +13,7 @@ mod support;
 mod export;
 mod fuzz;
 mod keys;
+mod prompt;
 mod screens;
 mod svg;
 mod wall_memory;
