@@ -20,7 +20,11 @@ fn typed(app: &App) -> String {
 
 #[test]
 fn the_window_prompt_reads_every_example_as_config_and_flags_do() {
-    assert_eq!(headless::NOW, EXAMPLES_NOW, "the examples' clock is the demo's");
+    assert_eq!(
+        headless::NOW,
+        EXAMPLES_NOW,
+        "the examples' clock is the demo's"
+    );
     for (text, expected) in EXAMPLES {
         let mut app = demo_app(120, 40, false);
         press(&mut app, &[Command::CustomWindow]);
@@ -116,7 +120,10 @@ fn pickers_filter_as_you_type_and_say_when_nothing_matches() {
     assert_eq!(app.filters.team.as_deref(), Some("platform"));
     assert!(app.filters.service.is_none());
     assert!(
-        app.message.as_deref().unwrap_or("").contains("service filter"),
+        app.message
+            .as_deref()
+            .unwrap_or("")
+            .contains("service filter"),
         "{:?}",
         app.message
     );

@@ -172,9 +172,17 @@ pub(crate) fn fit_columns(
     // The space left goes to the columns that may be cut, most important first.
     let mut order: Vec<usize> = (0..widths.len()).collect();
     order.sort_by_key(|&i| spec(widths[i].0).map_or(0, |col| col.priority));
+    for i in &order {
+        let (c, w) = widths[*i];
+        let grow = u32::from(most(c).saturating_sub(w)).min(spare);
+        widths[*i].1 = w + grow as u16;
+        spare -= grow;
+    }
+    // Room still left: a column that asked for less takes what its cells need rather than
+    // end in "…" beside blank space.
     for i in order {
         let (c, w) = widths[i];
-        let grow = u32::from(most(c).saturating_sub(w)).min(spare);
+        let grow = u32::from(natural(c).saturating_sub(w)).min(spare);
         widths[i].1 = w + grow as u16;
         spare -= grow;
     }
