@@ -22,9 +22,10 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
         ctx.now,
         config.general.timezone.0,
     )?;
-    let format = output_format(args)?;
-    // Before any sync: a path that cannot or must not be written is refused at once.
+    // Before any sync: a path that cannot or must not be written is refused at once (the
+    // store or the log named with -o says so before its extension does).
     let output = prepare_output(ctx, args.output.as_deref())?;
+    let format = output_format(args)?;
     let live = Live::open(ctx)?;
     // A shared store (PostgreSQL) is kept current by `flowdeck collect`: the report reads it
     // and spends none of the sources' rate limits, unless `[general] poll` says otherwise.

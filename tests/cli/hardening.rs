@@ -1189,8 +1189,12 @@ fn serve_takes_localhost_and_refuses_other_host_names() {
             stream
                 .write_all(b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
                 .unwrap();
+            body.clear();
             stream.read_to_string(&mut body).unwrap();
-            break;
+            // 503 until the first snapshot is built: ask again.
+            if !body.starts_with("HTTP/1.1 503") {
+                break;
+            }
         }
         std::thread::sleep(Duration::from_millis(100));
     }

@@ -176,3 +176,21 @@ fn enter_opens_flowdecks_own_screens_and_o_the_browser() {
         assert!(app.effects.is_empty(), "{:?}", app.effects);
     }
 }
+
+#[test]
+fn ages_never_run_backwards_on_a_tick_or_a_reload() {
+    let mut app = demo_app(120, 40, false);
+    let later = app.now + chrono::Duration::minutes(2);
+    update(&mut app, Action::Tick(later));
+    let before = screen_text(&app);
+    assert!(before.contains("open 2h 16m"), "{before}");
+    // A late tick and a reload read earlier change nothing on screen.
+    update(&mut app, Action::Tick(later - chrono::Duration::minutes(3)));
+    let loaded = flowdeck::app::Loaded {
+        history: app.data.history.clone(),
+        sources: app.data.sources.clone(),
+        read_at: later - chrono::Duration::minutes(2),
+    };
+    update(&mut app, Action::Loaded(Box::new(loaded)));
+    assert!(screen_text(&app).contains("open 2h 16m"));
+}

@@ -41,7 +41,8 @@ pub fn update(app: &mut App, action: Action) {
             app.width = width;
             app.height = height;
         }
-        Action::Tick(now) => app.now = now,
+        // Ages on screen never run backwards (a late tick, a clock set back).
+        Action::Tick(now) => app.now = app.now.max(now),
         Action::RotateWall => turn_wall_page(app, 1),
         Action::WallElapsed(elapsed) => {
             if let Some(wall) = &mut app.wall {
