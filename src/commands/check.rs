@@ -124,8 +124,13 @@ fn probe_polled(
         }
         Err(other) => return Err(other),
     };
-    let live = Live::with_store(ctx, store.clone())?;
     let stored = store.statuses().unwrap_or_default();
+    if !live::should_poll(config.general.poll, store.as_ref()) {
+        // A reader beside a collector: nothing is probed and no token is needed; each
+        // source's line is what the collector last stored.
+        return Ok(read_only_lines(ctx, &Live::reading(ctx, store), &stored));
+    }
+    let live = Live::with_store(ctx, store.clone())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -173,6 +178,28 @@ fn probe_polled(
     Ok(lines)
 }
 
+/// The source lines of a run that reads the store without polling.
+fn read_only_lines(ctx: &Context, live: &Live, stored: &[StoredStatus]) -> Vec<ProbeLine> {
+    let not_yet = live::NotYetSynced::Collector;
+    let Ok(statuses) = live.statuses(not_yet) else {
+        return Vec::new();
+    };
+    statuses
+        .into_iter()
+        .map(|status| {
+            let last = stored.iter().find(|s| s.name == status.name);
+            let result = match (&status.error, status.last_success_at) {
+                (Some(error), None) => Err(error.clone()),
+                _ => Ok(format!(
+                    "read from the store, kept current by `flowdeck collect` (not probed here){}",
+                    last_sync(last, ctx)
+                )),
+            };
+            (status.name, result)
+        })
+        .collect()
+}
+
 /// "; last synced 09:14" / "; stale since 09:14 (reason)" / "; never synced".
 fn last_sync(status: Option<&StoredStatus>, ctx: &Context) -> String {
     let tz = ctx.loaded.config.general.timezone.0;
@@ -186,6 +213,20 @@ fn last_sync(status: Option<&StoredStatus>, ctx: &Context) -> String {
             (None, None) => "; never synced".into(),
         },
     }
+}
+
+/// "; 2 skipped (tag v0 skipped: it points at a tree, not a commit; …)": every matching tag
+/// that is not a deployment is counted and named, the first few in full.
+fn skipped_tags(skipped: &[String]) -> String {
+    const NAMED: usize = 5;
+    if skipped.is_empty() {
+        return String::new();
+    }
+    let mut named = skipped[..skipped.len().min(NAMED)].join("; ");
+    if skipped.len() > NAMED {
+        named.push_str(&format!("; and {} more", skipped.len() - NAMED));
+    }
+    format!("; {} of them skipped ({named})", skipped.len())
 }
 
 fn probe(source: &SourceConfig, ctx: &Context) -> Result<String, String> {
@@ -209,10 +250,11 @@ fn probe(source: &SourceConfig, ctx: &Context) -> Result<String, String> {
                 _ => String::new(),
             };
             Ok(format!(
-                "repository {} opens, {} match {:?}{newest}",
+                "repository {} opens, {} match {:?}{newest}{}",
                 path.display(),
                 crate::text::count(probe.tags_matched as u64, "tag"),
                 git_config.deploy_tags.as_str(),
+                skipped_tags(&probe.skipped_tags)
             ))
         }
         other => Err(format!(

@@ -50,7 +50,12 @@ enum Writes {
 
 pub struct Live {
     pub store: Arc<dyn Store>,
+    /// The sources this run polls: empty for a run that only reads the store, which never
+    /// looks at a token.
     pub sources: Vec<Arc<dyn Source>>,
+    /// Every polled source of the config (name, kind), in config order: what the status
+    /// lines are about, whether or not this run polls them.
+    listed: Vec<(String, String)>,
     /// Configured sources that could not be set up, with the reason.
     broken: Vec<SourceStatus>,
     pub backfill: chrono::Duration,
@@ -74,17 +79,22 @@ impl Live {
             return Ok(None);
         }
         let store = open_store(ctx)?;
-        if writes == Writes::Always || should_poll(ctx.loaded.config.general.poll, store.as_ref()) {
-            // A store this run cannot write would fail every sync, while its status (not
-            // writable either) kept saying "ok".
-            store
-                .check_writable()
-                .map_err(|e| CommandError::Runtime(anyhow::Error::msg(e.to_string())))?;
+        let polling =
+            writes == Writes::Always || should_poll(ctx.loaded.config.general.poll, store.as_ref());
+        if !polling {
+            // A reader beside a collector sends no request, so it needs no credentials: a
+            // teammate reads the shared store without any source's token.
+            return Ok(Some(Live::reading(ctx, store)));
         }
+        // A store this run cannot write would fail every sync, while its status (not
+        // writable either) kept saying "ok".
+        store
+            .check_writable()
+            .map_err(|e| CommandError::Runtime(anyhow::Error::msg(e.to_string())))?;
         Live::with_store(ctx, store).map(Some)
     }
 
-    /// Sets up the polled sources around a store already open.
+    /// Sets up the polled sources around a store already open (tokens are read here).
     pub fn with_store(ctx: &Context, store: Arc<dyn Store>) -> Result<Live, CommandError> {
         let config = &ctx.loaded.config;
         let http = registry::http_client(store.clone())
@@ -93,9 +103,21 @@ impl Live {
         Ok(Live {
             store,
             sources: polled.sources,
+            listed: listed(ctx),
             broken: polled.broken,
             backfill: config.general.backfill.as_chrono(),
         })
+    }
+
+    /// A run that only reads what the store holds: no source is set up, no token read.
+    pub fn reading(ctx: &Context, store: Arc<dyn Store>) -> Live {
+        Live {
+            store,
+            sources: Vec::new(),
+            listed: listed(ctx),
+            broken: Vec::new(),
+            backfill: ctx.loaded.config.general.backfill.as_chrono(),
+        }
     }
 
     /// Configured sources that could not be set up, with the reason.
@@ -137,17 +159,19 @@ impl Live {
     /// One status line per polled source (config order), as the store has them now.
     pub fn statuses(&self, not_yet: NotYetSynced) -> Result<Vec<SourceStatus>, StoreError> {
         let stored = self.store.statuses()?;
-        let mut statuses: Vec<SourceStatus> = self
-            .sources
+        let statuses = self
+            .listed
             .iter()
-            .map(
-                |source| match stored.iter().find(|s| s.name == source.name()) {
+            .map(|(name, kind)| {
+                if let Some(broken) = self.broken.iter().find(|b| &b.name == name) {
+                    return broken.clone();
+                }
+                match stored.iter().find(|s| &s.name == name) {
                     Some(status) => from_stored(status),
-                    None => waiting(source.name(), source.kind(), not_yet),
-                },
-            )
+                    None => waiting(name, kind, not_yet),
+                }
+            })
             .collect();
-        statuses.extend(self.broken.iter().cloned());
         Ok(statuses)
     }
 }
@@ -158,6 +182,17 @@ impl Live {
 /// sources' rate limits a second time.
 pub fn should_poll(setting: Option<bool>, store: &dyn Store) -> bool {
     setting.unwrap_or(!store.is_shared())
+}
+
+/// Every polled source of the config as (name, kind), in config order.
+fn listed(ctx: &Context) -> Vec<(String, String)> {
+    ctx.loaded
+        .config
+        .sources
+        .iter()
+        .filter(|source| registry::is_polled(source))
+        .map(|source| (source.display_name(), source.kind().to_string()))
+        .collect()
 }
 
 /// Whether the run has polled sources (and so a store).

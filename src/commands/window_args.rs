@@ -168,6 +168,6 @@ mod tests {
             .is_ok()
         );
         // A window that ends after today is refused, not rated.
-        assert!(error("2026-03-01", "2026-05-31").contains("future"));
+        assert!(error("2026-03-01", "2026-05-31").contains("after today"));
     }
 }

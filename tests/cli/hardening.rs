@@ -1,4 +1,4 @@
-//! Hostile and careless input through the binary (issue 18, items 1, 2, 4, 5 and 6): output
+//! Hostile and careless input through the binary (issue 18, items 1 to 6): output
 //! files that never destroy anything, `-o` at flowdeck's own files, `check` refusing what
 //! every other command refuses, bounded sizes, dates and counts, "too large" numbers, a
 //! `--metrics` host name, and stores left without side files.
@@ -1202,4 +1202,111 @@ fn serve_takes_localhost_and_refuses_other_host_names() {
     let _ = child.wait();
     assert!(body.starts_with("HTTP/1.1 200"), "{body}");
     assert!(body.contains("flowdeck_"), "{body}");
+}
+
+/// Builds a repository with two release tags, a tag at a tree and one at a blob (neither can
+/// be a deployment), in `dir`.
+fn repository_with_odd_tags(dir: &Path) {
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .current_dir(dir)
+            .args(["-c", "user.email=dev@example.com", "-c", "user.name=Dev"])
+            .args(["-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"])
+            .args(args)
+            .env("GIT_COMMITTER_DATE", "2026-11-10T10:00:00Z")
+            .env("GIT_AUTHOR_DATE", "2026-11-10T10:00:00Z")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    fs::create_dir_all(dir).unwrap();
+    git(&["init", "-q", "-b", "main", "."]);
+    fs::write(dir.join("a.txt"), "one\n").unwrap();
+    git(&["add", "a.txt"]);
+    git(&["commit", "-q", "-m", "one"]);
+    git(&["tag", "v1"]);
+    git(&["commit", "-q", "--allow-empty", "-m", "two"]);
+    git(&["tag", "v2"]);
+    let tree = git(&["rev-parse", "HEAD^{tree}"]);
+    git(&["tag", "v0-tree", &tree]);
+    let blob = git(&["rev-parse", "HEAD:a.txt"]);
+    git(&["tag", "v0-blob", &blob]);
+}
+
+fn odd_tags_config(sandbox: &Sandbox) -> PathBuf {
+    sandbox.write(
+        "git.toml",
+        "[general]\nlog_file = \"flowdeck.log\"\n\n[[sources]]\nkind = \"git\"\nservice = \"api\"\npath = \"repo\"\ndeploy_tags = \"v*\"\n",
+    )
+}
+
+/// Every file under `dir` with its sha256.
+fn tree_digest(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push((path.clone(), sha256(&path)));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn check_counts_and_names_the_matching_tags_that_are_no_deployment() {
+    let sandbox = Sandbox::new();
+    repository_with_odd_tags(&sandbox.path().join("repo"));
+    let config = odd_tags_config(&sandbox);
+    let out = sandbox.flowdeck(&["check", "--config", config.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{said}{}", stderr(&out));
+    assert!(said.contains("4 tags match \"v*\""), "{said}");
+    assert!(said.contains("2 of them skipped"), "{said}");
+    assert!(
+        said.contains("v0-tree") && said.contains("v0-blob"),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_repository_this_user_cannot_read_is_permission_denied_never_ok() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.path().join("repo");
+    repository_with_odd_tags(&repo);
+    let config = odd_tags_config(&sandbox);
+    let objects = repo.join(".git/objects");
+    let before = tree_digest(&repo);
+    // As root: the sandbox and the repository are nobody's, who runs the binary, but the
+    // objects folder is root's alone. Otherwise the user takes its own read permission away.
+    sandbox.give(sandbox.path());
+    let mode = if is_root() {
+        std::os::unix::fs::chown(&objects, Some(0), Some(0)).unwrap();
+        0o700
+    } else {
+        0o000
+    };
+    fs::set_permissions(&objects, fs::Permissions::from_mode(mode)).unwrap();
+    let config_arg = config.to_str().unwrap();
+    let check = sandbox.flowdeck_unprivileged(&["check", "--config", config_arg]);
+    let report = sandbox.flowdeck_unprivileged(&["report", "--config", config_arg, "--now", NOW]);
+    fs::set_permissions(&objects, fs::Permissions::from_mode(0o755)).unwrap();
+    let said = String::from_utf8_lossy(&check.stdout);
+    assert_eq!(check.status.code(), Some(1), "{said}{}", stderr(&check));
+    assert!(said.contains("FAIL  git:api"), "{said}");
+    assert!(said.contains("permission denied"), "{said}");
+    assert_eq!(report.status.code(), Some(1), "{}", stderr(&report));
+    assert!(
+        stderr(&report).contains("permission denied"),
+        "{}",
+        stderr(&report)
+    );
+    assert!(report.stdout.is_empty());
+    assert_eq!(tree_digest(&repo), before);
 }

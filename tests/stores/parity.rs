@@ -266,6 +266,96 @@ async fn a_report_is_byte_identical_from_sqlite_and_from_postgres() {
     );
 }
 
+/// A teammate reading the shared store: the same config without the GitHub token (its
+/// variable unset) and without `poll`, so nothing is polled.
+fn reader_config(setup: &Setup, store: &str) -> PathBuf {
+    let path = setup.home.path().join("reader.toml");
+    let text = format!(
+        r#"[general]
+timezone = "UTC"
+backfill = "30d"
+store = {store:?}
+log_file = "reader.log"
+
+[[services]]
+name = "api"
+team = "core"
+
+[[sources]]
+kind = "github"
+service = "api"
+repo = "acme/api"
+base_url = {github:?}
+token_env = "FLOWDECK_TEST_TOKEN_NOBODY_SET"
+deploy_environments = ["production", "prod"]
+ci_workflows = ["ci.yml"]
+incident_labels = ["incident"]
+commit_time = "authored"
+"#,
+        github = setup.github.uri(),
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_of_a_shared_store_needs_no_token_and_sends_no_request() {
+    let pg = server!();
+    let setup = Setup::start().await;
+    let db = pg.create_database("shared");
+    let url = pg.url(&db);
+    // The collector's side: a config with the token fills the store.
+    let collector = setup.config("collector", &url);
+    let online = setup.report(&collector, &[]);
+    let requests_before = setup
+        .github
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .len();
+    assert!(requests_before > 0);
+
+    // The reader's side: no token anywhere, and the same report.
+    let reader = reader_config(&setup, &url);
+    let read = setup.report(&reader, &[]);
+    assert_eq!(
+        String::from_utf8_lossy(&read),
+        String::from_utf8_lossy(&online)
+    );
+    let home = setup.home.path();
+    let check = Command::new(env!("CARGO_BIN_EXE_flowdeck"))
+        .arg("--config")
+        .arg(&reader)
+        .args(["check", "--now", NOW])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        check.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(
+        said.contains("github:acme/api: read from the store"),
+        "{said}"
+    );
+    assert!(!said.contains("token_env"), "{said}");
+    // Neither the report nor check sent a request to GitHub.
+    let requests_after = setup
+        .github
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .len();
+    assert_eq!(requests_after, requests_before);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_store_that_cannot_be_opened_is_one_line_naming_it_never_the_password() {
     let pg = server!();

@@ -1652,3 +1652,10 @@ fn a_writer_killed_mid_sync_loses_nothing_acknowledged_and_duplicates_nothing() 
         COMMITS * PER_COMMIT
     );
 }
+
+#[test]
+fn the_etag_cache_is_bounded_per_body_and_in_total() {
+    let pg = server!();
+    let store = fresh(&pg);
+    assert_the_etag_cache_is_bounded(&store);
+}

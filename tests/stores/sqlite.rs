@@ -930,3 +930,17 @@ fn a_process_killed_mid_sync_leaves_the_previous_history() {
     );
     assert_eq!(store.statuses().unwrap(), vec![status("git", "ok")]);
 }
+
+#[test]
+fn the_etag_cache_is_bounded_per_body_and_in_total_and_the_file_stops_growing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite");
+    let store = SqliteStore::open(&path).unwrap();
+    assert_the_etag_cache_is_bounded(&store);
+    drop(store);
+    // Freed pages are reused: the file holds about the bound, not everything ever fetched
+    // (80 MiB were written).
+    let size = std::fs::metadata(&path).unwrap().len();
+    let bound = u64::try_from(flowdeck::store::ETAG_CACHE_MAX_TOTAL).unwrap();
+    assert!(size < bound + bound / 8, "{size} bytes");
+}

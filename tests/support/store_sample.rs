@@ -250,3 +250,45 @@ pub fn canonical(mut events: EventSet) -> EventSet {
     flowdeck::store::codec::canonical_order(&mut events);
     events
 }
+
+/// The ETag cache's bounds, the same for every store: a body over the per-body bound is not
+/// kept (and the URL's older entry goes with it); past the total bound the entries fetched
+/// longest ago are dropped, newest first kept.
+pub fn assert_the_etag_cache_is_bounded(store: &dyn flowdeck::store::Store) {
+    use flowdeck::store::{CachedResponse, ETAG_CACHE_MAX_BODY, ETAG_CACHE_MAX_TOTAL};
+    let at = |i: i64| ts("2026-05-01T00:00:00Z") + chrono::Duration::seconds(i);
+    let response = |size: usize, i: i64| CachedResponse {
+        etag: format!("\"{i}\""),
+        body: vec![b'x'; size],
+        next: None,
+        fetched_at: at(i),
+    };
+    let url = |i: i64| format!("https://api.example.com/page/{i}");
+
+    // Too large for the cache: not kept, and the smaller body kept before is dropped.
+    store
+        .put_cached_response(&url(-1), &response(10, -1))
+        .unwrap();
+    store
+        .put_cached_response(&url(-1), &response(ETAG_CACHE_MAX_BODY + 1, 0))
+        .unwrap();
+    assert_eq!(store.cached_response(&url(-1)).unwrap(), None);
+
+    // One MiB pages, 16 more than the total holds: the 16 fetched first go.
+    let page = 1024 * 1024;
+    let fits = usize::try_from(ETAG_CACHE_MAX_TOTAL).unwrap() / page;
+    let pages = i64::try_from(fits + 16).unwrap();
+    for i in 0..pages {
+        store
+            .put_cached_response(&url(i), &response(page, i))
+            .unwrap();
+    }
+    for i in 0..pages {
+        let kept = store.cached_response(&url(i)).unwrap();
+        if i < 16 {
+            assert_eq!(kept, None, "page {i} should have been dropped");
+        } else {
+            assert_eq!(kept.map(|k| k.body.len()), Some(page), "page {i}");
+        }
+    }
+}

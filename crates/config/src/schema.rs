@@ -298,7 +298,7 @@ impl SourceConfig {
         let (name, scope) = match self {
             SourceConfig::Git(s) => (&s.name, s.service.clone()),
             SourceConfig::Github(s) => (&s.name, s.repo.clone()),
-            SourceConfig::Gitlab(s) => (&s.name, s.project.clone()),
+            SourceConfig::Gitlab(s) => (&s.name, s.project.trim().trim_matches('/').to_string()),
             SourceConfig::Prometheus(s) => (&s.name, s.url.clone()),
             SourceConfig::Pagerduty(s) => (&s.name, s.base_url.clone()),
             SourceConfig::Opsgenie(s) => (&s.name, s.base_url.clone()),

@@ -54,6 +54,8 @@ pub struct GitProbe {
     pub newest_tag: Option<String>,
     /// When that deployment finished (the tagger date, else the commit's).
     pub newest_tag_at: Option<flowdeck_core::model::Timestamp>,
+    /// Why a matching tag would not be a deployment, one sentence each.
+    pub skipped_tags: Vec<String>,
 }
 
 /// Reads the repository at `config.path` (relative to `base_dir`) into deployments.
@@ -137,6 +139,7 @@ pub fn probe(config: &GitSourceConfig, base_dir: &Path) -> Result<GitProbe, Sour
         tags_matched: scan.matched,
         newest_tag: scan.tags.last().map(|t| t.name.clone()),
         newest_tag_at: scan.tags.last().map(|t| t.finished_at),
+        skipped_tags: scan.skipped,
     })
 }
 

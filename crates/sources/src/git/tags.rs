@@ -7,7 +7,7 @@ use chrono::DateTime;
 use git2::{Commit, ObjectType, Oid, Repository};
 use globset::{Candidate, GlobMatcher};
 
-use super::repo::{classify, is_missing};
+use super::repo::{classify, is_missing, unreadable_object};
 use crate::SourceError;
 use flowdeck_core::model::Timestamp;
 
@@ -117,6 +117,9 @@ fn peel<'repo>(
         let object = match repo.find_object(oid, None) {
             Ok(object) => object,
             Err(e) if is_missing(&e) => {
+                if let Some(denied) = unreadable_object(repo, oid) {
+                    return Err(denied);
+                }
                 return Ok(Peeled::Skipped(format!(
                     "tag {name} skipped: it points at {oid}, which is missing from the repository"
                 )));

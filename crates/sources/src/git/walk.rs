@@ -10,7 +10,7 @@ use git2::{Commit, Oid, Repository};
 
 use super::message;
 use super::paths::{PathFilter, TreeReuse};
-use super::repo::{classify, is_missing};
+use super::repo::{classify, is_missing, unreadable_object};
 use super::tags::timestamp;
 use crate::SourceError;
 use flowdeck_core::model::{Change, reverted_sha};
@@ -63,6 +63,9 @@ impl<'repo> History<'repo> {
                 None => match self.repo.find_commit(oid) {
                     Ok(commit) => commit,
                     Err(e) if is_missing(&e) => {
+                        if let Some(denied) = unreadable_object(self.repo, oid) {
+                            return Err(denied);
+                        }
                         self.missing_parents.push(oid);
                         continue;
                     }

@@ -57,10 +57,13 @@ impl EtagCache for MemoryEtagCache {
     }
 
     fn put(&self, url: &str, response: &CachedResponse) {
-        self.entries
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(url.to_string(), response.clone());
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        // The stores' per-body bound; a memory cache lives only as long as its run.
+        if response.body.len() > flowdeck_store::ETAG_CACHE_MAX_BODY {
+            entries.remove(url);
+        } else {
+            entries.insert(url.to_string(), response.clone());
+        }
     }
 }
 

@@ -5,8 +5,11 @@
 //! - 403/429 rate limits: wait until Retry-After, else the reset header (GitHub, GitLab,
 //!   PagerDuty), else one throttling period (Opsgenie's X-RateLimit-Period-In-Sec), else back off; a
 //!   secondary limit or abuse detection waits at least 60 s, doubling each time it repeats;
-//! - 5xx: Retry-After if given, else back off; timeouts, refused connections, truncated
-//!   bodies: back off. TLS failures and oversized bodies fail at once.
+//! - 5xx: Retry-After if given, else back off; timeouts and truncated bodies: back off. A
+//!   connection that cannot be made (refused, unreachable, no such host) is tried once more,
+//!   then fails: a server that refuses connections is down, and backing off through every
+//!   retry only held a report for half a minute without a word. The poller tries it again at
+//!   the next poll. TLS failures and oversized bodies fail at once.
 
 use std::time::Duration;
 
@@ -30,6 +33,10 @@ pub(crate) struct Fetched {
     pub status: u16,
     pub etag: Option<String>,
 }
+
+/// Retries after a connection that could not be made (one: a blip is forgiven, a server that
+/// is down fails fast).
+const CONNECT_RETRIES: u32 = 1;
 
 /// What to do after one attempt.
 #[derive(Debug)]
@@ -167,7 +174,11 @@ impl<F: FnMut(u32) -> Duration> Retrier<F> {
     }
 
     fn transport_failure(&mut self, transport: Transport, attempt: &Attempt<'_>) -> Step {
+        let no_connection = matches!(transport, Transport::Connect(_));
         let failure = transport.into_error(attempt.endpoint, attempt.timeout, attempt.retry + 1);
+        if no_connection && attempt.retry >= CONNECT_RETRIES {
+            return Step::Fail(failure);
+        }
         if failure.is_retryable() {
             Step::Retry {
                 wait: (self.backoff)(attempt.retry),

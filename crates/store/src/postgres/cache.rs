@@ -5,7 +5,7 @@ use tokio_postgres::Client;
 use super::driver::block_on;
 use super::errors::mapper;
 use crate::codec::{exact_nanos, from_nanos, index_nanos};
-use crate::{CachedResponse, StoreError};
+use crate::{CachedResponse, ETAG_CACHE_MAX_BODY, ETAG_CACHE_MAX_TOTAL, StoreError};
 use flowdeck_core::model::Timestamp;
 
 pub(crate) fn get(
@@ -38,6 +38,12 @@ pub(crate) fn put(
     response: &CachedResponse,
 ) -> Result<(), StoreError> {
     let fetched_at = exact_nanos(response.fetched_at)?;
+    if response.body.len() > ETAG_CACHE_MAX_BODY {
+        // Not kept; an older, smaller body for the URL would answer a 304 for the wrong page.
+        return block_on(client.execute("DELETE FROM flowdeck.etags WHERE url = $1", &[&url]))
+            .map(|_| ())
+            .map_err(mapper(server, "writing the ETag cache"));
+    }
     block_on(client.execute(
         "INSERT INTO flowdeck.etags (url, etag, body, next, fetched_at)
          VALUES ($1, $2, $3, $4, $5)
@@ -53,7 +59,25 @@ pub(crate) fn put(
         ],
     ))
     .map(|_| ())
-    .map_err(mapper(server, "writing the ETag cache"))
+    .map_err(mapper(server, "writing the ETag cache"))?;
+    trim(client, server)
+}
+
+/// Drops the entries fetched longest ago until the bodies fit in [`ETAG_CACHE_MAX_TOTAL`].
+fn trim(client: &Client, server: &str) -> Result<(), StoreError> {
+    block_on(client.execute(
+        "DELETE FROM flowdeck.etags WHERE url IN (
+             SELECT url FROM (
+                 SELECT url, SUM(octet_length(body)) OVER (
+                     ORDER BY fetched_at DESC, url DESC ROWS UNBOUNDED PRECEDING
+                 ) AS running
+                 FROM flowdeck.etags
+             ) AS sized WHERE running > $1
+         )",
+        &[&ETAG_CACHE_MAX_TOTAL],
+    ))
+    .map(|_| ())
+    .map_err(mapper(server, "trimming the ETag cache"))
 }
 
 pub(crate) fn prune(client: &Client, server: &str, before: Timestamp) -> Result<u64, StoreError> {

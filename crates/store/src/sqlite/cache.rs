@@ -5,9 +5,9 @@ use std::path::Path;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::errors::{Phase, mapper};
-use crate::CachedResponse;
 use crate::StoreError;
 use crate::codec::{exact_nanos, from_nanos, index_nanos};
+use crate::{CachedResponse, ETAG_CACHE_MAX_BODY, ETAG_CACHE_MAX_TOTAL};
 use flowdeck_core::model::Timestamp;
 
 pub(crate) fn get(
@@ -37,6 +37,14 @@ pub(crate) fn put(
     response: &CachedResponse,
 ) -> Result<(), StoreError> {
     let fetched_at = exact_nanos(response.fetched_at)?;
+    if response.body.len() > ETAG_CACHE_MAX_BODY {
+        // Not kept; an older, smaller body for the URL would answer a 304 for the wrong page.
+        return conn
+            .prepare_cached("DELETE FROM etags WHERE url = ?1")
+            .and_then(|mut stmt| stmt.execute([url]))
+            .map(|_| ())
+            .map_err(mapper(path, Phase::Use, "writing the ETag cache"));
+    }
     conn.prepare_cached(
         "INSERT INTO etags (url, etag, body, next, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (url) DO UPDATE SET
@@ -53,7 +61,25 @@ pub(crate) fn put(
         ])
     })
     .map(|_| ())
-    .map_err(mapper(path, Phase::Use, "writing the ETag cache"))
+    .map_err(mapper(path, Phase::Use, "writing the ETag cache"))?;
+    trim(conn, path)
+}
+
+/// Drops the entries fetched longest ago until the bodies fit in [`ETAG_CACHE_MAX_TOTAL`].
+fn trim(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "DELETE FROM etags WHERE url IN (
+             SELECT url FROM (
+                 SELECT url, SUM(length(body)) OVER (
+                     ORDER BY fetched_at DESC, url DESC ROWS UNBOUNDED PRECEDING
+                 ) AS running
+                 FROM etags
+             ) WHERE running > ?1
+         )",
+    )
+    .and_then(|mut stmt| stmt.execute([ETAG_CACHE_MAX_TOTAL]))
+    .map(|_| ())
+    .map_err(mapper(path, Phase::Use, "trimming the ETag cache"))
 }
 
 pub(crate) fn prune(conn: &Connection, path: &Path, before: Timestamp) -> Result<u64, StoreError> {
