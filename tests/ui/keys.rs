@@ -194,3 +194,34 @@ fn ages_never_run_backwards_on_a_tick_or_a_reload() {
     update(&mut app, Action::Loaded(Box::new(loaded)));
     assert!(screen_text(&app).contains("open 2h 16m"));
 }
+
+#[test]
+fn the_wall_pages_by_hand_and_shows_its_timer() {
+    let mut app = demo_app(120, 40, true);
+    let page = |app: &App| {
+        let text = screen_text(app);
+        text.lines()
+            .next()
+            .and_then(|l| l.split("page ").nth(1))
+            .and_then(|l| l.split(' ').next())
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(page(&app), "1/9");
+    press(&mut app, &[Command::Right]);
+    assert_eq!(page(&app), "2/9");
+    // Left goes back a page, and from the first to the last.
+    press(&mut app, &[Command::Left, Command::Left]);
+    assert_eq!(page(&app), "9/9");
+    // The thin line under the scope name fills as the page's time runs out.
+    let trace = |app: &App| {
+        let vm = flowdeck::app::view::build(app);
+        flowdeck::ui::render_to_buffer(&vm, &headless::theme("default"), app.width, app.height)
+    };
+    let start = trace(&app);
+    update(
+        &mut app,
+        Action::WallElapsed(std::time::Duration::from_secs(10)),
+    );
+    assert_ne!(trace(&app), start, "the timer line moved");
+}
