@@ -14,7 +14,7 @@ pub(crate) use charts::{Charts, LEAD_TIME_LABELS};
 pub(crate) use deployments::{DeploymentRow, Deployments, deployment_row};
 pub(crate) use headline::{
     Delta, Headline, HeadlineInput, count_delta, duration_delta, headline, missing_data,
-    points_delta, rule_words,
+    points_delta, reaches_back, rule_words,
 };
 pub use scope::{ReportScope, ScopeFilter};
 pub(crate) use standup::{Standup, standup_since};
@@ -359,6 +359,7 @@ impl Snapshot<'_> {
             bands: &self.band_table,
             window_days: self.window.days,
             missing: self.missing.clone(),
+            previous_known: reaches_back(&self.sources, self.previous.window.from),
         })
     }
 }

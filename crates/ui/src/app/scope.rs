@@ -8,7 +8,7 @@ use chrono::Duration;
 use super::state::Measure;
 use crate::snapshot::{
     DeploymentRow, Headline, HeadlineInput, IncidentRow, deployment_row, headline, incident_row,
-    missing_data,
+    missing_data, reaches_back,
 };
 use flowdeck_core::metrics::compute::{PreparedWindow, compute_prepared};
 use flowdeck_core::metrics::{History, MetricSet, Scope, Window, deployments_in};
@@ -105,6 +105,7 @@ impl ScopeData {
             bands: &history.rules.bands,
             window_days: window.days(),
             missing: missing_data(history, &services, sources),
+            previous_known: reaches_back(sources, previous.from),
         });
         let series = series(history, &scope, &window, now);
         let (failing, elsewhere) = failing_and_elsewhere(history, &services, &window);

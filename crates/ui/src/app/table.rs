@@ -36,6 +36,8 @@ impl ServiceTable {
                 bands: &history.rules.bands,
                 window_days: window.days(),
                 missing: None,
+                // The table shows values and bands, never trends.
+                previous_known: true,
             }),
         };
         ServiceTable {

@@ -74,6 +74,20 @@ pub(crate) struct HeadlineInput<'a> {
     pub(crate) window_days: f64,
     /// Why the scope has no deployment data at all, when it has none (`missing_data`).
     pub(crate) missing: Option<String>,
+    /// Whether the data reaches back over the previous window (`reaches_back`): when it does
+    /// not, the previous window's numbers are an absence, not a value, and there is no trend.
+    pub(crate) previous_known: bool,
+}
+
+/// Whether every source's data reaches back to `from` (a source that does not say how far
+/// back it reaches is taken at its word that it does).
+pub(crate) fn reaches_back(
+    sources: &[SourceStatus],
+    from: flowdeck_core::model::Timestamp,
+) -> bool {
+    sources
+        .iter()
+        .all(|s| s.covers_from.is_none_or(|covers| covers <= from))
 }
 
 /// Why a scope has no deployment data at all, or None when it has some: a source that never
@@ -240,6 +254,7 @@ pub(crate) fn headline(input: HeadlineInput<'_>) -> Vec<Headline> {
         bands,
         window_days,
         missing,
+        previous_known,
     } = input;
 
     let f = &current.deployment_frequency;
@@ -402,6 +417,14 @@ pub(crate) fn headline(input: HeadlineInput<'_>) -> Vec<Headline> {
             row.why_none_is_bad = true;
         }
     }
+    if !previous_known {
+        // The data starts inside the window: nothing to compare with, so no trend
+        // (a frequency of 0 before the data began is not a slower team).
+        for row in &mut rows {
+            row.trend = None;
+            row.delta = None;
+        }
+    }
     rows
 }
 
@@ -427,7 +450,54 @@ mod tests {
             bands: &BandTable::dora_2023(),
             window_days: days,
             missing,
+            previous_known: true,
         })
+    }
+
+    #[test]
+    fn no_trend_when_the_data_does_not_reach_back_over_the_previous_window() {
+        let current = frequency(76, 70, 1.0, Band::High);
+        // Before the data began: no deployments, as a store that does not reach back says.
+        let previous = frequency(0, 0, 0.0, Band::Low);
+        let bands = BandTable::dora_2023();
+        let input = |previous_known| HeadlineInput {
+            current: &current,
+            previous: &previous,
+            bands: &bands,
+            window_days: 365.0,
+            missing: None,
+            previous_known,
+        };
+        // With the previous window known, 0 before is a real change.
+        assert!(headline(input(true))[0].trend.is_some());
+        let rows = headline(input(false));
+        assert!(rows.iter().all(|r| r.trend.is_none() && r.delta.is_none()));
+        // The value and band stay: only the comparison goes.
+        assert_eq!(rows[0].band, Some(Band::High));
+    }
+
+    #[test]
+    fn reaches_back_takes_every_source_at_its_word() {
+        let at = |s: &str| s.parse::<flowdeck_core::model::Timestamp>().unwrap();
+        let mut source = SourceStatus {
+            name: "git:web".into(),
+            kind: "git".into(),
+            status: SourceState::Ok,
+            last_success_at: None,
+            error: None,
+            covers_from: None,
+        };
+        assert!(reaches_back(&[], at("2020-01-01T00:00:00Z")));
+        assert!(reaches_back(
+            std::slice::from_ref(&source),
+            at("2020-01-01T00:00:00Z")
+        ));
+        source.covers_from = Some(at("2026-01-01T00:00:00Z"));
+        assert!(!reaches_back(
+            std::slice::from_ref(&source),
+            at("2025-12-31T00:00:00Z")
+        ));
+        assert!(reaches_back(&[source], at("2026-01-01T00:00:00Z")));
     }
 
     #[test]
