@@ -225,3 +225,54 @@ fn the_wall_pages_by_hand_and_shows_its_timer() {
     );
     assert_ne!(trace(&app), start, "the timer line moved");
 }
+
+#[test]
+fn every_item_of_the_flow_row_opens_its_measure_batch_size_too() {
+    use flowdeck::app::state::{Measure, Screen};
+    let expected = [
+        Measure::Ci,
+        Measure::PullRequests,
+        Measure::TimeToRestore,
+        Measure::BatchSize,
+    ];
+    for (steps, measure) in expected.into_iter().enumerate() {
+        let mut app = demo_app(120, 40, false);
+        press(&mut app, &[Command::Panel6]);
+        for _ in 0..steps {
+            press(&mut app, &[Command::Right]);
+        }
+        press(&mut app, &[Command::Open]);
+        assert!(
+            matches!(app.screen(), Screen::Measure { measure: m, .. } if *m == measure),
+            "{steps} steps right: {:?}",
+            app.screen()
+        );
+    }
+}
+
+#[test]
+fn drill_down_lists_open_on_what_makes_the_number_and_a_shows_the_rest() {
+    let rows = |app: &App| {
+        // These lists have no headings: every row is an item.
+        flowdeck::app::screens::list(app, app.screen()).rows.len()
+    };
+    // Failure rate 4 of 58, recovery 3 recovered and 1 failing of the 4, rework 2 of 58.
+    for (panel, made_of) in [
+        (Command::Panel3, 4),
+        (Command::Panel4, 4),
+        (Command::Panel5, 2),
+    ] {
+        let mut app = demo_app(120, 40, false);
+        press(&mut app, &[panel, Command::Open]);
+        assert_eq!(rows(&app), made_of, "{panel:?}");
+        let text = screen_text(&app);
+        assert!(
+            text.contains(&format!("{made_of} of 58 · a: all 58")),
+            "{text}"
+        );
+        press(&mut app, &[Command::ToggleAll]);
+        assert_eq!(rows(&app), 58, "{panel:?} with a");
+        press(&mut app, &[Command::ToggleAll]);
+        assert_eq!(rows(&app), made_of, "{panel:?} back");
+    }
+}
