@@ -276,3 +276,35 @@ fn drill_down_lists_open_on_what_makes_the_number_and_a_shows_the_rest() {
         assert_eq!(rows(&app), made_of, "{panel:?} back");
     }
 }
+
+#[test]
+fn help_and_quit_always_show_and_tile_numbers_are_never_cut() {
+    for (place, path, wall) in places() {
+        if wall {
+            continue;
+        }
+        for (width, height) in [(60, 20), (80, 24), (120, 40), (160, 45), (200, 60)] {
+            let mut app = demo_app(width, height, false);
+            press(&mut app, &path);
+            let text = screen_text(&app);
+            let bar = text.lines().last().unwrap_or("");
+            assert!(
+                bar.contains("? help") && bar.contains("q quit"),
+                "{place} at {width}x{height}: {bar:?}"
+            );
+            // A trend is whole: its amount and unit, never "+2h 1" or "↑ +"; a value keeps
+            // its unit ("5/wk", never "5 days/we…"); the header's dates keep their year.
+            for line in text.lines() {
+                assert!(
+                    !line.contains("+…") && !line.contains("−…") && !line.contains("/we…"),
+                    "{place} at {width}x{height}: {line}"
+                );
+            }
+            let header = text.lines().next().unwrap_or("");
+            assert!(
+                header.contains("2026") || !header.contains(" – "),
+                "{place} at {width}x{height}: {header}"
+            );
+        }
+    }
+}

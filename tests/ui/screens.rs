@@ -349,3 +349,4 @@ fn o_asks_for_the_selected_items_url() {
         )]
     );
 }
+

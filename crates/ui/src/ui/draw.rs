@@ -7,6 +7,7 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use super::layout;
 use super::screens::{detail, measure, overview, services, wall};
@@ -130,8 +131,12 @@ fn textwrap_words(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// The header: flowdeck, the scope, the window (whole, or only its dates, or only its length
+/// when narrow), the status, the band table, and the clock at the right; what does not fit
+/// whole is left out, never cut (a year cut to "202" is another year).
 fn header(frame: &mut Frame, theme: &Theme, area: Rect, vm: &ViewModel) {
     let h = &vm.header;
+    let width = area.width as usize;
     let mut spans = vec![
         Span::styled(
             " flowdeck ",
@@ -143,12 +148,29 @@ fn header(frame: &mut Frame, theme: &Theme, area: Rect, vm: &ViewModel) {
             format!(" {} ", h.scope),
             theme.style(Role::Accent).add_modifier(Modifier::BOLD),
         ),
-        Span::styled("· ", theme.style(Role::Muted)),
-        Span::styled(format!("{} ", h.window), theme.style(Role::Text)),
-        Span::styled(format!("· bands {}", h.bands), theme.style(Role::Muted)),
     ];
-    if let Some((text, tone)) = &h.status {
+    let used = |spans: &[Span]| spans.iter().map(|s| s.width()).sum::<usize>();
+    // "last 30 days · 21 Oct – 20 Nov 2026": the dates, else the length.
+    let mut windows = vec![h.window.clone()];
+    if let Some((length, dates)) = h.window.split_once(" · ") {
+        windows.push(dates.to_string());
+        windows.push(length.to_string());
+    }
+    if let Some(window) = windows
+        .into_iter()
+        .find(|w| used(&spans) + 2 + w.width() + 1 <= width)
+    {
+        spans.push(Span::styled("· ", theme.style(Role::Muted)));
+        spans.push(Span::styled(format!("{window} "), theme.style(Role::Text)));
+    }
+    if let Some((text, tone)) = &h.status
+        && used(&spans) + 2 + text.width() <= width
+    {
         spans.push(Span::styled(format!("  {text}"), tone_style(theme, *tone)));
+    }
+    let bands = format!("· bands {}", h.bands);
+    if used(&spans) + bands.width() <= width {
+        spans.push(Span::styled(bands, theme.style(Role::Muted)));
     }
     let clock = format!("{} ", h.clock);
     let left = Line::from(spans);

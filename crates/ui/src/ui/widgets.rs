@@ -90,6 +90,16 @@ pub(crate) fn truncate(text: &str, width: usize) -> String {
     out
 }
 
+/// A tile's value in fewer columns, its unit abbreviated ("5 days/week" → "5/wk"): for a
+/// narrow tile and the wall's big font, where cutting the value would change its meaning.
+pub(crate) fn compact_value(value: &str) -> String {
+    value
+        .replace(" days/week", "/wk")
+        .replace(" day/week", "/wk")
+        .replace(" days/month", "/mo")
+        .replace(" day/month", "/mo")
+}
+
 /// How a list is shown as a table.
 pub(crate) struct TableLook<'a> {
     /// The columns to show, all when None (a narrow table drops the least important).

@@ -15,7 +15,7 @@ use crate::app::screens::tiles::Tile;
 use crate::ui::layout;
 use crate::ui::theme::{Role, Theme};
 use crate::ui::widgets::{
-    TableLook, first_fitting, fitting_fields, panel, table, tone_style, truncate,
+    TableLook, compact_value, first_fitting, fitting_fields, panel, table, tone_style, truncate,
 };
 
 /// Tile titles short enough for an 80-column terminal.
@@ -158,15 +158,21 @@ pub(crate) fn draw_tile(frame: &mut Frame, area: Rect, theme: &Theme, tile: &Til
     }
     let width = inner.width as usize;
     let look = theme.band(tile.band);
+    // Too narrow for the value: its short unit, never a cut number.
+    let shown = if tile.value.width() > width {
+        compact_value(&tile.value)
+    } else {
+        tile.value.clone()
+    };
     let value = Span::styled(
-        truncate(&tile.value, width),
+        truncate(&shown, width),
         look.style.add_modifier(Modifier::BOLD),
     );
     let mut lines = Vec::new();
     let band = band_line(theme, tile, width);
     // The band beside the value when both fit on one line.
     let together =
-        tile.band.is_some() && band.len() == 1 && tile.value.width() + 2 + band[0].width() <= width;
+        tile.band.is_some() && band.len() == 1 && shown.width() + 2 + band[0].width() <= width;
     if together {
         let mut spans = vec![value, Span::raw("  ")];
         spans.extend(band[0].spans.clone());

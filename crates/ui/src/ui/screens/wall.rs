@@ -14,7 +14,9 @@ use crate::app::screens::tiles::Tile;
 use crate::app::screens::wall::WallView;
 use crate::app::view::Header;
 use crate::ui::theme::{Role, Theme};
-use crate::ui::widgets::{first_fitting, fitting_fields, panel, tone_style, truncate};
+use crate::ui::widgets::{
+    compact_value, first_fitting, fitting_fields, panel, tone_style, truncate,
+};
 
 pub(crate) fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &WallView, header: &Header) {
     let name = ascii(&view.name);
@@ -290,12 +292,7 @@ fn ascii(text: &str) -> String {
 
 /// Tile values short, in the ASCII the big font has ("5 days/week" → "5/wk").
 fn wall_value(value: &str) -> String {
-    let value = value
-        .replace(" days/week", "/wk")
-        .replace(" day/week", "/wk")
-        .replace(" days/month", "/mo")
-        .replace(" day/month", "/mo");
-    ascii(&value)
+    ascii(&compact_value(value))
 }
 
 #[cfg(test)]
