@@ -158,7 +158,7 @@ fn header(frame: &mut Frame, theme: &Theme, area: Rect, vm: &ViewModel) {
     }
     if let Some(window) = windows
         .into_iter()
-        .find(|w| used(&spans) + 2 + w.width() + 1 <= width)
+        .find(|w| used(&spans) + 2 + w.width() < width)
     {
         spans.push(Span::styled("· ", theme.style(Role::Muted)));
         spans.push(Span::styled(format!("{window} "), theme.style(Role::Text)));
