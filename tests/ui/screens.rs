@@ -350,3 +350,68 @@ fn o_asks_for_the_selected_items_url() {
     );
 }
 
+/// A dashboard whose only source never loaded: no events, no success ever.
+fn never_loaded(wall: bool) -> flowdeck::app::App {
+    use std::sync::Arc;
+    let demo = demo_app(120, 40, wall);
+    let mut sources = demo.data.sources.clone();
+    sources[0].status = flowdeck::status::SourceState::Error;
+    sources[0].last_success_at = None;
+    sources[0].error = Some("cannot open the repository".into());
+    let data = flowdeck::app::Data {
+        history: Arc::new(flowdeck::metrics::History::derive(
+            flowdeck::model::EventSet::default(),
+            flowdeck::metrics::Rules::default(),
+        )),
+        sources,
+        loaded_at: demo.now,
+        loaded: true,
+    };
+    let mut app = flowdeck::app::App::new(
+        data,
+        demo.now,
+        flowdeck::app::AppOptions {
+            window_days: 30,
+            wall_rotate: wall.then(|| std::time::Duration::from_secs(20)),
+            ..flowdeck::app::AppOptions::default()
+        },
+    );
+    flowdeck::app::update(
+        &mut app,
+        Action::Resize {
+            width: 120,
+            height: 40,
+        },
+    );
+    app
+}
+
+#[test]
+fn a_source_that_never_loaded_gives_no_verdict_and_is_not_called_stale() {
+    for wall in [false, true] {
+        let text = screen_text(&never_loaded(wall));
+        assert!(text.contains("demo never loaded"), "{text}");
+        assert!(!text.to_lowercase().contains("stale"), "{text}");
+        for band in ["◆ elite", "▲ high", "■ medium", "▼ low"] {
+            assert!(!text.to_lowercase().contains(band), "{band}: {text}");
+        }
+        assert!(!text.contains("0 days/week"), "{text}");
+    }
+}
+
+#[test]
+fn an_empty_window_names_the_newest_deployment_outside_it() {
+    let mut app = demo_app(120, 40, false);
+    press(&mut app, &[Command::CustomWindow]);
+    for c in "2026-01-01..2026-01-31".chars() {
+        flowdeck::app::update(&mut app, Action::Input(c));
+    }
+    flowdeck::app::update(&mut app, Action::SubmitInput);
+    let text = screen_text(&app);
+    assert!(
+        text.contains("none in this window; the newest, api"),
+        "{text}"
+    );
+    assert!(text.contains("v2.32.3, finished 19 Nov 2026"), "{text}");
+    assert!(text.contains("no deployments in this"), "{text}");
+}
