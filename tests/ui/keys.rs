@@ -308,3 +308,32 @@ fn help_and_quit_always_show_and_tile_numbers_are_never_cut() {
         }
     }
 }
+
+#[test]
+fn the_services_table_sorts_by_any_measure_and_enter_scopes_to_a_row() {
+    use flowdeck::app::state::Screen;
+    let mut app = demo_app(200, 60, false);
+    press(&mut app, &[Command::Services]);
+    // Columns: service, team, deploys, ...: sort by deploys, most first.
+    press(
+        &mut app,
+        &[Command::SortNext, Command::SortNext, Command::SortNext],
+    );
+    press(&mut app, &[Command::SortReverse]);
+    let text = screen_text(&app);
+    assert!(text.contains("by Deploys ↓"), "{text}");
+    let first = flowdeck::app::screens::list(&app, app.screen()).rows[0].cells[0]
+        .text
+        .clone();
+    assert_eq!(first, "api", "api deploys most: {text}");
+    press(&mut app, &[Command::Open]);
+    assert!(matches!(app.screen(), Screen::Overview));
+    assert_eq!(app.filters.service.as_deref(), Some("api"));
+    // Tab shows teams; Enter scopes to the team and ends the service filter.
+    press(
+        &mut app,
+        &[Command::Services, Command::NextPanel, Command::Open],
+    );
+    assert!(app.filters.team.is_some());
+    assert!(app.filters.service.is_none());
+}
