@@ -21,7 +21,11 @@ use flowdeck::ui::theme::Theme;
 const WIDTH: u16 = 160;
 const HEIGHT: u16 = 45;
 
-fn demo_app(wall: bool) -> anyhow::Result<App> {
+/// The overview again at the smallest and a large terminal, in the dark theme: how it reads
+/// when width is short and when there is room.
+const OVERVIEW_SIZES: [(u16, u16); 2] = [(80, 24), (200, 60)];
+
+fn demo_app(wall: bool, width: u16, height: u16) -> anyhow::Result<App> {
     let now: DateTime<Utc> =
         DateTime::parse_from_rfc3339("2026-11-20T14:30:00Z")?.with_timezone(&Utc);
     let (events, sources) = collect_demo(now);
@@ -39,20 +43,16 @@ fn demo_app(wall: bool) -> anyhow::Result<App> {
             keymap: Keymap::default(),
             mouse: false,
             wall_rotate: wall.then(|| std::time::Duration::from_secs(20)),
+            demo: true,
+            ..AppOptions::default()
         },
     );
-    update(
-        &mut app,
-        Action::Resize {
-            width: WIDTH,
-            height: HEIGHT,
-        },
-    );
+    update(&mut app, Action::Resize { width, height });
     Ok(app)
 }
 
 fn main() -> anyhow::Result<()> {
-    let screens: [(&str, &str, &[Command], bool); 6] = [
+    let screens: [(&str, &str, &[Command], bool); 7] = [
         ("overview", "the overview", &[], false),
         (
             "lead-time",
@@ -73,6 +73,12 @@ fn main() -> anyhow::Result<()> {
             false,
         ),
         ("standup", "the standup view", &[Command::Standup], false),
+        (
+            "services",
+            "the services table",
+            &[Command::Services],
+            false,
+        ),
         ("wall", "wall mode", &[], true),
     ];
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
@@ -87,7 +93,7 @@ fn main() -> anyhow::Result<()> {
             "light"
         };
         for (name, what, commands, wall) in screens {
-            let mut app = demo_app(wall)?;
+            let mut app = demo_app(wall, WIDTH, HEIGHT)?;
             for command in commands {
                 update(&mut app, Action::Command(*command));
             }
@@ -101,6 +107,19 @@ fn main() -> anyhow::Result<()> {
             std::fs::write(&path, view_to_svg(&view::build(&app), &picture))?;
             println!("wrote {}", path.display());
         }
+    }
+    let theme = Arc::new(Theme::builtin("default").ok_or_else(|| anyhow::anyhow!("no theme"))?);
+    for (width, height) in OVERVIEW_SIZES {
+        let app = demo_app(false, width, height)?;
+        let picture = Picture {
+            width,
+            height,
+            theme: theme.clone(),
+            title: format!("flowdeck: the overview at {width}x{height} (dark)"),
+        };
+        let path = dir.join(format!("overview-{width}x{height}-dark.svg"));
+        std::fs::write(&path, view_to_svg(&view::build(&app), &picture))?;
+        println!("wrote {}", path.display());
     }
     Ok(())
 }

@@ -31,6 +31,10 @@ pub struct Cli {
     #[arg(long)]
     pub wall: bool,
 
+    /// The dashboard's window: a length ending now, or --from and --to.
+    #[command(flatten)]
+    pub window: WindowArgs,
+
     /// Fix the clock (RFC 3339), for demo data, tests and reproducible reports.
     #[arg(long, global = true, env = "FLOWDECK_NOW", value_name = "RFC3339", value_parser = parse_now)]
     pub now: Option<Timestamp>,
@@ -87,8 +91,10 @@ pub struct ServeArgs {
     pub log_format: LogFormat,
 }
 
-#[derive(Debug, Args)]
-pub struct ReportArgs {
+/// `--window`, or `--from` and `--to`: read by the one window parser config and the
+/// dashboard's prompt use too (`config::window`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct WindowArgs {
     /// Window ending now, like "30d" (default: general.window).
     #[arg(long, value_name = "DURATION", conflicts_with_all = ["from", "to"], value_parser = parse_window)]
     pub window: Option<HumanDuration>,
@@ -97,9 +103,16 @@ pub struct ReportArgs {
     #[arg(long, value_name = "DATE", requires = "to")]
     pub from: Option<String>,
 
-    /// Last day (YYYY-MM-DD, inclusive) or an RFC 3339 instant (exclusive).
+    /// Last day (YYYY-MM-DD, inclusive, today at the latest) or an RFC 3339 instant
+    /// (exclusive).
     #[arg(long, value_name = "DATE", requires = "from")]
     pub to: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub window: WindowArgs,
 
     /// Output format (default: from the -o file's extension, else json).
     #[arg(long, value_enum)]
@@ -149,13 +162,9 @@ fn parse_now(text: &str) -> Result<Timestamp, String> {
     Ok(now)
 }
 
-/// A window length: a duration inside the bounds every window has (`limits::WINDOW`).
+/// A window length, read as config and the dashboard's prompt read one (`config::window`).
 fn parse_window(text: &str) -> Result<HumanDuration, String> {
-    let window: HumanDuration = text.parse().map_err(|e| format!("{e}"))?;
-    limits::WINDOW
-        .check(window)
-        .map_err(|out| out.sentence(&format!("{text:?}")))?;
-    Ok(window)
+    crate::config::window::parse_length(text).map_err(|e| e.to_string())
 }
 
 /// `IP:PORT`, `[IPv6]:PORT`, or `localhost:PORT` (127.0.0.1). Other host names are not

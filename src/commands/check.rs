@@ -22,10 +22,10 @@ pub fn run(ctx: &Context) -> Result<ExitCode, CommandError> {
     let _ = match &loaded.path {
         Some(path) => writeln!(
             out,
-            "ok    config {}: {} source(s), {} service(s)",
+            "ok    config {}: {}, {}",
             path.display(),
-            config.sources.len(),
-            config.services.len()
+            crate::text::count(config.sources.len() as u64, "source"),
+            crate::text::count(config.services.len() as u64, "service")
         ),
         None => writeln!(out, "ok    config: no config file, defaults apply"),
     };
@@ -237,15 +237,23 @@ fn probe(source: &SourceConfig, ctx: &Context) -> Result<String, String> {
                 Some(".") => ctx.loaded.base_dir.clone(),
                 _ => ctx.loaded.base_dir.join(&git_config.path),
             };
+            let tz = ctx.loaded.config.general.timezone.0;
+            // The newest tag with its date: a repository whose last deployment is old reads
+            // as such here, not only as an empty window on the dashboard.
+            let newest = match (probe.newest_tag, probe.newest_tag_at) {
+                (Some(tag), Some(at)) => format!(
+                    ", newest {tag} ({}, {} ago)",
+                    at.with_timezone(&tz).format("%Y-%m-%d"),
+                    crate::text::human_duration((ctx.now - at).num_seconds())
+                ),
+                (Some(tag), None) => format!(", newest {tag}"),
+                _ => String::new(),
+            };
             Ok(format!(
-                "repository {} opens, {} tag(s) match {:?}{}{}",
+                "repository {} opens, {} match {:?}{newest}{}",
                 path.display(),
-                probe.tags_matched,
+                crate::text::count(probe.tags_matched as u64, "tag"),
                 git_config.deploy_tags.as_str(),
-                probe
-                    .newest_tag
-                    .map(|t| format!(", newest {t}"))
-                    .unwrap_or_default(),
                 skipped_tags(&probe.skipped_tags)
             ))
         }

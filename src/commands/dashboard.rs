@@ -3,15 +3,17 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use super::CommandError;
 use super::context::Context;
 use super::live::{Live, NotYetSynced};
+use super::{CommandError, window_args};
 use crate::app::state::AppOptions;
+use crate::cli::WindowArgs;
+use crate::config::window::WindowSpec;
 use crate::poller::{self, ReportSink};
 use crate::store::watch::{self, StoreEventSink};
 use crate::tui::{self, ExportSettings, Loader, Options};
 
-pub fn run(ctx: Context, wall: bool) -> Result<ExitCode, CommandError> {
+pub fn run(ctx: Context, wall: bool, window: &WindowArgs) -> Result<ExitCode, CommandError> {
     let config = ctx.loaded.config.clone();
     if !ctx.demo && config.sources.is_empty() {
         // Fail before taking over the terminal, with the same hint `report` gives.
@@ -23,9 +25,23 @@ pub fn run(ctx: Context, wall: bool) -> Result<ExitCode, CommandError> {
     let polling = live.as_ref().is_some_and(|l| l.should_poll(&ctx));
     let refresh = config.general.refresh.as_std();
     let theme = ctx.theme.clone();
+    // `--window`, `--from` and `--to` read as `report` reads them; refused before the
+    // terminal is taken over.
+    let tz = config.general.timezone.0;
+    let spec = window_args::spec(window, config.general.window)?;
+    let placed = window_args::resolve(window, config.general.window, ctx.now, tz)?;
+    let (window_days, custom_window) = match spec {
+        WindowSpec::Length(length) => (length.as_chrono().num_days().max(1), None),
+        WindowSpec::Between { .. } => (
+            config.general.window.as_chrono().num_days().max(1),
+            Some(placed),
+        ),
+    };
     let options = Options {
         app: AppOptions {
-            window_days: config.general.window.as_chrono().num_days().max(1),
+            window_days,
+            custom_window,
+            demo: ctx.demo,
             keymap: ctx.keymap.clone(),
             mouse: config.ui.mouse,
             wall_rotate: wall.then(|| {
@@ -65,9 +81,11 @@ pub fn run(ctx: Context, wall: bool) -> Result<ExitCode, CommandError> {
     let not_yet = NotYetSynced::when_reading(polling, false);
     let context = Arc::new(ctx);
     let loader: Loader = Arc::new(move || {
-        // A refresh reads the sources again at the current time.
+        // A refresh reads the sources again at the current time. The demo data stays as it
+        // was first made: made again at a later time, its open incidents would start later and
+        // look younger.
         let mut fresh = Context::clone(&context);
-        if !fresh.fixed_now {
+        if !fresh.fixed_now && !fresh.demo {
             fresh.now = chrono::Utc::now();
         }
         // The store is read as it is; the poller keeps it current.

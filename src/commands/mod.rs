@@ -65,6 +65,13 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CommandError> {
         Some(Command::Man) => return shell::man(),
         _ => {}
     }
+    if cli.command.is_some()
+        && (cli.window.window.is_some() || cli.window.from.is_some() || cli.window.to.is_some())
+    {
+        return Err(CommandError::Usage(
+            "--window, --from and --to before a command set the dashboard's window; write them after the command (flowdeck report --window 7d)".into(),
+        ));
+    }
     let ctx = context::Context::new(&cli)?;
     let log = ctx.log_file.as_ref().and_then(|log| log.1.try_clone().ok());
     match &cli.command {
@@ -81,7 +88,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CommandError> {
         Some(Command::Init) => init(&cli),
         Some(Command::Completions(args)) => shell::completions(args.shell),
         Some(Command::Man) => shell::man(),
-        None => dashboard::run(ctx, cli.wall),
+        None => dashboard::run(ctx, cli.wall, &cli.window),
     }
 }
 

@@ -17,17 +17,15 @@ use crate::status::SourceState;
 pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
     let config = &ctx.loaded.config;
     let window = window_args::resolve(
-        args,
+        &args.window,
         config.general.window,
         ctx.now,
         config.general.timezone.0,
     )?;
-    let format = args
-        .format
-        .or_else(|| args.output.as_deref().and_then(format_from_extension))
-        .unwrap_or(ReportFormat::Json);
-    // Before any sync: a path that cannot or must not be written is refused at once.
+    // Before any sync: a path that cannot or must not be written is refused at once (the
+    // store or the log named with -o says so before its extension does).
     let output = prepare_output(ctx, args.output.as_deref())?;
+    let format = output_format(args)?;
     let live = Live::open(ctx)?;
     // A shared store (PostgreSQL) is kept current by `flowdeck collect`: the report reads it
     // and spends none of the sources' rate limits, unless `[general] poll` says otherwise.
@@ -153,6 +151,27 @@ fn failure(path: &Path, error: OutputError) -> CommandError {
     } else {
         CommandError::Runtime(anyhow::Error::msg(message))
     }
+}
+
+/// `--format`, else the `-o` file's extension, else JSON. An extension flowdeck does not write
+/// (`demo.pdf`) is refused rather than filled with JSON.
+fn output_format(args: &ReportArgs) -> Result<ReportFormat, CommandError> {
+    if let Some(format) = args.format {
+        return Ok(format);
+    }
+    let Some(path) = args.output.as_deref() else {
+        return Ok(ReportFormat::Json);
+    };
+    let Some(extension) = path.extension() else {
+        return Ok(ReportFormat::Json);
+    };
+    format_from_extension(path).ok_or_else(|| {
+        CommandError::Usage(format!(
+            "{}: flowdeck does not write .{} files; name the file .json, .md, .html or .svg, or choose with --format",
+            path.display(),
+            extension.to_string_lossy()
+        ))
+    })
 }
 
 fn format_from_extension(path: &Path) -> Option<ReportFormat> {

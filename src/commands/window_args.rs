@@ -1,106 +1,57 @@
-//! `--window`, `--from` and `--to` turned into a window.
+//! `--window`, `--from` and `--to` turned into a window, by the parser config and the
+//! dashboard's prompt share (`config::window`).
 //!
 //! Calendar dates are days in the configured timezone, both inclusive: [from 00:00, to + 1 day
-//! 00:00). RFC 3339 instants are used as given (the end exclusive).
+//! 00:00). RFC 3339 instants are used as given (the end exclusive). A window in the future is
+//! refused.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::CommandError;
-use crate::cli::ReportArgs;
-use crate::config::{HumanDuration, limits};
+use crate::cli::WindowArgs;
+use crate::config::HumanDuration;
+use crate::config::window::{WindowError, WindowSpec};
 use crate::metrics::Window;
-use crate::metrics::window::start_of_day;
 use crate::model::Timestamp;
 
+/// The window the flags ask for, `default_window` ending now without any.
 pub fn resolve(
-    args: &ReportArgs,
+    args: &WindowArgs,
     default_window: HumanDuration,
     now: Timestamp,
     tz: Tz,
 ) -> Result<Window, CommandError> {
-    let window = match (&args.from, &args.to, args.window) {
-        (Some(from_text), Some(to_text), None) => {
-            let from = bound(from_text, tz, Edge::Start)?;
-            let to = bound(to_text, tz, Edge::End)?;
-            if from < to {
-                limits::check_span(from, to).map_err(|o| {
-                    CommandError::Usage(
-                        o.sentence(&format!("the window from {from_text} to {to_text}")),
-                    )
-                })?;
-            }
-            Window::new(from, to)
-        }
-        (None, None, length) => {
-            let length = length.unwrap_or(default_window).as_chrono();
-            Window::ending(now, length)
-        }
+    spec(args, default_window)?.resolve(now, tz).map_err(usage)
+}
+
+/// What the flags ask for, before the clock places it.
+pub fn spec(args: &WindowArgs, default_window: HumanDuration) -> Result<WindowSpec, CommandError> {
+    match (&args.from, &args.to, args.window) {
+        (Some(from), Some(to), None) => WindowSpec::between(from, to).map_err(usage),
+        (None, None, length) => Ok(WindowSpec::Length(length.unwrap_or(default_window))),
         // clap enforces these; kept total for callers that build args by hand.
-        _ => {
-            return Err(CommandError::Usage(
-                "use either --window or both --from and --to".into(),
-            ));
-        }
-    };
-    if window.from >= window.to {
-        return Err(CommandError::Usage(format!(
-            "the window is empty: {} is not before {}",
-            window.from.to_rfc3339(),
-            window.to.to_rfc3339()
-        )));
+        _ => Err(CommandError::Usage(
+            "use either --window or both --from and --to".into(),
+        )),
     }
-    Ok(window)
 }
 
-enum Edge {
-    Start,
-    End,
-}
-
-fn bound(text: &str, tz: Tz, edge: Edge) -> Result<Timestamp, CommandError> {
-    if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        let out_of_years = || {
-            CommandError::Usage(format!(
-                "{text:?} is outside the years {} to {}; dates run from 1970-01-01 to 2100-12-31",
-                limits::FIRST_YEAR,
-                limits::LAST_YEAR
-            ))
-        };
-        // Checked before any arithmetic: the day after 262143-12-31 does not exist.
-        if !(limits::FIRST_YEAR..=limits::LAST_YEAR).contains(&chrono::Datelike::year(&day)) {
-            return Err(out_of_years());
-        }
-        return Ok(match edge {
-            Edge::Start => start_of_day(day, tz),
-            Edge::End => start_of_day(day + Duration::days(1), tz),
-        });
-    }
-    let at = DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| {
-            CommandError::Usage(format!(
-                "{text:?} is neither a date (YYYY-MM-DD) nor an RFC 3339 time (2026-03-01T09:00:00Z)"
-            ))
-        })?;
-    limits::check_instant(at, matches!(edge, Edge::End))
-        .map_err(|out| CommandError::Usage(out.sentence(&format!("{text:?}"))))?;
-    Ok(at)
+fn usage(error: WindowError) -> CommandError {
+    CommandError::Usage(match error {
+        WindowError::TooLong { .. } => format!("{error}; narrow --from and --to"),
+        other => other.to_string(),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn args(window: Option<&str>, from: Option<&str>, to: Option<&str>) -> ReportArgs {
-        ReportArgs {
+    fn args(window: Option<&str>, from: Option<&str>, to: Option<&str>) -> WindowArgs {
+        WindowArgs {
             window: window.map(|w| w.parse().unwrap()),
             from: from.map(str::to_string),
             to: to.map(str::to_string),
-            format: None,
-            output: None,
-            offline: false,
-            size: (200, 60),
         }
     }
 
@@ -209,12 +160,14 @@ mod tests {
         );
         assert!(
             resolve(
-                &args(None, Some("2016-06-01"), Some("2026-05-31")),
+                &args(None, Some("2016-03-20"), Some("2026-03-19")),
                 HumanDuration::seconds(86_400),
                 now(),
                 Tz::UTC,
             )
             .is_ok()
         );
+        // A window that ends after today is refused, not rated.
+        assert!(error("2026-03-01", "2026-05-31").contains("after today"));
     }
 }

@@ -23,15 +23,11 @@ pub struct ExportSettings {
     pub protected: Vec<Protected>,
 }
 
-/// Opens a URL in the user's browser; returns what to tell the user.
-pub fn open_url(url: &str) -> String {
-    if !(url.starts_with("https://") || url.starts_with("http://")) {
-        return format!("not opening {url}: only http(s) links are opened");
-    }
-    match webbrowser::open(url) {
-        Ok(()) => format!("opened {url}"),
-        Err(e) => format!("could not open a browser for {url}: {e}"),
-    }
+/// Opens a URL in the user's browser (`$BROWSER`, else the desktop's opener); returns what to
+/// tell the user now, and calls `report` with how it went.
+pub fn open_url(url: &str, report: impl FnOnce(String) + Send + 'static) -> String {
+    let browser = std::env::var("BROWSER").ok();
+    super::browser::open(url, browser.as_deref(), report)
 }
 
 /// Writes a report of what the screen shows — its window and its service, team or environment

@@ -7,6 +7,7 @@
 //! a synchronized update; with nothing happening the loop sleeps until the next minute (or the
 //! next second while an open incident's timer is on screen).
 
+mod browser;
 mod effects;
 mod terminal;
 
@@ -28,6 +29,8 @@ use crate::ui::theme::Theme;
 
 /// What the runtime's threads tell the loop.
 pub enum Message {
+    /// What became of something the loop started (a browser): a line for the status bar.
+    Notice(String),
     Input(Event),
     /// SIGTERM, SIGHUP or SIGINT: restore the terminal and leave.
     Signal,
@@ -121,6 +124,12 @@ fn event_loop(
     let mut dirty = true;
 
     loop {
+        // The wall's progress line: how far into the page's time.
+        if let (Some(at), Some(every)) = (next_rotation, app.wall.as_ref().map(|w| w.rotate_every))
+        {
+            let left = at.saturating_duration_since(Instant::now());
+            update(&mut app, Action::WallElapsed(every.saturating_sub(left)));
+        }
         if dirty {
             let vm = view::build(&app);
             guard.draw(&vm, &options.theme)?;
@@ -154,6 +163,7 @@ fn event_loop(
             next_rotation = app.wall.as_ref().map(|w| Instant::now() + w.rotate_every);
             dirty = true;
         }
+        let page_before = app.wall.as_ref().map(|w| w.page);
         for message in messages {
             dirty = true;
             match message {
@@ -162,6 +172,7 @@ fn event_loop(
                         update(&mut app, action);
                     }
                 }
+                Message::Notice(note) => update(&mut app, Action::Notify(note)),
                 Message::Signal => update(&mut app, Action::Quit),
                 Message::Synced(report) => update(&mut app, synced(&report)),
                 Message::Store(event) => match event {
@@ -191,6 +202,10 @@ fn event_loop(
                 }
             }
         }
+        // A page turned by hand gets its full time.
+        if app.wall.as_ref().map(|w| w.page) != page_before {
+            next_rotation = app.wall.as_ref().map(|w| Instant::now() + w.rotate_every);
+        }
         for effect in app.take_effects() {
             match effect {
                 Effect::Refresh | Effect::Reload => {
@@ -210,7 +225,12 @@ fn event_loop(
                     }
                 }
                 Effect::OpenUrl(url) => {
-                    let note = effects::open_url(&url);
+                    // The browser's outcome arrives as a notice; its process is waited for
+                    // (never left defunct).
+                    let notices = sender.clone();
+                    let note = effects::open_url(&url, move |outcome| {
+                        let _ = notices.send(Message::Notice(outcome));
+                    });
                     update(&mut app, Action::Notify(note));
                 }
                 Effect::Export => {
@@ -236,27 +256,69 @@ fn synced(report: &SyncReport) -> Action {
     }
 }
 
-/// How long the loop may sleep: until the next minute, the next second while an open
-/// incident's timer is on screen, or the next wall rotation. A fixed clock never ticks.
+/// How long the loop may sleep: until the next minute (every duration on screen is written
+/// to the minute), or the next step of the wall's progress line, or its rotation. A fixed
+/// clock never ticks.
 fn next_wake(app: &App, fixed_now: Option<Timestamp>, next_rotation: Option<Instant>) -> Duration {
     let mut wake = Duration::from_secs(3600);
     if fixed_now.is_none() {
         let now = Utc::now();
         let into_minute = u64::try_from(now.timestamp().rem_euclid(60)).unwrap_or(0);
         wake = Duration::from_secs(60 - into_minute.min(59));
-        let ticking = app
-            .scope
-            .as_ref()
-            .is_some_and(|s| s.incidents.iter().any(|i| i.resolved_at.is_none()));
-        if ticking {
-            let millis = u64::from(now.timestamp_subsec_millis());
-            wake = Duration::from_millis(1000 - millis.min(999));
-        }
     }
     if let Some(at) = next_rotation {
         wake = wake.min(at.saturating_duration_since(Instant::now()));
+        if let Some(wall) = &app.wall {
+            // The progress line moves in about a hundred steps, no faster than 4 a second.
+            let step = (wall.rotate_every / 100).max(Duration::from_millis(250));
+            wake = wake.min(step);
+        }
     }
     wake
+}
+
+/// A key in a prompt: it edits like a shell line.
+fn prompt_action(key: &crossterm::event::KeyEvent) -> Option<Action> {
+    use crate::app::Edit;
+    let ctrl = key
+        .modifiers
+        .contains(crossterm::event::KeyModifiers::CONTROL);
+    let edit = |e: Edit| Some(Action::Edit(e));
+    match key.code {
+        KeyCode::Enter => Some(Action::SubmitInput),
+        KeyCode::Esc => Some(Action::CancelInput),
+        KeyCode::Backspace => edit(Edit::DeleteBack),
+        KeyCode::Delete => edit(Edit::DeleteForward),
+        KeyCode::Left => edit(Edit::Left),
+        KeyCode::Right => edit(Edit::Right),
+        KeyCode::Home => edit(Edit::Start),
+        KeyCode::End => edit(Edit::End),
+        KeyCode::Up => edit(Edit::Older),
+        KeyCode::Down => edit(Edit::Newer),
+        KeyCode::Char(c) if ctrl => match c {
+            'c' | 'g' => Some(Action::CancelInput),
+            'u' => edit(Edit::KillToStart),
+            'w' | 'h' => edit(if c == 'w' {
+                Edit::KillWord
+            } else {
+                Edit::DeleteBack
+            }),
+            'k' => edit(Edit::KillToEnd),
+            'a' => edit(Edit::Start),
+            'e' => edit(Edit::End),
+            'b' => edit(Edit::Left),
+            'f' => edit(Edit::Right),
+            'p' => edit(Edit::Older),
+            'n' => edit(Edit::Newer),
+            'd' => edit(Edit::DeleteForward),
+            // Any other control key is not text.
+            _ => None,
+        },
+        // Alt with a letter is a command elsewhere, never text.
+        KeyCode::Char(_) if key.modifiers.contains(crossterm::event::KeyModifiers::ALT) => None,
+        KeyCode::Char(c) => Some(Action::Input(c)),
+        _ => None,
+    }
 }
 
 /// The action a terminal event asks for, if any.
@@ -264,20 +326,7 @@ pub fn action_for(app: &App, event: &Event) -> Option<Action> {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => {
             if app.prompt.is_some() {
-                return match key.code {
-                    KeyCode::Enter => Some(Action::SubmitInput),
-                    KeyCode::Esc => Some(Action::CancelInput),
-                    KeyCode::Backspace => Some(Action::DeleteInput),
-                    KeyCode::Char('c')
-                        if key
-                            .modifiers
-                            .contains(crossterm::event::KeyModifiers::CONTROL) =>
-                    {
-                        Some(Action::CancelInput)
-                    }
-                    KeyCode::Char(c) => Some(Action::Input(c)),
-                    _ => None,
-                };
+                return prompt_action(key);
             }
             app.keymap.command(key).map(Action::Command)
         }

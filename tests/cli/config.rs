@@ -371,7 +371,7 @@ paths = ["services/api/**"]
     assert!(stdout.contains("ok    config "), "{stdout}");
     assert!(stdout.contains("ok    git:api: repository "), "{stdout}");
     assert!(
-        stdout.contains("opens, 0 tag(s) match \"api-v*\""),
+        stdout.contains("opens, 0 tags match \"api-v*\""),
         "{stdout}"
     );
 }

@@ -301,11 +301,11 @@ fn check_probes_each_git_source() {
         "{stdout}"
     );
     assert!(
-        lines[1].ends_with("opens, 5 tag(s) match \"api-v*\", newest api-v1.2.2"),
+        lines[1].contains("opens, 5 tags match \"api-v*\", newest api-v1.2.2 (20"),
         "{stdout}"
     );
     assert!(
-        lines[2].ends_with("opens, 4 tag(s) match \"web-v*\", newest web-v1.2.1"),
+        lines[2].contains("opens, 4 tags match \"web-v*\", newest web-v1.2.1 (20"),
         "{stdout}"
     );
 }

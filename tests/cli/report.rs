@@ -375,3 +375,56 @@ fn a_report_that_cannot_be_written_is_a_runtime_failure() {
         );
     }
 }
+
+#[test]
+fn an_output_extension_flowdeck_does_not_write_is_refused_without_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("demo.pdf");
+    let out = flowdeck(&[
+        "report",
+        "--demo",
+        "--now",
+        NOW,
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("flowdeck does not write .pdf files; name the file .json, .md, .html or .svg, or choose with --format"),
+        "{stderr}"
+    );
+    assert!(!pdf.exists(), "nothing is written");
+    // Chosen with --format, the name is the user's.
+    let out = flowdeck(&[
+        "report",
+        "--demo",
+        "--now",
+        NOW,
+        "--format",
+        "md",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::read_to_string(&pdf).unwrap().starts_with('#'));
+}
+
+#[test]
+fn export_dir_with_a_tilde_is_in_the_home_directory() {
+    // Never a folder named "~" beside the config: the home directory, resolved at load.
+    let config = flowdeck::config::parse(
+        "[export]\ndir = \"~/exports\"\n",
+        std::path::Path::new("c.toml"),
+    )
+    .unwrap();
+    assert!(
+        !config.export.dir.starts_with("~") && config.export.dir.ends_with("exports"),
+        "{}",
+        config.export.dir.display()
+    );
+}

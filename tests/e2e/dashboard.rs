@@ -146,7 +146,12 @@ fn dashboard_drill_down_standup_help_resize_quit() {
     session.key("Enter");
     let title = format!("Deployment {second}");
     session.wait_for(&format!("the deployment {second}"), |s| {
-        has_line(s, &title) && s.contains("Changes (") && breadcrumb(s).ends_with(&second)
+        // The changes' heading counts them: "4 changes", "1 change".
+        let changes = s.lines().any(|l| {
+            let l = l.trim_matches(|c: char| c.is_whitespace() || "┃│".contains(c));
+            l.ends_with(" changes") || l.ends_with(" change")
+        });
+        has_line(s, &title) && changes && breadcrumb(s).ends_with(&second)
     });
     assert!(second.starts_with('v'), "deployment named {second:?}");
 

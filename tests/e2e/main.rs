@@ -11,6 +11,7 @@
 mod support;
 
 #[cfg(unix)]
+mod browser;
 mod dashboard;
 #[cfg(unix)]
 mod live;

@@ -39,6 +39,8 @@ pub fn demo_app(width: u16, height: u16, wall: bool) -> App {
             keymap: Keymap::default(),
             mouse: true,
             wall_rotate: wall.then(|| std::time::Duration::from_secs(20)),
+            demo: true,
+            ..AppOptions::default()
         },
     );
     update(&mut app, Action::Resize { width, height });
@@ -69,4 +71,56 @@ pub fn screen_text(app: &App) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The screen as NO_COLOR draws it: the text, then where it is reversed or bold (what marks
+/// focus, selection and alerts without colour), row by row. Panics if any cell has a colour.
+pub fn screen_text_no_color(app: &App) -> String {
+    use ratatui::style::{Color, Modifier};
+    let theme = Arc::new(
+        Theme::load("default", &Default::default(), None, true).expect("the default theme"),
+    );
+    let vm = view::build(app);
+    let buffer = flowdeck::ui::render_to_buffer(&vm, &theme, app.width, app.height);
+    let mut text = String::new();
+    let mut marks = String::new();
+    for y in 0..buffer.area.height {
+        let mut line = String::new();
+        let mut runs: Vec<String> = Vec::new();
+        let mut run: Option<(u16, &str)> = None;
+        for x in 0..=buffer.area.width {
+            let look = (x < buffer.area.width).then(|| {
+                let cell = &buffer[(x, y)];
+                for colour in [cell.fg, cell.bg] {
+                    assert!(
+                        matches!(colour, Color::Reset),
+                        "a colour at {x},{y} under NO_COLOR: {colour:?}"
+                    );
+                }
+                line.push_str(cell.symbol());
+                if cell.modifier.contains(Modifier::REVERSED) {
+                    "reversed"
+                } else if cell.modifier.contains(Modifier::BOLD) {
+                    "bold"
+                } else {
+                    ""
+                }
+            });
+            let look = look.unwrap_or("");
+            match run {
+                Some((start, kind)) if kind != look => {
+                    runs.push(format!("{kind} {start}-{}", x - 1));
+                    run = (!look.is_empty()).then_some((x, look));
+                }
+                None if !look.is_empty() => run = Some((x, look)),
+                _ => {}
+            }
+        }
+        text.push_str(line.trim_end());
+        text.push('\n');
+        if !runs.is_empty() {
+            marks.push_str(&format!("row {y}: {}\n", runs.join(", ")));
+        }
+    }
+    text + "--- without colour: reversed and bold cells ---\n" + &marks
 }

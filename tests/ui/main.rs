@@ -12,6 +12,8 @@ mod support;
 
 mod export;
 mod fuzz;
+mod keys;
+mod prompt;
 mod screens;
 mod svg;
 mod wall_memory;

@@ -5,15 +5,21 @@ use crate::support::headless;
 
 use flowdeck::app::state::{Measure, Screen};
 use flowdeck::app::{Action, Command};
-use headless::{demo_app, press, screen_text};
+use headless::{demo_app, press, screen_text, screen_text_no_color};
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (200, 60)];
+const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 60)];
 
+/// The screen at each size, and as NO_COLOR draws it (the words must carry the meaning:
+/// better or worse, failing, the selection).
 fn snapshot(name: &str, commands: &[Command]) {
     for (width, height) in SIZES {
         let mut app = demo_app(width, height, false);
         press(&mut app, commands);
         insta::assert_snapshot!(format!("{name}_{width}x{height}"), screen_text(&app));
+        insta::assert_snapshot!(
+            format!("{name}_{width}x{height}_no_color"),
+            screen_text_no_color(&app)
+        );
     }
 }
 
@@ -75,6 +81,30 @@ fn standup() {
 #[test]
 fn help() {
     snapshot("help", &[Command::Help]);
+    // Help on a drill-down lists that screen's keys first.
+    snapshot(
+        "help_measure",
+        &[Command::Panel2, Command::Open, Command::Help],
+    );
+}
+
+#[test]
+fn services_and_teams() {
+    snapshot("services", &[Command::Services]);
+    snapshot("teams", &[Command::Services, Command::NextPanel]);
+}
+
+#[test]
+fn a_pipeline_run() {
+    snapshot(
+        "pipeline_run",
+        &[Command::Panel8, Command::Down, Command::Down, Command::Open],
+    );
+}
+
+#[test]
+fn the_service_picker() {
+    snapshot("service_picker", &[Command::Service]);
 }
 
 #[test]
@@ -82,6 +112,10 @@ fn wall() {
     for (width, height) in SIZES {
         let app = demo_app(width, height, true);
         insta::assert_snapshot!(format!("wall_{width}x{height}"), screen_text(&app));
+        insta::assert_snapshot!(
+            format!("wall_{width}x{height}_no_color"),
+            screen_text_no_color(&app)
+        );
     }
 }
 
@@ -127,13 +161,18 @@ fn the_incident_drill_down_explains_the_attribution() {
         text.contains("Checkout page intermittently returns 503"),
         "{text}"
     );
-    assert!(text.contains("names deployment:demo:web:v4.9.0"), "{text}");
-    assert!(text.contains("still open: 2h 14m"), "{text}");
+    // Plain words: the deployment by service and version, never its internal key.
+    assert!(
+        text.contains("web v4.9.0: its text names this deployment"),
+        "{text}"
+    );
+    assert!(!text.contains("names deployment:demo:"), "{text}");
+    assert!(text.contains("still open, for 2h 14m"), "{text}");
     // Enter on the attribution opens the deployment it names.
     let rows = flowdeck::app::screens::list(&app, app.screen()).rows;
     let attribution = rows
         .iter()
-        .position(|r| r.cells.first().is_some_and(|c| c.text == "incident_link"))
+        .position(|r| r.cells.first().is_some_and(|c| c.text == "named"))
         .unwrap();
     let selected = |app: &flowdeck::app::App| match app.screen() {
         Screen::Incident { list, .. } => list.selected,
@@ -152,11 +191,21 @@ fn the_incident_drill_down_explains_the_attribution() {
 #[test]
 fn filters_window_and_search_change_the_scope() {
     let mut app = demo_app(200, 60, false);
+    // f and t open pickers that filter as you type; enter applies the highlighted name.
     press(&mut app, &[Command::Service]);
+    for c in "ap".chars() {
+        flowdeck::app::update(&mut app, Action::Input(c));
+    }
+    flowdeck::app::update(&mut app, Action::SubmitInput);
     let text = screen_text(&app);
     assert!(text.contains("service api"), "{text}");
     press(&mut app, &[Command::Team]);
-    assert!(screen_text(&app).contains("team payments"));
+    for c in "pay".chars() {
+        flowdeck::app::update(&mut app, Action::Input(c));
+    }
+    flowdeck::app::update(&mut app, Action::SubmitInput);
+    let text = screen_text(&app);
+    assert!(text.contains("team payments"), "{text}");
     press(&mut app, &[Command::ClearFilters, Command::Window]);
     assert!(screen_text(&app).contains("last 90 days"));
     press(&mut app, &[Command::Window]);
@@ -181,7 +230,9 @@ fn a_custom_window_is_typed_in() {
         flowdeck::app::update(&mut app, Action::Input(c));
     }
     flowdeck::app::update(&mut app, Action::SubmitInput);
-    assert!(screen_text(&app).contains("custom (Nov 01 – Nov 15)"));
+    // Years shown, the last day typed is the last day included.
+    let text = screen_text(&app);
+    assert!(text.contains("1 Nov – 14 Nov 2026"), "{text}");
     press(&mut app, &[Command::CustomWindow]);
     for c in "soon".chars() {
         flowdeck::app::update(&mut app, Action::Input(c));
@@ -211,7 +262,7 @@ fn sorting_orders_the_list_by_the_chosen_column() {
         leads.windows(2).all(|w| w[0] >= w[1]),
         "descending by lead time"
     );
-    assert!(screen_text(&app).contains("sorted by Lead time ↓"));
+    assert!(screen_text(&app).contains("by Lead time ↓"));
 }
 
 #[test]
@@ -297,4 +348,70 @@ fn o_asks_for_the_selected_items_url() {
             "https://git.example.com/acme/web/releases/tag/v4.9.0".into()
         )]
     );
+}
+
+/// A dashboard whose only source never loaded: no events, no success ever.
+fn never_loaded(wall: bool) -> flowdeck::app::App {
+    use std::sync::Arc;
+    let demo = demo_app(120, 40, wall);
+    let mut sources = demo.data.sources.clone();
+    sources[0].status = flowdeck::status::SourceState::Error;
+    sources[0].last_success_at = None;
+    sources[0].error = Some("cannot open the repository".into());
+    let data = flowdeck::app::Data {
+        history: Arc::new(flowdeck::metrics::History::derive(
+            flowdeck::model::EventSet::default(),
+            flowdeck::metrics::Rules::default(),
+        )),
+        sources,
+        loaded_at: demo.now,
+        loaded: true,
+    };
+    let mut app = flowdeck::app::App::new(
+        data,
+        demo.now,
+        flowdeck::app::AppOptions {
+            window_days: 30,
+            wall_rotate: wall.then(|| std::time::Duration::from_secs(20)),
+            ..flowdeck::app::AppOptions::default()
+        },
+    );
+    flowdeck::app::update(
+        &mut app,
+        Action::Resize {
+            width: 120,
+            height: 40,
+        },
+    );
+    app
+}
+
+#[test]
+fn a_source_that_never_loaded_gives_no_verdict_and_is_not_called_stale() {
+    for wall in [false, true] {
+        let text = screen_text(&never_loaded(wall));
+        assert!(text.contains("demo never loaded"), "{text}");
+        assert!(!text.to_lowercase().contains("stale"), "{text}");
+        for band in ["◆ elite", "▲ high", "■ medium", "▼ low"] {
+            assert!(!text.to_lowercase().contains(band), "{band}: {text}");
+        }
+        assert!(!text.contains("0 days/week"), "{text}");
+    }
+}
+
+#[test]
+fn an_empty_window_names_the_newest_deployment_outside_it() {
+    let mut app = demo_app(120, 40, false);
+    press(&mut app, &[Command::CustomWindow]);
+    for c in "2026-01-01..2026-01-31".chars() {
+        flowdeck::app::update(&mut app, Action::Input(c));
+    }
+    flowdeck::app::update(&mut app, Action::SubmitInput);
+    let text = screen_text(&app);
+    assert!(
+        text.contains("none in this window; the newest, api"),
+        "{text}"
+    );
+    assert!(text.contains("v2.32.3, finished 19 Nov 2026"), "{text}");
+    assert!(text.contains("no deployments in this"), "{text}");
 }

@@ -17,7 +17,6 @@ pub(crate) fn check(config: &Config, root: &DeTable<'_>) -> Vec<Problem> {
             problems.push(problem(root, &path, out));
         }
     };
-    duration(at(&["general", "window"]), general.window, &limits::WINDOW);
     duration(
         at(&["general", "refresh"]),
         general.refresh,
@@ -52,6 +51,14 @@ pub(crate) fn check(config: &Config, root: &DeTable<'_>) -> Vec<Problem> {
         if let SourceConfig::Prometheus(prometheus) = source {
             duration(key("gap"), prometheus.gap, &limits::ALERT_GAP);
         }
+    }
+    // The window's own check (config, flags and prompt share it) names "3m" meant as months.
+    let window_path = at(&["general", "window"]);
+    let written = tree::get(root, &window_path)
+        .and_then(|value| tree::scalar_text(value.get_ref()))
+        .unwrap_or_default();
+    if let Err(out) = super::window::length_bounds(written.trim_matches('"'), general.window) {
+        problems.push(problem(root, &window_path, out));
     }
     let items = u64::try_from(general.report_items).unwrap_or(u64::MAX);
     if let Err(out) = limits::check_report_items(items) {

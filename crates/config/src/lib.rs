@@ -2,6 +2,7 @@
 
 pub mod duration;
 pub mod error;
+pub mod home;
 pub mod init;
 pub mod keymap;
 pub mod limits;
@@ -10,6 +11,7 @@ pub mod locate;
 mod rules;
 pub mod schema;
 pub mod theme;
+pub mod window;
 
 mod bounds;
 mod cross;

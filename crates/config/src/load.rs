@@ -204,6 +204,7 @@ fn parse_text(text: &str) -> Result<Config, Problem> {
         ));
     };
     config.sources = sources;
+    super::home::expand_paths(&mut config);
     let mut problems = cross::check(&config, &root, text);
     problems.extend(bounds::check(&config, &root));
     match earliest(problems) {

@@ -105,6 +105,21 @@ pub fn number(value: Option<f64>, decimals: usize) -> String {
     }
 }
 
+/// A count with its noun, singular or plural as the count asks: "1 incident", "2 incidents",
+/// "0 changes". Nouns whose plural is not an added "s" go through [`count_of`].
+pub fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// [`count`] with the plural given: "1 match", "3 matches".
+pub fn count_of(n: u64, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +148,15 @@ mod tests {
         assert_eq!(human_duration(3 * 86_400 + 4 * 3_600 + 5), "3d 4h");
         assert_eq!(human_duration(-5), "0s");
         assert_eq!(human_seconds(None), "–");
+    }
+
+    #[test]
+    fn counts_agree_with_their_noun() {
+        assert_eq!(count(1, "incident"), "1 incident");
+        assert_eq!(count(2, "incident"), "2 incidents");
+        assert_eq!(count(0, "change"), "0 changes");
+        assert_eq!(count_of(1, "match", "matches"), "1 match");
+        assert_eq!(count_of(3, "match", "matches"), "3 matches");
     }
 
     #[test]

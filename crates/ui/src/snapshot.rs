@@ -4,6 +4,7 @@
 
 mod charts;
 mod deployments;
+mod headline;
 mod scope;
 mod standup;
 
@@ -11,6 +12,10 @@ use serde::Serialize;
 
 pub(crate) use charts::{Charts, LEAD_TIME_LABELS};
 pub(crate) use deployments::{DeploymentRow, Deployments, deployment_row};
+pub(crate) use headline::{
+    Delta, Headline, HeadlineInput, count_delta, duration_delta, headline, missing_data,
+    points_delta, reaches_back, rule_words,
+};
 pub use scope::{ReportScope, ScopeFilter};
 pub(crate) use standup::{Standup, standup_since};
 
@@ -48,6 +53,10 @@ pub struct Snapshot<'h> {
     /// What the HTML charts draw beyond the rows; not part of the JSON contract.
     #[serde(skip)]
     pub charts: Charts,
+    /// Why the scope has no deployment data at all, when it has none (its measures then show
+    /// no value and no band); not part of the JSON contract.
+    #[serde(skip)]
+    pub(crate) missing: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -130,6 +139,7 @@ impl<'h> Snapshot<'h> {
             environment,
         } = request;
         let (scope, report_scope) = scope::resolve(history, &filter, environment);
+        let missing = missing_data(history, &scope.services, &sources);
         let previous_window = window.previous();
         // Ordering a long window's deployments (half a million at company scale) and finding
         // its incidents takes a good part of measuring every service and team twice: done on
@@ -204,20 +214,26 @@ impl<'h> Snapshot<'h> {
             incidents,
             sources,
             charts,
+            missing,
         }
     }
 }
 
 /// Every measure a snapshot shows: the scope's totals, each service's and each team's, for the
-/// window and the previous one.
-struct Measured {
-    metrics: MetricSet,
-    previous_metrics: MetricSet,
-    services: Vec<ServiceReport>,
-    teams: Vec<TeamReport>,
+/// window and the previous one (the dashboard's services table reads the same).
+pub(crate) struct Measured {
+    pub(crate) metrics: MetricSet,
+    pub(crate) previous_metrics: MetricSet,
+    pub(crate) services: Vec<ServiceReport>,
+    pub(crate) teams: Vec<TeamReport>,
 }
 
-fn measure(history: &History, scope: &Scope, window: Window, now: Timestamp) -> Measured {
+pub(crate) fn measure(
+    history: &History,
+    scope: &Scope,
+    window: Window,
+    now: Timestamp,
+) -> Measured {
     let current = PreparedWindow::new(history, window);
     let previous = PreparedWindow::new(history, window.previous());
     let compute =
@@ -334,147 +350,18 @@ fn incident_rows(
     rows
 }
 
-/// One of the five DORA measures as people read it: the screen's tiles and every report's
-/// headline table come from this, so they never disagree.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Headline {
-    pub(crate) key: &'static str,
-    pub(crate) title: &'static str,
-    /// The banded value, formatted ("4.5 days/week", "1d 3h", "7.9%").
-    pub(crate) value: String,
-    /// What the value is made of ("63 deployments · 2.1/day").
-    pub(crate) detail: String,
-    pub(crate) band: Option<flowdeck_core::metrics::Band>,
-    pub(crate) trend: Option<flowdeck_core::metrics::trend::Trend>,
-    /// The trend's delta formatted in the value's unit, signed ("+0.5", "−2h", "+1.2 pt").
-    pub(crate) delta: Option<String>,
-    /// The definition in one sentence.
-    pub(crate) definition: &'static str,
-}
-
 impl Snapshot<'_> {
     /// The five DORA measures, current against previous.
     pub(crate) fn headline(&self) -> Vec<Headline> {
-        headline(&self.metrics, &self.previous.metrics)
+        headline(HeadlineInput {
+            current: &self.metrics,
+            previous: &self.previous.metrics,
+            bands: &self.band_table,
+            window_days: self.window.days,
+            missing: self.missing.clone(),
+            previous_known: reaches_back(&self.sources, self.previous.window.from),
+        })
     }
-}
-
-/// The five DORA measures of any scope, current against previous.
-pub(crate) fn headline(current: &MetricSet, previous: &MetricSet) -> Vec<Headline> {
-    use flowdeck_core::metrics::trend::{Better, Trend};
-    use flowdeck_core::text::{human_duration, human_seconds, number, percent};
-
-    let signed = |delta: f64, text: String| {
-        if delta < 0.0 {
-            format!("−{text}")
-        } else {
-            format!("+{text}")
-        }
-    };
-    let duration_delta = |t: &Trend| signed(t.delta, human_duration(t.delta.abs().round() as i64));
-    let points_delta = |t: &Trend| {
-        signed(
-            t.delta,
-            format!("{} pt", number(Some(t.delta.abs() * 100.0), 1)),
-        )
-    };
-
-    let (f, pf) = (
-        &current.deployment_frequency,
-        &previous.deployment_frequency,
-    );
-    let frequency_trend = Trend::of(
-        f.median_deploy_days_per_week,
-        pf.median_deploy_days_per_week,
-        Better::Higher,
-    );
-    let (l, pl) = (
-        &current.lead_time_for_changes,
-        &previous.lead_time_for_changes,
-    );
-    let lead_trend = Trend::of(l.median_seconds, pl.median_seconds, Better::Lower);
-    let (c, pc) = (&current.change_failure_rate, &previous.change_failure_rate);
-    let failure_trend = Trend::of(c.rate, pc.rate, Better::Lower);
-    let (r, pr) = (
-        &current.failed_deployment_recovery_time,
-        &previous.failed_deployment_recovery_time,
-    );
-    let recovery_trend = Trend::of(r.median_seconds, pr.median_seconds, Better::Lower);
-    let (w, pw) = (
-        &current.deployment_rework_rate,
-        &previous.deployment_rework_rate,
-    );
-    let rework_trend = Trend::of(w.rate, pw.rate, Better::Lower);
-
-    vec![
-        Headline {
-            key: "deployment_frequency",
-            title: "Deployment frequency",
-            value: match f.median_deploy_days_per_week {
-                Some(1.0) => "1 day/week".to_string(),
-                days => format!("{} days/week", number(days, 1)),
-            },
-            detail: format!(
-                "{} deployments · {}/day · {} deploy-days",
-                f.deployments,
-                number(f.per_day, 1),
-                f.deploy_days
-            ),
-            band: f.band,
-            trend: frequency_trend,
-            delta: frequency_trend.map(|t| signed(t.delta, number(Some(t.delta.abs()), 1))),
-            definition: "Median deploy-days per whole ISO week: days with at least one successful production deployment.",
-        },
-        Headline {
-            key: "lead_time_for_changes",
-            title: "Lead time for changes",
-            value: human_seconds(l.median_seconds),
-            detail: format!(
-                "{} changes · p90 {}",
-                l.changes,
-                human_seconds(l.p90_seconds)
-            ),
-            band: l.band,
-            trend: lead_trend,
-            delta: lead_trend.as_ref().map(duration_delta),
-            definition: "Median time from a commit's author date to the production deployment that first shipped it (merges and baseline deployments excluded).",
-        },
-        Headline {
-            key: "change_failure_rate",
-            title: "Change failure rate",
-            value: percent(c.rate),
-            detail: format!("{} of {} deployments failed", c.failed, c.deployments),
-            band: c.band,
-            trend: failure_trend,
-            delta: failure_trend.as_ref().map(points_delta),
-            definition: "Share of deployments that caused an incident (linked or within the attribution window), were rolled back, or had a commit reverted.",
-        },
-        Headline {
-            key: "failed_deployment_recovery_time",
-            title: "Failed deployment recovery time",
-            value: human_seconds(r.median_seconds),
-            detail: format!(
-                "{} recovered · {} unrecovered · p90 {}",
-                r.recovered,
-                r.unrecovered,
-                human_seconds(r.p90_seconds)
-            ),
-            band: r.band,
-            trend: recovery_trend,
-            delta: recovery_trend.as_ref().map(duration_delta),
-            definition: "Median time from a failed deployment to its recovery: its incidents resolved, or a rollback or revert deployed.",
-        },
-        Headline {
-            key: "deployment_rework_rate",
-            title: "Deployment rework rate",
-            value: percent(w.rate),
-            detail: format!("{} of {} deployments were rework", w.rework, w.deployments),
-            band: None,
-            trend: rework_trend,
-            delta: rework_trend.as_ref().map(points_delta),
-            definition: "Share of deployments that were rollbacks, shipped a revert or hotfix, or went out while an incident of the service was open.",
-        },
-    ]
 }
 
 #[cfg(test)]

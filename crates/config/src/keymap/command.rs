@@ -43,11 +43,15 @@ pub enum Command {
     SortReverse,
     OpenUrl,
     Export,
+    /// The services and teams table.
+    Services,
+    /// In a drill-down: every item of the window, or only those that make the number.
+    ToggleAll,
 }
 
 impl Command {
     /// Every command, in the order help lists them.
-    pub const ALL: [Command; 36] = [
+    pub const ALL: [Command; 38] = [
         Command::Up,
         Command::Down,
         Command::Left,
@@ -72,6 +76,8 @@ impl Command {
         Command::OpenUrl,
         Command::Search,
         Command::Standup,
+        Command::Services,
+        Command::ToggleAll,
         Command::Window,
         Command::CustomWindow,
         Command::Service,
@@ -125,6 +131,8 @@ impl Command {
             Command::SortReverse => "sort_reverse",
             Command::OpenUrl => "open_url",
             Command::Export => "export",
+            Command::Services => "services",
+            Command::ToggleAll => "toggle_all",
         }
     }
 
@@ -145,15 +153,15 @@ impl Command {
             Command::Bottom => "last item",
             Command::NextPanel => "next panel",
             Command::PreviousPanel => "previous panel",
-            Command::Panel1 => "panel 1",
-            Command::Panel2 => "panel 2",
-            Command::Panel3 => "panel 3",
-            Command::Panel4 => "panel 4",
-            Command::Panel5 => "panel 5",
-            Command::Panel6 => "panel 6",
-            Command::Panel7 => "panel 7",
-            Command::Panel8 => "panel 8",
-            Command::Panel9 => "panel 9",
+            Command::Panel1 => "panel or measure 1",
+            Command::Panel2 => "panel or measure 2",
+            Command::Panel3 => "panel or measure 3",
+            Command::Panel4 => "panel or measure 4",
+            Command::Panel5 => "panel or measure 5",
+            Command::Panel6 => "panel or measure 6",
+            Command::Panel7 => "panel or measure 7",
+            Command::Panel8 => "panel or measure 8",
+            Command::Panel9 => "panel or measure 9",
             Command::Open => "open",
             Command::Back => "back",
             Command::Quit => "quit",
@@ -162,15 +170,17 @@ impl Command {
             Command::Search => "search",
             Command::Standup => "standup",
             Command::Window => "window 7d/30d/90d",
-            Command::CustomWindow => "custom window",
-            Command::Service => "service filter",
-            Command::Team => "team filter",
+            Command::CustomWindow => "type a window",
+            Command::Service => "pick a service",
+            Command::Team => "pick a team",
             Command::Environment => "environment filter",
             Command::ClearFilters => "clear filters",
             Command::SortNext => "sort by next column",
             Command::SortReverse => "reverse sort",
             Command::OpenUrl => "open in browser",
             Command::Export => "export report",
+            Command::Services => "services and teams table",
+            Command::ToggleAll => "a measure's full list",
         }
     }
 

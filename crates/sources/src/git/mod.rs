@@ -52,6 +52,8 @@ pub struct GitProbe {
     pub tags_matched: usize,
     /// The last deployment in deploy order, if any tag is one.
     pub newest_tag: Option<String>,
+    /// When that deployment finished (the tagger date, else the commit's).
+    pub newest_tag_at: Option<flowdeck_core::model::Timestamp>,
     /// Why a matching tag would not be a deployment, one sentence each.
     pub skipped_tags: Vec<String>,
 }
@@ -136,6 +138,7 @@ pub fn probe(config: &GitSourceConfig, base_dir: &Path) -> Result<GitProbe, Sour
     Ok(GitProbe {
         tags_matched: scan.matched,
         newest_tag: scan.tags.last().map(|t| t.name.clone()),
+        newest_tag_at: scan.tags.last().map(|t| t.finished_at),
         skipped_tags: scan.skipped,
     })
 }

@@ -6,15 +6,18 @@ pub use flowdeck_config::keymap::Command;
 use flowdeck_core::model::Timestamp;
 
 use super::data::Loaded;
+use super::line::Edit;
 
 /// Everything that changes state: user commands, and what the runtime observes.
 #[derive(Debug, Clone)]
 pub enum Action {
     Command(Command),
-    /// A character typed while a prompt (search, custom window) is open.
+    /// A character typed while a prompt (search, custom window, a picker) is open.
     Input(char),
     /// Backspace in a prompt.
     DeleteInput,
+    /// An editing key in a prompt: the cursor, Ctrl-U, Ctrl-W, history, ...
+    Edit(Edit),
     /// Enter in a prompt.
     SubmitInput,
     /// Esc in a prompt.
@@ -32,6 +35,8 @@ pub enum Action {
     Tick(Timestamp),
     /// Time to show the next wall page.
     RotateWall,
+    /// How long the wall page has been on screen (its progress line).
+    WallElapsed(std::time::Duration),
     /// A data load started (shown until it finishes).
     Loading,
     /// A data load finished: it replaces the data on screen (`Data::after_reload`).

@@ -31,7 +31,9 @@ pub struct Data {
 impl Data {
     /// The data after a reload. A source that failed now but worked before keeps the previous
     /// history on screen, marked stale since its last success with the new error; a reload
-    /// where every source that worked still works replaces the data.
+    /// where every source that worked still works replaces the data. A source that read its
+    /// data but not all of it (Prometheus with its Alertmanager down: `ok` with an error) has
+    /// not failed: its new data is shown and it is not stale.
     pub(crate) fn after_reload(&self, loaded: Loaded) -> Data {
         let Loaded {
             history,
@@ -45,9 +47,8 @@ impl Data {
                     .iter()
                     .any(|s| s.name == name && s.last_success_at.is_some())
         };
-        let regressed = sources
-            .iter()
-            .any(|s| s.error.is_some() && previously_ok(&s.name));
+        let failed = |s: &SourceStatus| s.error.is_some() && s.status != SourceState::Ok;
+        let regressed = sources.iter().any(|s| failed(s) && previously_ok(&s.name));
         let loaded_at = read_at.max(self.loaded_at + chrono::Duration::nanoseconds(1));
         if !regressed {
             return Data {
@@ -60,7 +61,7 @@ impl Data {
         let sources = sources
             .into_iter()
             .map(|mut status| {
-                if status.error.is_some() {
+                if failed(&status) {
                     let before = self.sources.iter().find(|s| s.name == status.name);
                     status.last_success_at = before.and_then(|s| s.last_success_at);
                     if status.last_success_at.is_some() {
@@ -108,6 +109,30 @@ mod tests {
             last_success_at: at,
             error: error.map(str::to_string),
             covers_from: None,
+        }
+    }
+
+    #[test]
+    fn a_source_that_reads_its_data_but_not_all_of_it_is_never_stale() {
+        let t0: Timestamp = "2026-11-20T09:00:00Z".parse().unwrap();
+        let t1: Timestamp = "2026-11-20T09:05:00Z".parse().unwrap();
+        let t2: Timestamp = "2026-11-20T09:10:00Z".parse().unwrap();
+        let partly = |at| SourceStatus {
+            status: SourceState::Ok,
+            error: Some("Alertmanager at 127.0.0.1:9093: cannot connect".into()),
+            ..status("prometheus:prod", None, Some(at))
+        };
+        let first = App::empty_data(t0).after_reload(loaded(vec![partly(t0)], t0));
+        // Every reload after the first: its new data replaces the old, and it stays ok.
+        for at in [t1, t2] {
+            let before = first.clone();
+            let next = before.after_reload(loaded(vec![partly(at)], at));
+            assert!(
+                !Arc::ptr_eq(&before.history, &next.history),
+                "new data shown"
+            );
+            assert_eq!(next.sources[0].status, SourceState::Ok);
+            assert_eq!(next.sources[0].last_success_at, Some(at));
         }
     }
 

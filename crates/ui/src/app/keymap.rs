@@ -54,6 +54,8 @@ const DEFAULTS: &[(&str, Command)] = &[
     ("R", Command::SortReverse),
     ("o", Command::OpenUrl),
     ("e", Command::Export),
+    ("T", Command::Services),
+    ("a", Command::ToggleAll),
 ];
 
 /// Why a `[keys]` entry cannot be used.

@@ -14,6 +14,8 @@ pub(crate) enum Tone {
     Ok,
     Warn,
     Fail,
+    /// A measure's value in its band.
+    Band(flowdeck_core::metrics::Band),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -39,13 +41,17 @@ impl Cell {
     }
 }
 
-/// What Enter on a row opens.
+/// What Enter on a row opens: always a screen of flowdeck's own (`o` opens the browser).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Target {
     Measure(Measure),
     Deployment(u32),
     Incident(u32),
-    Url(String),
+    Run(u32),
+    PullRequest(u32),
+    /// A row of the services table: scope the dashboard to it.
+    Service(String),
+    Team(String),
 }
 
 /// How rows compare under a column.
@@ -66,12 +72,35 @@ pub struct Row {
     pub(crate) heading: bool,
 }
 
+impl Row {
+    /// A row Enter opens nothing from says why (a commit has no screen of its own).
+    pub(crate) fn why_not(&self) -> &'static str {
+        if self.heading {
+            "a heading: move to a row under it"
+        } else {
+            "this row has nothing more to show: everything flowdeck knows is on it"
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Column {
     pub(crate) title: &'static str,
-    /// The width it asks for, in cells; the last column takes what is left.
+    /// The most a text column that may be cut asks for, in cells.
     pub(crate) width: u16,
     pub(crate) numeric: bool,
+    /// Whether its text may end in "…" (titles, reasons); numbers, names and outcomes never
+    /// are: when the width runs out, less important columns go instead.
+    pub(crate) cut: bool,
+    /// How important it is: lower numbers stay longest when the width runs short.
+    pub(crate) priority: u8,
+}
+
+impl Column {
+    /// The column with its importance (0 first).
+    pub(crate) fn keep(self, priority: u8) -> Column {
+        Column { priority, ..self }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -80,21 +109,36 @@ pub struct ListModel {
     pub rows: Vec<Row>,
 }
 
-/// A text column asking for `width` cells.
+/// A text column that may be cut, asking for at most `width` cells.
 pub(crate) fn col(title: &'static str, width: u16) -> Column {
     Column {
         title,
         width,
         numeric: false,
+        cut: true,
+        priority: 5,
     }
 }
 
-/// A right-aligned number column.
-pub(crate) fn num(title: &'static str, width: u16) -> Column {
+/// A text column never cut (a name, an outcome): as wide as its widest cell.
+pub(crate) fn word(title: &'static str) -> Column {
     Column {
         title,
-        width,
+        width: 0,
+        numeric: false,
+        cut: false,
+        priority: 5,
+    }
+}
+
+/// A number column, never cut.
+pub(crate) fn num(title: &'static str) -> Column {
+    Column {
+        title,
+        width: 0,
         numeric: true,
+        cut: false,
+        priority: 5,
     }
 }
 

@@ -4,17 +4,21 @@
 pub(crate) mod action;
 pub(crate) mod data;
 pub(crate) mod keymap;
+pub(crate) mod line;
 pub mod list;
+pub(crate) mod picker;
 pub(crate) mod picture;
 pub(crate) mod scope;
 pub mod screens;
 pub mod state;
+pub(crate) mod table;
 pub(crate) mod update;
 pub mod view;
 
 pub use action::{Action, Command};
 pub use data::{Data, Loaded};
 pub use keymap::Keymap;
+pub use line::Edit;
 pub use state::{App, AppOptions, Effect, Screen};
 pub use update::update;
 pub use view::ViewModel;

@@ -1,25 +1,44 @@
 //! What the screen shows for the current scope and window, computed when the scope, the window,
 //! the data or the minute changes — never per frame.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::Duration;
 
+use super::state::Measure;
 use crate::snapshot::{
-    DeploymentRow, Headline, IncidentRow, deployment_row, headline, incident_row,
+    DeploymentRow, Headline, HeadlineInput, IncidentRow, deployment_row, headline, incident_row,
+    missing_data, reaches_back,
 };
 use flowdeck_core::metrics::compute::{PreparedWindow, compute_prepared};
 use flowdeck_core::metrics::{History, MetricSet, Scope, Window, deployments_in};
 use flowdeck_core::model::{PipelineRun, RunStatus, Timestamp};
+use flowdeck_core::status::SourceStatus;
 
-/// The five headline measures, in tile order.
-pub(crate) const HEADLINE_COUNT: usize = 5;
-
-/// A measure's values over the window in equal buckets (days, or weeks for long windows).
+/// A measure's values over the window in equal buckets: days for a month or less, weeks up to
+/// half a year, 30 days beyond (so a long window still fits a chart's width).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Series {
+    /// "day", "week", "30 days".
     pub(crate) bucket: &'static str,
+    /// Where each bucket starts; the last ends at the window's end.
+    pub(crate) starts: Vec<Timestamp>,
     pub(crate) values: Vec<Option<f64>>,
+}
+
+impl Series {
+    /// Whether any bucket has a value.
+    pub(crate) fn has_data(&self) -> bool {
+        self.values.iter().any(|v| v.is_some_and(|v| v > 0.0))
+    }
+}
+
+/// The newest counted deployment of the scope outside the window, and how many the scope has
+/// in all: what an empty window's list says instead of "nothing here".
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Elsewhere {
+    pub(crate) newest: Option<u32>,
+    pub(crate) total: usize,
 }
 
 /// One commit with the deployment that shipped it, for the lead-time list.
@@ -42,7 +61,13 @@ pub struct ScopeData {
     pub metrics: MetricSet,
     pub(crate) previous_metrics: MetricSet,
     pub(crate) headline: Vec<Headline>,
+    /// Every measure's series, in `Measure::ALL` order.
     pub(crate) series: Vec<Series>,
+    /// Failed deployments of the scope nobody recovered from, that are still their service's
+    /// newest: what is broken now, newest first.
+    pub(crate) failing: Vec<u32>,
+    /// The scope's deployments outside the window.
+    pub(crate) elsewhere: Elsewhere,
     /// Counted deployments that finished in the window, newest first.
     pub(crate) deployments: Vec<DeploymentRow>,
     /// Non-merge changes of the window's non-baseline deployments, newest deployment first.
@@ -51,6 +76,9 @@ pub struct ScopeData {
     pub incidents: Vec<IncidentRow>,
     /// Pipeline runs of the scope in the window, running and queued first, then newest.
     pub(crate) runs: Vec<u32>,
+    /// The failed runs among them that the same workflow passed on the same branch since:
+    /// old news, shown faded.
+    pub(crate) fixed_runs: HashSet<u32>,
 }
 
 impl ScopeData {
@@ -59,6 +87,7 @@ impl ScopeData {
         services: Vec<u32>,
         window: Window,
         now: Timestamp,
+        sources: &[SourceStatus],
     ) -> ScopeData {
         let scope = if services.len() == history.services.len() {
             Scope::all(history)
@@ -70,8 +99,16 @@ impl ScopeData {
         let prior = PreparedWindow::new(history, previous);
         let metrics = compute_prepared(history, &scope, &current, now);
         let previous_metrics = compute_prepared(history, &scope, &prior, now);
-        let headline = headline(&metrics, &previous_metrics);
+        let headline = headline(HeadlineInput {
+            current: &metrics,
+            previous: &previous_metrics,
+            bands: &history.rules.bands,
+            window_days: window.days(),
+            missing: missing_data(history, &services, sources),
+            previous_known: reaches_back(sources, previous.from),
+        });
         let series = series(history, &scope, &window, now);
+        let (failing, elsewhere) = failing_and_elsewhere(history, &services, &window);
 
         let mut indices = deployments_in(history, &scope, &window);
         let events = &history.events;
@@ -147,6 +184,7 @@ impl ScopeData {
             (run_rank(a), b.created_at).cmp(&(run_rank(b), a.created_at))
         });
 
+        let fixed_runs = fixed_runs(&events.pipeline_runs, &runs);
         ScopeData {
             window,
             services,
@@ -154,21 +192,71 @@ impl ScopeData {
             previous_metrics,
             headline,
             series,
+            failing,
+            elsewhere,
             deployments,
             changes,
             incidents,
             runs,
+            fixed_runs,
         }
     }
 }
 
-/// Each headline measure per day (windows up to 31 days) or per week.
-fn series(history: &History, scope: &Scope, window: &Window, now: Timestamp) -> Vec<Series> {
-    let (step, bucket) = if window.days() <= 31.0 {
+/// The failed runs (of `runs`) followed by a successful run of the same service, workflow and
+/// branch.
+fn fixed_runs(all: &[PipelineRun], runs: &[u32]) -> HashSet<u32> {
+    use flowdeck_core::model::RunConclusion;
+    let mut last_success: HashMap<(&str, &str, Option<&str>), Timestamp> = HashMap::new();
+    for run in runs.iter().filter_map(|&r| all.get(r as usize)) {
+        if run.conclusion == Some(RunConclusion::Success) {
+            let key = (
+                run.service.as_str(),
+                run.workflow.as_str(),
+                run.branch.as_deref(),
+            );
+            let at = last_success.entry(key).or_insert(run.created_at);
+            *at = (*at).max(run.created_at);
+        }
+    }
+    runs.iter()
+        .copied()
+        .filter(|&r| {
+            all.get(r as usize).is_some_and(|run| {
+                matches!(
+                    run.conclusion,
+                    Some(
+                        RunConclusion::Failure
+                            | RunConclusion::TimedOut
+                            | RunConclusion::StartupFailure
+                    )
+                ) && last_success
+                    .get(&(
+                        run.service.as_str(),
+                        run.workflow.as_str(),
+                        run.branch.as_deref(),
+                    ))
+                    .is_some_and(|&at| at > run.created_at)
+            })
+        })
+        .collect()
+}
+
+/// The bucket a window's series is cut into.
+fn bucket(window: &Window) -> (Duration, &'static str) {
+    let days = window.days();
+    if days <= 31.0 {
         (Duration::days(1), "day")
-    } else {
+    } else if days <= 182.0 {
         (Duration::days(7), "week")
-    };
+    } else {
+        (Duration::days(30), "30 days")
+    }
+}
+
+/// Every measure over the window, bucket by bucket, in `Measure::ALL` order.
+fn series(history: &History, scope: &Scope, window: &Window, now: Timestamp) -> Vec<Series> {
+    let (step, bucket) = bucket(window);
     let mut buckets = Vec::new();
     let mut start = window.from;
     while start < window.to && buckets.len() < 400 {
@@ -176,24 +264,81 @@ fn series(history: &History, scope: &Scope, window: &Window, now: Timestamp) -> 
         buckets.push(Window::new(start, end));
         start = end;
     }
-    let mut out: Vec<Series> = (0..HEADLINE_COUNT)
+    let mut out: Vec<Series> = Measure::ALL
+        .iter()
         .map(|_| Series {
             bucket,
+            starts: buckets.iter().map(|b| b.from).collect(),
             values: Vec::with_capacity(buckets.len()),
         })
         .collect();
     for b in buckets {
         let m = compute_prepared(history, scope, &PreparedWindow::new(history, b), now);
-        let values = [
-            Some(m.deployment_frequency.deployments as f64),
-            m.lead_time_for_changes.median_seconds,
-            m.change_failure_rate.rate,
-            m.failed_deployment_recovery_time.median_seconds,
-            m.deployment_rework_rate.rate,
-        ];
-        for (series, value) in out.iter_mut().zip(values) {
-            series.values.push(value);
+        for (series, measure) in out.iter_mut().zip(Measure::ALL) {
+            series.values.push(bucket_value(&m, measure));
         }
     }
     out
+}
+
+/// The number a bucket of `measure`'s series shows.
+fn bucket_value(m: &MetricSet, measure: Measure) -> Option<f64> {
+    match measure {
+        Measure::DeploymentFrequency => Some(m.deployment_frequency.deployments as f64),
+        Measure::LeadTime => m.lead_time_for_changes.median_seconds,
+        Measure::ChangeFailureRate => m.change_failure_rate.rate,
+        Measure::RecoveryTime => m.failed_deployment_recovery_time.median_seconds,
+        Measure::ReworkRate => m.deployment_rework_rate.rate,
+        Measure::TimeToRestore => m.time_to_restore.median_seconds,
+        Measure::Ci => m.ci.success_rate,
+        Measure::PullRequests => m.pr_cycle_time.median_seconds,
+        Measure::BatchSize => m.batch_size.median_changes,
+    }
+}
+
+/// The failed deployments still broken (unrecovered, and nothing newer shipped for their
+/// service), and the scope's deployments outside the window.
+fn failing_and_elsewhere(
+    history: &History,
+    services: &[u32],
+    window: &Window,
+) -> (Vec<u32>, Elsewhere) {
+    let events = &history.events;
+    let mut failing = Vec::new();
+    let mut newest_outside: Option<u32> = None;
+    let mut total = 0;
+    for facts in services
+        .iter()
+        .filter_map(|&s| history.services.get(s as usize))
+    {
+        total += facts.deployments.len();
+        if let Some(&last) = facts.deployments.last() {
+            let d = &history.deployments[last as usize];
+            if d.failed() && d.recovered_at.is_none() {
+                failing.push(last);
+            }
+        }
+        let outside = facts
+            .deployments
+            .iter()
+            .rev()
+            .find(|&&d| !window.contains(events.deployments[d as usize].finished_at));
+        if let Some(&d) = outside {
+            let newer = newest_outside.is_none_or(|n| {
+                events.deployments[d as usize].finished_at
+                    > events.deployments[n as usize].finished_at
+            });
+            if newer {
+                newest_outside = Some(d);
+            }
+        }
+    }
+    failing.sort_by_key(|&d| std::cmp::Reverse(events.deployments[d as usize].finished_at));
+    (
+        failing,
+        Elsewhere {
+            newest: newest_outside,
+            total,
+        },
+    )
 }

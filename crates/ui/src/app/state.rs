@@ -7,7 +7,9 @@ use chrono::Duration;
 
 use super::data::Data;
 use super::keymap::Keymap;
+use super::line::Line;
 use super::scope::ScopeData;
+use super::table::ServiceTable;
 use flowdeck_core::metrics::{History, Window};
 use flowdeck_core::model::{EventSet, Timestamp};
 
@@ -22,11 +24,12 @@ pub enum Measure {
     TimeToRestore,
     Ci,
     PullRequests,
+    BatchSize,
 }
 
 impl Measure {
-    /// The order left/right steps through in a drill-down.
-    pub(crate) const ALL: [Measure; 8] = [
+    /// The order left/right steps through in a drill-down (and 1-9 jump to).
+    pub(crate) const ALL: [Measure; 9] = [
         Measure::DeploymentFrequency,
         Measure::LeadTime,
         Measure::ChangeFailureRate,
@@ -35,6 +38,7 @@ impl Measure {
         Measure::TimeToRestore,
         Measure::Ci,
         Measure::PullRequests,
+        Measure::BatchSize,
     ];
 
     pub(crate) fn title(self) -> &'static str {
@@ -47,7 +51,13 @@ impl Measure {
             Measure::TimeToRestore => "Time to restore",
             Measure::Ci => "CI health",
             Measure::PullRequests => "Pull requests",
+            Measure::BatchSize => "Batch size",
         }
+    }
+
+    /// Its place in `Measure::ALL`.
+    pub(crate) fn index(self) -> usize {
+        Measure::ALL.iter().position(|m| *m == self).unwrap_or(0)
     }
 
     /// The headline tile this measure is (0-4), if it is one.
@@ -76,10 +86,77 @@ pub struct ListState {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Screen {
     Overview,
-    Measure { measure: Measure, list: ListState },
-    Deployment { deployment: u32, list: ListState },
-    Incident { incident: u32, list: ListState },
-    Standup { list: ListState },
+    /// A measure's drill-down; its list shows the items that make the number, or every item
+    /// of the window when `all`.
+    Measure {
+        measure: Measure,
+        list: ListState,
+        all: bool,
+    },
+    Deployment {
+        deployment: u32,
+        list: ListState,
+    },
+    Incident {
+        incident: u32,
+        list: ListState,
+    },
+    /// A pipeline run (index into the history's runs).
+    Run {
+        run: u32,
+        list: ListState,
+    },
+    /// A pull request (index into the history's pull requests).
+    PullRequest {
+        pr: u32,
+        list: ListState,
+    },
+    Standup {
+        list: ListState,
+    },
+    /// Every service (or team) side by side, sortable by any measure.
+    Services {
+        teams: bool,
+        list: ListState,
+    },
+}
+
+impl Screen {
+    /// A measure's drill-down on the items that make its number.
+    pub(crate) fn measure(measure: Measure) -> Screen {
+        Screen::Measure {
+            measure,
+            list: ListState::default(),
+            all: false,
+        }
+    }
+
+    /// The screen's list position, if it has a list.
+    pub(crate) fn list(&self) -> Option<&ListState> {
+        match self {
+            Screen::Overview => None,
+            Screen::Measure { list, .. }
+            | Screen::Deployment { list, .. }
+            | Screen::Incident { list, .. }
+            | Screen::Run { list, .. }
+            | Screen::PullRequest { list, .. }
+            | Screen::Standup { list }
+            | Screen::Services { list, .. } => Some(list),
+        }
+    }
+
+    pub(crate) fn list_mut(&mut self) -> Option<&mut ListState> {
+        match self {
+            Screen::Overview => None,
+            Screen::Measure { list, .. }
+            | Screen::Deployment { list, .. }
+            | Screen::Incident { list, .. }
+            | Screen::Run { list, .. }
+            | Screen::PullRequest { list, .. }
+            | Screen::Standup { list }
+            | Screen::Services { list, .. } => Some(list),
+        }
+    }
 }
 
 /// The overview's panels, in the order Tab and 1-9 reach them.
@@ -110,7 +187,7 @@ impl Panel {
     }
 }
 
-/// The window choices `w` cycles through.
+/// The window choices `w` cycles through, or one typed in (`W`, `--from`/`--to`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum WindowChoice {
     Days(i64),
@@ -141,25 +218,51 @@ pub struct Filters {
     pub environment: Option<String>,
 }
 
-/// A one-line prompt at the bottom of the screen.
+/// A one-line prompt at the bottom of the screen (search, a window), or a picker of a
+/// service or team that filters its list as you type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prompt {
     pub(crate) kind: PromptKind,
-    pub(crate) text: String,
+    pub(crate) line: Line,
     pub error: Option<String>,
+    /// The picker's selected entry, among those the text matches.
+    pub(crate) selected: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+impl Prompt {
+    pub(crate) fn new(kind: PromptKind, text: &str) -> Prompt {
+        Prompt {
+            kind,
+            line: Line::new(text),
+            error: None,
+            selected: 0,
+        }
+    }
+
+    /// What is typed.
+    pub fn text(&self) -> String {
+        self.line.text()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum PromptKind {
     Search,
     Window,
+    /// `f`: pick a service.
+    Service,
+    /// `t`: pick a team.
+    Team,
 }
 
-/// Wall mode: rotating pages, no input needed. The runtime times the rotation.
+/// Wall mode: rotating pages, no input needed. The runtime times the rotation and tells how
+/// far into the page's time it is (the thin progress line).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Wall {
     pub page: usize,
     pub rotate_every: std::time::Duration,
+    /// How long the page has been on screen.
+    pub elapsed: std::time::Duration,
 }
 
 /// What the runtime must do after an update (the update itself never does I/O).
@@ -186,8 +289,13 @@ pub struct App {
     /// Selection inside each overview list panel (deployments, pipelines, incidents) and the
     /// flow row.
     pub(crate) panel_selection: [usize; 4],
+    /// How each overview strip is sorted (`S`, `R` on a focused strip).
+    pub(crate) strip_sort: [ListState; 3],
     pub prompt: Option<Prompt>,
-    /// The search applied to the current screen's list.
+    /// What was entered in each prompt, oldest first (Up and Down walk it).
+    pub(crate) prompt_history: HashMap<PromptKind, Vec<String>>,
+    /// The search applied to every list: the overview's strips, drill-downs, the services
+    /// table and the standup. It stays on when drilling down; Esc clears it.
     pub(crate) search: Option<String>,
     pub(crate) help: bool,
     pub wall: Option<Wall>,
@@ -195,6 +303,8 @@ pub struct App {
     pub height: u16,
     pub(crate) loading: bool,
     pub(crate) load_error: Option<String>,
+    /// The built-in demo data: it never changes, so `r` has nothing to refresh.
+    pub(crate) demo: bool,
     pub message: Option<String>,
     pub quit: bool,
     pub keymap: Keymap,
@@ -202,6 +312,10 @@ pub struct App {
     pub scope: Option<Arc<ScopeData>>,
     /// What `scope` was computed for: services, window, data stamp.
     pub(crate) scope_key: Option<(Vec<u32>, Window, Timestamp, Option<String>)>,
+    /// Every service's and team's measures, while the services table is open.
+    pub(crate) table: Option<Arc<ServiceTable>>,
+    /// What `table` was computed for: window, data stamp, environment.
+    pub(crate) table_key: Option<(Window, Timestamp, Option<String>)>,
     /// What `update` asks the runtime to do; the runtime takes them after each burst.
     pub effects: Vec<Effect>,
     /// Whether each polled source's last sync worked: a sync reloads the data only when it
@@ -213,9 +327,13 @@ pub struct App {
 #[derive(Debug, Clone)]
 pub struct AppOptions {
     pub window_days: i64,
+    /// A window given by its ends (`--from`, `--to`), used instead of `window_days`.
+    pub custom_window: Option<Window>,
     pub keymap: Keymap,
     pub mouse: bool,
     pub wall_rotate: Option<std::time::Duration>,
+    /// The data is the built-in demo.
+    pub demo: bool,
 }
 
 impl Default for AppOptions {
@@ -223,9 +341,11 @@ impl Default for AppOptions {
     fn default() -> AppOptions {
         AppOptions {
             window_days: 30,
+            custom_window: None,
             keymap: Keymap::default(),
             mouse: false,
             wall_rotate: None,
+            demo: false,
         }
     }
 }
@@ -236,28 +356,37 @@ impl App {
             data,
             environment_history: None,
             now,
-            window: WindowChoice::Days(options.window_days.max(1)),
+            window: match options.custom_window {
+                Some(window) => WindowChoice::Custom(window),
+                None => WindowChoice::Days(options.window_days.max(1)),
+            },
             filters: Filters::default(),
             stack: vec![Screen::Overview],
             focus: Panel::Tile(0),
             panel_selection: [0; 4],
+            strip_sort: [ListState::default(); 3],
             prompt: None,
+            prompt_history: HashMap::new(),
             search: None,
             help: false,
             wall: options.wall_rotate.map(|every| Wall {
                 page: 0,
                 rotate_every: every,
+                elapsed: std::time::Duration::ZERO,
             }),
             width: 80,
             height: 24,
             loading: false,
             load_error: None,
+            demo: options.demo,
             message: None,
             quit: false,
             keymap: options.keymap,
             mouse: options.mouse,
             scope: None,
             scope_key: None,
+            table: None,
+            table_key: None,
             effects: Vec::new(),
             last_sync_ok: HashMap::new(),
         };
@@ -318,17 +447,26 @@ impl App {
     }
 
     /// Wall pages: everything, then each team, then each service.
-    pub fn wall_pages(&self) -> Vec<(String, Vec<u32>)> {
+    pub fn wall_pages(&self) -> Vec<WallPage> {
         let history = self.history();
-        let mut pages = vec![(
-            "All services".to_string(),
-            (0..history.services.len() as u32).collect(),
-        )];
+        let mut pages = vec![WallPage {
+            kind: "",
+            name: "All services".to_string(),
+            services: (0..history.services.len() as u32).collect(),
+        }];
         for (team, members) in history.teams() {
-            pages.push((format!("Team {team}"), members));
+            pages.push(WallPage {
+                kind: "team",
+                name: team,
+                services: members,
+            });
         }
         for (i, service) in history.services.iter().enumerate() {
-            pages.push((format!("Service {}", service.name), vec![i as u32]));
+            pages.push(WallPage {
+                kind: "service",
+                name: service.name.clone(),
+                services: vec![i as u32],
+            });
         }
         pages
     }
@@ -342,7 +480,7 @@ impl App {
                 pages
                     .into_iter()
                     .nth(page)
-                    .map(|(_, s)| s)
+                    .map(|p| p.services)
                     .unwrap_or_default()
             }
             None => self.scope_services(),
@@ -360,10 +498,48 @@ impl App {
         }
         let history = self.history().clone();
         self.scope = Some(Arc::new(ScopeData::build(
-            &history, services, window, self.now,
+            &history,
+            services,
+            window,
+            self.now,
+            &self.data.sources,
         )));
         self.scope_key = Some(key);
     }
+
+    /// Measures every service and team for the services table, while it is on the stack.
+    pub(crate) fn refresh_table(&mut self) {
+        if !self
+            .stack
+            .iter()
+            .any(|s| matches!(s, Screen::Services { .. }))
+        {
+            self.table = None;
+            self.table_key = None;
+            return;
+        }
+        let window = self.window.resolve(minute_floor(self.now));
+        let key = (
+            window,
+            self.data.loaded_at,
+            self.filters.environment.clone(),
+        );
+        if self.table_key.as_ref() == Some(&key) {
+            return;
+        }
+        let history = self.history().clone();
+        self.table = Some(Arc::new(ServiceTable::build(&history, window, self.now)));
+        self.table_key = Some(key);
+    }
+}
+
+/// A wall page: everything, a team or a service, and the services it shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WallPage {
+    /// "team", "service", or "" for everything.
+    pub kind: &'static str,
+    pub name: String,
+    pub services: Vec<u32>,
 }
 
 /// `t` without its seconds.

@@ -3,10 +3,14 @@
 //! sources is already sanitized here. The frame (header, breadcrumb, sources, command bar,
 //! prompt, help) is built here; the body is the screen's own (`screens`).
 
+use super::action::Command;
 use super::list::Tone;
+use super::picker;
 use super::scope::ScopeData;
+use super::screens::format::{span, when};
 use super::screens::{self, Body};
-use super::state::{App, PromptKind, WindowChoice};
+use super::state::{App, PromptKind, Screen, WindowChoice};
+use flowdeck_config::window::WINDOW_HINT;
 use flowdeck_core::status::SourceState;
 use flowdeck_core::text::sanitize;
 
@@ -20,12 +24,28 @@ pub struct ViewModel {
     pub(crate) breadcrumb: Vec<String>,
     pub(crate) body: Body,
     pub(crate) sources: Vec<SourceLine>,
-    /// Key hints for this screen, from the keymap: (key, what it does).
-    pub(crate) command_bar: Vec<(String, &'static str)>,
+    /// Key hints for this screen, from the keymap; help and quit are always shown.
+    pub(crate) command_bar: Vec<Hint>,
     pub(crate) prompt: Option<PromptLine>,
     pub(crate) message: Option<String>,
-    /// Every key, from the same keymap, when help is open.
-    pub(crate) help: Option<Vec<(String, &'static str)>>,
+    /// The keys of this screen first, then the rest, when help is open.
+    pub(crate) help: Option<Vec<HelpSection>>,
+}
+
+/// A key and what it does, for the command bar.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Hint {
+    pub(crate) key: String,
+    pub(crate) label: &'static str,
+    /// Shown whatever the width (help and quit).
+    pub(crate) pinned: bool,
+}
+
+/// A titled group of keys in help.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct HelpSection {
+    pub(crate) title: String,
+    pub(crate) rows: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -46,19 +66,25 @@ pub(crate) struct SourceLine {
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct PromptLine {
-    pub(crate) label: &'static str,
-    pub(crate) text: String,
+    pub(crate) label: String,
+    /// The text before and after the cursor.
+    pub(crate) before: String,
+    pub(crate) after: String,
+    /// The text was refused: the next character replaces it.
+    pub(crate) refused: bool,
     pub(crate) error: Option<String>,
+    /// A picker's entries and the selected one.
+    pub(crate) picks: Option<(Vec<String>, usize)>,
 }
 
+/// "last 30 days · 21 Oct – 20 Nov 2026", the last day inclusive, years written.
 fn window_text(app: &App, scope: &ScopeData) -> String {
     let tz = app.history().rules.timezone;
-    let from = scope.window.from.with_timezone(&tz);
-    let to = scope.window.to.with_timezone(&tz);
-    let span = format!("{} – {}", from.format("%b %d"), to.format("%b %d"));
+    let days = span(scope.window.from, scope.window.to, tz);
     match app.window {
-        WindowChoice::Days(days) => format!("last {days} days ({span})"),
-        WindowChoice::Custom(_) => format!("custom ({span})"),
+        WindowChoice::Days(1) => format!("last day · {days}"),
+        WindowChoice::Days(n) => format!("last {n} days · {days}"),
+        WindowChoice::Custom(_) => days,
     }
 }
 
@@ -73,7 +99,12 @@ fn scope_text(app: &App) -> String {
         parts.push(format!("env {}", sanitize(environment)));
     }
     if let Some(search) = &app.search {
-        parts.push(format!("search \"{}\"", sanitize(search)));
+        let here = if screens::searched(app.screen()) {
+            ""
+        } else {
+            " (lists only)"
+        };
+        parts.push(format!("search \"{}\"{here}", sanitize(search)));
     }
     parts.join(" · ")
 }
@@ -84,27 +115,15 @@ fn source_lines(app: &App) -> Vec<SourceLine> {
         .sources
         .iter()
         .map(|s| {
-            let ok = s.error.is_none();
-            let text = if s.status == SourceState::Syncing {
-                "first sync in progress".to_string()
-            } else if ok {
-                "ok".to_string()
-            } else if s.status == SourceState::Ok {
+            let error = || sanitize(s.error.as_deref().unwrap_or("unknown error"));
+            let (ok, text) = match (s.status, s.last_success_at, &s.error) {
+                (SourceState::Syncing, ..) => (true, "first sync in progress".to_string()),
+                (_, _, None) => (true, "ok".to_string()),
                 // Current data, but a part could not be read (Prometheus without its
                 // Alertmanager): not stale, and not silent about it either.
-                format!(
-                    "ok, but {}",
-                    sanitize(s.error.as_deref().unwrap_or("a part could not be read"))
-                )
-            } else {
-                let since = s
-                    .last_success_at
-                    .map(|t| format!("stale since {}", t.with_timezone(&tz).format("%H:%M")))
-                    .unwrap_or_else(|| "failing".to_string());
-                format!(
-                    "{since}: {}",
-                    sanitize(s.error.as_deref().unwrap_or("unknown error"))
-                )
+                (SourceState::Ok, ..) => (true, format!("ok, but {}", error())),
+                (_, None, _) => (false, format!("never loaded: {}", error())),
+                (_, Some(at), _) => (false, format!("stale since {}: {}", when(at, tz), error())),
             };
             SourceLine {
                 name: sanitize(&s.name),
@@ -122,13 +141,148 @@ fn breadcrumb(app: &App) -> Vec<String> {
         .collect()
 }
 
+/// The keys bound to a command, as written in help: "1-9" for the panel keys when they are
+/// the defaults.
+fn keys_text(app: &App, command: Command) -> Option<String> {
+    if command == Command::Panel1 {
+        let panels: Vec<String> = Command::ALL
+            .iter()
+            .filter(|c| c.panel().is_some())
+            .filter_map(|c| app.keymap.keys_for(*c).into_iter().next())
+            .collect();
+        if panels.len() == 9 && panels.iter().zip(1..).all(|(k, n)| *k == n.to_string()) {
+            return Some("1-9".into());
+        }
+    }
+    let keys = app.keymap.keys_for(command);
+    (!keys.is_empty()).then(|| keys.join(" "))
+}
+
+fn command_bar(app: &App) -> Vec<Hint> {
+    let mut hints: Vec<Hint> = screens::keys(app.screen())
+        .iter()
+        .filter_map(|(command, label)| {
+            let key = app.keymap.keys_for(*command).into_iter().next()?;
+            let key = if *command == Command::Panel1 {
+                keys_text(app, *command).unwrap_or(key)
+            } else {
+                key
+            };
+            Some(Hint {
+                key,
+                label,
+                pinned: false,
+            })
+        })
+        .collect();
+    for (command, label) in [(Command::Help, "help"), (Command::Quit, "quit")] {
+        if let Some(key) = app.keymap.keys_for(command).into_iter().next() {
+            hints.push(Hint {
+                key,
+                label,
+                pinned: true,
+            });
+        }
+    }
+    hints
+}
+
+fn screen_name(screen: &Screen) -> &'static str {
+    match screen {
+        Screen::Overview => "the overview",
+        Screen::Measure { .. } => "a measure",
+        Screen::Deployment { .. } => "a deployment",
+        Screen::Incident { .. } => "an incident",
+        Screen::Run { .. } => "a pipeline run",
+        Screen::PullRequest { .. } => "a pull request",
+        Screen::Standup { .. } => "the standup",
+        Screen::Services { .. } => "the services table",
+    }
+}
+
+/// Help: the keys of the screen on show first (with what they do there), then every other
+/// key, then the prompts and the mouse.
+fn help(app: &App) -> Vec<HelpSection> {
+    let here = screens::keys(app.screen());
+    let here_rows: Vec<(String, String)> = here
+        .iter()
+        .filter_map(|(command, label)| Some((keys_text(app, *command)?, label.to_string())))
+        .collect();
+    let panel = |c: &Command| c.panel().is_some_and(|n| n > 1);
+    let everywhere: Vec<(String, String)> = app
+        .keymap
+        .help()
+        .into_iter()
+        .filter(|(c, _)| !here.iter().any(|(h, _)| h == c) && !panel(c))
+        .filter_map(|(c, _)| Some((keys_text(app, c)?, c.description().to_string())))
+        .collect();
+    let mut sections = vec![
+        HelpSection {
+            title: format!("On {}", screen_name(app.screen())),
+            rows: here_rows,
+        },
+        HelpSection {
+            title: "Everywhere".into(),
+            rows: everywhere,
+        },
+        HelpSection {
+            title: "In a prompt".into(),
+            rows: vec![
+                ("enter".into(), "apply".into()),
+                ("esc".into(), "cancel".into()),
+                ("ctrl-u ctrl-w".into(), "clear, delete a word".into()),
+                ("up down".into(), "earlier entries / pick".into()),
+            ],
+        },
+    ];
+    sections.push(HelpSection {
+        title: "Mouse".into(),
+        rows: if app.mouse {
+            vec![
+                ("click".into(), "focus, again: open".into()),
+                ("wheel".into(), "move the selection".into()),
+            ]
+        } else {
+            vec![("off".into(), "[ui] mouse = true turns it on".into())]
+        },
+    });
+    sections
+}
+
+fn prompt_line(app: &App) -> Option<PromptLine> {
+    let p = app.prompt.as_ref()?;
+    let (before, after) = p.line.split();
+    let label = match p.kind {
+        PromptKind::Search => "search: ".to_string(),
+        PromptKind::Window => format!("window ({WINDOW_HINT}): "),
+        PromptKind::Service => "service (type to filter): ".to_string(),
+        PromptKind::Team => "team (type to filter): ".to_string(),
+    };
+    let picks = matches!(p.kind, PromptKind::Service | PromptKind::Team).then(|| {
+        let entries = picker::entries(app, p.kind, &p.text());
+        let selected = p.selected.min(entries.len().saturating_sub(1));
+        (
+            entries.into_iter().map(|e| sanitize(&e.label)).collect(),
+            selected,
+        )
+    });
+    Some(PromptLine {
+        label,
+        before: sanitize(&before),
+        after: sanitize(&after),
+        refused: p.line.refused(),
+        error: p.error.clone(),
+        picks,
+    })
+}
+
 /// The view model of the app as it stands.
 pub fn build(app: &App) -> ViewModel {
     let clock = {
         let tz = app.history().rules.timezone;
         format!(
             "{} {}",
-            app.now.with_timezone(&tz).format("%a %H:%M"),
+            app.now.with_timezone(&tz).format("%a %-d %b %H:%M"),
             tz.name()
         )
     };
@@ -149,32 +303,6 @@ pub fn build(app: &App) -> ViewModel {
                 .map(|e| (format!("load failed: {e}"), Tone::Fail))
         },
     };
-    let command_bar = screens::keys(app.screen())
-        .iter()
-        .filter_map(|c| {
-            app.keymap
-                .keys_for(*c)
-                .into_iter()
-                .next()
-                .map(|k| (k, c.description()))
-        })
-        .collect();
-    let help = app.help.then(|| {
-        app.keymap
-            .help()
-            .into_iter()
-            .map(|(c, keys)| (keys.join(" "), c.description()))
-            .collect()
-    });
-    let prompt = app.prompt.as_ref().map(|p| PromptLine {
-        label: match p.kind {
-            PromptKind::Search => "search: ",
-            PromptKind::Window => "window (14d or 2026-11-01..2026-11-14): ",
-        },
-        text: sanitize(&p.text),
-        error: p.error.clone(),
-    });
-
     let body = if app.width < MIN_WIDTH || app.height < MIN_HEIGHT {
         Body::TooSmall {
             need: (MIN_WIDTH, MIN_HEIGHT),
@@ -195,9 +323,9 @@ pub fn build(app: &App) -> ViewModel {
         breadcrumb: breadcrumb(app),
         body,
         sources: source_lines(app),
-        command_bar,
-        prompt,
+        command_bar: command_bar(app),
+        prompt: prompt_line(app),
         message: app.message.clone(),
-        help,
+        help: app.help.then(|| help(app)),
     }
 }

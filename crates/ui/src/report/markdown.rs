@@ -95,9 +95,12 @@ pub(crate) fn render(snapshot: &Snapshot, options: RenderOptions) -> String {
             "| {} | **{}** | {} | {} | {} |",
             h.title,
             h.value,
-            band(h.band),
-            trend(h.trend, h.delta.as_deref()),
-            h.detail
+            match (&h.band, &h.why_none) {
+                (None, Some(why)) => format!("– ({})", escape(why)),
+                _ => band(h.band),
+            },
+            trend(h.trend, h.delta.as_ref().map(|d| d.long.as_str())),
+            h.detail()
         );
     }
 

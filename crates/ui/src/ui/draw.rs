@@ -7,9 +7,10 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use super::layout;
-use super::screens::{detail, measure, overview, wall};
+use super::screens::{detail, measure, overview, services, wall};
 use super::theme::{Role, Theme};
 use super::widgets::{key_hints, tone_style, truncate};
 use crate::app::screens::Body;
@@ -25,6 +26,21 @@ pub fn draw(vm: &ViewModel, theme: &Theme, frame: &mut Frame) {
         }
         Body::Wall(view) => {
             wall::draw(frame, area, theme, view, &vm.header);
+            if let Some(message) = &vm.message {
+                let bottom = Rect::new(
+                    area.x,
+                    area.y + area.height.saturating_sub(1),
+                    area.width,
+                    1,
+                );
+                frame.render_widget(
+                    Paragraph::new(Span::styled(
+                        format!(" {message}"),
+                        theme.style(Role::Accent),
+                    )),
+                    bottom,
+                );
+            }
             help(frame, area, theme, vm);
             return;
         }
@@ -37,6 +53,7 @@ pub fn draw(vm: &ViewModel, theme: &Theme, frame: &mut Frame) {
         Body::Overview(view) => overview::draw(frame, parts.body, theme, view),
         Body::Measure(view) => measure::draw(frame, parts.body, theme, view),
         Body::Detail(view) => detail::draw(frame, parts.body, theme, view),
+        Body::Services(view) => services::draw(frame, parts.body, theme, view),
         Body::Loading(text) => {
             frame.render_widget(
                 Paragraph::new(Span::styled(text.clone(), theme.style(Role::Muted)))
@@ -48,6 +65,7 @@ pub fn draw(vm: &ViewModel, theme: &Theme, frame: &mut Frame) {
     }
     status(frame, theme, parts.status, vm);
     bottom_line(frame, theme, parts.command_bar, vm);
+    picker(frame, parts.body, theme, vm);
     help(frame, area, theme, vm);
 }
 
@@ -113,8 +131,12 @@ fn textwrap_words(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// The header: flowdeck, the scope, the window (whole, or only its dates, or only its length
+/// when narrow), the status, the band table, and the clock at the right; what does not fit
+/// whole is left out, never cut (a year cut to "202" is another year).
 fn header(frame: &mut Frame, theme: &Theme, area: Rect, vm: &ViewModel) {
     let h = &vm.header;
+    let width = area.width as usize;
     let mut spans = vec![
         Span::styled(
             " flowdeck ",
@@ -126,12 +148,29 @@ fn header(frame: &mut Frame, theme: &Theme, area: Rect, vm: &ViewModel) {
             format!(" {} ", h.scope),
             theme.style(Role::Accent).add_modifier(Modifier::BOLD),
         ),
-        Span::styled("· ", theme.style(Role::Muted)),
-        Span::styled(format!("{} ", h.window), theme.style(Role::Text)),
-        Span::styled(format!("· bands {}", h.bands), theme.style(Role::Muted)),
     ];
-    if let Some((text, tone)) = &h.status {
+    let used = |spans: &[Span]| spans.iter().map(|s| s.width()).sum::<usize>();
+    // "last 30 days · 21 Oct – 20 Nov 2026": the dates, else the length.
+    let mut windows = vec![h.window.clone()];
+    if let Some((length, dates)) = h.window.split_once(" · ") {
+        windows.push(dates.to_string());
+        windows.push(length.to_string());
+    }
+    if let Some(window) = windows
+        .into_iter()
+        .find(|w| used(&spans) + 2 + w.width() < width)
+    {
+        spans.push(Span::styled("· ", theme.style(Role::Muted)));
+        spans.push(Span::styled(format!("{window} "), theme.style(Role::Text)));
+    }
+    if let Some((text, tone)) = &h.status
+        && used(&spans) + 2 + text.width() <= width
+    {
         spans.push(Span::styled(format!("  {text}"), tone_style(theme, *tone)));
+    }
+    let bands = format!("· bands {}", h.bands);
+    if used(&spans) + bands.width() <= width {
+        spans.push(Span::styled(bands, theme.style(Role::Muted)));
     }
     let clock = format!("{} ", h.clock);
     let left = Line::from(spans);
@@ -165,7 +204,16 @@ fn breadcrumb(frame: &mut Frame, theme: &Theme, area: Rect, vm: &ViewModel) {
 }
 
 fn status(frame: &mut Frame, theme: &Theme, area: Rect, vm: &ViewModel) {
-    let mut spans = vec![Span::styled(" sources ", theme.style(Role::Muted))];
+    // A message (why a key did nothing, what an action did) comes first, so it is never cut.
+    let mut spans = Vec::new();
+    if let Some(message) = &vm.message {
+        spans.push(Span::styled(
+            format!(" {message} "),
+            theme.style(Role::Accent).add_modifier(Modifier::BOLD),
+        ));
+        spans.push(Span::styled("│", theme.style(Role::Border)));
+    }
+    spans.push(Span::styled(" sources ", theme.style(Role::Muted)));
     if vm.sources.is_empty() {
         spans.push(Span::styled("none", theme.style(Role::Muted)));
     }
@@ -185,26 +233,34 @@ fn status(frame: &mut Frame, theme: &Theme, area: Rect, vm: &ViewModel) {
             theme.style(if source.ok { Role::Muted } else { Role::Stale }),
         ));
     }
-    if let Some(message) = &vm.message {
-        spans.push(Span::styled(
-            format!(" {message}"),
-            theme.style(Role::Accent),
-        ));
-    }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 fn bottom_line(frame: &mut Frame, theme: &Theme, area: Rect, vm: &ViewModel) {
     match &vm.prompt {
         Some(prompt) => {
+            // A refused text is shown struck through: the next character replaces it.
+            let text_style = if prompt.refused {
+                theme.style(Role::Muted).add_modifier(Modifier::CROSSED_OUT)
+            } else {
+                theme.style(Role::Text)
+            };
             let mut spans = vec![
                 Span::styled(format!(" {}", prompt.label), theme.style(Role::Accent)),
-                Span::styled(format!("{}▏", prompt.text), theme.style(Role::Text)),
+                Span::styled(prompt.before.clone(), text_style),
+                Span::styled("▏", theme.style(Role::Accent)),
+                Span::styled(prompt.after.clone(), text_style),
             ];
             if let Some(error) = &prompt.error {
-                spans.push(Span::styled(format!("  {error}"), theme.style(Role::Fail)));
+                spans.push(Span::styled(
+                    format!("  ✗ {error}"),
+                    theme.style(Role::Fail),
+                ));
             }
-            frame.render_widget(Paragraph::new(Line::from(spans)), area);
+            frame.render_widget(
+                Paragraph::new(Line::from(spans)).wrap(Wrap { trim: false }),
+                area,
+            );
         }
         None => frame.render_widget(
             Paragraph::new(key_hints(theme, &vm.command_bar, area.width)),
@@ -213,51 +269,110 @@ fn bottom_line(frame: &mut Frame, theme: &Theme, area: Rect, vm: &ViewModel) {
     }
 }
 
-fn help(frame: &mut Frame, area: Rect, theme: &Theme, vm: &ViewModel) {
-    let Some(keys) = &vm.help else {
+/// A picker's entries, in a box above the prompt line.
+fn picker(frame: &mut Frame, body: Rect, theme: &Theme, vm: &ViewModel) {
+    let Some((entries, selected)) = vm.prompt.as_ref().and_then(|p| p.picks.as_ref()) else {
         return;
     };
-    // As many columns as the height needs, each 36 wide.
-    const COLUMN: usize = 36;
+    let rows = (entries.len().max(1) as u16 + 2).min(body.height);
+    let width = (entries
+        .iter()
+        .map(|e| e.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(30) as u16
+        + 4)
+    .min(body.width);
+    let area = Rect::new(body.x + 1, body.y + body.height - rows, width, rows);
+    frame.render_widget(Clear, area);
+    let block = super::widgets::panel(theme, "↑↓ choose · enter apply · esc cancel".into(), true)
+        .style(theme.style(Role::Background));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if entries.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Span::styled(" no name matches", theme.style(Role::Muted))),
+            inner,
+        );
+        return;
+    }
+    let visible = inner.height as usize;
+    let first = selected.saturating_sub(visible.saturating_sub(1));
+    let lines: Vec<Line> = entries
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(visible)
+        .map(|(i, entry)| {
+            let style = if i == *selected {
+                theme.style(Role::Selection)
+            } else {
+                theme.style(Role::Text)
+            };
+            Line::from(Span::styled(
+                format!(
+                    " {} ",
+                    truncate(entry, inner.width.saturating_sub(2) as usize)
+                ),
+                style,
+            ))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn help(frame: &mut Frame, area: Rect, theme: &Theme, vm: &ViewModel) {
+    let Some(sections) = &vm.help else {
+        return;
+    };
+    // Sections top to bottom, flowing into as many columns as the height needs.
+    const KEY: usize = 15;
+    const COLUMN: usize = 44;
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, section) in sections.iter().enumerate() {
+        if i > 0 {
+            lines.push(Line::from(""));
+        }
+        lines.push(Line::from(Span::styled(
+            format!(" {}", section.title),
+            theme.style(Role::Header).add_modifier(Modifier::BOLD),
+        )));
+        for (key, what) in &section.rows {
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!(" {:<KEY$}", truncate(key, KEY - 1)),
+                    theme.style(Role::Accent).add_modifier(Modifier::BOLD),
+                ),
+                Span::styled(
+                    format!(
+                        "{:<w$}",
+                        truncate(what, COLUMN - KEY - 2),
+                        w = COLUMN - KEY - 1
+                    ),
+                    theme.style(Role::Text),
+                ),
+            ]));
+        }
+    }
     let rows = (area.height.saturating_sub(2) as usize).max(1);
-    let columns = keys.len().div_ceil(rows).max(1);
-    let rows = keys.len().div_ceil(columns);
+    let columns = lines.len().div_ceil(rows).max(1);
+    let rows = lines.len().div_ceil(columns);
     let width = ((columns * COLUMN) as u16 + 2).min(area.width);
     let height = (rows as u16 + 2).min(area.height);
     let popup = layout::centered(area, width, height);
     frame.render_widget(Clear, popup);
-    let key_width = 14usize;
-    let cell = |(key, what): &(String, &'static str)| {
-        vec![
-            Span::styled(
-                format!(" {:<key_width$}", truncate(key, key_width)),
-                theme.style(Role::Accent).add_modifier(Modifier::BOLD),
-            ),
-            Span::styled(
-                format!(
-                    "{:<w$}",
-                    truncate(what, COLUMN - key_width - 2),
-                    w = COLUMN - key_width - 1
-                ),
-                theme.style(Role::Text),
-            ),
-        ]
-    };
-    let lines: Vec<Line> = (0..rows)
-        .map(|r| {
-            let spans: Vec<Span> = (0..columns)
-                .filter_map(|c| keys.get(c * rows + r))
-                .flat_map(cell)
-                .collect();
-            Line::from(spans)
-        })
-        .collect();
     let block = super::widgets::panel(theme, "Keys (? or esc closes)".into(), true)
         .style(theme.style(Role::Background));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        popup,
-    );
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let column_areas =
+        ratatui::layout::Layout::horizontal(vec![
+            ratatui::layout::Constraint::Length(COLUMN as u16);
+            columns
+        ])
+        .split(inner);
+    for (c, column) in column_areas.iter().enumerate() {
+        let chunk: Vec<Line> = lines.iter().skip(c * rows).take(rows).cloned().collect();
+        frame.render_widget(Paragraph::new(chunk), *column);
+    }
 }

@@ -30,8 +30,10 @@ pub(crate) fn frame(area: Rect) -> Frame {
     }
 }
 
-/// The overview's panels, in `Panel::ALL` order: five tiles, the flow row, three strips.
+/// The overview's parts: what is broken now (one line, always there so the panels below never
+/// move), then its panels in `Panel::ALL` order: five tiles, the flow row, three strips.
 pub(crate) struct Overview {
+    pub(crate) alerts: Rect,
     pub(crate) tiles: [Rect; 5],
     pub(crate) flow: Rect,
     pub(crate) strips: [Rect; 3],
@@ -39,8 +41,9 @@ pub(crate) struct Overview {
 
 pub(crate) fn overview(body: Rect) -> Overview {
     // Tiles grow with the terminal: 7 rows at 24 lines, up to 12 on a wall-sized screen.
-    let tile_height = (body.height / 3).clamp(6, 12);
-    let [tiles, flow, strips] = Layout::vertical([
+    let tile_height = (body.height.saturating_sub(1) * 2 / 5).clamp(6, 12);
+    let [alerts, tiles, flow, strips] = Layout::vertical([
+        Constraint::Length(1),
         Constraint::Length(tile_height),
         Constraint::Length(1),
         Constraint::Min(0),
@@ -54,6 +57,7 @@ pub(crate) fn overview(body: Rect) -> Overview {
     ])
     .areas(strips);
     Overview {
+        alerts,
         tiles,
         flow,
         strips,
@@ -93,10 +97,11 @@ mod tests {
 
     #[test]
     fn clicks_find_the_panel_drawn_there() {
-        // 80×24: header and breadcrumb take rows 0-1, tiles start at row 2.
-        assert_eq!(panel_at(80, 24, 1, 3), Some(0));
-        assert_eq!(panel_at(80, 24, 79, 3), Some(4));
-        let flow_row = 2 + (20u16 / 3).clamp(6, 12);
+        // 80×24: header, breadcrumb and what is broken now take rows 0-2, tiles start at 3.
+        assert_eq!(panel_at(80, 24, 1, 4), Some(0));
+        assert_eq!(panel_at(80, 24, 79, 4), Some(4));
+        assert_eq!(panel_at(80, 24, 1, 2), None);
+        let flow_row = 3 + (19u16 * 2 / 5).clamp(6, 12);
         assert_eq!(panel_at(80, 24, 10, flow_row), Some(5));
         assert_eq!(panel_at(80, 24, 70, 20), Some(8));
         assert_eq!(panel_at(80, 24, 10, 0), None);

@@ -9,6 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::theme::{Role, Theme};
 use crate::app::list::{ListModel, Tone};
+use crate::app::view::Hint;
 
 pub(crate) fn tone_style(theme: &Theme, tone: Tone) -> Style {
     theme.style(match tone {
@@ -18,7 +19,31 @@ pub(crate) fn tone_style(theme: &Theme, tone: Tone) -> Style {
         Tone::Ok => Role::Ok,
         Tone::Warn => Role::Warn,
         Tone::Fail => Role::Fail,
+        Tone::Band(band) => return theme.band(Some(band)).style,
     })
+}
+
+/// The first of `texts` (longest first) that fits `width` columns, if any does.
+pub(crate) fn first_fitting(texts: &[String], width: usize) -> Option<&String> {
+    texts.iter().find(|t| t.width() <= width)
+}
+
+/// As many of `fields` (most important first) as fit `width`, joined by " · ": a field is
+/// dropped whole, never cut.
+pub(crate) fn fitting_fields(fields: &[String], width: usize) -> String {
+    let mut out = String::new();
+    for field in fields {
+        let candidate = if out.is_empty() {
+            field.clone()
+        } else {
+            format!("{out} · {field}")
+        };
+        if candidate.width() > width {
+            break;
+        }
+        out = candidate;
+    }
+    out
 }
 
 /// A bordered panel; focused panels get the focus border and a bold title.
@@ -65,14 +90,119 @@ pub(crate) fn truncate(text: &str, width: usize) -> String {
     out
 }
 
+/// A tile's value in fewer columns, its unit abbreviated ("5 days/week" → "5/wk"): for a
+/// narrow tile and the wall's big font, where cutting the value would change its meaning.
+pub(crate) fn compact_value(value: &str) -> String {
+    value
+        .replace(" days/week", "/wk")
+        .replace(" day/week", "/wk")
+        .replace(" days/month", "/mo")
+        .replace(" day/month", "/mo")
+}
+
 /// How a list is shown as a table.
 pub(crate) struct TableLook<'a> {
-    /// The columns to show, all when None.
+    /// The columns to show, all when None (a narrow table drops the least important).
     pub(crate) columns: Option<&'a [usize]>,
     pub(crate) selected: usize,
     /// The selected row is highlighted only while the list has focus.
     pub(crate) focused: bool,
     pub(crate) header: bool,
+}
+
+/// The rows looked at to size columns: enough for every row on screen and a scroll or two.
+const SIZING_ROWS: usize = 400;
+
+/// Which columns fit `width` and how wide each is. A column that may not be cut is at least as
+/// wide as its widest cell (its title may be cut: a title is not a value); one that may starts
+/// at its title's width (at least 6). The space left grows each, most important first, to its
+/// title and cells, up to what it asks for. When they do not fit, the least important column
+/// goes (the last of equals first), until one is left.
+pub(crate) fn fit_columns(
+    list: &ListModel,
+    columns: &[usize],
+    width: u16,
+    titles: bool,
+) -> Vec<(usize, u16)> {
+    // Without a header row, a title takes no room.
+    let title_width = |c: usize| {
+        list.columns
+            .get(c)
+            .filter(|_| titles)
+            .map_or(0, |col| col.title.width())
+    };
+    let cells = |c: usize| -> usize {
+        list.rows
+            .iter()
+            .take(SIZING_ROWS)
+            .filter(|r| !r.heading)
+            .filter_map(|r| r.cells.get(c))
+            .map(|cell| cell.text.width())
+            .max()
+            .unwrap_or(0)
+    };
+    let natural = |c: usize| -> u16 { title_width(c).max(cells(c)).min(u16::MAX as usize) as u16 };
+    let spec = |c: usize| list.columns.get(c);
+    let least = |c: usize| -> u16 {
+        let n = natural(c);
+        match spec(c) {
+            Some(col) if col.cut => n.min(title_width(c).max(6) as u16),
+            // A title cut to "Deploy…" keeps at least a few letters.
+            _ => (cells(c).max(title_width(c).min(4)).min(u16::MAX as usize) as u16).min(n),
+        }
+    };
+    let most = |c: usize| -> u16 {
+        let n = natural(c);
+        match spec(c) {
+            Some(col) if col.cut && col.width > 0 => n.min(col.width),
+            _ => n,
+        }
+    };
+    let mut chosen: Vec<usize> = columns
+        .iter()
+        .copied()
+        .filter(|&c| c < list.columns.len())
+        .collect();
+    let total = |chosen: &[usize]| -> u32 {
+        chosen.iter().map(|&c| u32::from(least(c))).sum::<u32>()
+            + chosen.len().saturating_sub(1) as u32
+    };
+    while chosen.len() > 1 && total(&chosen) > u32::from(width) {
+        let drop = chosen
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, c)| (spec(**c).map_or(0, |col| col.priority), *i))
+            .map(|(i, _)| i);
+        if let Some(i) = drop {
+            chosen.remove(i);
+        }
+    }
+    let mut widths: Vec<(usize, u16)> = chosen.iter().map(|&c| (c, least(c))).collect();
+    let mut spare = u32::from(width).saturating_sub(total(&chosen));
+    // The space left goes to the columns that may be cut, most important first.
+    let mut order: Vec<usize> = (0..widths.len()).collect();
+    order.sort_by_key(|&i| spec(widths[i].0).map_or(0, |col| col.priority));
+    for i in &order {
+        let (c, w) = widths[*i];
+        let grow = u32::from(most(c).saturating_sub(w)).min(spare);
+        widths[*i].1 = w + grow as u16;
+        spare -= grow;
+    }
+    // Room still left: a column that asked for less takes what its cells need rather than
+    // end in "…" beside blank space.
+    for i in order {
+        let (c, w) = widths[i];
+        let grow = u32::from(natural(c).saturating_sub(w)).min(spare);
+        widths[i].1 = w + grow as u16;
+        spare -= grow;
+    }
+    if let Some(last) = widths.last_mut()
+        && total(&chosen) > u32::from(width)
+    {
+        // One column left and still too wide: it takes the width and ends in "…".
+        last.1 = width;
+    }
+    widths
 }
 
 /// A list as a table, scrolled to keep the selected row in view.
@@ -93,51 +223,9 @@ pub(crate) fn table(
         return;
     }
     let all: Vec<usize> = (0..list.columns.len()).collect();
-    let columns = columns.unwrap_or(&all);
-    let asked: Vec<u16> = columns
-        .iter()
-        .map(|&c| list.columns.get(c).map_or(8, |col| col.width))
-        .collect();
-    let spacing = columns.len().saturating_sub(1) as u16;
-    let total: u16 = asked.iter().sum::<u16>() + spacing;
-    // Every column gets what it asks for when that fits; otherwise the widest column (a title
-    // or a reason) gives way first, and only when even that is not enough do all shrink.
-    let widest = (0..asked.len()).max_by_key(|&i| asked[i]).unwrap_or(0);
-    let others: u16 = asked
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != widest)
-        .map(|(_, w)| *w)
-        .sum::<u16>()
-        + spacing;
-    let widths: Vec<Constraint> = asked
-        .iter()
-        .enumerate()
-        .map(|(i, &width)| {
-            if total <= area.width {
-                if i + 1 == asked.len() {
-                    Constraint::Min(width.min(8))
-                } else {
-                    Constraint::Length(width)
-                }
-            } else if others + 4 <= area.width {
-                if i == widest {
-                    Constraint::Fill(1)
-                } else {
-                    Constraint::Length(width)
-                }
-            } else {
-                Constraint::Fill(width)
-            }
-        })
-        .collect();
-    // The widths the table will use, so cells can end in "…" instead of being cut mid-word.
-    let actual: Vec<usize> = ratatui::layout::Layout::horizontal(widths.clone())
-        .spacing(1)
-        .split(area)
-        .iter()
-        .map(|r| r.width as usize)
-        .collect();
+    let fitted = fit_columns(list, columns.unwrap_or(&all), area.width, show_header);
+    let widths: Vec<Constraint> = fitted.iter().map(|(_, w)| Constraint::Length(*w)).collect();
+    let right = |c: usize| list.columns.get(c).is_some_and(|col| col.numeric);
     let rows: Vec<TableRow> = list
         .rows
         .iter()
@@ -149,15 +237,20 @@ pub(crate) fn table(
                     theme.style(Role::Accent).add_modifier(Modifier::BOLD),
                 ))]
             } else {
-                columns
+                fitted
                     .iter()
-                    .zip(&actual)
-                    .map(|(&c, &width)| {
+                    .map(|&(c, width)| {
                         let cell = row.cells.get(c);
                         let text = cell.map(|c| c.text.as_str()).unwrap_or("");
                         let style =
                             cell.map_or(theme.style(Role::Text), |c| tone_style(theme, c.tone));
-                        TableCell::from(Span::styled(truncate(text, width), style))
+                        let text = truncate(text, width as usize);
+                        let line = Line::from(Span::styled(text, style));
+                        TableCell::from(if right(c) {
+                            line.alignment(ratatui::layout::Alignment::Right)
+                        } else {
+                            line
+                        })
                     })
                     .collect()
             };
@@ -172,11 +265,17 @@ pub(crate) fn table(
             Style::default()
         });
     if show_header {
-        let header: Vec<TableCell> = columns
+        let header: Vec<TableCell> = fitted
             .iter()
-            .map(|&c| {
+            .map(|&(c, width)| {
                 let title = list.columns.get(c).map_or("", |col| col.title);
-                TableCell::from(Span::styled(title, theme.style(Role::Header)))
+                let title = truncate(title, usize::from(width));
+                let line = Line::from(Span::styled(title, theme.style(Role::Header)));
+                TableCell::from(if right(c) {
+                    line.alignment(ratatui::layout::Alignment::Right)
+                } else {
+                    line
+                })
             })
             .collect();
         table = table.header(TableRow::new(header));
@@ -188,25 +287,31 @@ pub(crate) fn table(
     frame.render_stateful_widget(table, area, &mut state);
 }
 
-/// "key label" pairs as one line, as many as fit.
-pub(crate) fn key_hints(
-    theme: &Theme,
-    hints: &[(String, &'static str)],
-    width: u16,
-) -> Line<'static> {
-    let mut spans = Vec::new();
-    let mut used = 0usize;
-    for (key, label) in hints {
-        let len = key.width() + label.width() + 3;
-        if used + len > width as usize {
+/// The command bar: the hints that fit, in order, and always the pinned ones (help, quit) at
+/// the end.
+pub(crate) fn key_hints(theme: &Theme, hints: &[Hint], width: u16) -> Line<'static> {
+    let len = |h: &Hint| h.key.width() + h.label.width() + 3;
+    let pinned: usize = hints.iter().filter(|h| h.pinned).map(len).sum();
+    let mut room = (width as usize).saturating_sub(pinned);
+    let mut shown: Vec<&Hint> = Vec::new();
+    for hint in hints.iter().filter(|h| !h.pinned) {
+        if len(hint) > room {
             break;
         }
+        room -= len(hint);
+        shown.push(hint);
+    }
+    shown.extend(hints.iter().filter(|h| h.pinned));
+    let mut spans = Vec::new();
+    for hint in shown {
         spans.push(Span::styled(
-            format!(" {key}"),
+            format!(" {}", hint.key),
             theme.style(Role::Accent).add_modifier(Modifier::BOLD),
         ));
-        spans.push(Span::styled(format!(" {label} "), theme.style(Role::Muted)));
-        used += len;
+        spans.push(Span::styled(
+            format!(" {} ", hint.label),
+            theme.style(Role::Muted),
+        ));
     }
     Line::from(spans)
 }

@@ -2,37 +2,29 @@
 //! blamed on it, the changes it shipped and the pipeline runs of its commit.
 
 use super::detail::{Detail, columns, url_fact};
-use super::format::{ago, short_sha, ticking, when};
+use super::format::{
+    ago, attribution_text, deployment_name, for_how_long, incident_id, short_sha, when,
+};
+use super::items::run_status;
 use crate::app::action::Command;
 use crate::app::list::{ListModel, Row, Target, Tone, detail_row, heading};
 use crate::app::state::App;
 use flowdeck_core::metrics::Reason;
 use flowdeck_core::metrics::history::ReasonKind;
-use flowdeck_core::text::{human_duration, human_seconds, sanitize};
+use flowdeck_core::text::{count, human_duration, human_seconds, sanitize};
 
-/// The keys the command bar offers here.
-pub(crate) const KEYS: &[Command] = &[
-    Command::Open,
-    Command::Back,
-    Command::OpenUrl,
-    Command::Help,
-    Command::Quit,
+/// The keys of this screen, with what they do here.
+pub(crate) const KEYS: &[(Command, &str)] = &[
+    (Command::Open, "open row"),
+    (Command::Back, "back"),
+    (Command::OpenUrl, "open in browser"),
+    (Command::Left, "back"),
+    (Command::Right, "open row"),
 ];
 
 /// "api v4.9.0": the deployment in the breadcrumb.
 pub(crate) fn crumb(app: &App, deployment: u32) -> String {
-    app.history()
-        .events
-        .deployments
-        .get(deployment as usize)
-        .map(|d| {
-            sanitize(&format!(
-                "{} {}",
-                d.service,
-                d.name.clone().unwrap_or_else(|| d.id.clone())
-            ))
-        })
-        .unwrap_or_else(|| "Deployment".into())
+    sanitize(&deployment_name(app.history(), deployment))
 }
 
 /// The deployment's title and facts above its list.
@@ -76,9 +68,9 @@ pub(crate) fn view(app: &App, deployment: u32, list: ListModel, selected: usize)
             (
                 "lead time".to_string(),
                 format!(
-                    "{} median over {} changes",
+                    "{} median over {}",
                     human_seconds(flowdeck_core::metrics::stats::median(&mut leads)),
-                    facts.changes
+                    count(u64::from(facts.changes), "change")
                 ),
                 Tone::Normal,
             ),
@@ -107,7 +99,7 @@ pub(crate) fn rows(app: &App, deployment: u32) -> ListModel {
         for reason in &row.failure_reasons {
             rows.push(detail_row(
                 "failed",
-                reason_sentence(app, reason),
+                reason_sentence(app, reason, false),
                 Tone::Fail,
                 reason_target(app, reason),
             ));
@@ -115,7 +107,7 @@ pub(crate) fn rows(app: &App, deployment: u32) -> ListModel {
         for reason in &row.rework_reasons {
             rows.push(detail_row(
                 "rework",
-                reason_sentence(app, reason),
+                reason_sentence(app, reason, true),
                 Tone::Warn,
                 reason_target(app, reason),
             ));
@@ -124,11 +116,11 @@ pub(crate) fn rows(app: &App, deployment: u32) -> ListModel {
             Some(t) => format!(
                 "recovered {} after it went out ({})",
                 human_duration((t - d.finished_at).num_seconds()),
-                t.format("%Y-%m-%d %H:%M UTC")
+                when(t, history.rules.timezone)
             ),
             None if row.failed => format!(
                 "not recovered: failing for {}",
-                ticking((app.now - d.finished_at).num_seconds())
+                for_how_long(app.now, d.finished_at)
             ),
             None => "–".into(),
         };
@@ -155,8 +147,12 @@ pub(crate) fn rows(app: &App, deployment: u32) -> ListModel {
         for (i, attribution) in incidents {
             let incident = &events.incidents[i];
             rows.push(detail_row(
-                &incident.id,
-                format!("{} — {}", incident.title, attribution.explanation),
+                &incident_id(incident),
+                format!(
+                    "{} — {}",
+                    incident.title,
+                    attribution_text(history, attribution)
+                ),
                 Tone::Fail,
                 Some(Target::Incident(i as u32)),
             ));
@@ -164,8 +160,8 @@ pub(crate) fn rows(app: &App, deployment: u32) -> ListModel {
     }
     let changes: Vec<_> = d.changes.iter().filter(|c| !c.merge).collect();
     rows.push(heading(&format!(
-        "Changes ({}{})",
-        changes.len(),
+        "{}{}",
+        count(changes.len() as u64, "change"),
         if row.baseline {
             ", baseline: not counted in lead time"
         } else {
@@ -185,25 +181,23 @@ pub(crate) fn rows(app: &App, deployment: u32) -> ListModel {
             None,
         ));
     }
-    let runs: Vec<_> = events
+    let runs: Vec<(usize, _)> = events
         .pipeline_runs
         .iter()
-        .filter(|r| r.sha == d.sha && r.service == d.service)
+        .enumerate()
+        .filter(|(_, r)| r.sha == d.sha && r.service == d.service)
         .collect();
     if !runs.is_empty() {
         rows.push(heading("Pipeline runs for its commit"));
-        for run in runs {
-            let status = run
-                .conclusion
-                .map(|c| format!("{c:?}").to_lowercase())
-                .unwrap_or_else(|| format!("{:?}", run.status).to_lowercase());
+        for (index, run) in runs {
+            let (status, tone) = run_status(run, app.now, false);
             rows.push(Row {
                 url: run.url.clone(),
                 ..detail_row(
                     &run.workflow,
                     format!("{status}  {}", ago(app.now, run.created_at)),
-                    Tone::Muted,
-                    run.url.clone().map(Target::Url),
+                    tone,
+                    Some(Target::Run(index as u32)),
                 )
             });
         }
@@ -211,37 +205,40 @@ pub(crate) fn rows(app: &App, deployment: u32) -> ListModel {
     ListModel { columns, rows }
 }
 
-fn reason_sentence(app: &App, reason: &Reason) -> String {
-    let events = &app.history().events;
-    let incident_title = |id: &str| {
+fn reason_sentence(app: &App, reason: &Reason, rework: bool) -> String {
+    let history = app.history();
+    let events = &history.events;
+    let incident = |id: &str| {
         events
             .incidents
             .iter()
             .find(|i| i.id == id)
-            .map(|i| i.title.clone())
-            .unwrap_or_default()
+            .map(|i| format!("{} ({})", incident_id(i), i.title))
+            .unwrap_or_else(|| id.to_string())
+    };
+    let deployment = |id: &str| {
+        events
+            .deployments
+            .iter()
+            .position(|d| d.id == id)
+            .map_or_else(|| id.to_string(), |d| deployment_name(history, d as u32))
     };
     match reason.kind {
-        ReasonKind::IncidentLink => format!(
-            "incident {} names it: {}",
-            reason.reference,
-            incident_title(&reason.reference)
-        ),
+        ReasonKind::IncidentLink => format!("incident {} names it", incident(&reason.reference)),
         ReasonKind::IncidentWindow => format!(
-            "incident {} started within the attribution window: {}",
-            reason.reference,
-            incident_title(&reason.reference)
+            "incident {} started within {} of it",
+            incident(&reason.reference),
+            super::format::rule_duration(history.rules.attribution_window)
         ),
-        ReasonKind::Rollback => format!(
-            "rolled back by {} / rolls back to {}",
-            reason.reference, reason.reference
-        ),
-        ReasonKind::Revert => format!("revert {}", short_sha(&reason.reference)),
-        ReasonKind::Hotfix => format!("hotfix: {}", short_sha(&reason.reference)),
+        ReasonKind::Rollback if rework => {
+            format!("it rolls back to {}", deployment(&reason.reference))
+        }
+        ReasonKind::Rollback => format!("{} rolled it back", deployment(&reason.reference)),
+        ReasonKind::Revert => format!("commit {} was reverted", short_sha(&reason.reference)),
+        ReasonKind::Hotfix => format!("hotfix {}", short_sha(&reason.reference)),
         ReasonKind::DuringIncident => format!(
-            "deployed while incident {} was open: {}",
-            reason.reference,
-            incident_title(&reason.reference)
+            "deployed while incident {} was open",
+            incident(&reason.reference)
         ),
     }
 }

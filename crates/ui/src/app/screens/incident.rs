@@ -2,30 +2,44 @@
 //! was attributed to and why, and its details.
 
 use super::detail::{Detail, columns, url_fact};
-use super::format::{ticking, when};
+use super::format::{
+    attribution_text, deployment_name, for_how_long, incident_id, rule_duration, when,
+};
 use crate::app::action::Command;
 use crate::app::list::{ListModel, Target, Tone, detail_row, heading};
 use crate::app::state::App;
+use flowdeck_core::metrics::history::ReasonKind;
 use flowdeck_core::model::Timestamp;
 use flowdeck_core::text::{human_duration, sanitize};
 
-/// The keys the command bar offers here.
-pub(crate) const KEYS: &[Command] = &[
-    Command::Open,
-    Command::Back,
-    Command::OpenUrl,
-    Command::Help,
-    Command::Quit,
+/// The keys of this screen, with what they do here.
+pub(crate) const KEYS: &[(Command, &str)] = &[
+    (Command::Open, "open row"),
+    (Command::Back, "back"),
+    (Command::OpenUrl, "open in browser"),
+    (Command::Left, "back"),
+    (Command::Right, "open row"),
 ];
 
-/// The incident's id in the breadcrumb.
+/// The incident's title in the breadcrumb (its id says little to a reader).
 pub(crate) fn crumb(app: &App, incident: u32) -> String {
     app.history()
         .events
         .incidents
         .get(incident as usize)
-        .map(|i| sanitize(&i.id))
+        .map(|i| sanitize(&short_title(&i.title)))
         .unwrap_or_else(|| "Incident".into())
+}
+
+/// A title short enough for a breadcrumb: at most 40 characters, cut at a word.
+pub(crate) fn short_title(title: &str) -> String {
+    const MAX: usize = 40;
+    if title.chars().count() <= MAX {
+        return title.to_string();
+    }
+    let cut: String = title.chars().take(MAX).collect();
+    let at_word = cut.rfind(' ').filter(|&i| i > MAX / 2).unwrap_or(cut.len());
+    format!("{}…", cut[..at_word].trim_end())
 }
 
 /// The incident's title and facts above its list.
@@ -43,12 +57,12 @@ pub(crate) fn view(app: &App, incident: u32, list: ListModel, selected: usize) -
             Tone::Ok,
         ),
         None => (
-            format!("open {}", ticking((app.now - i.started_at).num_seconds())),
+            format!("open for {}", for_how_long(app.now, i.started_at)),
             Tone::Fail,
         ),
     };
     Detail {
-        title: sanitize(&format!("Incident {}: {}", i.id, i.title)),
+        title: sanitize(&format!("Incident {}: {}", incident_id(i), i.title)),
         facts: vec![
             ("started".to_string(), when(i.started_at, tz), Tone::Normal),
             ("state".to_string(), state.0, state.1),
@@ -63,7 +77,8 @@ pub(crate) fn view(app: &App, incident: u32, list: ListModel, selected: usize) -
 pub(crate) fn rows(app: &App, incident: u32) -> ListModel {
     let history = app.history();
     let events = &history.events;
-    let columns = columns(14);
+    // Wide enough for a time: "2026-11-20 14:30".
+    let columns = columns(16);
     let Some(i) = events.incidents.get(incident as usize) else {
         return ListModel {
             columns,
@@ -81,11 +96,7 @@ pub(crate) fn rows(app: &App, incident: u32) -> ListModel {
         if let Some(d) = events.deployments.get(a.deployment as usize) {
             timeline.push((
                 d.finished_at,
-                format!(
-                    "{} deployed ({})",
-                    d.name.clone().unwrap_or_else(|| d.id.clone()),
-                    d.service
-                ),
+                format!("{} deployed", deployment_name(history, a.deployment)),
                 Tone::Accent,
                 Some(Target::Deployment(a.deployment)),
             ));
@@ -104,22 +115,15 @@ pub(crate) fn rows(app: &App, incident: u32) -> ListModel {
         )),
         None => timeline.push((
             app.now,
-            format!(
-                "still open: {}",
-                ticking((app.now - i.started_at).num_seconds())
-            ),
+            format!("still open, for {}", for_how_long(app.now, i.started_at)),
             Tone::Fail,
             None,
         )),
     }
     timeline.sort_by_key(|(t, ..)| *t);
+    let tz = history.rules.timezone;
     for (t, text, tone, target) in timeline {
-        rows.push(detail_row(
-            &t.format("%m-%d %H:%M").to_string(),
-            text,
-            tone,
-            target,
-        ));
+        rows.push(detail_row(&when(t, tz), text, tone, target));
     }
     rows.push(heading("Attribution"));
     if attributions.is_empty() {
@@ -132,16 +136,24 @@ pub(crate) fn rows(app: &App, incident: u32) -> ListModel {
                 } else {
                     i.services.join(", ")
                 },
-                human_duration(history.rules.attribution_window.num_seconds())
+                rule_duration(history.rules.attribution_window)
             ),
             Tone::Muted,
             None,
         ));
     }
     for a in &attributions {
+        let label = match a.reason {
+            ReasonKind::IncidentWindow => "in the window",
+            _ => "named",
+        };
         rows.push(detail_row(
-            a.reason.as_str(),
-            format!("{}: {}", a.deployment_id, a.explanation),
+            label,
+            format!(
+                "{}: {}",
+                deployment_name(history, a.deployment),
+                attribution_text(history, a)
+            ),
             Tone::Normal,
             Some(Target::Deployment(a.deployment)),
         ));

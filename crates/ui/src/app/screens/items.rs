@@ -1,12 +1,17 @@
 //! The item lists the overview's strips and the measure drill-downs share: deployments,
-//! incidents, pipeline runs, changes and pull requests, one row per item.
+//! incidents, pipeline runs, changes and pull requests, one row per item. Enter on a row opens
+//! flowdeck's own screen of the item; `o` opens its page in the browser.
+//!
+//! Columns say how important they are and whether they may be cut: names, numbers, outcomes
+//! and ages are never cut (a narrow screen drops a less important column instead), titles and
+//! reasons end in "…".
 
-use super::format::{ago, reasons_text, short_sha, ticking};
-use crate::app::list::{Cell, ListModel, Row, SortKey, Target, Tone, col, num};
+use super::format::{age, deployment_name, for_how_long, reasons_text, short_sha};
+use crate::app::list::{Cell, ListModel, Row, SortKey, Target, Tone, col, num, word};
 use crate::app::state::App;
 use crate::snapshot::{DeploymentRow, IncidentRow};
-use flowdeck_core::model::{RunConclusion, RunStatus, Timestamp};
-use flowdeck_core::text::human_duration;
+use flowdeck_core::model::{PipelineRun, RunConclusion, RunStatus, Timestamp};
+use flowdeck_core::text::{human_duration, human_seconds};
 
 fn seconds_key(s: Option<f64>) -> SortKey {
     s.map_or(SortKey::Missing, SortKey::Number)
@@ -16,50 +21,54 @@ fn time_key(t: Timestamp) -> SortKey {
     SortKey::Number(t.timestamp() as f64)
 }
 
-/// Deployments (only the failed ones when `only_failed`): outcome, lead time and why.
-pub(crate) fn deployment_rows(app: &App, rows: &[DeploymentRow], only_failed: bool) -> ListModel {
+/// A deployment's outcome in words and tone.
+pub(crate) fn outcome(d: &DeploymentRow) -> Cell {
+    if d.failed {
+        match d.recovery_seconds {
+            Some(s) => Cell::new(format!("fixed in {}", human_duration(s as i64)), Tone::Warn),
+            None => Cell::new("failing", Tone::Fail),
+        }
+    } else if d.rework {
+        Cell::new("rework", Tone::Warn)
+    } else if d.baseline {
+        Cell::muted("baseline")
+    } else {
+        Cell::new("ok", Tone::Ok)
+    }
+}
+
+/// Deployments: outcome, changes, lead time and why.
+pub(crate) fn deployment_rows<'a>(
+    app: &App,
+    rows: impl IntoIterator<Item = &'a DeploymentRow>,
+) -> ListModel {
     let now = app.now;
+    let history = app.history();
     let columns = vec![
-        col("Deployment", 16),
-        col("Service", 10),
-        col("Finished", 11),
-        num("Changes", 8),
-        num("Lead", 9),
-        col("Outcome", 16),
-        col("Why", 30),
+        word("Deployment").keep(0),
+        word("Service").keep(2),
+        word("Age").keep(3),
+        num("Changes").keep(5),
+        num("Lead").keep(4),
+        word("Outcome").keep(1),
+        col("Why", 40).keep(6),
     ];
     let rows = rows
-        .iter()
-        .filter(|d| !only_failed || d.failed)
+        .into_iter()
         .map(|d| {
             let name = d.name.clone().unwrap_or_else(|| d.id.clone());
-            let outcome = if d.failed {
-                match d.recovery_seconds {
-                    Some(s) => {
-                        Cell::new(format!("failed, {}", human_duration(s as i64)), Tone::Warn)
-                    }
-                    None => Cell::new("failing", Tone::Fail),
-                }
-            } else if d.rework {
-                Cell::new("rework", Tone::Warn)
-            } else if d.baseline {
-                Cell::muted("baseline")
-            } else {
-                Cell::new("ok", Tone::Ok)
-            };
             let mut why = d.failure_reasons.clone();
             why.extend(d.rework_reasons.iter().cloned());
+            let why = reasons_text(history, &why);
             Row {
                 cells: vec![
                     Cell::plain(&name),
                     Cell::plain(&d.service),
-                    Cell::muted(ago(now, d.finished_at)),
+                    Cell::muted(age(now, d.finished_at)),
                     Cell::plain(d.changes.to_string()),
-                    Cell::plain(flowdeck_core::text::human_seconds(
-                        d.lead_time_median_seconds,
-                    )),
-                    outcome,
-                    Cell::muted(reasons_text(&why)),
+                    Cell::plain(human_seconds(d.lead_time_median_seconds)),
+                    outcome(d),
+                    Cell::muted(&why),
                 ],
                 keys: vec![
                     SortKey::Text(name),
@@ -74,7 +83,7 @@ pub(crate) fn deployment_rows(app: &App, rows: &[DeploymentRow], only_failed: bo
                     } else {
                         0.0
                     }),
-                    SortKey::Text(reasons_text(&why)),
+                    SortKey::Text(why),
                 ],
                 target: Some(Target::Deployment(d.index)),
                 url: d.url.clone(),
@@ -85,34 +94,39 @@ pub(crate) fn deployment_rows(app: &App, rows: &[DeploymentRow], only_failed: bo
     ListModel { columns, rows }
 }
 
-/// Incidents: services, severity, duration (ticking while open) and what they are attributed to.
-pub(crate) fn incident_rows(app: &App, rows: &[IncidentRow]) -> ListModel {
+/// Incidents: services, severity, how long (open ones counting), and the deployment blamed.
+pub(crate) fn incident_rows<'a>(
+    app: &App,
+    rows: impl IntoIterator<Item = &'a IncidentRow>,
+) -> ListModel {
     let now = app.now;
+    let history = app.history();
     let columns = vec![
-        col("Incident", 30),
-        col("Services", 12),
-        col("Severity", 8),
-        col("Started", 11),
-        num("Duration", 16),
-        col("Attributed to", 24),
+        col("Incident", 40).keep(1),
+        word("Services").keep(3),
+        word("Severity").keep(5),
+        word("Age").keep(4),
+        num("Duration").keep(0),
+        word("Attributed to").keep(6),
     ];
     let rows = rows
-        .iter()
+        .into_iter()
         .map(|i| {
             let (duration, seconds, tone) = match i.resolved_at {
                 Some(resolved) => {
                     let s = (resolved - i.started_at).num_seconds();
                     (human_duration(s), s, Tone::Normal)
                 }
-                None => {
-                    let s = (now - i.started_at).num_seconds();
-                    (format!("open {}", ticking(s)), s, Tone::Fail)
-                }
+                None => (
+                    format!("open {}", for_how_long(now, i.started_at)),
+                    (now - i.started_at).num_seconds(),
+                    Tone::Fail,
+                ),
             };
             let attributed = i
                 .attributed_to
                 .as_ref()
-                .map(|a| a.deployment_id.clone())
+                .map(|a| deployment_name(history, a.deployment))
                 .unwrap_or_else(|| "–".into());
             // In front, so a narrow column never cuts the mark off.
             let title = match (i.suppressed, i.resolved_at) {
@@ -124,7 +138,7 @@ pub(crate) fn incident_rows(app: &App, rows: &[IncidentRow]) -> ListModel {
                     Cell::plain(&title),
                     Cell::plain(i.services.join(", ")),
                     Cell::muted(i.severity.clone().unwrap_or_default()),
-                    Cell::muted(ago(now, i.started_at)),
+                    Cell::muted(age(now, i.started_at)),
                     Cell::new(duration, tone),
                     Cell::muted(&attributed),
                 ],
@@ -145,67 +159,92 @@ pub(crate) fn incident_rows(app: &App, rows: &[IncidentRow]) -> ListModel {
     ListModel { columns, rows }
 }
 
-/// Pipeline runs (indices into the history's runs): status, queue and duration.
+/// A run's state in words and tone; a failure fades once the same workflow passed on the same
+/// branch since (`fixed`), or when it is more than a day old.
+pub(crate) fn run_status(run: &PipelineRun, now: Timestamp, fixed: bool) -> (String, Tone) {
+    match (run.status, run.conclusion) {
+        (RunStatus::InProgress, _) => (
+            match run.started_at {
+                Some(s) => format!("running {}", for_how_long(now, s)),
+                None => "running".to_string(),
+            },
+            Tone::Accent,
+        ),
+        (RunStatus::Queued, _) => ("queued".to_string(), Tone::Accent),
+        (_, Some(RunConclusion::Success)) => ("success".into(), Tone::Ok),
+        (
+            _,
+            Some(
+                conclusion @ (RunConclusion::Failure
+                | RunConclusion::TimedOut
+                | RunConclusion::StartupFailure),
+            ),
+        ) => {
+            let what = match conclusion {
+                RunConclusion::TimedOut => "timed out",
+                RunConclusion::StartupFailure => "startup failure",
+                _ => "failed",
+            };
+            let old = (now - run.created_at).num_hours() >= 24;
+            if fixed {
+                // The same workflow passed on the same branch since.
+                (format!("{what}, fixed"), Tone::Muted)
+            } else if old {
+                (what.to_string(), Tone::Muted)
+            } else {
+                (what.to_string(), Tone::Fail)
+            }
+        }
+        (_, Some(other)) => (
+            format!("{other:?}").to_lowercase().replace('_', " "),
+            Tone::Muted,
+        ),
+        (_, None) => ("–".into(), Tone::Muted),
+    }
+}
+
+/// Pipeline runs (indices into the history's runs): status, branch, age, queue and duration.
 pub(crate) fn run_rows(app: &App, runs: &[u32]) -> ListModel {
     let now = app.now;
     let events = &app.history().events;
+    let fixed = app.scope.as_ref().map(|s| &s.fixed_runs);
     let columns = vec![
-        col("Workflow", 12),
-        col("Service", 10),
-        col("Branch", 14),
-        col("Status", 16),
-        col("Created", 11),
-        num("Queue", 7),
-        num("Duration", 9),
+        word("Workflow").keep(4),
+        word("Service").keep(2),
+        col("Branch", 24).keep(3),
+        word("Status").keep(0),
+        word("Age").keep(1),
+        num("Queue").keep(6),
+        num("Duration").keep(5),
     ];
     let rows = runs
         .iter()
-        .filter_map(|&r| events.pipeline_runs.get(r as usize))
-        .map(|run| {
-            let (status, tone) = match (run.status, run.conclusion) {
-                (RunStatus::InProgress, _) => (
-                    format!(
-                        "running {}",
-                        run.started_at
-                            .map(|s| human_duration((now - s).num_seconds()))
-                            .unwrap_or_default()
-                    ),
-                    Tone::Accent,
-                ),
-                (RunStatus::Queued, _) => ("queued".to_string(), Tone::Accent),
-                (_, Some(RunConclusion::Success)) => ("success".into(), Tone::Ok),
-                (
-                    _,
-                    Some(
-                        RunConclusion::Failure
-                        | RunConclusion::TimedOut
-                        | RunConclusion::StartupFailure,
-                    ),
-                ) => (
-                    match run.conclusion {
-                        Some(RunConclusion::TimedOut) => "timed out".to_string(),
-                        Some(RunConclusion::StartupFailure) => "startup failure".to_string(),
-                        _ => "failure".to_string(),
-                    },
-                    Tone::Fail,
-                ),
-                (_, Some(other)) => (format!("{other:?}").to_lowercase(), Tone::Muted),
-                (_, None) => ("–".into(), Tone::Muted),
-            };
+        .filter_map(|&r| Some((r, events.pipeline_runs.get(r as usize)?)))
+        .map(|(index, run)| {
+            let is_fixed = fixed.is_some_and(|f| f.contains(&index));
+            let (status, tone) = run_status(run, now, is_fixed);
             let queue = run.started_at.map(|s| (s - run.created_at).num_seconds());
             let duration = match (run.started_at, run.finished_at) {
                 (Some(s), Some(f)) => Some((f - s).num_seconds()),
                 _ => None,
             };
+            let faded = tone == Tone::Muted;
+            let text = |t: String| {
+                if faded {
+                    Cell::muted(t)
+                } else {
+                    Cell::plain(t)
+                }
+            };
             Row {
                 cells: vec![
-                    Cell::plain(&run.workflow),
-                    Cell::plain(&run.service),
-                    Cell::muted(run.branch.clone().unwrap_or_default()),
+                    text(run.workflow.clone()),
+                    text(run.service.clone()),
+                    Cell::muted(run.branch.clone().unwrap_or_else(|| "–".into())),
                     Cell::new(&status, tone),
-                    Cell::muted(ago(now, run.created_at)),
-                    Cell::plain(queue.map(human_duration).unwrap_or_else(|| "–".into())),
-                    Cell::plain(duration.map(human_duration).unwrap_or_else(|| "–".into())),
+                    Cell::muted(age(now, run.created_at)),
+                    text(queue.map(human_duration).unwrap_or_else(|| "–".into())),
+                    text(duration.map(human_duration).unwrap_or_else(|| "–".into())),
                 ],
                 keys: vec![
                     SortKey::Text(run.workflow.clone()),
@@ -216,7 +255,7 @@ pub(crate) fn run_rows(app: &App, runs: &[u32]) -> ListModel {
                     queue.map_or(SortKey::Missing, |q| SortKey::Number(q as f64)),
                     duration.map_or(SortKey::Missing, |d| SortKey::Number(d as f64)),
                 ],
-                target: run.url.clone().map(Target::Url),
+                target: Some(Target::Run(index)),
                 url: run.url.clone(),
                 heading: false,
             }
@@ -231,12 +270,12 @@ pub(crate) fn change_rows(app: &App) -> ListModel {
         return ListModel::default();
     };
     let columns = vec![
-        col("Commit", 11),
-        col("Title", 36),
-        col("Author", 12),
-        col("Service", 10),
-        col("Deployment", 12),
-        num("Lead time", 10),
+        word("Commit").keep(2),
+        col("Title", 48).keep(1),
+        word("Author").keep(4),
+        word("Service").keep(5),
+        word("Deployment").keep(3),
+        num("Lead time").keep(0),
     ];
     let rows = scope
         .changes
@@ -266,23 +305,24 @@ pub(crate) fn change_rows(app: &App) -> ListModel {
     ListModel { columns, rows }
 }
 
-/// The window's merged pull requests and the open ones, newest first, with their cycle stages.
-pub(crate) fn pull_request_rows(app: &App) -> ListModel {
+/// The window's merged pull requests (`with_open`: and the open ones), newest first, with
+/// their cycle stages.
+pub(crate) fn pull_request_rows(app: &App, with_open: bool) -> ListModel {
     let Some(scope) = &app.scope else {
         return ListModel::default();
     };
     let history = app.history();
     let window = scope.window;
     let columns = vec![
-        num("PR", 6),
-        col("Title", 34),
-        col("Author", 14),
-        col("Service", 10),
-        col("State", 14),
-        num("Cycle", 8),
-        num("Pickup", 8),
-        num("Review", 8),
-        num("Deploy", 8),
+        num("PR").keep(1),
+        col("Title", 44).keep(2),
+        word("Author").keep(5),
+        word("Service").keep(6),
+        word("State").keep(0),
+        num("Cycle").keep(3),
+        num("Pickup").keep(7),
+        num("Review").keep(7),
+        num("Deploy").keep(7),
     ];
     let in_scope: Vec<&str> = scope
         .services
@@ -299,20 +339,18 @@ pub(crate) fn pull_request_rows(app: &App) -> ListModel {
         .pull_requests
         .iter()
         .zip(&history.prs)
-        .filter(|(pr, facts)| !facts.excluded && in_scope.contains(&pr.service.as_str()))
-        .filter(|(pr, _)| {
+        .enumerate()
+        .filter(|(_, (pr, facts))| !facts.excluded && in_scope.contains(&pr.service.as_str()))
+        .filter(|(_, (pr, _))| {
             pr.merged_at.is_some_and(|m| window.contains(m))
-                || (pr.merged_at.is_none() && pr.closed_at.is_none())
+                || (with_open && pr.merged_at.is_none() && pr.closed_at.is_none())
         })
-        .map(|(pr, facts)| {
+        .map(|(index, (pr, facts))| {
             let (state, tone) = match (pr.merged_at, facts.deployed_at) {
                 (Some(_), Some(_)) => ("deployed".to_string(), Tone::Ok),
                 (Some(_), None) => ("merged".to_string(), Tone::Accent),
                 _ => (
-                    format!(
-                        "open {}",
-                        human_duration((app.now - pr.created_at).num_seconds())
-                    ),
+                    format!("open {}", for_how_long(app.now, pr.created_at)),
                     Tone::Warn,
                 ),
             };
@@ -348,10 +386,7 @@ pub(crate) fn pull_request_rows(app: &App) -> ListModel {
                     key(review),
                     key(deploy),
                 ],
-                target: facts
-                    .deployment
-                    .map(Target::Deployment)
-                    .or_else(|| pr.url.clone().map(Target::Url)),
+                target: Some(Target::PullRequest(index as u32)),
                 url: pr.url.clone(),
                 heading: false,
             };

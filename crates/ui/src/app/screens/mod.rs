@@ -1,8 +1,10 @@
 //! The screens, one file each: its part of the view model, the list it shows (which `update`
-//! reads too, so selection and display agree), its place in the breadcrumb and the keys its
-//! command bar offers. This file only dispatches on `Screen`; shared pieces (the item lists,
-//! the headline tiles, the detail layout, text formats) have small files of their own.
+//! reads too, so selection and display agree), its place in the breadcrumb and its keys with
+//! what they do there. This file only dispatches on `Screen`; shared pieces (what is broken
+//! now, the item lists, the headline tiles, the detail layout, text formats) have small files
+//! of their own.
 
+pub(crate) mod alerts;
 pub(crate) mod deployment;
 pub(crate) mod detail;
 pub(crate) mod format;
@@ -10,6 +12,9 @@ pub(crate) mod incident;
 pub(crate) mod items;
 pub(crate) mod measure;
 pub(crate) mod overview;
+pub(crate) mod pull_request;
+pub(crate) mod run;
+pub(crate) mod services;
 pub(crate) mod standup;
 pub(crate) mod tiles;
 pub(crate) mod wall;
@@ -27,6 +32,7 @@ pub(crate) enum Body {
     Overview(Box<overview::Overview>),
     Measure(Box<measure::MeasureView>),
     Detail(Box<detail::Detail>),
+    Services(Box<services::ServicesView>),
     Wall(Box<wall::WallView>),
 }
 
@@ -36,64 +42,101 @@ pub(crate) fn body(app: &App, scope: &ScopeData) -> Body {
         return Body::Wall(Box::new(wall::view(app, scope)));
     }
     let screen = app.screen();
+    let selected = screen.list().map_or(0, |l| l.selected);
     match screen {
         Screen::Overview => Body::Overview(Box::new(overview::view(app, scope))),
-        Screen::Measure { measure, list } => Body::Measure(Box::new(measure::view(
+        Screen::Measure { measure, list, all } => Body::Measure(Box::new(measure::view(
             app,
             scope,
             *measure,
             *list,
+            *all,
             self::list(app, screen),
         ))),
-        Screen::Deployment { deployment, list } => Body::Detail(Box::new(deployment::view(
+        Screen::Deployment { deployment, .. } => Body::Detail(Box::new(deployment::view(
             app,
             *deployment,
             self::list(app, screen),
-            list.selected,
+            selected,
         ))),
-        Screen::Incident { incident, list } => Body::Detail(Box::new(incident::view(
+        Screen::Incident { incident, .. } => Body::Detail(Box::new(incident::view(
             app,
             *incident,
             self::list(app, screen),
-            list.selected,
+            selected,
         ))),
-        Screen::Standup { list } => Body::Detail(Box::new(standup::view(
+        Screen::Run { run, .. } => Body::Detail(Box::new(run::view(
+            app,
+            *run,
+            self::list(app, screen),
+            selected,
+        ))),
+        Screen::PullRequest { pr, .. } => Body::Detail(Box::new(pull_request::view(
+            app,
+            *pr,
+            self::list(app, screen),
+            selected,
+        ))),
+        Screen::Standup { .. } => Body::Detail(Box::new(standup::view(
             app,
             self::list(app, screen),
-            list.selected,
+            selected,
+        ))),
+        Screen::Services { teams, list } => Body::Services(Box::new(services::view(
+            app,
+            *teams,
+            *list,
+            self::list(app, screen),
         ))),
     }
 }
 
 /// The list a screen shows, searched and sorted (the overview's lists are its strips:
-/// `overview::panel_rows`).
+/// `overview::panel_rows`). Item lists are searched; detail screens read top to bottom and
+/// are neither searched nor sorted.
 pub fn list(app: &App, screen: &Screen) -> ListModel {
-    // Detail screens read top to bottom; only item lists sort.
-    let unsorted = |list: &ListState| ListState {
-        sort: None,
-        descending: false,
-        ..*list
-    };
-    let (model, list) = match screen {
+    let plain = ListState::default();
+    let (model, list, search) = match screen {
         Screen::Overview => return ListModel::default(),
-        Screen::Measure { measure, list } => (measure::rows(app, *measure), *list),
-        Screen::Deployment { deployment, list } => {
-            (deployment::rows(app, *deployment), unsorted(list))
-        }
-        Screen::Incident { incident, list } => (incident::rows(app, *incident), unsorted(list)),
-        Screen::Standup { list } => (standup::rows(app), unsorted(list)),
+        Screen::Measure { measure, list, all } => (measure::rows(app, *measure, *all), *list, true),
+        Screen::Deployment { deployment, .. } => (deployment::rows(app, *deployment), plain, false),
+        Screen::Incident { incident, .. } => (incident::rows(app, *incident), plain, false),
+        Screen::Run { run, .. } => (run::rows(app, *run), plain, false),
+        Screen::PullRequest { pr, .. } => (pull_request::rows(app, *pr), plain, false),
+        Screen::Standup { .. } => (standup::rows(app), plain, true),
+        Screen::Services { teams, list } => (services::rows(app, *teams), *list, true),
     };
-    arrange(model, &list, app.search.as_deref())
+    arrange(model, &list, app.search.as_deref().filter(|_| search))
 }
 
-/// The commands worth a hint on a screen's command bar (help lists them all).
-pub(crate) fn keys(screen: &Screen) -> &'static [Command] {
+/// Whether a screen's list is searched (detail screens are not).
+pub(crate) fn searched(screen: &Screen) -> bool {
+    matches!(
+        screen,
+        Screen::Overview
+            | Screen::Measure { .. }
+            | Screen::Standup { .. }
+            | Screen::Services { .. }
+    )
+}
+
+/// Whether a screen's list sorts by column (detail screens read top to bottom).
+pub(crate) fn sortable(screen: &Screen) -> bool {
+    matches!(screen, Screen::Measure { .. } | Screen::Services { .. })
+}
+
+/// The keys of a screen, with what each does there: help lists them first, the command bar
+/// shows those that fit.
+pub(crate) fn keys(screen: &Screen) -> &'static [(Command, &'static str)] {
     match screen {
         Screen::Overview => overview::KEYS,
         Screen::Measure { .. } => measure::KEYS,
         Screen::Deployment { .. } => deployment::KEYS,
         Screen::Incident { .. } => incident::KEYS,
+        Screen::Run { .. } => run::KEYS,
+        Screen::PullRequest { .. } => pull_request::KEYS,
         Screen::Standup { .. } => standup::KEYS,
+        Screen::Services { .. } => services::KEYS,
     }
 }
 
@@ -104,6 +147,9 @@ pub(crate) fn crumb(app: &App, screen: &Screen) -> String {
         Screen::Measure { measure, .. } => measure.title().to_string(),
         Screen::Deployment { deployment, .. } => deployment::crumb(app, *deployment),
         Screen::Incident { incident, .. } => incident::crumb(app, *incident),
+        Screen::Run { run, .. } => run::crumb(app, *run),
+        Screen::PullRequest { pr, .. } => pull_request::crumb(app, *pr),
         Screen::Standup { .. } => standup::CRUMB.to_string(),
+        Screen::Services { teams, .. } => services::crumb(*teams).to_string(),
     }
 }

@@ -3,20 +3,21 @@
 //! file only lays them out.
 
 use super::detail::{Detail, columns};
-use super::format::{ago, reasons_text, ticking};
+use super::format::{ago, for_how_long, incident_id, reasons_text};
 use crate::app::action::Command;
 use crate::app::list::{ListModel, Row, Target, Tone, detail_row, heading};
 use crate::app::state::{App, Measure};
 use crate::snapshot::{DeploymentRow, Standup, standup_since};
-use flowdeck_core::text::{human_duration, percent};
+use flowdeck_core::text::{count, human_duration, percent};
 
-/// The keys the command bar offers here.
-pub(crate) const KEYS: &[Command] = &[
-    Command::Open,
-    Command::Back,
-    Command::Search,
-    Command::Help,
-    Command::Quit,
+/// The keys of this screen, with what they do here.
+pub(crate) const KEYS: &[(Command, &str)] = &[
+    (Command::Open, "open row"),
+    (Command::Back, "back"),
+    (Command::Search, "search"),
+    (Command::OpenUrl, "open in browser"),
+    (Command::Standup, "close standup"),
+    (Command::Left, "back"),
 ];
 
 /// Its name in the breadcrumb.
@@ -33,7 +34,7 @@ pub(crate) fn rows(app: &App) -> ListModel {
     let history = app.history();
     let standup = Standup::build(history, &scope.services, &scope.deployments, app.now);
     let mut rows = shipped(app, &standup);
-    rows.extend(failed(&standup));
+    rows.extend(failed(app, &standup));
     rows.extend(still_open(app, &standup));
     rows.extend(ci(app, &standup));
     ListModel {
@@ -50,7 +51,7 @@ pub(crate) fn view(app: &App, list: ListModel, selected: usize) -> Detail {
             "Standup: since {}",
             standup_since(app.now, tz)
                 .with_timezone(&tz)
-                .format("%A %d %B")
+                .format("%A %-d %B %Y")
         ),
         facts: Vec::new(),
         list,
@@ -65,9 +66,9 @@ fn deployment_label(d: &DeploymentRow) -> String {
 fn shipped(app: &App, standup: &Standup) -> Vec<Row> {
     let tz = app.history().rules.timezone;
     let mut rows = vec![heading(&format!(
-        "Shipped since {} ({} deployments)",
-        standup.since.with_timezone(&tz).format("%a %d %b"),
-        standup.shipped.len()
+        "Shipped since {} ({})",
+        standup.since.with_timezone(&tz).format("%a %-d %b"),
+        count(standup.shipped.len() as u64, "deployment")
     ))];
     if standup.shipped.is_empty() {
         rows.push(detail_row("", "nothing shipped", Tone::Muted, None));
@@ -105,7 +106,8 @@ fn shipped(app: &App, standup: &Standup) -> Vec<Row> {
     rows
 }
 
-fn failed(standup: &Standup) -> Vec<Row> {
+fn failed(app: &App, standup: &Standup) -> Vec<Row> {
+    let history = app.history();
     let mut rows = vec![heading("Failed")];
     if standup.failed.is_empty() {
         rows.push(detail_row("", "no failed deployments", Tone::Ok, None));
@@ -113,7 +115,7 @@ fn failed(standup: &Standup) -> Vec<Row> {
     for d in &standup.failed {
         rows.push(detail_row(
             &deployment_label(d),
-            reasons_text(&d.failure_reasons),
+            reasons_text(history, &d.failure_reasons),
             Tone::Fail,
             Some(Target::Deployment(d.index)),
         ));
@@ -149,11 +151,11 @@ fn still_open(app: &App, standup: &Standup) -> Vec<Row> {
             continue;
         };
         rows.push(detail_row(
-            &incident.id,
+            &incident_id(incident),
             format!(
-                "{} — open {}",
+                "{} — open for {}",
                 incident.title,
-                ticking((app.now - incident.started_at).num_seconds())
+                for_how_long(app.now, incident.started_at)
             ),
             Tone::Fail,
             Some(Target::Incident(i)),
@@ -162,10 +164,7 @@ fn still_open(app: &App, standup: &Standup) -> Vec<Row> {
     for d in &standup.unrecovered {
         rows.push(detail_row(
             &deployment_label(d),
-            format!(
-                "failing for {}",
-                ticking((app.now - d.finished_at).num_seconds())
-            ),
+            format!("failing for {}", for_how_long(app.now, d.finished_at)),
             Tone::Fail,
             Some(Target::Deployment(d.index)),
         ));
@@ -194,7 +193,11 @@ fn ci(app: &App, standup: &Standup) -> Vec<Row> {
         ),
     ];
     let runs = &app.history().events.pipeline_runs;
-    for run in ci.failed_runs.iter().filter_map(|&r| runs.get(r as usize)) {
+    for (index, run) in ci
+        .failed_runs
+        .iter()
+        .filter_map(|&r| Some((r, runs.get(r as usize)?)))
+    {
         rows.push(Row {
             url: run.url.clone(),
             ..detail_row(
@@ -202,11 +205,11 @@ fn ci(app: &App, standup: &Standup) -> Vec<Row> {
                 format!(
                     "{} failed on {} {}",
                     run.workflow,
-                    run.branch.clone().unwrap_or_default(),
+                    run.branch.clone().unwrap_or_else(|| "–".into()),
                     ago(app.now, run.created_at)
                 ),
                 Tone::Fail,
-                run.url.clone().map(Target::Url),
+                Some(Target::Run(index)),
             )
         });
     }

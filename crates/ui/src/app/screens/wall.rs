@@ -1,21 +1,27 @@
-//! Wall mode (`--wall`): the headline tiles big, one page per scope (everything, each team,
-//! each service) rotating on a timer, loud about stale sources and open incidents.
+//! Wall mode (`--wall`): readable from three metres. Each page (everything, each team, each
+//! service) names its scope in large letters, shows what is broken now first, then the
+//! headline tiles big; a thin line shows how long until the page turns, and the arrows page by
+//! hand (Left goes back a page).
 
-use super::format::ticking;
+use super::alerts::{Alert, alerts};
+use super::format::for_how_long;
 use super::tiles::{Tile, tiles};
 use crate::app::scope::ScopeData;
 use crate::app::state::App;
-use flowdeck_core::status::SourceState;
 use flowdeck_core::text::sanitize;
 
 #[derive(Debug, Clone)]
 pub(crate) struct WallView {
-    pub(crate) page_title: String,
+    /// The scope's name, drawn large ("billing", "All services").
+    pub(crate) name: String,
+    /// What kind of scope it is ("service", "team", or "" for everything).
+    pub(crate) kind: &'static str,
     pub(crate) page: usize,
     pub(crate) pages: usize,
+    /// How far into the page's time (0 to 1): the progress line.
+    pub(crate) progress: f64,
+    pub(crate) alerts: Vec<Alert>,
     pub(crate) tiles: Vec<Tile>,
-    /// Loud when any source is stale or failing.
-    pub(crate) stale: Option<String>,
     pub(crate) open_incidents: Vec<String>,
 }
 
@@ -23,52 +29,42 @@ pub(crate) struct WallView {
 pub(crate) fn view(app: &App, scope: &ScopeData) -> WallView {
     let pages = app.wall_pages();
     let page = app.wall.as_ref().map_or(0, |w| w.page % pages.len().max(1));
-    let stale: Vec<String> = app
-        .data
-        .sources
-        .iter()
-        // An "ok" source with an error read its data but not everything (a Prometheus whose
-        // Alertmanager is down): current, so not stale.
-        .filter(|s| s.error.is_some() && s.status != SourceState::Ok)
-        .map(|s| {
-            let since = s
-                .last_success_at
-                .map(|t| {
-                    format!(
-                        " since {}",
-                        t.with_timezone(&app.history().rules.timezone)
-                            .format("%H:%M")
-                    )
-                })
-                .unwrap_or_default();
-            sanitize(&format!("{} STALE{since}", s.name))
-        })
-        .collect();
+    let progress = app.wall.as_ref().map_or(0.0, |w| {
+        let total = w.rotate_every.as_secs_f64();
+        if total > 0.0 {
+            (w.elapsed.as_secs_f64() / total).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    });
     let open_incidents = scope
         .incidents
         .iter()
         .filter(|i| i.resolved_at.is_none())
         .map(|i| {
             sanitize(&format!(
-                "{} · {}{} · open {}",
+                "{} · {}{} · open for {}",
                 i.services.join(", "),
                 i.suppressed
                     .map(|how| format!("({how}) "))
                     .unwrap_or_default(),
                 i.title,
-                ticking((app.now - i.started_at).num_seconds())
+                for_how_long(app.now, i.started_at)
             ))
         })
         .collect();
+    let (name, kind) = pages
+        .get(page)
+        .map(|p| (sanitize(&p.name), p.kind))
+        .unwrap_or_default();
     WallView {
-        page_title: pages
-            .get(page)
-            .map(|(t, _)| sanitize(t))
-            .unwrap_or_default(),
+        name,
+        kind,
         page,
         pages: pages.len(),
+        progress,
+        alerts: alerts(app, scope),
         tiles: tiles(scope, None),
-        stale: (!stale.is_empty()).then(|| stale.join(" · ")),
         open_incidents,
     }
 }

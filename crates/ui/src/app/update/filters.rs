@@ -1,36 +1,70 @@
-//! The service, team and environment filters: cycling through what the data has, and the
-//! history narrowed to an environment.
+//! The service, team and environment filters: the pickers (`f`, `t`) that filter as you type,
+//! the environment cycle, and the history narrowed to an environment. Choosing a service ends
+//! a team filter and the other way round, and the message says so.
 
 use std::sync::Arc;
 
 use super::navigate::reset_selection;
-use crate::app::state::{App, Screen};
+use super::say;
+use crate::app::state::{App, Prompt, PromptKind, Screen};
 use flowdeck_core::metrics::History;
 use flowdeck_core::model::EventSet;
+use flowdeck_core::text::sanitize;
 
-pub(crate) fn cycle_service(app: &mut App) {
-    let names: Vec<String> = app
-        .data
-        .history
-        .services
-        .iter()
-        .map(|s| s.name.clone())
-        .collect();
-    app.filters.service = next_in(&names, app.filters.service.as_deref());
-    app.filters.team = None;
-    reset_after_scope_change(app);
+/// Opens the service or team picker, or says why there is nothing to pick.
+pub(crate) fn open_picker(app: &mut App, kind: PromptKind) {
+    let history = &app.data.history;
+    let empty = match kind {
+        PromptKind::Team if history.teams().is_empty() => {
+            Some("no teams to pick: give services a team in the config's [[services]]")
+        }
+        PromptKind::Service if history.services.is_empty() => Some("no services to pick yet"),
+        _ => None,
+    };
+    if let Some(why) = empty {
+        say(app, why);
+        return;
+    }
+    app.prompt = Some(Prompt::new(kind, ""));
 }
 
-pub(crate) fn cycle_team(app: &mut App) {
-    let names: Vec<String> = app
-        .data
-        .history
-        .teams()
-        .into_iter()
-        .map(|(t, _)| t)
-        .collect();
-    app.filters.team = next_in(&names, app.filters.team.as_deref());
-    app.filters.service = None;
+/// Shows one service, one team, or everything; a detail screen of another scope closes.
+pub(crate) fn scope_to(app: &mut App, service: Option<String>, team: Option<String>) {
+    let before = (app.filters.service.clone(), app.filters.team.clone());
+    let note = match (&service, &team, &before) {
+        (Some(s), None, (_, Some(t))) => {
+            Some(format!("showing service {s}; the team filter ({t}) is off"))
+        }
+        (None, Some(t), (Some(s), _)) => {
+            Some(format!("showing team {t}; the service filter ({s}) is off"))
+        }
+        _ => None,
+    };
+    app.filters.service = service;
+    app.filters.team = team;
+    // Scoping from the services table returns to the overview of that scope.
+    while matches!(app.screen(), Screen::Services { .. }) && app.stack.len() > 1 {
+        app.stack.pop();
+    }
+    reset_after_scope_change(app);
+    if let Some(note) = note {
+        say(app, sanitize(&note));
+    }
+}
+
+pub(crate) fn clear_filters(app: &mut App) {
+    let filters = &app.filters;
+    if filters.service.is_none()
+        && filters.team.is_none()
+        && filters.environment.is_none()
+        && app.search.is_none()
+    {
+        say(app, "no filters to clear");
+        return;
+    }
+    app.filters = Default::default();
+    app.environment_history = None;
+    app.search = None;
     reset_after_scope_change(app);
 }
 
@@ -46,6 +80,19 @@ pub(crate) fn cycle_environment(app: &mut App) {
         .collect();
     names.sort();
     names.dedup();
+    if names.len() < 2 && app.filters.environment.is_none() {
+        say(
+            app,
+            match names.first() {
+                Some(only) => format!(
+                    "every deployment went to {}: no other environment to filter by",
+                    sanitize(only)
+                ),
+                None => "no production deployments: no environment to filter by".into(),
+            },
+        );
+        return;
+    }
     app.filters.environment = next_in(&names, app.filters.environment.as_deref());
     apply_environment(app);
     reset_after_scope_change(app);
@@ -93,7 +140,10 @@ fn reset_after_scope_change(app: &mut App) {
     // Items of another scope may not exist in this one: go back to the overview or a measure.
     while matches!(
         app.screen(),
-        Screen::Deployment { .. } | Screen::Incident { .. }
+        Screen::Deployment { .. }
+            | Screen::Incident { .. }
+            | Screen::Run { .. }
+            | Screen::PullRequest { .. }
     ) && app.stack.len() > 1
     {
         app.stack.pop();

@@ -1,6 +1,8 @@
 //! `update(state, action)`: the only place the app's state changes. No I/O: what needs the
 //! outside world (opening a URL, reloading sources, exporting) is queued as an `Effect`, which
 //! the runtime takes (`App::take_effects`) and carries out; its outcome comes back as an action.
+//!
+//! Every key either acts or says why not (a one-line message): nothing is silently ignored.
 
 mod filters;
 mod navigate;
@@ -9,13 +11,13 @@ mod prompt;
 mod tests;
 
 use super::action::{Action, Command};
+use super::line::Edit;
 use super::state::{App, Effect, ListState, Measure, Panel, Prompt, PromptKind, Screen};
-use filters::{apply_environment, cycle_environment, cycle_service, cycle_team};
+use filters::{clear_filters, cycle_environment, open_picker};
 use navigate::{
-    back, clamp_selections, click, cycle_panel, move_selection, open, push, reset_selection,
-    selected_url, sideways, sort,
+    back, clamp_selections, click, cycle_panel, move_selection, open, push, selected_url, sideways,
+    sort,
 };
-use prompt::submit_prompt;
 
 /// Rows a page-up/page-down moves.
 const PAGE: usize = 10;
@@ -24,38 +26,14 @@ const PAGE: usize = 10;
 pub fn update(app: &mut App, action: Action) {
     let scope_before = app.scope_key.clone();
     let search_before = app.search.clone();
+    let table_before = app.table_key.clone();
     match action {
         Action::Command(command) => command_action(app, command),
-        Action::Input(c) => {
-            if let Some(prompt) = &mut app.prompt {
-                // Prompts take printable text only; control characters never reach the screen.
-                if !c.is_control() && prompt.text.chars().count() < 200 {
-                    prompt.text.push(c);
-                    prompt.error = None;
-                }
-                if prompt.kind == PromptKind::Search {
-                    app.search = Some(prompt.text.clone()).filter(|s| !s.is_empty());
-                    reset_selection(app);
-                }
-            }
-        }
-        Action::DeleteInput => {
-            if let Some(prompt) = &mut app.prompt {
-                prompt.text.pop();
-                prompt.error = None;
-                if prompt.kind == PromptKind::Search {
-                    app.search = Some(prompt.text.clone()).filter(|s| !s.is_empty());
-                }
-            }
-        }
-        Action::SubmitInput => submit_prompt(app),
-        Action::CancelInput => {
-            if let Some(prompt) = app.prompt.take()
-                && prompt.kind == PromptKind::Search
-            {
-                app.search = None;
-            }
-        }
+        Action::Input(c) => prompt::input(app, c),
+        Action::DeleteInput => prompt::edit(app, Edit::DeleteBack),
+        Action::Edit(edit) => prompt::edit(app, edit),
+        Action::SubmitInput => prompt::submit(app),
+        Action::CancelInput => prompt::cancel(app),
         Action::ClickPanel(index) => click(app, index),
         Action::ScrollUp => move_selection(app, -1),
         Action::ScrollDown => move_selection(app, 1),
@@ -63,11 +41,12 @@ pub fn update(app: &mut App, action: Action) {
             app.width = width;
             app.height = height;
         }
-        Action::Tick(now) => app.now = now,
-        Action::RotateWall => {
-            let pages = app.wall_pages().len().max(1);
+        // Ages on screen never run backwards (a late tick, a clock set back).
+        Action::Tick(now) => app.now = app.now.max(now),
+        Action::RotateWall => turn_wall_page(app, 1),
+        Action::WallElapsed(elapsed) => {
             if let Some(wall) = &mut app.wall {
-                wall.page = (wall.page + 1) % pages;
+                wall.elapsed = elapsed;
             }
         }
         Action::Loading => {
@@ -78,7 +57,7 @@ pub fn update(app: &mut App, action: Action) {
             app.loading = false;
             app.load_error = None;
             app.environment_history = None;
-            apply_environment(app);
+            filters::apply_environment(app);
         }
         Action::LoadFailed(error) => {
             app.loading = false;
@@ -101,55 +80,84 @@ pub fn update(app: &mut App, action: Action) {
         Action::Notify(message) => app.message = Some(flowdeck_core::text::sanitize(&message)),
     }
     app.refresh_scope();
-    // Lists change only with the scope (data, filters, window, minute) or the search: only then
-    // can a selection point past the end. Building lists on every key would be wasted work.
-    if app.scope_key != scope_before || app.search != search_before {
+    app.refresh_table();
+    // Lists change only with the scope (data, filters, window, minute), the table or the
+    // search: only then can a selection point past the end. Building lists on every key would
+    // be wasted work.
+    if app.scope_key != scope_before || app.search != search_before || app.table_key != table_before
+    {
         clamp_selections(app);
     }
 }
 
+/// Says why a key did nothing.
+fn say(app: &mut App, why: impl Into<String>) {
+    app.message = Some(why.into());
+}
+
+/// The next (or previous) wall page; its timer starts again.
+fn turn_wall_page(app: &mut App, delta: isize) {
+    let pages = app.wall_pages().len().max(1) as isize;
+    if let Some(wall) = &mut app.wall {
+        wall.page = (wall.page as isize + delta).rem_euclid(pages) as usize;
+        wall.elapsed = std::time::Duration::ZERO;
+    }
+}
+
+/// The wall needs no input; it still quits, refreshes and pages by hand.
+fn wall_command(app: &mut App, command: Command) {
+    match command {
+        Command::Quit | Command::Back => app.quit = true,
+        Command::Help => app.help = true,
+        Command::Refresh if app.demo => {
+            say(app, "the demo data does not change: nothing to refresh")
+        }
+        Command::Refresh => app.effects.push(Effect::Refresh),
+        Command::Right | Command::Down | Command::NextPanel | Command::PageDown => {
+            turn_wall_page(app, 1)
+        }
+        Command::Left | Command::Up | Command::PreviousPanel | Command::PageUp => {
+            turn_wall_page(app, -1)
+        }
+        _ => say(
+            app,
+            "wall mode: ← → page by hand, r refreshes, q quits (run without --wall to explore)",
+        ),
+    }
+}
+
 fn command_action(app: &mut App, command: Command) {
-    // Any key dismisses a message; help closes on the next command.
+    // Any key dismisses a message.
     app.message = None;
     if app.help {
-        if matches!(command, Command::Help | Command::Back | Command::Quit) {
-            app.help = false;
-            if command == Command::Quit {
-                app.quit = true;
-            }
+        match command {
+            Command::Help | Command::Back => app.help = false,
+            Command::Quit => app.quit = true,
+            _ => say(app, "help is open: ? or esc closes it"),
         }
         return;
     }
     if app.wall.is_some() {
-        // The wall needs no input; it still quits, refreshes and pages on request.
-        match command {
-            Command::Quit | Command::Back => app.quit = true,
-            Command::Refresh => app.effects.push(Effect::Refresh),
-            Command::Right | Command::Down | Command::NextPanel => update(app, Action::RotateWall),
-            _ => {}
-        }
+        wall_command(app, command);
         return;
     }
     match command {
         Command::Quit => app.quit = true,
         Command::Help => app.help = true,
         Command::Back => back(app),
+        Command::Refresh if app.demo => say(
+            app,
+            "the demo data does not change: nothing to refresh (r reads real sources again)",
+        ),
         Command::Refresh => app.effects.push(Effect::Refresh),
         Command::Export => app.effects.push(Effect::Export),
         Command::Search => {
-            app.prompt = Some(Prompt {
-                kind: PromptKind::Search,
-                text: app.search.clone().unwrap_or_default(),
-                error: None,
-            });
+            app.prompt = Some(Prompt::new(
+                PromptKind::Search,
+                app.search.as_deref().unwrap_or(""),
+            ));
         }
-        Command::CustomWindow => {
-            app.prompt = Some(Prompt {
-                kind: PromptKind::Window,
-                text: String::new(),
-                error: None,
-            });
-        }
+        Command::CustomWindow => app.prompt = Some(Prompt::new(PromptKind::Window, "")),
         Command::Standup => {
             if matches!(app.screen(), Screen::Standup { .. }) {
                 back(app);
@@ -162,17 +170,37 @@ fn command_action(app: &mut App, command: Command) {
                 );
             }
         }
+        Command::Services => {
+            if matches!(app.screen(), Screen::Services { .. }) {
+                back(app);
+            } else {
+                push(
+                    app,
+                    Screen::Services {
+                        teams: false,
+                        list: ListState::default(),
+                    },
+                );
+            }
+        }
+        Command::ToggleAll => match app.screen_mut() {
+            Screen::Measure { all, list, .. } => {
+                *all = !*all;
+                *list = ListState::default();
+                move_selection(app, 0);
+            }
+            _ => say(
+                app,
+                "a switches a drill-down's list between the items that make its number and all of them",
+            ),
+        },
         Command::Window => {
             app.window = app.window.next();
         }
-        Command::Service => cycle_service(app),
-        Command::Team => cycle_team(app),
+        Command::Service => open_picker(app, PromptKind::Service),
+        Command::Team => open_picker(app, PromptKind::Team),
         Command::Environment => cycle_environment(app),
-        Command::ClearFilters => {
-            app.filters = Default::default();
-            app.environment_history = None;
-            app.search = None;
-        }
+        Command::ClearFilters => clear_filters(app),
         Command::Up => move_selection(app, -1),
         Command::Down => move_selection(app, 1),
         Command::PageUp => move_selection(app, -(PAGE as isize)),
@@ -186,27 +214,32 @@ fn command_action(app: &mut App, command: Command) {
         Command::Open => open(app),
         Command::SortNext => sort(app, false),
         Command::SortReverse => sort(app, true),
-        Command::OpenUrl => {
-            if let Some(url) = selected_url(app) {
-                app.effects.push(Effect::OpenUrl(url));
-            } else {
-                app.message = Some("nothing here has a URL".into());
-            }
-        }
+        Command::OpenUrl => match selected_url(app) {
+            Some(url) => app.effects.push(Effect::OpenUrl(url)),
+            None => say(app, "nothing here has a link to open"),
+        },
         other => {
             if let Some(n) = other.panel() {
-                if matches!(app.screen(), Screen::Overview) {
-                    if let Some(panel) = Panel::ALL.get(n - 1) {
-                        app.focus = *panel;
-                    }
-                } else if let Some(measure) = Measure::ALL.get(n - 1) {
-                    // In a drill-down, 1-8 jump straight to another measure.
-                    *app.screen_mut() = Screen::Measure {
-                        measure: *measure,
-                        list: ListState::default(),
-                    };
-                }
+                jump(app, n);
             }
         }
+    }
+}
+
+/// 1-9: a panel of the overview, or a measure anywhere else.
+fn jump(app: &mut App, n: usize) {
+    if matches!(app.screen(), Screen::Overview) {
+        if let Some(panel) = Panel::ALL.get(n - 1) {
+            app.focus = *panel;
+        }
+        return;
+    }
+    match Measure::ALL.get(n - 1) {
+        Some(measure) if matches!(app.screen(), Screen::Measure { .. }) => {
+            *app.screen_mut() = Screen::measure(*measure);
+            move_selection(app, 0);
+        }
+        Some(measure) => push(app, Screen::measure(*measure)),
+        None => say(app, "1-9 open a measure"),
     }
 }

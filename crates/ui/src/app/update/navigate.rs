@@ -1,13 +1,16 @@
 //! Moving around: the screen stack, the selection in each list (stepping over section
-//! headings), panels, sorting, opening what is selected and mouse clicks.
+//! headings), panels, sorting, opening what is selected and mouse clicks. What cannot be done
+//! where the user is says why.
 
+use super::say;
 use crate::app::list::{Row, Target};
 use crate::app::screens::list as screen_list;
-use crate::app::screens::overview::panel_rows;
-use crate::app::state::{App, Effect, ListState, Measure, Panel, Screen};
+use crate::app::screens::overview::{FLOW, STRIPS, panel_rows};
+use crate::app::screens::sortable;
+use crate::app::state::{App, ListState, Panel, Screen};
 
 pub(crate) fn push(app: &mut App, screen: Screen) {
-    app.search = None;
+    // The search stays on: it filters the lists of the screens drilled into too.
     // The stack is bounded: going deeper than this drops the oldest drill-downs, never Overview.
     if app.stack.len() >= 16 {
         app.stack.remove(1);
@@ -20,20 +23,19 @@ pub(crate) fn push(app: &mut App, screen: Screen) {
 pub(crate) fn back(app: &mut App) {
     if app.search.is_some() {
         app.search = None;
+        say(app, "search cleared");
         return;
     }
     if app.stack.len() > 1 {
         app.stack.pop();
+    } else {
+        say(app, "this is the overview: nothing to go back to (q quits)");
     }
 }
 
 pub(crate) fn reset_selection(app: &mut App) {
-    match app.screen_mut() {
-        Screen::Measure { list, .. }
-        | Screen::Deployment { list, .. }
-        | Screen::Incident { list, .. }
-        | Screen::Standup { list } => list.selected = 0,
-        Screen::Overview => {}
+    if let Some(list) = app.screen_mut().list_mut() {
+        list.selected = 0;
     }
 }
 
@@ -42,7 +44,7 @@ fn list_len(app: &App) -> usize {
     match app.screen() {
         Screen::Overview => match app.focus {
             Panel::Tile(_) => 0,
-            Panel::Flow => 3,
+            Panel::Flow => FLOW.len(),
             panel => panel_rows(app, panel).rows.len(),
         },
         screen => screen_list(app, screen).rows.len(),
@@ -60,11 +62,13 @@ pub(crate) fn move_selection(app: &mut App, delta: isize) {
                 return;
             }
             Panel::Flow => {
-                app.focus = if delta > 0 {
-                    Panel::Deployments
-                } else {
-                    Panel::Tile(0)
-                };
+                if delta != 0 {
+                    app.focus = if delta > 0 {
+                        Panel::Deployments
+                    } else {
+                        Panel::Tile(0)
+                    };
+                }
                 return;
             }
             panel => {
@@ -85,7 +89,7 @@ pub(crate) fn move_selection(app: &mut App, delta: isize) {
         .map(|r| r.heading)
         .collect();
     let len = headings.len();
-    if let Some(list) = list_state(app) {
+    if let Some(list) = app.screen_mut().list_mut() {
         list.selected = skip_headings(&headings, step(list.selected, delta, len), delta);
     }
 }
@@ -115,22 +119,10 @@ fn step(current: usize, delta: isize, len: usize) -> usize {
 }
 
 fn panel_slot(panel: Panel) -> usize {
-    match panel {
-        Panel::Deployments => 0,
-        Panel::Pipelines => 1,
-        Panel::Incidents => 2,
-        _ => 3,
-    }
-}
-
-fn list_state(app: &mut App) -> Option<&mut ListState> {
-    match app.screen_mut() {
-        Screen::Measure { list, .. }
-        | Screen::Deployment { list, .. }
-        | Screen::Incident { list, .. }
-        | Screen::Standup { list } => Some(list),
-        Screen::Overview => None,
-    }
+    STRIPS
+        .iter()
+        .find(|(p, ..)| *p == panel)
+        .map_or(3, |(_, _, slot)| *slot)
 }
 
 pub(crate) fn sideways(app: &mut App, delta: isize) {
@@ -141,7 +133,7 @@ pub(crate) fn sideways(app: &mut App, delta: isize) {
             }
             Panel::Flow => {
                 let slot = &mut app.panel_selection[3];
-                *slot = step(*slot, delta, 3);
+                *slot = step(*slot, delta, FLOW.len());
             }
             panel => {
                 let strips = [Panel::Deployments, Panel::Pipelines, Panel::Incidents];
@@ -150,25 +142,43 @@ pub(crate) fn sideways(app: &mut App, delta: isize) {
             }
         },
         Screen::Measure { measure, .. } => {
-            let i = Measure::ALL.iter().position(|m| *m == measure).unwrap_or(0);
-            let next =
-                Measure::ALL[(i as isize + delta).rem_euclid(Measure::ALL.len() as isize) as usize];
-            app.search = None;
-            *app.screen_mut() = Screen::Measure {
-                measure: next,
-                list: ListState::default(),
-            };
+            let all = crate::app::state::Measure::ALL;
+            let i = measure.index() as isize;
+            let next = all[(i + delta).rem_euclid(all.len() as isize) as usize];
+            *app.screen_mut() = Screen::measure(next);
+            move_selection(app, 0);
         }
-        _ => {}
+        Screen::Services { teams, .. } => toggle_table(app, !teams),
+        // Detail screens: left goes back, right opens the selected row.
+        _ if delta < 0 => back(app),
+        _ => open(app),
     }
 }
 
+/// The services table shows teams, or services.
+fn toggle_table(app: &mut App, teams: bool) {
+    *app.screen_mut() = Screen::Services {
+        teams,
+        list: ListState::default(),
+    };
+}
+
 pub(crate) fn cycle_panel(app: &mut App, delta: isize) {
-    if !matches!(app.screen(), Screen::Overview) {
-        return;
+    match app.screen() {
+        Screen::Overview => {
+            let i = app.focus.index() as isize + delta;
+            app.focus = Panel::ALL[i.rem_euclid(Panel::ALL.len() as isize) as usize];
+        }
+        Screen::Services { teams, .. } => {
+            let teams = !*teams;
+            toggle_table(app, teams);
+        }
+        Screen::Measure { .. } => sideways(app, delta),
+        _ => say(
+            app,
+            "tab moves between the overview's panels: esc goes back to it",
+        ),
     }
-    let i = app.focus.index() as isize + delta;
-    app.focus = Panel::ALL[i.rem_euclid(Panel::ALL.len() as isize) as usize];
 }
 
 /// The selected row of an overview strip.
@@ -181,53 +191,72 @@ fn selected_strip_row(app: &App, panel: Panel) -> Option<Row> {
 
 /// The selected row of a screen's list (the overview's are its strips).
 fn selected_row(app: &App, screen: &Screen) -> Option<Row> {
-    let selected = match screen {
-        Screen::Measure { list, .. }
-        | Screen::Deployment { list, .. }
-        | Screen::Incident { list, .. }
-        | Screen::Standup { list } => list.selected,
-        Screen::Overview => 0,
-    };
+    let selected = screen.list().map_or(0, |l| l.selected);
     screen_list(app, screen).rows.into_iter().nth(selected)
 }
 
 pub(crate) fn open(app: &mut App) {
-    let target = match app.screen() {
+    let (target, row) = match app.screen() {
         Screen::Overview => match app.focus {
-            Panel::Tile(i) => Measure::ALL.get(i).copied().map(Target::Measure),
-            Panel::Flow => [Measure::Ci, Measure::PullRequests, Measure::TimeToRestore]
-                .get(app.panel_selection[3])
-                .copied()
-                .map(Target::Measure),
-            panel => selected_strip_row(app, panel).and_then(|row| row.target),
+            Panel::Tile(i) => (
+                crate::app::state::Measure::ALL
+                    .get(i)
+                    .copied()
+                    .map(Target::Measure),
+                None,
+            ),
+            Panel::Flow => (
+                FLOW.get(app.panel_selection[3])
+                    .copied()
+                    .map(Target::Measure),
+                None,
+            ),
+            panel => {
+                let row = selected_strip_row(app, panel);
+                (row.as_ref().and_then(|r| r.target.clone()), row)
+            }
         },
-        screen => selected_row(app, screen).and_then(|row| row.target),
+        screen => {
+            let row = selected_row(app, screen);
+            (row.as_ref().and_then(|r| r.target.clone()), row)
+        }
     };
-    match target {
-        Some(Target::Measure(measure)) => push(
-            app,
-            Screen::Measure {
-                measure,
-                list: ListState::default(),
-            },
-        ),
-        Some(Target::Deployment(deployment)) => push(
-            app,
-            Screen::Deployment {
-                deployment,
-                list: ListState::default(),
-            },
-        ),
-        Some(Target::Incident(incident)) => push(
-            app,
-            Screen::Incident {
-                incident,
-                list: ListState::default(),
-            },
-        ),
-        Some(Target::Url(url)) => app.effects.push(Effect::OpenUrl(url)),
-        None => {}
-    }
+    let screen = match target {
+        Some(Target::Measure(measure)) => Screen::measure(measure),
+        Some(Target::Deployment(deployment)) => Screen::Deployment {
+            deployment,
+            list: ListState::default(),
+        },
+        Some(Target::Incident(incident)) => Screen::Incident {
+            incident,
+            list: ListState::default(),
+        },
+        Some(Target::Run(run)) => Screen::Run {
+            run,
+            list: ListState::default(),
+        },
+        Some(Target::PullRequest(pr)) => Screen::PullRequest {
+            pr,
+            list: ListState::default(),
+        },
+        Some(Target::Service(name)) => {
+            super::filters::scope_to(app, Some(name), None);
+            return;
+        }
+        Some(Target::Team(name)) => {
+            super::filters::scope_to(app, None, Some(name));
+            return;
+        }
+        None => {
+            let why = match row {
+                Some(row) => row.why_not().to_string(),
+                None => "the list is empty: nothing to open".to_string(),
+            };
+            say(app, why);
+            return;
+        }
+    };
+    push(app, screen);
 }
 
 /// The URL of what is selected, else of the item the screen shows.
@@ -252,41 +281,75 @@ pub(crate) fn selected_url(app: &App) -> Option<String> {
                 .incidents
                 .get(*incident as usize)
                 .and_then(|i| i.url.clone()),
+            Screen::Run { run, .. } => events
+                .pipeline_runs
+                .get(*run as usize)
+                .and_then(|r| r.url.clone()),
+            Screen::PullRequest { pr, .. } => events
+                .pull_requests
+                .get(*pr as usize)
+                .and_then(|p| p.url.clone()),
             _ => None,
         })
         .filter(|url| url.starts_with("https://") || url.starts_with("http://"))
 }
 
+/// `S` (next column) and `R` (reverse): on a drill-down's or the services table's list, or
+/// the focused strip of the overview.
 pub(crate) fn sort(app: &mut App, reverse: bool) {
-    let columns = match app.screen() {
-        Screen::Overview => return,
-        screen => screen_list(app, screen).columns.len(),
-    };
-    if let Some(list) = list_state(app) {
-        if reverse {
-            list.descending = !list.descending;
-        } else {
-            list.sort = match list.sort {
-                None if columns > 0 => Some(0),
-                Some(c) if c + 1 < columns => Some(c + 1),
-                _ => None,
-            };
-        }
-        list.selected = 0;
+    if matches!(app.screen(), Screen::Overview) {
+        let Some(slot) = STRIPS.iter().position(|(p, ..)| *p == app.focus) else {
+            say(
+                app,
+                "sorting works on a list: focus a strip with 7, 8 or 9, or open a measure",
+            );
+            return;
+        };
+        // The strip's own columns, in the order it shows them.
+        let columns: Vec<usize> = crate::app::screens::overview::strip_columns(app.focus).to_vec();
+        let state = &mut app.strip_sort[slot];
+        cycle_sort(state, reverse, &columns);
+        app.panel_selection[slot] = 0;
+        return;
     }
+    if !sortable(app.screen()) {
+        say(
+            app,
+            "this screen reads top to bottom: sorting works in a measure's list and the services table",
+        );
+        return;
+    }
+    let columns: Vec<usize> = (0..screen_list(app, app.screen()).columns.len()).collect();
+    if let Some(list) = app.screen_mut().list_mut() {
+        cycle_sort(list, reverse, &columns);
+    }
+}
+
+/// The next sort column among `columns` (then none, the natural order), or the order reversed.
+fn cycle_sort(list: &mut ListState, reverse: bool, columns: &[usize]) {
+    if reverse {
+        list.descending = !list.descending;
+    } else {
+        let at = list.sort.and_then(|c| columns.iter().position(|x| *x == c));
+        list.sort = match at {
+            None => columns.first().copied(),
+            Some(i) => columns.get(i + 1).copied(),
+        };
+    }
+    list.selected = 0;
 }
 
 pub(crate) fn clamp_selections(app: &mut App) {
     if matches!(app.screen(), Screen::Overview) {
-        for panel in [Panel::Deployments, Panel::Pipelines, Panel::Incidents] {
+        for (panel, _, slot) in STRIPS {
             let len = panel_rows(app, panel).rows.len();
-            let slot = &mut app.panel_selection[panel_slot(panel)];
-            *slot = (*slot).min(len.saturating_sub(1));
+            let selected = &mut app.panel_selection[slot];
+            *selected = (*selected).min(len.saturating_sub(1));
         }
         return;
     }
     let len = list_len(app);
-    if let Some(list) = list_state(app) {
+    if let Some(list) = app.screen_mut().list_mut() {
         list.selected = list.selected.min(len.saturating_sub(1));
     }
 }

@@ -113,6 +113,7 @@ fn a_failed_reload_keeps_what_worked_on_screen() {
     let shown = app.data.history.clone();
     let (history, mut sources) = demo();
     sources[0].error = Some("connection refused".into());
+    sources[0].status = flowdeck_core::status::SourceState::Error;
     update(
         &mut app,
         Action::Loaded(Box::new(Loaded {

@@ -104,10 +104,17 @@ pub(crate) fn header(out: &mut String, snapshot: &Snapshot) {
 fn measure(out: &mut String, h: &Headline) {
     let band_line = match h.band {
         Some(_) => band(h.band),
-        None if h.key == "deployment_rework_rate" => {
-            "<span class=\"band band-none\">no official bands</span>".to_string()
-        }
-        None => "<span class=\"band band-none\">no band (no value)</span>".to_string(),
+        None => match &h.why_none {
+            // No value, no verdict: say why there is none.
+            Some(why) => format!(
+                "<span class=\"band band-none\">no band: {}</span>",
+                escape::text(why)
+            ),
+            None if h.key == "deployment_rework_rate" => {
+                "<span class=\"band band-none\">no official bands</span>".to_string()
+            }
+            None => "<span class=\"band band-none\">no band (no value)</span>".to_string(),
+        },
     };
     let _ = writeln!(
         out,
@@ -119,8 +126,8 @@ fn measure(out: &mut String, h: &Headline) {
         h.key,
         escape::text(h.title),
         escape::text(&h.value),
-        trend(h.trend, h.delta.as_deref()),
-        escape::text(&h.detail),
+        trend(h.trend, h.delta.as_ref().map(|d| d.long.as_str())),
+        escape::text(&h.detail()),
     );
 }
 

@@ -1,4 +1,5 @@
-//! Wall mode: large figures readable across a room, one page per scope, stale data loud.
+//! Wall mode: readable across a room. The page's scope in large letters, a thin line filling
+//! up until the page turns, what is broken now, then the figures and their changes large.
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -8,25 +9,43 @@ use ratatui::widgets::Paragraph;
 use tui_big_text::{BigText, PixelSize};
 use unicode_width::UnicodeWidthStr;
 
-use super::overview::short_title;
+use super::overview::{draw_alerts, short_title};
 use crate::app::screens::tiles::Tile;
 use crate::app::screens::wall::WallView;
 use crate::app::view::Header;
 use crate::ui::theme::{Role, Theme};
-use crate::ui::widgets::{panel, tone_style, truncate};
+use crate::ui::widgets::{
+    compact_value, first_fitting, fitting_fields, panel, tone_style, truncate,
+};
 
 pub(crate) fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &WallView, header: &Header) {
-    let banner_height = u16::from(view.stale.is_some());
+    let name = ascii(&view.name);
+    // The scope's name as large as fits in at most four rows (three on a small screen).
+    let name_rows_max = if area.height >= 40 { 4 } else { 3 };
+    let name_fit = fit(
+        &name,
+        Rect {
+            height: name_rows_max,
+            ..area
+        },
+    );
+    let name_rows = name_fit.map_or(1, |(_, rows)| rows);
     let incidents_height =
         (view.open_incidents.len() as u16).min(4) + u16::from(!view.open_incidents.is_empty()) * 2;
-    let [title, banner, tiles, incidents] = Layout::vertical([
+    let [info, big_name, progress, alerts, tiles, incidents] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(banner_height),
+        Constraint::Length(name_rows),
+        Constraint::Length(1),
+        Constraint::Length(1),
         Constraint::Min(0),
         Constraint::Length(incidents_height),
     ])
     .areas(area);
-    let title_line = Line::from(vec![
+    let what = match view.kind {
+        "" => String::new(),
+        kind => format!("{kind} · "),
+    };
+    let info_line = Line::from(vec![
         Span::styled(
             " flowdeck ",
             theme
@@ -34,12 +53,8 @@ pub(crate) fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &WallView
                 .add_modifier(Modifier::BOLD | Modifier::REVERSED),
         ),
         Span::styled(
-            format!(" {} ", view.page_title),
-            theme.style(Role::Accent).add_modifier(Modifier::BOLD),
-        ),
-        Span::styled(
             format!(
-                " page {}/{} · {} · {}",
+                " {what}page {}/{} · {} · {}",
                 view.page + 1,
                 view.pages,
                 header.window,
@@ -48,19 +63,24 @@ pub(crate) fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &WallView
             theme.style(Role::Muted),
         ),
     ]);
-    frame.render_widget(Paragraph::new(title_line), title);
-    if let Some(stale) = &view.stale {
-        frame.render_widget(
-            Paragraph::new(Span::styled(
-                format!(" ▲ DATA IS STALE: {stale} "),
-                theme
-                    .style(Role::Stale)
-                    .add_modifier(Modifier::BOLD | Modifier::REVERSED),
-            ))
-            .alignment(Alignment::Center),
-            banner,
-        );
+    frame.render_widget(Paragraph::new(info_line), info);
+    let name_style = theme.style(Role::Title).add_modifier(Modifier::BOLD);
+    match name_fit {
+        Some((size, _)) => frame.render_widget(
+            BigText::builder()
+                .pixel_size(size)
+                .style(name_style)
+                .lines(vec![Line::from(name.clone())])
+                .build(),
+            big_name,
+        ),
+        None => frame.render_widget(
+            Paragraph::new(Span::styled(format!(" {}", view.name), name_style)),
+            big_name,
+        ),
     }
+    draw_progress(frame, progress, theme, view.progress);
+    draw_alerts(frame, alerts, theme, &view.alerts);
     // Three tiles over two, unless the wall is wide and short enough for one row of five.
     let rows: Vec<&[Tile]> = if tiles.height >= 24 || tiles.width < 150 {
         vec![
@@ -83,9 +103,14 @@ pub(crate) fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &WallView
         }
     }
     if !view.open_incidents.is_empty() {
+        let count = view.open_incidents.len();
         let block = panel(
             theme,
-            format!("{} open incident(s)", view.open_incidents.len()),
+            if count == 1 {
+                "1 open incident".to_string()
+            } else {
+                format!("{count} open incidents")
+            },
             true,
         );
         let inner = block.inner(incidents);
@@ -104,7 +129,23 @@ pub(crate) fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &WallView
     }
 }
 
-/// The largest glyph size that fits the value in the area, and the rows it takes.
+/// A thin line that fills up until the page turns.
+fn draw_progress(frame: &mut Frame, area: Rect, theme: &Theme, progress: f64) {
+    let width = area.width as usize;
+    let done = ((width as f64) * progress).round() as usize;
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("━".repeat(done.min(width)), theme.style(Role::Accent)),
+            Span::styled(
+                "─".repeat(width.saturating_sub(done)),
+                theme.style(Role::Border),
+            ),
+        ])),
+        area,
+    );
+}
+
+/// The largest glyph size that fits the text in the area, and the rows it takes.
 fn fit(text: &str, area: Rect) -> Option<(PixelSize, u16)> {
     let chars = text.width() as u16;
     [
@@ -127,59 +168,112 @@ fn draw_big_tile(frame: &mut Frame, area: Rect, theme: &Theme, tile: &Tile) {
     }
     let look = theme.band(tile.band);
     let value = wall_value(&tile.value);
-    // The figure and its two lines, centred as one block in the tile.
+    // The change large too when there is room: "+3h 41m worse" (ASCII, as the font has).
+    let trend_text = tile
+        .trend
+        .as_ref()
+        .and_then(|t| t.texts().get(1).cloned())
+        .map(|t| ascii(&t));
+    let small_rows = 2u16;
     let figure_rows = fit(
         &value,
         Rect {
-            height: inner.height.saturating_sub(2),
+            height: inner.height.saturating_sub(small_rows),
             ..inner
         },
     )
     .map_or(1, |(_, rows)| rows);
-    let block_rows = (figure_rows + 3).min(inner.height);
+    let trend_rows = trend_text
+        .as_deref()
+        .and_then(|t| {
+            fit(
+                t,
+                Rect {
+                    height: inner
+                        .height
+                        .saturating_sub(figure_rows + small_rows + 1)
+                        .min(3),
+                    ..inner
+                },
+            )
+        })
+        .map_or(0, |(_, rows)| rows);
+    let block_rows = (figure_rows + trend_rows + small_rows + 1).min(inner.height);
     let top = inner.y + (inner.height - block_rows) / 2;
     let big = Rect::new(inner.x, top, inner.width, figure_rows.min(block_rows));
-    let small = Rect::new(
-        inner.x,
-        (top + figure_rows + 1).min(inner.y + inner.height.saturating_sub(2)),
-        inner.width,
-        2.min(inner.height),
-    );
     match fit(&value, big).map(|(size, _)| size) {
         Some(size) => {
             let text = BigText::builder()
                 .pixel_size(size)
                 .style(look.style)
-                .lines(vec![Line::from(value)])
+                .lines(vec![Line::from(value.clone())])
                 .centered()
                 .build();
             frame.render_widget(text, big);
         }
         None => frame.render_widget(
-            Paragraph::new(Span::styled(value, look.style.add_modifier(Modifier::BOLD)))
-                .alignment(Alignment::Center),
+            Paragraph::new(Span::styled(
+                value.clone(),
+                look.style.add_modifier(Modifier::BOLD),
+            ))
+            .alignment(Alignment::Center),
             big,
         ),
     }
-    // Rework rate has no DORA bands: only its trend.
-    let mut line = match tile.band {
-        Some(_) => vec![Span::styled(
+    let mut y = top + figure_rows + 1;
+    if let (Some(trend), Some(text)) = (&tile.trend, &trend_text)
+        && trend_rows > 0
+        && y + trend_rows <= inner.y + inner.height
+    {
+        let area = Rect::new(inner.x, y, inner.width, trend_rows);
+        if let Some((size, _)) = fit(text, area) {
+            frame.render_widget(
+                BigText::builder()
+                    .pixel_size(size)
+                    .style(tone_style(theme, trend.tone))
+                    .lines(vec![Line::from(text.clone())])
+                    .centered()
+                    .build(),
+                area,
+            );
+        }
+        y += trend_rows;
+    }
+    let small = Rect::new(
+        inner.x,
+        y.min(inner.y + inner.height.saturating_sub(small_rows)),
+        inner.width,
+        small_rows.min(inner.height),
+    );
+    let width = small.width as usize;
+    // The band (or why there is none) and, unless it is drawn large above, the change.
+    let mut line = match (&tile.why_none, tile.band) {
+        (Some((why, tone)), None) => vec![Span::styled(
+            why.to_uppercase(),
+            tone_style(theme, *tone).add_modifier(Modifier::BOLD),
+        )],
+        (_, Some(_)) => vec![Span::styled(
             format!("{} {}  ", look.symbol, look.label.to_uppercase()),
             look.style.add_modifier(Modifier::BOLD),
         )],
-        None => Vec::new(),
+        (None, None) => Vec::new(),
     };
-    if let Some(trend) = &tile.trend {
-        line.push(Span::styled(
-            format!("{} {}", trend.arrow, trend.delta),
-            tone_style(theme, trend.tone),
-        ));
+    if trend_rows == 0
+        && let Some(trend) = &tile.trend
+    {
+        let used: usize = line.iter().map(|s| s.content.width()).sum();
+        if let Some(text) = first_fitting(&trend.texts(), width.saturating_sub(used)) {
+            line.push(Span::styled(
+                text.clone(),
+                tone_style(theme, trend.tone).add_modifier(Modifier::BOLD),
+            ));
+        }
     }
     frame.render_widget(
         Paragraph::new(vec![
             Line::from(line),
             Line::from(Span::styled(
-                truncate(&tile.detail, small.width as usize),
+                fitting_fields(&tile.details, width),
                 theme.style(Role::Muted),
             )),
         ])
@@ -188,13 +282,17 @@ fn draw_big_tile(frame: &mut Frame, area: Rect, theme: &Theme, tile: &Tile) {
     );
 }
 
-/// Tile values in the ASCII the big font has ("5 days/week" → "5/wk", "–" → "-").
+/// Text in the ASCII the big font has ("−" → "-", "–" → "-").
+fn ascii(text: &str) -> String {
+    text.replace(['−', '–'], "-")
+        .chars()
+        .filter(|c| c.is_ascii())
+        .collect()
+}
+
+/// Tile values short, in the ASCII the big font has ("5 days/week" → "5/wk").
 fn wall_value(value: &str) -> String {
-    let value = value
-        .replace(" days/week", "/wk")
-        .replace(" day/week", "/wk")
-        .replace('–', "-");
-    value.chars().filter(|c| c.is_ascii()).collect()
+    ascii(&compact_value(value))
 }
 
 #[cfg(test)]
@@ -204,8 +302,10 @@ mod tests {
     #[test]
     fn wall_values_are_short_ascii() {
         assert_eq!(wall_value("5 days/week"), "5/wk");
+        assert_eq!(wall_value("1.9 days/month"), "1.9/mo");
         assert_eq!(wall_value("–"), "-");
         assert_eq!(wall_value("1d 1h"), "1d 1h");
+        assert_eq!(ascii("−1.2 pt better"), "-1.2 pt better");
     }
 
     #[test]

@@ -96,10 +96,15 @@ fn builtin_patches_change_only_what_they_list() {
             .add_modifier
             .contains(Modifier::BOLD)
     );
-    assert_eq!(
-        light.style(Role::Background),
-        default.style(Role::Background)
-    );
+    // Every theme paints its own background: light's is white, not the terminal's.
+    assert_eq!(light.style(Role::Background).bg, Some(Color::Indexed(231)));
+    for name in Theme::builtin_names() {
+        let bg = builtin(name).style(Role::Background).bg;
+        assert!(
+            bg.is_some_and(|bg| bg != Color::Reset),
+            "{name} sets its background"
+        );
+    }
 }
 
 #[test]
@@ -357,7 +362,7 @@ fn the_example_configs_theme_table_is_the_default_theme() {
 
 #[test]
 fn concrete_colours_for_renderers_without_a_terminal() {
-    // default leaves text and background to the terminal: a dark pair.
+    // default paints its own dark pair.
     let default = builtin("default");
     assert_eq!(default.foreground(), DARK_FG);
     assert_eq!(default.background(), DARK_BG);
@@ -380,7 +385,12 @@ fn concrete_colours_for_renderers_without_a_terminal() {
     // A light background with the text left to the terminal gets dark text.
     let paper = ThemeOverrides {
         background: Some(flowdeck_config::StyleSpec {
+            fg: Some(Color::Reset),
             bg: Some(Color::White),
+            ..Default::default()
+        }),
+        text: Some(flowdeck_config::StyleSpec {
+            fg: Some(Color::Reset),
             ..Default::default()
         }),
         ..Default::default()
