@@ -9,8 +9,9 @@
 use serde::Serialize;
 
 use super::bands::{Band, BandTable};
-use super::facts::History;
+use super::draft::ServiceDraft;
 use super::stats::median_and_p90;
+use crate::model::Deployment;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LeadTime {
@@ -21,42 +22,41 @@ pub struct LeadTime {
 }
 
 /// Counts each deployment's changes (batch size reads them too) and records the lead time of
-/// each change of a non-baseline counted deployment, contiguous per deployment.
-pub(crate) fn derive(history: &mut History) {
-    let total: usize = history
-        .events
-        .deployments
-        .iter()
-        .map(|d| d.changes.len())
-        .sum();
-    history.lead_seconds.reserve(total);
-    for (deployment, facts) in history
-        .events
-        .deployments
-        .iter()
-        .zip(&mut history.deployments)
-    {
-        facts.changes = deployment.changes.iter().filter(|c| !c.merge).count() as u32;
-        facts.lead_start = history.lead_seconds.len() as u32;
-        if facts.counted && !facts.baseline {
-            let committed = history
-                .rules
-                .committed_time_services
-                .contains(&deployment.service);
-            let finished = deployment.finished_at.timestamp();
-            history
-                .lead_seconds
-                .extend(deployment.changes.iter().filter(|c| !c.merge).map(|c| {
-                    let start = if committed {
-                        c.committed_at
-                    } else {
-                        c.authored_at
-                    };
-                    (finished - start.timestamp()).max(0)
-                }));
+/// each change of a non-baseline counted deployment, contiguous per deployment, in deploy order.
+pub(crate) fn derive(draft: &mut ServiceDraft<'_, '_>) {
+    let non_merge = |d: &Deployment| d.changes.iter().filter(|c| !c.merge).count() as u32;
+    for p in 0..draft.members.len() as u32 {
+        if !draft.facts[p as usize].counted {
+            draft.facts[p as usize].changes = non_merge(draft.deployment(p));
         }
-        facts.lead_end = history.lead_seconds.len() as u32;
     }
+    // Every deployment of a draft is of the same service.
+    let committed = draft.order.first().is_some_and(|&p| {
+        draft
+            .rules
+            .committed_time_services
+            .contains(&draft.deployment(p).service)
+    });
+    let mut lead = Vec::new();
+    for &p in &draft.order {
+        let deployment = draft.deployment(p);
+        let facts = &mut draft.facts[p as usize];
+        facts.changes = non_merge(deployment);
+        facts.lead_start = lead.len() as u32;
+        if !facts.baseline {
+            let finished = deployment.finished_at.timestamp();
+            lead.extend(deployment.changes.iter().filter(|c| !c.merge).map(|c| {
+                let start = if committed {
+                    c.committed_at
+                } else {
+                    c.authored_at
+                };
+                (finished - start.timestamp()).max(0)
+            }));
+        }
+        facts.lead_end = lead.len() as u32;
+    }
+    draft.lead = lead;
 }
 
 /// `lead`: the lead times (seconds) of the window's changes, reordered.

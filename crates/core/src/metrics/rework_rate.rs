@@ -15,6 +15,7 @@
 use rustc_hash::FxHashSet;
 use serde::Serialize;
 
+use super::draft::ServiceDraft;
 use super::facts::{History, Reason, ReasonKind, push_reason};
 use super::stats::rate;
 use crate::model::Timestamp;
@@ -36,28 +37,26 @@ pub(crate) fn measure(rework: u64, deployments: u64) -> ReworkRate {
 
 /// A change whose first line, a deploy ref, or the head branch of a PR a change came through
 /// matches `hotfix_pattern`.
-pub(crate) fn mark_hotfixes(history: &mut History) {
-    let pattern = &history.rules.hotfix_pattern;
-    let hotfix_prs: FxHashSet<(&str, u64)> = history
-        .events
-        .pull_requests
+pub(crate) fn mark_hotfixes(draft: &mut ServiceDraft<'_, '_>) {
+    let pattern = &draft.rules.hotfix_pattern;
+    let prs = &draft.events.pull_requests;
+    let hotfix_prs: FxHashSet<u64> = draft
+        .prs
         .iter()
+        .map(|&p| &prs[p as usize])
         .filter(|pr| {
             pr.head_branch
                 .as_deref()
                 .is_some_and(|b| pattern.is_match(b))
         })
-        .map(|pr| (pr.service.as_str(), pr.number))
+        .map(|pr| pr.number)
         .collect();
-    for (deployment, facts) in history
-        .events
-        .deployments
-        .iter()
-        .zip(history.deployments.iter_mut())
-    {
-        if !facts.counted {
+    for p in 0..draft.members.len() {
+        if !draft.facts[p].counted {
             continue;
         }
+        let deployment = draft.deployment(p as u32);
+        let facts = &mut draft.facts[p];
         if let Some(name) = deployment
             .ref_name
             .as_deref()
@@ -86,9 +85,10 @@ pub(crate) fn mark_hotfixes(history: &mut History) {
         if hotfix_prs.is_empty() {
             continue;
         }
-        let by_branch = deployment.changes.iter().find_map(|c| {
-            c.pr.filter(|n| hotfix_prs.contains(&(deployment.service.as_str(), *n)))
-        });
+        let by_branch = deployment
+            .changes
+            .iter()
+            .find_map(|c| c.pr.filter(|n| hotfix_prs.contains(n)));
         if let Some(number) = by_branch {
             push_reason(
                 &mut facts.rework_reasons,
@@ -99,19 +99,16 @@ pub(crate) fn mark_hotfixes(history: &mut History) {
 }
 
 /// A deployment that finished while an incident of its service was open
-/// (started_at ≤ finished_at < resolved_at; an open incident is open forever).
-pub(crate) fn mark_deployments_during_incidents(history: &mut History) {
-    let mut per_service: Vec<Vec<u32>> = vec![Vec::new(); history.services.len()];
-    for (i, services) in history.incident_services.iter().enumerate() {
-        for &s in services {
-            per_service[s as usize].push(i as u32);
-        }
-    }
+/// (started_at ≤ finished_at < resolved_at; an open incident is open forever). For the
+/// `services` given (every one, or those `History::apply` derived again).
+pub(crate) fn mark_deployments_during_incidents(history: &mut History, services: &[u32]) {
     let incidents = &history.events.incidents;
-    for (service, mut open) in history.services.iter().zip(per_service) {
-        if open.is_empty() {
+    for &s in services {
+        let service = &history.services[s as usize];
+        if service.incidents.is_empty() {
             continue;
         }
+        let mut open = service.incidents.clone();
         open.sort_by_key(|&i| incidents[i as usize].started_at);
         // Sweep in time order, keeping the latest end among incidents started so far.
         let mut next = 0;

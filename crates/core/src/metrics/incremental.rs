@@ -1,0 +1,1 @@
+//! Folding new events into a derived history (see `History::apply`).
