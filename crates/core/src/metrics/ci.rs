@@ -11,7 +11,8 @@
 use serde::Serialize;
 
 use super::rows::{NONE, RunClass, RunRow, ServiceRows, nanos, seconds};
-use super::stats::{median, median_and_p90, rate};
+use super::pooled::{median_and_p90_pooled, median_pooled};
+use super::stats::rate;
 use crate::model::{PipelineRun, RunConclusion, RunStatus, Timestamp};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -83,13 +84,13 @@ pub(crate) fn measure<'a>(lists: impl IntoIterator<Item = &'a [RunRow]>) -> CiHe
             queues.push(row.queue_seconds);
         }
     }
-    let (median_duration, p90_duration) = median_and_p90(&mut durations);
+    let (median_duration, p90_duration) = median_and_p90_pooled(&[&durations]);
     CiHealth {
         runs,
         succeeded,
         success_rate: rate(succeeded, runs),
         median_duration_seconds: median_duration,
         p90_duration_seconds: p90_duration,
-        median_queue_seconds: median(&mut queues),
+        median_queue_seconds: median_pooled(&[&queues]),
     }
 }

@@ -17,7 +17,6 @@ use super::{failure_rate, frequency, lead_time, pr_cycle, rework_rate, shipped};
 use crate::model::{Deployment, EventSet, Timestamp};
 
 pub(crate) struct ServiceDraft<'e, 'r> {
-    pub(crate) service: u32,
     pub(crate) events: &'e EventSet,
     pub(crate) rules: &'r Rules,
     /// Every deployment of the service (indices into `events.deployments`), in index order.
@@ -61,7 +60,6 @@ impl<'e, 'r> ServiceDraft<'e, 'r> {
             })
             .collect();
         let mut draft = ServiceDraft {
-            service,
             events,
             rules,
             members,

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::bands::{Band, BandTable};
 use super::draft::ServiceDraft;
-use super::stats::median_and_p90;
+use super::pooled::median_and_p90_pooled;
 use crate::model::Deployment;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -59,11 +59,11 @@ pub(crate) fn derive(draft: &mut ServiceDraft<'_, '_>) {
     draft.lead = lead;
 }
 
-/// `lead`: the lead times (seconds) of the window's changes, reordered.
-pub(crate) fn measure(lead: &mut [u32], bands: &BandTable) -> LeadTime {
-    let (median_seconds, p90_seconds) = median_and_p90(lead);
+/// `lead`: the lead times (seconds) of the window's changes, one slice per service.
+pub(crate) fn measure(lead: &[&[u32]], bands: &BandTable) -> LeadTime {
+    let (median_seconds, p90_seconds) = median_and_p90_pooled(lead);
     LeadTime {
-        changes: lead.len() as u64,
+        changes: lead.iter().map(|l| l.len() as u64).sum(),
         median_seconds,
         p90_seconds,
         band: bands.lead_time(median_seconds),

@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::bands::{Band, BandTable};
 use super::facts::History;
 use super::rows::seconds;
-use super::stats::median_and_p90;
+use super::pooled::median_and_p90_pooled;
 use crate::model::Timestamp;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -78,10 +78,10 @@ pub(crate) fn recovery_seconds(
 pub(crate) fn measure(
     failed: u64,
     unrecovered: u64,
-    recovery: &mut [u32],
+    recovery: &[u32],
     bands: &BandTable,
 ) -> RecoveryTime {
-    let (median_seconds, p90_seconds) = median_and_p90(recovery);
+    let (median_seconds, p90_seconds) = median_and_p90_pooled(&[recovery]);
     RecoveryTime {
         failed,
         recovered: recovery.len() as u64,

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::facts::History;
 use super::rows::{IncidentRow, NONE, ServiceRows, nanos, seconds};
-use super::stats::median_and_p90;
+use super::pooled::median_and_p90_pooled;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TimeToRestore {
@@ -63,7 +63,7 @@ pub(crate) fn measure<'a>(lists: impl IntoIterator<Item = &'a [IncidentRow]>) ->
             durations.push(row.duration_seconds);
         }
     }
-    let (median_seconds, p90_seconds) = median_and_p90(&mut durations);
+    let (median_seconds, p90_seconds) = median_and_p90_pooled(&[&durations]);
     TimeToRestore {
         incidents,
         open,
