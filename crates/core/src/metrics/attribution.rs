@@ -115,10 +115,28 @@ fn scan_text(text: &str, found: &mut Named) {
     }
 }
 
-/// One deployment named by an incident, and how.
-struct Link {
+/// One deployment named by an incident, and how (worded only for the links chosen).
+struct Link<'a> {
     deployment: u32,
-    explanation: String,
+    how: NamedBy<'a>,
+}
+
+/// What named a deployment.
+#[derive(Clone, Copy)]
+enum NamedBy<'a> {
+    Id(&'a str),
+    Word(&'a str),
+    Commit(&'a str),
+}
+
+impl Link<'_> {
+    fn explanation(&self) -> String {
+        match self.how {
+            NamedBy::Id(id) => format!("names deployment:{id}"),
+            NamedBy::Word(word) => format!("names {word}"),
+            NamedBy::Commit(prefix) => format!("names commit {prefix}"),
+        }
+    }
 }
 
 /// The attributions of incident `i`: rule (a) through the deployments `links` finds for what
@@ -164,7 +182,7 @@ pub(crate) fn attribute(
                     .id
                     .clone(),
                 reason: ReasonKind::IncidentLink,
-                explanation: link.explanation.clone(),
+                explanation: link.explanation(),
             });
         }
     }
@@ -230,13 +248,17 @@ fn prefer(history: &History, incident: &Incident, a: u32, b: u32) -> bool {
 
 /// The deployments an incident names: by explicit id, by whole tag or version name, and by
 /// sha prefix (unique among deployment shas; per service the deployment that first shipped it).
-fn resolve_links(history: &History, named: &Named, links: &impl LinkLookup) -> Vec<Link> {
-    let mut found: Vec<Link> = Vec::new();
+fn resolve_links<'a>(
+    history: &History,
+    named: &'a Named,
+    links: &impl LinkLookup,
+) -> Vec<Link<'a>> {
+    let mut found: Vec<Link<'a>> = Vec::new();
     for id in &named.ids {
         if let Some(d) = links.with_id(id) {
             found.push(Link {
                 deployment: d,
-                explanation: format!("names deployment:{id}"),
+                how: NamedBy::Id(id),
             });
         }
     }
@@ -244,7 +266,7 @@ fn resolve_links(history: &History, named: &Named, links: &impl LinkLookup) -> V
         for d in links.named(word) {
             found.push(Link {
                 deployment: d,
-                explanation: format!("names {word}"),
+                how: NamedBy::Word(word),
             });
         }
     }
@@ -276,7 +298,7 @@ fn resolve_links(history: &History, named: &Named, links: &impl LinkLookup) -> V
         for d in first_per_service.into_values() {
             found.push(Link {
                 deployment: d,
-                explanation: format!("names commit {prefix}"),
+                how: NamedBy::Commit(prefix),
             });
         }
     }

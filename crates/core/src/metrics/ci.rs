@@ -10,8 +10,8 @@
 
 use serde::Serialize;
 
-use super::rows::{NONE, RunClass, RunRow, ServiceRows, nanos, seconds};
 use super::pooled::{median_and_p90_pooled, median_pooled};
+use super::rows::{NONE, RunClass, RunRow, ServiceRows, nanos, seconds};
 use super::stats::rate;
 use crate::model::{PipelineRun, RunConclusion, RunStatus, Timestamp};
 

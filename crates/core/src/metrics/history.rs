@@ -22,6 +22,7 @@ use rustc_hash::FxHashMap;
 use super::draft::ServiceDraft;
 use super::facts::{DeploymentFacts, History, PrFacts, ServiceFacts};
 use super::links::{LinkTable, Mentions};
+use super::quick_match::QuickMatch;
 use super::rows::{
     BASELINE, DeployRow, FAILED, NONE, RECOVERED, REWORK, RunRow, ServiceRows, nanos, seconds,
 };
@@ -187,11 +188,13 @@ impl History {
             work,
             |(_, members, prs)| members.len() + prs.len() + 1,
             |(s, members, prs)| {
-                ServiceDraft::derive(s, &events, &rules, members, prs, Some(&mentions))
+                let hotfix = QuickMatch::new(&rules.hotfix_pattern);
+                ServiceDraft::derive(s, &events, &rules, members, prs, Some(&mentions), &hotfix)
             },
         );
 
-        let mut deployments = vec![DeploymentFacts::default(); events.deployments.len()];
+        let mut deployments: Vec<DeploymentFacts> = Vec::new();
+        deployments.resize_with(events.deployments.len(), DeploymentFacts::default);
         let mut prs = vec![PrFacts::default(); events.pull_requests.len()];
         let mut service_facts: Vec<ServiceFacts> = Vec::with_capacity(services);
         let mut links = Vec::new();

@@ -24,6 +24,7 @@ use super::history::{first_seen, publish};
 use super::links::LinkLookup;
 use super::lookup::ServiceLookup;
 use super::parallel;
+use super::quick_match::QuickMatch;
 use crate::model::{Deployment, EventSet, Incident, PipelineRun, PullRequest, Service};
 
 /// One change to the events: an event upserted by its stable id (deployments and runs by id,
@@ -209,7 +210,11 @@ impl History {
     fn find_deployment(&mut self, id: &str, hint: Option<u32>) -> Option<u32> {
         self.build_lookups();
         let events = &self.events;
-        let lookup = |s: u32| self.services.get(s as usize).and_then(|s| s.lookup.as_deref());
+        let lookup = |s: u32| {
+            self.services
+                .get(s as usize)
+                .and_then(|s| s.lookup.as_deref())
+        };
         if let Some(d) = hint
             .and_then(lookup)
             .and_then(|l| l.deployments_with_id(events, id).next())
@@ -226,7 +231,11 @@ impl History {
     fn find_run(&mut self, id: &str, hint: Option<u32>) -> Option<u32> {
         self.build_lookups();
         let events = &self.events;
-        let lookup = |s: u32| self.services.get(s as usize).and_then(|s| s.lookup.as_deref());
+        let lookup = |s: u32| {
+            self.services
+                .get(s as usize)
+                .and_then(|s| s.lookup.as_deref())
+        };
         if let Some(r) = hint
             .and_then(lookup)
             .and_then(|l| l.runs_with_id(events, id).next())
@@ -242,11 +251,11 @@ impl History {
 
     /// The incidents naming a deployment (by name, id or sha).
     fn incidents_naming(&self, deployment: &Deployment) -> Vec<u32> {
-        self.mentions
-            .keys_of(deployment)
-            .into_iter()
-            .flat_map(|(_, incidents)| incidents.iter().copied())
-            .collect()
+        let mut found = Vec::new();
+        self.mentions.each_key_of(deployment, |_, incidents| {
+            found.extend_from_slice(incidents)
+        });
+        found
     }
 
     fn upsert_deployment(&mut self, deployment: Deployment, batch: &mut Batch) {
@@ -542,10 +551,11 @@ impl History {
             incidents.extend(self.services[s as usize].incidents.iter().copied());
         }
         for (i, attributions) in self.attributions.iter().enumerate() {
-            if attributions
-                .iter()
-                .any(|a| batch.touched.contains(&self.deployments[a.deployment as usize].service))
-            {
+            if attributions.iter().any(|a| {
+                batch
+                    .touched
+                    .contains(&self.deployments[a.deployment as usize].service)
+            }) {
                 incidents.insert(i as u32);
             }
         }
@@ -622,7 +632,17 @@ impl History {
         let drafts = parallel::map_weighted(
             work,
             |(_, members, prs)| members.len() + prs.len() + 1,
-            |(s, members, prs)| ServiceDraft::derive(s, events, rules, members, prs, None),
+            |(s, members, prs)| {
+                ServiceDraft::derive(
+                    s,
+                    events,
+                    rules,
+                    members,
+                    prs,
+                    None,
+                    &QuickMatch::new(&rules.hotfix_pattern),
+                )
+            },
         );
         for (&s, draft) in services.iter().zip(drafts) {
             let service = &mut facts[s as usize];

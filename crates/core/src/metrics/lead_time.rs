@@ -9,9 +9,8 @@
 use serde::Serialize;
 
 use super::bands::{Band, BandTable};
-use super::draft::ServiceDraft;
 use super::pooled::median_and_p90_pooled;
-use crate::model::Deployment;
+use crate::model::Change;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LeadTime {
@@ -21,42 +20,17 @@ pub struct LeadTime {
     pub band: Option<Band>,
 }
 
-/// Counts each deployment's changes (batch size reads them too) and records the lead time of
-/// each change of a non-baseline counted deployment, contiguous per deployment, in deploy order.
-pub(crate) fn derive(draft: &mut ServiceDraft<'_, '_>) {
-    let non_merge = |d: &Deployment| d.changes.iter().filter(|c| !c.merge).count() as u32;
-    for p in 0..draft.members.len() as u32 {
-        if !draft.facts[p as usize].counted {
-            draft.facts[p as usize].changes = non_merge(draft.deployment(p));
-        }
-    }
-    // Every deployment of a draft is of the same service.
-    let committed = draft.order.first().is_some_and(|&p| {
-        draft
-            .rules
-            .committed_time_services
-            .contains(&draft.deployment(p).service)
-    });
-    let mut lead = Vec::new();
-    for &p in &draft.order {
-        let deployment = draft.deployment(p);
-        let facts = &mut draft.facts[p as usize];
-        facts.changes = non_merge(deployment);
-        facts.lead_start = lead.len() as u32;
-        if !facts.baseline {
-            let finished = deployment.finished_at.timestamp();
-            lead.extend(deployment.changes.iter().filter(|c| !c.merge).map(|c| {
-                let start = if committed {
-                    c.committed_at
-                } else {
-                    c.authored_at
-                };
-                (finished - start.timestamp()).max(0)
-            }));
-        }
-        facts.lead_end = lead.len() as u32;
-    }
-    draft.lead = lead;
+/// The lead time of one change of a deployment that finished at `finished` (Unix seconds):
+/// from authored_at, or committed_at for the services in `committed_time_services`; clamped at
+/// 0. Each deployment's change count and lead times are gathered in `ServiceDraft`'s one pass
+/// over the shipped commits, in deploy order, so a window's lead times are contiguous.
+pub(crate) fn lead_seconds(change: &Change, committed: bool, finished: i64) -> i64 {
+    let start = if committed {
+        change.committed_at
+    } else {
+        change.authored_at
+    };
+    (finished - start.timestamp()).max(0)
 }
 
 /// `lead`: the lead times (seconds) of the window's changes, one slice per service.

@@ -116,25 +116,27 @@ impl Mentions {
         }
     }
 
-    /// The names incidents use for a deployment, each with the incidents using it.
-    pub(crate) fn keys_of<'a>(&'a self, deployment: &'a Deployment) -> Vec<(Key<'a>, &'a [u32])> {
-        let mut out = Vec::new();
+    /// Calls `found` with each name incidents use for a deployment, and the incidents using it.
+    pub(crate) fn each_key_of<'a>(
+        &'a self,
+        deployment: &'a Deployment,
+        mut found: impl FnMut(Key<'a>, &'a [u32]),
+    ) {
         if let Some(name) = deployment.name.as_deref()
             && let Some(incidents) = self.words.get(name)
         {
-            out.push((Key::Word(name), incidents.as_slice()));
+            found(Key::Word(name), incidents);
         }
         if let Some(incidents) = self.ids.get(deployment.id.as_str()) {
-            out.push((Key::Id(deployment.id.as_str()), incidents.as_slice()));
+            found(Key::Id(deployment.id.as_str()), incidents);
         }
         if let Some(prefixes) = sha_key(&deployment.sha).and_then(|k| self.shas.get(&k)) {
             for (prefix, incidents) in prefixes {
                 if sha_has_prefix(&deployment.sha, prefix) {
-                    out.push((Key::Sha(prefix.as_str()), incidents.as_slice()));
+                    found(Key::Sha(prefix.as_str()), incidents);
                 }
             }
         }
-        out
     }
 }
 

@@ -16,6 +16,7 @@
 mod attribution;
 pub mod bands;
 mod batch;
+pub mod board;
 mod ci;
 pub mod compute;
 mod draft;
@@ -31,6 +32,7 @@ mod measures;
 mod parallel;
 mod pooled;
 mod pr_cycle;
+mod quick_match;
 mod recovery;
 mod rework_rate;
 mod rows;
@@ -43,6 +45,7 @@ pub mod window;
 mod wip;
 
 pub use bands::{Band, BandTable};
+pub use board::MetricBoard;
 pub use compute::{Scope, compute, deployments_in};
 pub use facts::{Attribution, DeploymentFacts, History, Reason, ReasonKind};
 pub use incremental::{Applied, EventChange};

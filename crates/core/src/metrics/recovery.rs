@@ -12,8 +12,8 @@ use serde::Serialize;
 
 use super::bands::{Band, BandTable};
 use super::facts::History;
-use super::rows::seconds;
 use super::pooled::median_and_p90_pooled;
+use super::rows::seconds;
 use crate::model::Timestamp;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

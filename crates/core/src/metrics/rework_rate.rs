@@ -12,10 +12,9 @@
 //! revert rule even when their first line matches (the default pattern matches "Revert"): a
 //! revert shipped with its target is not rework.
 
-use rustc_hash::FxHashSet;
 use serde::Serialize;
 
-use super::draft::ServiceDraft;
+use super::draft::{ChangeScan, Hotfix, ServiceDraft};
 use super::facts::{History, Reason, ReasonKind, push_reason};
 use super::stats::rate;
 use crate::model::Timestamp;
@@ -36,65 +35,16 @@ pub(crate) fn measure(rework: u64, deployments: u64) -> ReworkRate {
 }
 
 /// A change whose first line, a deploy ref, or the head branch of a PR a change came through
-/// matches `hotfix_pattern`.
-pub(crate) fn mark_hotfixes(draft: &mut ServiceDraft<'_, '_>) {
-    let pattern = &draft.rules.hotfix_pattern;
-    let prs = &draft.events.pull_requests;
-    let hotfix_prs: FxHashSet<u64> = draft
-        .prs
-        .iter()
-        .map(|&p| &prs[p as usize])
-        .filter(|pr| {
-            pr.head_branch
-                .as_deref()
-                .is_some_and(|b| pattern.is_match(b))
-        })
-        .map(|pr| pr.number)
-        .collect();
-    for p in 0..draft.members.len() {
-        if !draft.facts[p].counted {
-            continue;
-        }
-        let deployment = draft.deployment(p as u32);
-        let facts = &mut draft.facts[p];
-        if let Some(name) = deployment
-            .ref_name
-            .as_deref()
-            .filter(|r| pattern.is_match(r))
-        {
-            push_reason(
-                &mut facts.rework_reasons,
-                Reason::new(ReasonKind::Hotfix, name),
-            );
-            continue;
-        }
-        if facts.baseline {
-            continue;
-        }
-        let by_title = deployment
-            .changes
-            .iter()
-            .find(|c| !c.merge && c.reverts.is_none() && pattern.is_match(&c.title));
-        if let Some(change) = by_title {
-            push_reason(
-                &mut facts.rework_reasons,
-                Reason::new(ReasonKind::Hotfix, &change.sha),
-            );
-            continue;
-        }
-        if hotfix_prs.is_empty() {
-            continue;
-        }
-        let by_branch = deployment
-            .changes
-            .iter()
-            .find_map(|c| c.pr.filter(|n| hotfix_prs.contains(n)));
-        if let Some(number) = by_branch {
-            push_reason(
-                &mut facts.rework_reasons,
-                Reason::new(ReasonKind::Hotfix, format!("#{number}")),
-            );
-        }
+/// matches `hotfix_pattern` (found in the draft's pass over the commits, `scan`).
+pub(crate) fn mark_hotfixes(draft: &mut ServiceDraft<'_, '_>, scan: &ChangeScan<'_>) {
+    for (facts, hotfix) in draft.facts.iter_mut().zip(&scan.hotfix) {
+        let reason = match *hotfix {
+            Hotfix::None => continue,
+            Hotfix::Ref(name) => Reason::new(ReasonKind::Hotfix, name),
+            Hotfix::Title(sha) => Reason::new(ReasonKind::Hotfix, sha),
+            Hotfix::Branch(number) => Reason::new(ReasonKind::Hotfix, format!("#{number}")),
+        };
+        push_reason(&mut facts.rework_reasons, reason);
     }
 }
 

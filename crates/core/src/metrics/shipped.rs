@@ -6,7 +6,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::draft::ServiceDraft;
+use super::draft::{ChangeScan, ServiceDraft};
 
 /// A reverting commit found in a counted deployment.
 #[derive(Debug, Clone)]
@@ -34,20 +34,33 @@ enum Slot {
     PrMerge(usize),
 }
 
+/// The value of each byte as a hex digit, `NOT_HEX` when it is not one.
+const HEX: [u8; 256] = {
+    let mut table = [NOT_HEX; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
+const NOT_HEX: u8 = 0xff;
+
 /// The first seven hex digits of a sha as a number, or None when they are not hex.
 pub(crate) fn sha_key(sha: &str) -> Option<u32> {
-    let bytes = sha.as_bytes();
-    if bytes.len() < 7 {
-        return None;
-    }
+    let bytes = sha.as_bytes().get(..7)?;
     let mut key = 0u32;
-    for &b in &bytes[..7] {
-        let digit = match b {
-            b'0'..=b'9' => b - b'0',
-            b'a'..=b'f' => b - b'a' + 10,
-            b'A'..=b'F' => b - b'A' + 10,
-            _ => return None,
-        };
+    for &b in bytes {
+        let digit = HEX[b as usize];
+        if digit == NOT_HEX {
+            return None;
+        }
         key = (key << 4) | u32::from(digit);
     }
     Some(key)
@@ -59,24 +72,17 @@ pub(crate) fn sha_has_prefix(sha: &str, prefix: &str) -> bool {
         && sha.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
 }
 
-pub(crate) fn find_shippers<'e>(draft: &ServiceDraft<'e, '_>) -> Shippers<'e> {
+/// `scan`: the service's commits as its one pass over them found them (their sha keys, the
+/// reverts).
+pub(crate) fn find_shippers<'e>(
+    draft: &ServiceDraft<'e, '_>,
+    scan: &ChangeScan<'e>,
+) -> Shippers<'e> {
     let events = draft.events;
     let mut shippers = Shippers {
-        reverts: Vec::new(),
+        reverts: scan.reverts.clone(),
         pr_merge: vec![None; draft.prs.len()],
     };
-    for p in draft.counted() {
-        for change in &draft.deployment(p).changes {
-            if let Some(target) = &change.reverts {
-                shippers.reverts.push(RevertCommit {
-                    deployment: p,
-                    sha: &change.sha,
-                    target,
-                    target_shipper: None,
-                });
-            }
-        }
-    }
 
     let mut wanted: Vec<(&str, Slot)> = Vec::new();
     for (i, revert) in shippers.reverts.iter().enumerate() {
@@ -97,12 +103,15 @@ pub(crate) fn find_shippers<'e>(draft: &ServiceDraft<'e, '_>) -> Shippers<'e> {
         }
     }
 
+    // Deploy order: the first deployment found to ship a sha is the earliest.
     let mut found: Vec<Option<u32>> = vec![None; wanted.len()];
-    for p in draft.counted() {
-        for change in &draft.deployment(p).changes {
-            let Some(candidates) = sha_key(&change.sha).and_then(|k| by_key.get(&k)) else {
+    for (k, &p) in draft.order.iter().enumerate() {
+        let keys = &scan.keys[scan.key_start[k] as usize..scan.key_start[k + 1] as usize];
+        for (c, &key) in keys.iter().enumerate() {
+            let Some(candidates) = by_key.get(&key) else {
                 continue;
             };
+            let change = &draft.deployment(p).changes[c];
             for &w in candidates {
                 if !sha_has_prefix(&change.sha, wanted[w].0) {
                     continue;

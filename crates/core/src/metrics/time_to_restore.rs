@@ -10,8 +10,8 @@ use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use super::facts::History;
-use super::rows::{IncidentRow, NONE, ServiceRows, nanos, seconds};
 use super::pooled::median_and_p90_pooled;
+use super::rows::{IncidentRow, NONE, ServiceRows, nanos, seconds};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TimeToRestore {

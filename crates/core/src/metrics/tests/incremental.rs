@@ -113,8 +113,18 @@ fn applying_changes_equals_deriving_again_after_every_step() {
         let mut g = Generator::new(1000 + seed);
         let events = g.events(30 + seed as usize * 3);
         let mut history = History::derive(events, rules());
+        let window = Window::new(
+            super::random_events::base() + Duration::days(20),
+            super::random_events::base() + Duration::days(45),
+        );
+        let now = super::random_events::base() + Duration::days(50);
+        let mut board = MetricBoard::new(&history, window, now);
         for step in 0..60 {
-            let batch = if g.rng.chance(15) { 1 + g.rng.below(5) } else { 1 };
+            let batch = if g.rng.chance(15) {
+                1 + g.rng.below(5)
+            } else {
+                1
+            };
             let mut changes = Vec::new();
             let mut preview = (*history.events).clone();
             for _ in 0..batch {
@@ -139,6 +149,18 @@ fn applying_changes_equals_deriving_again_after_every_step() {
                     "seed {seed} step {step}: after {changes:#?}\n(applied: {applied:?})\n{difference}"
                 );
             }
+            board.refresh(&history, &applied);
+            let fresh = MetricBoard::new(&derived, window, now);
+            assert_eq!(board.total, fresh.total, "seed {seed} step {step}: total");
+            assert_eq!(
+                board.services, fresh.services,
+                "seed {seed} step {step}: services"
+            );
+            assert_eq!(
+                format!("{:?}", board.teams),
+                format!("{:?}", fresh.teams),
+                "seed {seed} step {step}: teams"
+            );
         }
     }
     eprintln!("{incremental_steps} incremental steps, {full_steps} full derivations");

@@ -161,11 +161,7 @@ impl Generator {
         }
         let named = (!deployments.is_empty()).then(|| self.rng.pick(deployments).clone());
         let (title, labels, body) = match (named, self.rng.below(6)) {
-            (Some(d), 0) => (
-                format!("errors after {}", d.sha[..9].to_string()),
-                vec![],
-                None,
-            ),
+            (Some(d), 0) => (format!("errors after {}", &d.sha[..9]), vec![], None),
             (Some(d), 1) => (
                 "errors".to_string(),
                 vec![format!("deployment={}", d.id)],
