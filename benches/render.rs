@@ -16,24 +16,22 @@ fn bench(c: &mut Criterion) {
     let theme = headless::theme("default");
     for (width, height) in [(200u16, 60u16), (250, 80)] {
         let app = headless::demo_app(width, height, false);
-        let vm = view::build(&app, theme.clone());
+        let vm = view::build(&app);
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         let mut group = c.benchmark_group(format!("overview_{width}x{height}"));
-        group.bench_function("view_model", |b| {
-            b.iter(|| view::build(&app, theme.clone()))
-        });
+        group.bench_function("view_model", |b| b.iter(|| view::build(&app)));
         group.bench_function("draw", |b| {
             b.iter(|| {
                 terminal
-                    .draw(|frame| flowdeck::ui::draw(&vm, frame))
+                    .draw(|frame| flowdeck::ui::draw(&vm, &theme, frame))
                     .unwrap();
             })
         });
         group.bench_function("frame", |b| {
             b.iter(|| {
-                let vm = view::build(&app, theme.clone());
+                let vm = view::build(&app);
                 terminal
-                    .draw(|frame| flowdeck::ui::draw(&vm, frame))
+                    .draw(|frame| flowdeck::ui::draw(&vm, &theme, frame))
                     .unwrap();
             })
         });

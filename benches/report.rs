@@ -22,6 +22,7 @@ use chrono::{DateTime, Duration, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use flowdeck::config::ReportFormat;
 use flowdeck::metrics::{History, Rules, Window};
+use flowdeck::report::write::{Existing, Output};
 use flowdeck::report::{self, RenderOptions};
 use flowdeck::snapshot::{ScopeFilter, Snapshot, SnapshotRequest};
 use flowdeck::status::{SourceState, SourceStatus};
@@ -91,11 +92,13 @@ fn bench(c: &mut Criterion) {
             group.bench_function(format!("written_{name}"), |b| {
                 b.iter(|| {
                     let snapshot = build(&history, window);
-                    report::write::write_atomically_with(&path, |out| {
-                        report::write(&snapshot, format, OPTIONS, out)
-                            .map_err(std::io::Error::other)
-                    })
-                    .unwrap()
+                    Output::prepare(&path, &[], Existing::Replace)
+                        .unwrap()
+                        .write(|out| {
+                            report::write(&snapshot, format, OPTIONS, out)
+                                .map_err(std::io::Error::other)
+                        })
+                        .unwrap()
                 })
             });
         }

@@ -10,10 +10,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use flowdeck::app::state::{AppOptions, Data};
-use flowdeck::app::{Action, App, Command, Keymap, update};
+use flowdeck::app::Data;
+use flowdeck::app::state::AppOptions;
+use flowdeck::app::{Action, App, Command, Keymap, update, view};
 use flowdeck::metrics::{History, Rules};
-use flowdeck::report::svg::{Picture, app_to_svg};
+use flowdeck::report::svg::{Picture, view_to_svg};
 use flowdeck::sources::collect_demo;
 use flowdeck::ui::theme::Theme;
 
@@ -97,7 +98,7 @@ fn main() -> anyhow::Result<()> {
                 title: format!("flowdeck: {what} ({suffix})"),
             };
             let path = dir.join(format!("{name}-{suffix}.svg"));
-            std::fs::write(&path, app_to_svg(&app, &picture))?;
+            std::fs::write(&path, view_to_svg(&view::build(&app), &picture))?;
             println!("wrote {}", path.display());
         }
     }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{HumanDuration, ReportFormat};
+use crate::config::{HumanDuration, ReportFormat, limits};
 use crate::logging::LogFormat;
 use crate::model::Timestamp;
 
@@ -73,12 +73,13 @@ pub struct CollectArgs {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to serve the OpenMetrics / Prometheus text endpoint on, like 127.0.0.1:9464.
-    #[arg(long, value_name = "ADDR")]
+    /// Address to serve the OpenMetrics / Prometheus text endpoint on, like 127.0.0.1:9464
+    /// (an IP address and a port; localhost means 127.0.0.1).
+    #[arg(long, value_name = "ADDR", value_parser = parse_listen_address)]
     pub metrics: SocketAddr,
 
     /// Window ending now, like "30d" (default: general.window).
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", value_parser = parse_window)]
     pub window: Option<HumanDuration>,
 
     /// How log lines are written to standard error and the log file.
@@ -89,7 +90,7 @@ pub struct ServeArgs {
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// Window ending now, like "30d" (default: general.window).
-    #[arg(long, value_name = "DURATION", conflicts_with_all = ["from", "to"])]
+    #[arg(long, value_name = "DURATION", conflicts_with_all = ["from", "to"], value_parser = parse_window)]
     pub window: Option<HumanDuration>,
 
     /// First day (YYYY-MM-DD, inclusive, in the configured timezone) or an RFC 3339 instant.
@@ -104,7 +105,8 @@ pub struct ReportArgs {
     #[arg(long, value_enum)]
     pub format: Option<ReportFormat>,
 
-    /// Write to FILE instead of standard output.
+    /// Write to FILE instead of standard output ("-": standard output). A file is replaced
+    /// whole or not at all; a symlink is written through; a device or FIFO is written to.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -118,6 +120,15 @@ pub struct ReportArgs {
 }
 
 fn parse_size(text: &str) -> Result<(u16, u16), String> {
+    // A number past u16 is "too large", not "not a size".
+    let too_large = text.split(['x', 'X']).map(str::trim).find(|n| {
+        !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && n.parse::<u16>().is_err()
+    });
+    if let Some(number) = too_large {
+        return Err(format!(
+            "{number} in {text:?} is too large: a size is 20x5 to 1000x500 (columns x rows)"
+        ));
+    }
     let bad = || format!("{text:?} is not a size like 200x60 (columns x rows, 20x5 to 1000x500)");
     let (w, h) = text.split_once(['x', 'X']).ok_or_else(bad)?;
     let (w, h): (u16, u16) = (
@@ -131,7 +142,53 @@ fn parse_size(text: &str) -> Result<(u16, u16), String> {
 }
 
 fn parse_now(text: &str) -> Result<Timestamp, String> {
-    DateTime::parse_from_rfc3339(text)
+    let now = DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("{text:?} is not an RFC 3339 time like 2026-03-01T09:00:00Z ({e})"))
+        .map_err(|e| format!("{text:?} is not an RFC 3339 time like 2026-03-01T09:00:00Z ({e})"))?;
+    limits::check_instant(now, false).map_err(|out| out.sentence(&format!("{text:?}")))?;
+    Ok(now)
+}
+
+/// A window length: a duration inside the bounds every window has (`limits::WINDOW`).
+fn parse_window(text: &str) -> Result<HumanDuration, String> {
+    let window: HumanDuration = text.parse().map_err(|e| format!("{e}"))?;
+    limits::WINDOW
+        .check(window)
+        .map_err(|out| out.sentence(&format!("{text:?}")))?;
+    Ok(window)
+}
+
+/// `IP:PORT`, `[IPv6]:PORT`, or `localhost:PORT` (127.0.0.1). Other host names are not
+/// resolved: which address a name stands for is the resolver's guess, and a scrape target
+/// should listen where the user says.
+fn parse_listen_address(text: &str) -> Result<SocketAddr, String> {
+    if let Ok(address) = text.parse::<SocketAddr>() {
+        return Ok(address);
+    }
+    let Some((host, port)) = text.rsplit_once(':') else {
+        return Err(format!(
+            "{text:?} has no port: write an IP address and a port, like 127.0.0.1:9464"
+        ));
+    };
+    let port: u16 = match port.parse::<u64>() {
+        Ok(port) => u16::try_from(port)
+            .map_err(|_| format!("port {port} is too large: ports run from 0 to 65535"))?,
+        Err(_) => {
+            return Err(format!(
+                "{port:?} is not a port: write an IP address and a port, like 127.0.0.1:9464"
+            ));
+        }
+    };
+    if host.eq_ignore_ascii_case("localhost") {
+        return Ok(SocketAddr::from(([127, 0, 0, 1], port)));
+    }
+    if host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[') {
+        return Err(format!(
+            "{text:?} is not an address: write IPv6 addresses in brackets, like [::1]:9464"
+        ));
+    }
+    Err(format!(
+        "host names are not accepted ({host:?}): write an IP address, like 127.0.0.1:{port} \
+         or 0.0.0.0:{port} (localhost means 127.0.0.1)"
+    ))
 }

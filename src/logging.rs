@@ -4,7 +4,7 @@
 //! the top level: `timestamp`, `level`, `message`, `target`, then the event's own), so a log
 //! shipper or `jq` can read them.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -36,26 +36,14 @@ pub fn log_path(config: &Config, base_dir: &Path) -> Option<PathBuf> {
     Some(dir.join("flowdeck.log"))
 }
 
-fn open_log(config: &Config, base_dir: &Path) -> Option<File> {
-    let path = log_path(config, base_dir)?;
-    if let Some(dir) = path.parent() {
-        let _ = std::fs::create_dir_all(dir);
-    }
-    OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .ok()
-}
-
 fn filter() -> EnvFilter {
     EnvFilter::try_from_env("FLOWDECK_LOG").unwrap_or_else(|_| EnvFilter::new("info"))
 }
 
-/// Starts logging to the log file at the level from FLOWDECK_LOG (default "info"). A log file
-/// that cannot be opened means no logs, never a failed command.
-pub fn init(config: &Config, base_dir: &Path) {
-    let Some(file) = open_log(config, base_dir) else {
+/// Starts logging to the log file (opened by the config's validation; None: no logs) at the
+/// level from FLOWDECK_LOG (default "info").
+pub fn init(file: Option<File>) {
+    let Some(file) = file else {
         return;
     };
     let _ = tracing_subscriber::fmt()
@@ -66,10 +54,10 @@ pub fn init(config: &Config, base_dir: &Path) {
 }
 
 /// Starts logging for a command that runs without a terminal: every event to standard error
-/// and to the log file (when it can be opened), in `format`, at the level from FLOWDECK_LOG.
-pub fn init_headless(config: &Config, base_dir: &Path, format: LogFormat) {
+/// and to the log file (when there is one), in `format`, at the level from FLOWDECK_LOG.
+pub fn init_headless(file: Option<File>, format: LogFormat) {
     let mut layers = vec![layer(format, std::io::stderr)];
-    if let Some(file) = open_log(config, base_dir) {
+    if let Some(file) = file {
         layers.push(layer(format, Mutex::new(file)));
     }
     let _ = tracing_subscriber::registry()

@@ -93,7 +93,24 @@ fn probe_polled(
         .map_err(|e| CommandError::Usage(format!("[general] {e}")))?;
     let store: Arc<dyn Store> = match live::open_store(ctx) {
         Ok(store) => {
-            let _ = writeln!(out, "ok    store {}", live::describe(&location));
+            let place = live::describe(&location);
+            // As the commands do: a run that polls refuses a store it cannot write; one
+            // that only reads (dashboards beside a collector) does not need to.
+            match store.check_writable() {
+                Ok(()) => {
+                    let _ = writeln!(out, "ok    store {place}");
+                }
+                Err(error) if live::should_poll(ctx.loaded.config.general.poll, store.as_ref()) => {
+                    *failures += 1;
+                    let _ = writeln!(out, "FAIL  store: {error}");
+                }
+                Err(error) => {
+                    let _ = writeln!(
+                        out,
+                        "ok    store {place} (read only here: `flowdeck collect` on this config would fail: {error})"
+                    );
+                }
+            }
             store
         }
         Err(CommandError::Runtime(error)) => {

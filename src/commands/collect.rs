@@ -27,7 +27,7 @@ pub fn run(ctx: &Context) -> Result<ExitCode, CommandError> {
     let mut signals = Signals::new([SIGTERM, SIGINT]).map_err(|e| {
         CommandError::Runtime(anyhow::Error::new(e).context("could not listen for SIGTERM"))
     })?;
-    let Some(live) = Live::open(ctx)? else {
+    let Some(live) = Live::open_collecting(ctx)? else {
         // nothing_to_poll has ruled this out; kept total.
         return Err(no_polled_sources(ctx));
     };

@@ -1,15 +1,24 @@
 //! What every command starts from: the config, the clock, and the history from the sources
 //! (or the demo data).
 
+use std::fs::File;
+use std::path::PathBuf;
+use std::sync::Arc;
+
 use chrono::Utc;
 
 use super::CommandError;
+use super::validate::{self, Validated};
+use crate::app::Keymap;
 use crate::cli::Cli;
 use crate::config::{self, LoadedConfig};
 use crate::metrics::History;
 use crate::model::{EventSet, Timestamp};
+use crate::report::write::Protected;
 use crate::sources;
+use crate::sources::registry;
 use crate::status::SourceStatus;
+use crate::ui::theme::Theme;
 
 #[derive(Clone)]
 pub struct Context {
@@ -18,17 +27,77 @@ pub struct Context {
     /// The clock was fixed with --now / FLOWDECK_NOW.
     pub fixed_now: bool,
     pub demo: bool,
+    /// The theme the config names, loaded (and so known to exist).
+    pub theme: Arc<Theme>,
+    /// The default keys with the config's `[keys]`.
+    pub keymap: Keymap,
+    /// The log file, open for appending (None: logs are off).
+    pub log_file: Option<Arc<(PathBuf, File)>>,
+    /// The SQLite store's file, when the run uses one.
+    pub store_file: Option<PathBuf>,
 }
 
 impl Context {
+    /// Loads the config and validates it (`validate.rs`): every command starts here, so none
+    /// of them accepts a config another refuses.
     pub fn new(cli: &Cli) -> Result<Context, CommandError> {
         let loaded = config::load(cli.config.as_deref())?;
+        let uses_store = !cli.demo && loaded.config.sources.iter().any(registry::is_polled);
+        let Validated {
+            theme,
+            keymap,
+            log_file,
+            store_file,
+        } = validate::validate(&loaded, uses_store)?;
         Ok(Context {
             loaded,
             now: cli.now.unwrap_or_else(Utc::now),
             fixed_now: cli.now.is_some(),
             demo: cli.demo,
+            theme,
+            keymap,
+            log_file: log_file.map(Arc::new),
+            store_file,
         })
+    }
+
+    /// The files flowdeck itself uses, which no output (`report -o`, an export) may replace:
+    /// the config, the store with its side files, the log.
+    pub fn protected_files(&self) -> Vec<Protected> {
+        let mut files = Vec::new();
+        if let Some(path) = &self.loaded.path {
+            files.push(Protected {
+                path: path.clone(),
+                what: "the config file",
+            });
+        }
+        let store = self.store_file.clone().or_else(|| {
+            // Not opened by this run, but still the history a later run reads.
+            match crate::store::StoreLocation::parse(
+                &self.loaded.config.general.store,
+                &self.loaded.base_dir,
+            ) {
+                Ok(crate::store::StoreLocation::Sqlite(path)) => Some(path),
+                _ => None,
+            }
+        });
+        if let Some(store) = store {
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let mut name = store.as_os_str().to_os_string();
+                name.push(suffix);
+                files.push(Protected {
+                    path: PathBuf::from(name),
+                    what: "the history store",
+                });
+            }
+        }
+        if let Some(log) = &self.log_file {
+            files.push(Protected {
+                path: log.0.clone(),
+                what: "the log file",
+            });
+        }
+        files
     }
 
     /// Reads the sources (or the demo data) and derives the history. What polled sources

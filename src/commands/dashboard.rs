@@ -6,7 +6,6 @@ use std::sync::Arc;
 use super::CommandError;
 use super::context::Context;
 use super::live::{Live, NotYetSynced};
-use crate::app::Keymap;
 use crate::app::state::AppOptions;
 use crate::poller::{self, ReportSink};
 use crate::store::watch::{self, StoreEventSink};
@@ -23,14 +22,11 @@ pub fn run(ctx: Context, wall: bool) -> Result<ExitCode, CommandError> {
     // Poll the sources, or follow a store a collector keeps current (`[general] poll`).
     let polling = live.as_ref().is_some_and(|l| l.should_poll(&ctx));
     let refresh = config.general.refresh.as_std();
-    let theme = Arc::new(super::load_theme(&ctx)?);
+    let theme = ctx.theme.clone();
     let options = Options {
         app: AppOptions {
             window_days: config.general.window.as_chrono().num_days().max(1),
-            keymap: Keymap::with_overrides(
-                config.keys.0.iter().map(|(k, a)| (k.as_str(), a.as_str())),
-            )
-            .map_err(|e| CommandError::Usage(e.to_string()))?,
+            keymap: ctx.keymap.clone(),
             mouse: config.ui.mouse,
             wall_rotate: wall.then(|| {
                 config
@@ -47,6 +43,7 @@ pub fn run(ctx: Context, wall: bool) -> Result<ExitCode, CommandError> {
             format: config.export.format,
             max_items: config.general.report_items,
             theme,
+            protected: ctx.protected_files(),
         },
         poller: live.clone().filter(|_| polling).map(|live| {
             let fixed_now = ctx.fixed_now.then_some(ctx.now);

@@ -39,6 +39,15 @@ impl NotYetSynced {
     }
 }
 
+/// Whether a run writes to the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Writes {
+    /// When it polls (`should_poll`).
+    IfPolling,
+    /// Always (`collect`).
+    Always,
+}
+
 pub struct Live {
     pub store: Arc<dyn Store>,
     pub sources: Vec<Arc<dyn Source>>,
@@ -52,10 +61,26 @@ impl Live {
     /// A store that cannot be used (locked, damaged, newer) stops the command: nothing is
     /// replaced or written around it.
     pub fn open(ctx: &Context) -> Result<Option<Live>, CommandError> {
+        Live::open_for(ctx, Writes::IfPolling)
+    }
+
+    /// `open` for a run that syncs whatever the config says (`collect`).
+    pub fn open_collecting(ctx: &Context) -> Result<Option<Live>, CommandError> {
+        Live::open_for(ctx, Writes::Always)
+    }
+
+    fn open_for(ctx: &Context, writes: Writes) -> Result<Option<Live>, CommandError> {
         if !polls_anything(ctx) {
             return Ok(None);
         }
         let store = open_store(ctx)?;
+        if writes == Writes::Always || should_poll(ctx.loaded.config.general.poll, store.as_ref()) {
+            // A store this run cannot write would fail every sync, while its status (not
+            // writable either) kept saying "ok".
+            store
+                .check_writable()
+                .map_err(|e| CommandError::Runtime(anyhow::Error::msg(e.to_string())))?;
+        }
         Live::with_store(ctx, store).map(Some)
     }
 

@@ -11,6 +11,7 @@ mod live;
 mod report;
 mod serve;
 mod shell;
+mod validate;
 mod window_args;
 
 use crate::cli::{Cli, Command};
@@ -40,6 +41,12 @@ impl CommandError {
 }
 
 pub fn run(cli: Cli) -> ExitCode {
+    // A file size limit (ulimit -f) then fails the write (EFBIG), which removes the temporary
+    // file and keeps the old one, instead of killing the process mid-write.
+    let _ = signal_hook::flag::register(
+        signal_hook::consts::SIGXFSZ,
+        std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+    );
     match dispatch(cli) {
         Ok(code) => code,
         Err(error) => {
@@ -59,15 +66,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CommandError> {
         _ => {}
     }
     let ctx = context::Context::new(&cli)?;
-    let (config, base_dir) = (&ctx.loaded.config, &ctx.loaded.base_dir);
+    let log = ctx.log_file.as_ref().and_then(|log| log.1.try_clone().ok());
     match &cli.command {
-        Some(Command::Collect(args)) => {
-            crate::logging::init_headless(config, base_dir, args.log_format)
-        }
-        Some(Command::Serve(args)) => {
-            crate::logging::init_headless(config, base_dir, args.log_format)
-        }
-        _ => crate::logging::init(config, base_dir),
+        Some(Command::Collect(args)) => crate::logging::init_headless(log, args.log_format),
+        Some(Command::Serve(args)) => crate::logging::init_headless(log, args.log_format),
+        _ => crate::logging::init(log),
     }
     match &cli.command {
         Some(Command::Report(args)) => report::run(&ctx, args),
@@ -83,22 +86,40 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CommandError> {
 }
 
 fn init(cli: &Cli) -> Result<ExitCode, CommandError> {
+    use crate::config::InitError;
+    use crate::report::write::{Existing, Output, OutputError};
     use std::io::Write as _;
     // The message already names the cause; as a plain message anyhow does not repeat it.
-    let path = config::init(cli.config.as_deref()).map_err(|e| match e.is_usage() {
+    let fail = |e: InitError| match e.is_usage() {
         true => CommandError::Usage(e.to_string()),
         false => CommandError::Runtime(anyhow::Error::msg(e.to_string())),
-    })?;
+    };
+    let starter = config::starter_for(cli.config.as_deref()).map_err(fail)?;
+    let path = starter.path;
+    // flowdeck's own config folder (or the one --config names) is made for it.
+    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|source| {
+            fail(InitError::CreateDir {
+                path: path.clone(),
+                dir: dir.to_path_buf(),
+                source,
+            })
+        })?;
+    }
+    Output::prepare(&path, &[], Existing::Keep)
+        .and_then(|output| output.write(|out| out.write_all(starter.text.as_bytes())))
+        .map_err(|e| match e {
+            OutputError::Exists { .. } => fail(InitError::Exists { path: path.clone() }),
+            OutputError::Io { source, .. } => fail(InitError::Write {
+                path: path.clone(),
+                source,
+            }),
+            other => CommandError::Usage(format!(
+                "{}: cannot write the starter config there: {other}",
+                path.display()
+            )),
+        })?;
     writeln!(std::io::stdout(), "wrote {}", path.display())
         .map_err(|e| CommandError::Runtime(e.into()))?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// The theme the config asks for: a built-in or user theme, patched by `[theme]`, NO_COLOR
-/// respected. A theme that cannot be loaded is a config error (exit 2).
-fn load_theme(ctx: &context::Context) -> Result<crate::ui::theme::Theme, CommandError> {
-    let config = &ctx.loaded.config;
-    let user_dir = config::theme::user_theme_dir(ctx.loaded.path.as_deref());
-    crate::ui::theme::Theme::from_env(&config.general.theme, &config.theme, user_dir.as_deref())
-        .map_err(|e| CommandError::Usage(e.to_string()))
 }

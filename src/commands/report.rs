@@ -4,13 +4,12 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Context as _;
-
 use super::context::Context;
 use super::live::{Live, NotYetSynced};
 use super::{CommandError, window_args};
 use crate::cli::ReportArgs;
 use crate::config::ReportFormat;
+use crate::report::write::{Existing, Output, OutputError};
 use crate::report::{self, RenderOptions, ReportError};
 use crate::snapshot::{ScopeFilter, Snapshot, SnapshotRequest};
 use crate::status::SourceState;
@@ -27,6 +26,8 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
         .format
         .or_else(|| args.output.as_deref().and_then(format_from_extension))
         .unwrap_or(ReportFormat::Json);
+    // Before any sync: a path that cannot or must not be written is refused at once.
+    let output = prepare_output(ctx, args.output.as_deref())?;
     let live = Live::open(ctx)?;
     // A shared store (PostgreSQL) is kept current by `flowdeck collect`: the report reads it
     // and spends none of the sources' rate limits, unless `[general] poll` says otherwise.
@@ -69,7 +70,7 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
         let picture = report::svg::Picture {
             width,
             height,
-            theme: std::sync::Arc::new(super::load_theme(ctx)?),
+            theme: ctx.theme.clone(),
             title: format!("flowdeck: {}", window.from.to_rfc3339()),
         };
         let svg = report::svg::dashboard(
@@ -79,7 +80,7 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
             ctx.now,
             &picture,
         );
-        emit(args.output.as_deref(), &Content::Text(svg.as_bytes()))?;
+        emit(&output, &Content::Text(svg.as_bytes()))?;
         return Ok(ExitCode::SUCCESS);
     }
     let snapshot = Snapshot::build(
@@ -95,10 +96,7 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
     let options = RenderOptions {
         max_items: config.general.report_items,
     };
-    emit(
-        args.output.as_deref(),
-        &Content::Report(&snapshot, format, options),
-    )?;
+    emit(&output, &Content::Report(&snapshot, format, options))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -123,31 +121,37 @@ fn write_all<W: Write>(mut out: W, bytes: &[u8]) -> Result<(), ReportError> {
     Ok(out.write_all(bytes)?)
 }
 
-/// Writes the report to the file (atomically) or to standard output, where a closed pipe
+/// Where the report goes: `-o FILE` (`-` or none: standard output), checked by the one
+/// writer of user-named files. The config, the store and the log are never written over.
+fn prepare_output(ctx: &Context, path: Option<&Path>) -> Result<Output, CommandError> {
+    let path = path.unwrap_or(Path::new("-"));
+    Output::prepare(path, &ctx.protected_files(), Existing::Replace).map_err(|e| failure(path, e))
+}
+
+/// Writes the report: a file is replaced whole or not at all; a closed standard output
 /// (`| head`) is not an error.
-fn emit(path: Option<&Path>, content: &Content<'_>) -> Result<(), CommandError> {
-    match path {
-        Some(path) => {
-            report::write::write_atomically_with(path, |out| {
-                content.write_to(out).map_err(|e| match e {
-                    ReportError::Io(e) => e,
-                    other => std::io::Error::other(other),
-                })
+fn emit(output: &Output, content: &Content<'_>) -> Result<(), CommandError> {
+    output
+        .write(|out| {
+            content.write_to(out).map_err(|e| match e {
+                ReportError::Io(e) => e,
+                other => std::io::Error::other(other),
             })
-            .with_context(|| format!("could not write the report to {}", path.display()))?;
-            Ok(())
-        }
-        None => {
-            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            let written = content.write_to(&mut out).and_then(|()| Ok(out.flush()?));
-            match written {
-                Err(ReportError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(CommandError::Runtime(
-                    anyhow::Error::new(e).context("could not write the report to standard output"),
-                )),
-                Ok(()) => Ok(()),
-            }
-        }
+        })
+        .map_err(|e| failure(output.path(), e))
+}
+
+fn failure(path: &Path, error: OutputError) -> CommandError {
+    let place = if path.as_os_str() == "-" {
+        "standard output".to_string()
+    } else {
+        path.display().to_string()
+    };
+    let message = format!("could not write the report to {place}: {error}");
+    if error.is_usage() {
+        CommandError::Usage(message)
+    } else {
+        CommandError::Runtime(anyhow::Error::msg(message))
     }
 }
 

@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 
 use super::CommandError;
 use crate::cli::ReportArgs;
-use crate::config::HumanDuration;
+use crate::config::{HumanDuration, limits};
 use crate::metrics::Window;
 use crate::metrics::window::start_of_day;
 use crate::model::Timestamp;
@@ -20,9 +20,16 @@ pub fn resolve(
     tz: Tz,
 ) -> Result<Window, CommandError> {
     let window = match (&args.from, &args.to, args.window) {
-        (Some(from), Some(to), None) => {
-            let from = bound(from, tz, Edge::Start)?;
-            let to = bound(to, tz, Edge::End)?;
+        (Some(from_text), Some(to_text), None) => {
+            let from = bound(from_text, tz, Edge::Start)?;
+            let to = bound(to_text, tz, Edge::End)?;
+            if from < to {
+                limits::check_span(from, to).map_err(|o| {
+                    CommandError::Usage(
+                        o.sentence(&format!("the window from {from_text} to {to_text}")),
+                    )
+                })?;
+            }
             Window::new(from, to)
         }
         (None, None, length) => {
@@ -53,18 +60,32 @@ enum Edge {
 
 fn bound(text: &str, tz: Tz, edge: Edge) -> Result<Timestamp, CommandError> {
     if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        let out_of_years = || {
+            CommandError::Usage(format!(
+                "{text:?} is outside the years {} to {}; dates run from 1970-01-01 to 2100-12-31",
+                limits::FIRST_YEAR,
+                limits::LAST_YEAR
+            ))
+        };
+        // Checked before any arithmetic: the day after 262143-12-31 does not exist.
+        if !(limits::FIRST_YEAR..=limits::LAST_YEAR).contains(&chrono::Datelike::year(&day)) {
+            return Err(out_of_years());
+        }
         return Ok(match edge {
             Edge::Start => start_of_day(day, tz),
             Edge::End => start_of_day(day + Duration::days(1), tz),
         });
     }
-    DateTime::parse_from_rfc3339(text)
+    let at = DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| {
             CommandError::Usage(format!(
                 "{text:?} is neither a date (YYYY-MM-DD) nor an RFC 3339 time (2026-03-01T09:00:00Z)"
             ))
-        })
+        })?;
+    limits::check_instant(at, matches!(edge, Edge::End))
+        .map_err(|out| CommandError::Usage(out.sentence(&format!("{text:?}"))))?;
+    Ok(at)
 }
 
 #[cfg(test)]
@@ -156,5 +177,44 @@ mod tests {
             Tz::UTC,
         );
         assert!(matches!(empty, Err(CommandError::Usage(m)) if m.contains("empty")));
+    }
+
+    #[test]
+    fn dates_and_windows_are_bounded() {
+        let error = |from: &str, to: &str| match resolve(
+            &args(None, Some(from), Some(to)),
+            HumanDuration::seconds(86_400),
+            now(),
+            Tz::UTC,
+        ) {
+            Err(CommandError::Usage(message)) => message,
+            other => panic!("accepted {from}..{to}: {:?}", other.map(|w| w.days())),
+        };
+        assert_eq!(
+            error("2026-01-01", "9999-12-31"),
+            "\"9999-12-31\" is outside the years 1970 to 2100; dates run from 1970-01-01 to 2100-12-31"
+        );
+        assert!(error("1969-12-31", "2026-01-01").starts_with("\"1969-12-31\" is outside"));
+        assert!(
+            error("2026-01-01T00:00:00Z", "+10000-01-01T00:00:00Z").contains("neither a date")
+                || error("2026-01-01T00:00:00Z", "+10000-01-01T00:00:00Z").contains("outside")
+        );
+        assert!(
+            error("0001-01-01T00:00:00Z", "2026-01-01T00:00:00Z")
+                .starts_with("\"0001-01-01T00:00:00Z\" is outside the years 1970 to 2100")
+        );
+        assert_eq!(
+            error("1980-01-01", "2026-01-01"),
+            "the window from 1980-01-01 to 2026-01-01 is 16803 days long; a window is at most 3660 days (about 10 years); narrow --from and --to"
+        );
+        assert!(
+            resolve(
+                &args(None, Some("2016-06-01"), Some("2026-05-31")),
+                HumanDuration::seconds(86_400),
+                now(),
+                Tz::UTC,
+            )
+            .is_ok()
+        );
     }
 }

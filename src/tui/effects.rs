@@ -1,10 +1,12 @@
 //! What `update` asks the outside world for: a browser, and report exports.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::app::App;
+use crate::app::{App, view};
 use crate::config::ReportFormat;
+use crate::report::write::{Existing, Output, Protected};
 use crate::report::{self, RenderOptions};
 use crate::snapshot::{ScopeFilter, Snapshot, SnapshotRequest};
 use crate::ui::theme::Theme;
@@ -17,6 +19,8 @@ pub struct ExportSettings {
     pub max_items: usize,
     /// The SVG export draws the screen in the dashboard's theme.
     pub theme: Arc<Theme>,
+    /// The files flowdeck uses, which an export never replaces.
+    pub protected: Vec<Protected>,
 }
 
 /// Opens a URL in the user's browser; returns what to tell the user.
@@ -39,8 +43,8 @@ pub fn export(app: &App, settings: &ExportSettings) -> String {
     let filter = current_scope(app);
     let text = if settings.format == ReportFormat::Svg {
         // The SVG report is the screen itself, at the terminal's size.
-        report::svg::app_to_svg(
-            app,
+        report::svg::view_to_svg(
+            &view::build(app),
             &report::svg::Picture {
                 width: app.width,
                 height: app.height,
@@ -73,8 +77,11 @@ pub fn export(app: &App, settings: &ExportSettings) -> String {
     let path = settings
         .dir
         .join(file_name(&filter, app, report::extension(settings.format)));
-    match std::fs::create_dir_all(&settings.dir)
-        .and_then(|()| report::write::write_atomically(&path, text.as_bytes()))
+    if let Err(e) = std::fs::create_dir_all(&settings.dir) {
+        return format!("export to {} failed: {e}", path.display());
+    }
+    match Output::prepare(&path, &settings.protected, Existing::Replace)
+        .and_then(|output| output.write(|out| out.write_all(text.as_bytes())))
     {
         Ok(()) => format!("exported {}", path.display()),
         Err(e) => format!("export to {} failed: {e}", path.display()),

@@ -1,7 +1,9 @@
 //! The dashboard's runtime: the terminal, the event loop, and the effects `update` asks for.
 //!
-//! Keys, mouse, resizes, signals, loaded data and the clock all arrive on one channel and become
-//! actions. The screen is redrawn only when something changed, once per burst of messages, inside
+//! Keys, mouse, resizes, signals, loaded data, sync results, store changes and the clock all
+//! arrive on one channel and become actions, which `update` applies: the loop changes no state
+//! of the app itself. It keeps only its own bookkeeping (which load thread runs, when the wall
+//! turns, whether to redraw). The screen is redrawn only when something changed, once per burst of messages, inside
 //! a synchronized update; with nothing happening the loop sleeps until the next minute (or the
 //! next second while an open incident's timer is on screen).
 
@@ -16,7 +18,7 @@ use chrono::Utc;
 use crossterm::event::{Event, KeyCode, KeyEventKind, MouseButton, MouseEventKind};
 
 use crate::app::state::{AppOptions, Effect};
-use crate::app::{Action, App, update, view};
+use crate::app::{Action, App, Loaded, update, view};
 use crate::metrics::History;
 use crate::model::Timestamp;
 use crate::poller::{PollerHandle, ReportSink, SyncReport};
@@ -113,7 +115,6 @@ fn event_loop(
         }
         None => None,
     };
-    let mut last_sync_ok: std::collections::HashMap<String, bool> = Default::default();
     let mut load_in_flight = true;
     let mut reload_queued = false;
     let mut next_rotation = app.wall.as_ref().map(|w| Instant::now() + w.rotate_every);
@@ -121,8 +122,8 @@ fn event_loop(
 
     loop {
         if dirty {
-            let vm = view::build(&app, options.theme.clone());
-            guard.draw(&vm)?;
+            let vm = view::build(&app);
+            guard.draw(&vm, &options.theme)?;
             dirty = false;
         }
         if app.quit {
@@ -161,38 +162,27 @@ fn event_loop(
                         update(&mut app, action);
                     }
                 }
-                Message::Signal => app.quit = true,
-                Message::Synced(report) => {
-                    // New events, a new failure, or a source's first sync or recovery (its
-                    // status line changes) reload; an unchanged poll does not.
-                    let (source, ok) = match &report {
-                        SyncReport::Synced { source, .. } => (source.clone(), true),
-                        SyncReport::Failed { source, .. } => (source.clone(), false),
-                    };
-                    let status_changed = last_sync_ok.insert(source, ok) != Some(true) || !ok;
-                    if report.changed_something() || status_changed {
-                        app.effects.push(Effect::Reload);
-                    }
-                }
+                Message::Signal => update(&mut app, Action::Quit),
+                Message::Synced(report) => update(&mut app, synced(&report)),
                 Message::Store(event) => match event {
                     // A commit, the feed back after a break, or a fallback read: read again.
                     StoreEvent::Changed(_) | StoreEvent::Resumed | StoreEvent::Periodic => {
-                        app.effects.push(Effect::Reload);
+                        update(&mut app, Action::StoreChanged);
                     }
                     // Nothing changed yet; the fallback reads follow.
                     StoreEvent::FeedLost(_) => {}
                 },
                 Message::Loaded(result) => {
                     load_in_flight = false;
-                    match *result {
-                        Ok((history, sources)) => {
-                            app.data =
-                                app.data
-                                    .after_reload(history, sources, clock(options.fixed_now));
-                            update(&mut app, Action::Loaded);
-                        }
-                        Err(error) => update(&mut app, Action::LoadFailed(error)),
-                    }
+                    let action = match *result {
+                        Ok((history, sources)) => Action::Loaded(Box::new(Loaded {
+                            history: Arc::new(history),
+                            sources,
+                            read_at: clock(options.fixed_now),
+                        })),
+                        Err(error) => Action::LoadFailed(error),
+                    };
+                    update(&mut app, action);
                     if reload_queued {
                         reload_queued = false;
                         load_in_flight = true;
@@ -201,7 +191,7 @@ fn event_loop(
                 }
             }
         }
-        for effect in std::mem::take(&mut app.effects) {
+        for effect in app.take_effects() {
             match effect {
                 Effect::Refresh | Effect::Reload => {
                     if effect == Effect::Refresh
@@ -230,6 +220,19 @@ fn event_loop(
             }
             dirty = true;
         }
+    }
+}
+
+/// What a sync report tells the app.
+fn synced(report: &SyncReport) -> Action {
+    let (source, ok) = match report {
+        SyncReport::Synced { source, .. } => (source.clone(), true),
+        SyncReport::Failed { source, .. } => (source.clone(), false),
+    };
+    Action::Synced {
+        source,
+        ok,
+        changed: report.changed_something(),
     }
 }
 

@@ -15,6 +15,7 @@ use ratatui::backend::CrosstermBackend;
 
 use super::Message;
 use crate::app::view::ViewModel;
+use crate::ui::theme::Theme;
 
 pub struct Guard {
     terminal: Terminal<CrosstermBackend<Stdout>>,
@@ -63,12 +64,12 @@ impl Guard {
     }
 
     /// One frame, inside a synchronized update so the terminal shows it whole.
-    pub fn draw(&mut self, vm: &ViewModel) -> anyhow::Result<()> {
+    pub fn draw(&mut self, vm: &ViewModel, theme: &Theme) -> anyhow::Result<()> {
         execute!(self.terminal.backend_mut(), BeginSynchronizedUpdate)?;
         // The completed frame borrows the terminal; only whether drawing worked is kept.
         let drawn = self
             .terminal
-            .draw(|frame| crate::ui::draw(vm, frame))
+            .draw(|frame| crate::ui::draw(vm, theme, frame))
             .map(|_| ());
         execute!(self.terminal.backend_mut(), EndSynchronizedUpdate)?;
         drawn?;

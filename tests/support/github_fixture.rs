@@ -1,6 +1,6 @@
 //! The acme/api repository on a wiremock GitHub, for a first sync at 2026-03-31T00:00:00Z with a
 //! 30-day backfill (horizon 2026-03-01T00:00:00Z). Every number the tests expect is worked out by
-//! hand in tests/github_source.rs from the data below.
+//! hand in tests/sources/github.rs from the data below.
 //!
 //! Deployments to `production` (the list is newest first, 5 per page here, so it pages):
 //!
@@ -24,8 +24,6 @@
 //! - m1...c4: c3 (Carol, 03-04 12:05) on page 1, c4 (Carol, 03-05 06:05) on page 2 (Link)
 //! - c4...c5: c5 (Dave, 03-10 09:15) "This reverts commit <c3>"
 //! - c5...m2: c8 (Carol, 03-19 15:30), c7 "hotfix: guard nil user" (03-20 13:30), m2 (merge of #3)
-
-#![allow(dead_code)]
 
 use chrono::Duration;
 use flowdeck::config::schema::{CommitTime, GithubSourceConfig};
@@ -82,9 +80,6 @@ impl Shas {
     }
     pub fn s6() -> String {
         sha("s6")
-    }
-    pub fn c(name: &str) -> String {
-        sha(name)
     }
 }
 

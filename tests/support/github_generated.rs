@@ -4,8 +4,6 @@
 //! path (a handful of regex mocks instead of thousands of fixed ones), with ETags and 304s like
 //! the fixed pages.
 
-#![allow(dead_code)]
-
 use chrono::Duration;
 use flowdeck::model::Timestamp;
 use serde_json::{Value, json};

@@ -2,7 +2,7 @@
 //! field of the documented examples, real nesting, `null`s where GitHub writes null, URLs under
 //! the server's base. Used by the wiremock fixtures of the GitHub source tests.
 
-#![allow(dead_code, clippy::too_many_arguments)]
+#![allow(clippy::too_many_arguments)]
 
 use serde_json::{Value, json};
 

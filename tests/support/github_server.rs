@@ -2,8 +2,6 @@
 //! rate-limit headers, Link headers with absolute URLs (next/last, prev/first), and a log of
 //! what was asked.
 
-#![allow(dead_code)]
-
 use serde_json::Value;
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};

@@ -27,7 +27,6 @@
 //! Pipelines (two pages): P7 running · P8 success · P9 child (parent_pipeline, not a run) ·
 //! P6 manual · P5 skipped | P4 canceled · P3 success · P2 failed · P1 success · P0 (before the
 //! horizon: the walk stops).
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use serde_json::Value;
 

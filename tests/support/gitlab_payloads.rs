@@ -1,6 +1,5 @@
 //! GitLab REST v4 payloads with the fields, nesting and formats GitLab sends (trimmed of
 //! nothing flowdeck reads, and keeping much it does not, so the parser meets the real shapes).
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use serde_json::{Value, json};
 

@@ -1,7 +1,6 @@
 //! A local GitLab: wiremock on 127.0.0.1 answering like GitLab's REST v4 — weak ETags (304 on a
 //! matching If-None-Match), Link headers with absolute URLs, x-page / x-next-page / x-per-page /
 //! x-total / x-total-pages, RateLimit-* headers — and logging what it answered.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::{Arc, Mutex};
 
@@ -10,7 +9,6 @@ use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
 /// The project every fixture serves: path "group/web", URL-encoded as one segment.
-pub const PROJECT: &str = "group/web";
 pub const PROJECT_PATH: &str = "/api/v4/projects/group%2Fweb";
 
 /// One answer the server gave.

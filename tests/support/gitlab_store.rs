@@ -1,7 +1,6 @@
 //! A small in-memory `Store` for source tests: events upserted by stable id (deployments by id,
 //! pull requests by (service, number), runs and incidents by id), watermarks, statuses, the
 //! ETag cache; counts inserted / updated / unchanged like the real store.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;

@@ -26,8 +26,6 @@
 //! and signing off, so neither the machine's git config nor its locale leaks in. Any failing git
 //! command panics with its stderr (this is test code).
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -6,7 +6,8 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use flowdeck::app::state::{AppOptions, Data};
+use flowdeck::app::Data;
+use flowdeck::app::state::AppOptions;
 use flowdeck::app::{Action, App, Command, Keymap, update, view};
 use flowdeck::metrics::{History, Rules};
 use flowdeck::sources::collect_demo;
@@ -56,8 +57,8 @@ pub fn theme(name: &str) -> Arc<Theme> {
 
 /// The screen as text, one line per row, trailing spaces trimmed.
 pub fn screen_text(app: &App) -> String {
-    let vm = view::build(app, theme("default"));
-    let buffer = flowdeck::ui::render_to_buffer(&vm, app.width, app.height);
+    let vm = view::build(app);
+    let buffer = flowdeck::ui::render_to_buffer(&vm, &theme("default"), app.width, app.height);
     let mut out = String::new();
     for y in 0..buffer.area.height {
         let mut line = String::new();

@@ -10,7 +10,6 @@
 //! timers on it are the client's retry waits, which the paused clock skips instantly and
 //! exactly. `TokioClock` makes wall time follow the same paused clock, so "wait until
 //! x-ratelimit-reset" is measurable to the millisecond.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener};
@@ -100,7 +99,6 @@ pub fn closed_port() -> ClosedPort {
 pub struct RawServer {
     pub addr: SocketAddr,
     connections: Arc<AtomicUsize>,
-    requests: Arc<Mutex<Vec<String>>>,
 }
 
 impl RawServer {
@@ -108,36 +106,21 @@ impl RawServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let connections = Arc::new(AtomicUsize::new(0));
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let (count, seen) = (connections.clone(), requests.clone());
+        let count = connections.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else {
                     continue;
                 };
                 let n = count.fetch_add(1, Ordering::SeqCst);
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") {
-                    match stream.read(&mut byte) {
-                        Ok(1) => head.push(byte[0]),
-                        _ => break,
-                    }
-                }
-                seen.lock()
-                    .unwrap()
-                    .push(String::from_utf8_lossy(&head).into_owned());
+                read_head(&mut stream);
                 let answer = script.get(n).or(script.last()).cloned().unwrap_or_default();
                 let _ = stream.write_all(&answer);
                 let _ = stream.flush();
                 let _ = stream.shutdown(std::net::Shutdown::Both);
             }
         });
-        RawServer {
-            addr,
-            connections,
-            requests,
-        }
+        RawServer { addr, connections }
     }
 
     pub fn url(&self, path: &str) -> url::Url {
@@ -147,10 +130,20 @@ impl RawServer {
     pub fn connections(&self) -> usize {
         self.connections.load(Ordering::SeqCst)
     }
+}
 
-    pub fn requests(&self) -> Vec<String> {
-        self.requests.lock().unwrap().clone()
+/// Reads a request's head (up to the blank line), byte by byte so nothing of the body is
+/// taken; what came before the connection ended or timed out when it is cut short.
+pub fn read_head(stream: &mut impl Read) -> Vec<u8> {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => break,
+        }
     }
+    head
 }
 
 /// A complete HTTP/1.1 answer with a JSON body.
@@ -162,16 +155,12 @@ pub fn raw_json(body: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-/// Everything logged by any test of this binary, at TRACE, including `log` records of the HTTP
-/// stack (reqwest, hyper) bridged into tracing.
+/// Everything logged at TRACE, including `log` records of the HTTP stack (reqwest, hyper)
+/// bridged into tracing, by any test of this process while at least one [`Logs`] is alive.
+/// Outside that window events are dropped at once: a test binary holds many tests, and the
+/// others should not pay for formatting every trace line of their requests into memory.
 #[derive(Clone)]
 pub struct LogCapture(Arc<Mutex<Vec<u8>>>);
-
-impl LogCapture {
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
 
 impl Write for LogCapture {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -190,19 +179,46 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogCapture {
     }
 }
 
-/// The global log capture, installed on first use.
-pub fn logs() -> LogCapture {
+/// How many [`Logs`] are alive: the capture records only while this is above zero.
+static CAPTURING: AtomicUsize = AtomicUsize::new(0);
+
+/// The log capture of one test: capturing from [`logs`] until dropped.
+pub struct Logs(LogCapture);
+
+impl Logs {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl Drop for Logs {
+    fn drop(&mut self) {
+        CAPTURING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Starts capturing (the global subscriber is installed on first use).
+pub fn logs() -> Logs {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    use tracing_subscriber::{Layer as _, filter, fmt};
     static CAPTURE: OnceLock<LogCapture> = OnceLock::new();
-    CAPTURE
+    let capture = CAPTURE
         .get_or_init(|| {
             let capture = LogCapture(Arc::new(Mutex::new(Vec::new())));
-            tracing_subscriber::fmt()
-                .with_max_level(tracing::Level::TRACE)
-                .with_ansi(false)
-                .with_writer(capture.clone())
+            let recording = filter::filter_fn(|_| CAPTURING.load(Ordering::SeqCst) > 0);
+            tracing_subscriber::registry()
+                .with(
+                    fmt::layer()
+                        .with_ansi(false)
+                        .with_writer(capture.clone())
+                        .with_filter(recording),
+                )
                 .try_init()
                 .unwrap();
             capture
         })
-        .clone()
+        .clone();
+    CAPTURING.fetch_add(1, Ordering::SeqCst);
+    Logs(capture)
 }

@@ -5,7 +5,6 @@
 //! source writes (`createdAt >= <ms>`, `priority: Px` alternatives, `tag:<name>`,
 //! `status: open`), `limit` (at most 100), `offset` with the 20,000 cap (422 past it),
 //! `sort=createdAt`, `order=asc|desc`, Opsgenie's error bodies — and logging every request.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::{Arc, Mutex};
 

@@ -5,7 +5,6 @@
 //! `service_ids[]`, `sort_by=created_at`, classic offset paging (`limit`, `offset`, `more`,
 //! `total` only with `total=true`, 400 past offset + limit = 10,000), PagerDuty's error bodies
 //! and its `ratelimit-*` headers — and logging every request it answered.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::{Arc, Mutex};
 

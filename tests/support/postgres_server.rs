@@ -5,11 +5,16 @@
 //!
 //! - initdb refuses to run as root, so when the tests run as root the cluster directories are
 //!   chowned to `postgres` and initdb/pg_ctl run through `runuser -u postgres --`;
+//! - the server's user must reach every file it touches, wherever the clone lives (a clone in
+//!   /root or in a 0700 directory is out of the `postgres` user's reach): so a server's files
+//!   are in a directory made for it under the system's temporary directory ([`scratch_root`]),
+//!   owned by the server's user, and removed when the server is dropped;
 //! - TCP connections authenticate by password (scram-sha-256), so the store's password paths
 //!   are exercised: the role [`ROLE`] with [`PASSWORD`] owns the databases tests create; the
 //!   superuser `postgres` administers through the socket (trust), for [`Postgres::psql`];
-//! - startup is fast: initdb runs once (its cluster kept as a template under the target
-//!   directory and copied for each server), fsync and full-page writes are off, shared
+//! - startup is fast: initdb runs once (in a scratch directory like a server's; the cluster
+//!   it makes is kept as a template under the target directory, which only the tests' own
+//!   user reads, and copied for each server), fsync and full-page writes are off, shared
 //!   buffers small; a server is up in a few tenths of a second, so each test has one of its
 //!   own and tests run in parallel without sharing state. (One server per test binary would
 //!   save that too but could not be stopped: Rust never drops statics, and the server would
@@ -77,10 +82,12 @@ fn which(program: &str) -> bool {
 }
 
 fn running_as_root() -> bool {
-    std::fs::metadata("/proc/self")
-        .map(|m| m.uid())
-        .unwrap_or(1)
-        == 0
+    own_uid() == 0
+}
+
+/// The user id the tests run as.
+fn own_uid() -> u32 {
+    std::fs::metadata("/proc/self").map_or(u32::MAX, |m| m.uid())
 }
 
 /// A free TCP port on 127.0.0.1 (bound, read, released: the server binds it right after).
@@ -89,13 +96,59 @@ pub fn free_port() -> u16 {
     listener.local_addr().expect("local addr").port()
 }
 
-/// Bump when the template's initdb arguments change, so an old template is not reused.
-const TEMPLATE_LAYOUT: u32 = 1;
+/// Bump when the template's initdb arguments or layout change, so an old one is not reused.
+const TEMPLATE_LAYOUT: u32 = 2;
+
+/// Where servers' directories (and initdb's scratch directory) are made: the system's
+/// temporary directory when the server's user can reach it, else /tmp. As root the server runs
+/// as `postgres`, which a private `TMPDIR` (or one under /root) would shut out.
+fn scratch_root(as_postgres: bool) -> PathBuf {
+    static ROOT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    ROOT.get_or_init(|| {
+        let temp = std::env::temp_dir();
+        if !as_postgres || reachable_by_postgres(&temp) {
+            temp
+        } else {
+            PathBuf::from("/tmp")
+        }
+    })
+    .clone()
+}
+
+/// Whether the `postgres` user may enter `dir`: every folder on the way lets others (or
+/// postgres, as owner or group) through. ACLs are not read.
+fn reachable_by_postgres(dir: &Path) -> bool {
+    let (uid, gid) = (id("-u", "postgres"), id("-g", "postgres"));
+    dir.ancestors().all(|folder| {
+        std::fs::metadata(folder).is_ok_and(|m| {
+            let mode = m.mode();
+            mode & 0o001 != 0
+                || (m.uid() == uid && mode & 0o100 != 0)
+                || (m.gid() == gid && mode & 0o010 != 0)
+        })
+    })
+}
+
+/// A new directory under [`scratch_root`] for the server's user, deleted when dropped.
+fn scratch_dir(prefix: &str, as_postgres: bool) -> tempfile::TempDir {
+    let dir = tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir_in(scratch_root(as_postgres))
+        .expect("a directory under the temporary directory");
+    if as_postgres {
+        chown_to_postgres(dir.path());
+    }
+    dir
+}
 
 /// A fresh cluster's data directory, made by initdb once and kept under the target
-/// directory's tmp (`CARGO_TARGET_TMPDIR`), keyed by the server version: each server is a
-/// copy of it, which saves initdb's second or so per test. Made in a directory of its own and
-/// renamed into place, so test binaries starting together never see half of one.
+/// directory's tmp (`CARGO_TARGET_TMPDIR`), keyed by the server version and the user it
+/// belongs to: each server is a copy of it, which saves initdb's second or so per test.
+///
+/// initdb runs in a scratch directory of the server's user (the target directory may be out
+/// of its reach), and the tests' own user copies its cluster into the target directory, in a
+/// directory of its own renamed into place, so test binaries starting together never see half
+/// of one. Copies keep the owner and the 0700 mode (`cp -a`).
 fn template(bin: &Path, as_postgres: bool) -> PathBuf {
     static TEMPLATE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     TEMPLATE
@@ -108,25 +161,33 @@ fn template(bin: &Path, as_postgres: bool) -> PathBuf {
                 .chars()
                 .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
                 .collect();
+            let owner = if as_postgres { "postgres" } else { "self" };
             let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
             std::fs::create_dir_all(&root).unwrap();
-            let path = root.join(format!("postgres-template-{TEMPLATE_LAYOUT}-{version}"));
-            if path.join("PG_VERSION").is_file() {
-                return path;
+            let path = root.join(format!(
+                "postgres-template-{TEMPLATE_LAYOUT}-{version}-{owner}"
+            ));
+            let owner_uid = if as_postgres {
+                id("-u", "postgres")
+            } else {
+                own_uid()
+            };
+            match std::fs::metadata(path.join("PG_VERSION")) {
+                Ok(made) if made.uid() == owner_uid => return path,
+                // Made for another user (a target directory shared, or chowned): made again.
+                // Another test process may be removing it too.
+                Ok(_) => {
+                    let _ = std::fs::remove_dir_all(&path);
+                }
+                Err(_) => {}
             }
-            let building = tempfile::Builder::new()
-                .prefix("postgres-template-building-")
-                .tempdir_in(&root)
-                .unwrap();
-            if as_postgres {
-                chown_to_postgres(building.path());
-            }
-            let pwfile = building.path().join("pwfile");
+            let scratch = scratch_dir("flowdeck-initdb-", as_postgres);
+            let pwfile = scratch.path().join("pwfile");
             std::fs::write(&pwfile, SUPERUSER_PASSWORD).unwrap();
             if as_postgres {
                 chown_to_postgres(&pwfile);
             }
-            let data = building.path().join("data");
+            let data = scratch.path().join("data");
             let args: [&std::ffi::OsStr; 13] = [
                 "-D".as_ref(),
                 data.as_os_str(),
@@ -142,14 +203,19 @@ fn template(bin: &Path, as_postgres: bool) -> PathBuf {
                 "UTF8".as_ref(),
                 "--locale=C".as_ref(),
             ];
-            let out = as_user(as_postgres, &bin.join("initdb"), building.path())
+            let out = as_user(as_postgres, &bin.join("initdb"), scratch.path())
                 .args(args)
                 .output()
                 .expect("run initdb");
             assert!(out.status.success(), "initdb failed: {}", text(&out));
+            let building = tempfile::Builder::new()
+                .prefix("postgres-template-building-")
+                .tempdir_in(&root)
+                .unwrap();
+            copy_tree(&data, &building.path().join("data"));
             // Another test binary may have put its own in place meanwhile: then this one is
             // dropped with `building`.
-            let _ = std::fs::rename(&data, &path);
+            let _ = std::fs::rename(building.path().join("data"), &path);
             assert!(
                 path.join("PG_VERSION").is_file(),
                 "no template at {}",
@@ -158,6 +224,23 @@ fn template(bin: &Path, as_postgres: bool) -> PathBuf {
             path
         })
         .clone()
+}
+
+/// `cp -a from to`: the tree with its owners and modes.
+fn copy_tree(from: &Path, to: &Path) {
+    let out = Command::new("cp")
+        .arg("-a")
+        .arg(from)
+        .arg(to)
+        .output()
+        .expect("run cp");
+    assert!(
+        out.status.success(),
+        "cp -a {} {}: {}",
+        from.display(),
+        to.display(),
+        text(&out)
+    );
 }
 
 /// `program`, as the postgres user when the tests run as root.
@@ -222,26 +305,11 @@ impl Postgres {
 
     fn start_with(tls: bool) -> Postgres {
         let bin = bin_dir().expect("PostgreSQL binaries (call available() first)");
-        let dir = tempfile::tempdir().expect("tempdir");
         let as_postgres = running_as_root();
-        if as_postgres {
-            chown_to_postgres(dir.path());
-        }
+        let dir = scratch_dir("flowdeck-postgres-", as_postgres);
         let data = dir.path().join("data");
-        // A copy of a cluster made once (cp -a keeps the owner and the 0700 mode).
-        let template = template(&bin, as_postgres);
-        let out = Command::new("cp")
-            .arg("-a")
-            .arg(&template)
-            .arg(&data)
-            .output()
-            .expect("run cp");
-        assert!(
-            out.status.success(),
-            "cp -a {}: {}",
-            template.display(),
-            text(&out)
-        );
+        // A copy of a cluster made once.
+        copy_tree(&template(&bin, as_postgres), &data);
         let mut server = Postgres {
             dir,
             bin,

@@ -12,7 +12,6 @@
 //!
 //! A missing binary skips the test with a message unless FLOWDECK_REQUIRE_PROMETHEUS=1 (set by
 //! .ci/run), where it fails.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -288,10 +287,6 @@ impl Alertmanager {
             port,
             dir,
         }
-    }
-
-    pub fn log(&self) -> String {
-        self.process.log_text()
     }
 
     /// Silences alerts matching `name=value` (equality matchers) for an hour; the silence id.

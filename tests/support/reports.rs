@@ -2,8 +2,6 @@
 //! incidents, CI or pull requests: many values null), and a history whose every text field is
 //! hostile (markup, pipes, terminal escapes, javascript: URLs).
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
-
 use chrono::{DateTime, Duration, Utc};
 use flowdeck::metrics::{History, Rules, Window};
 use flowdeck::model::{

@@ -1,6 +1,6 @@
 //! The events the store tests commit: one of every kind with the awkward cases (shared by
-//! tests/store_sqlite.rs, tests/store_postgres.rs and tests/store_parity.rs), and the helpers around it.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! tests/stores/sqlite.rs, tests/stores/postgres.rs and tests/stores/parity.rs), and the helpers
+//! around it.
 
 use chrono::{DateTime, Utc};
 use flowdeck::model::*;

@@ -25,8 +25,6 @@
 //! was built in, else `target/`), so the test never drives a stale binary.
 //! `FLOWDECK_E2E_BIN=/path/to/flowdeck` uses that binary and builds nothing.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::ffi::OsStr;
 use std::fs;
 use std::io::Write as _;

@@ -30,17 +30,43 @@ impl HumanDuration {
     }
 }
 
+/// The longest duration written anywhere: 100 years (`limits` bounds each setting further).
+pub const MAX_DURATION_DAYS: i64 = 100 * 365;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid duration {input:?}: {}", DURATION_HINT)]
-pub struct DurationError {
-    pub input: String,
+pub enum DurationError {
+    #[error("invalid duration {input:?}: {}", DURATION_HINT)]
+    Malformed { input: String },
+    #[error(
+        "duration {input:?} is too large: the longest is {}d (100 years)",
+        MAX_DURATION_DAYS
+    )]
+    TooLarge { input: String },
+}
+
+impl DurationError {
+    /// What was wrong with it, and the hint, for the config's error lines.
+    fn explained(&self) -> Invalid {
+        match self {
+            DurationError::Malformed { input } => {
+                Invalid::new(format!("invalid duration {input:?}"), DURATION_HINT)
+            }
+            DurationError::TooLarge { input } => Invalid::new(
+                format!("duration {input:?} is too large"),
+                format!("the longest duration is {MAX_DURATION_DAYS}d (100 years)"),
+            ),
+        }
+    }
 }
 
 impl FromStr for HumanDuration {
     type Err = DurationError;
 
     fn from_str(input: &str) -> Result<Self, Self::Err> {
-        let error = || DurationError {
+        let error = || DurationError::Malformed {
+            input: input.to_string(),
+        };
+        let too_large = || DurationError::TooLarge {
             input: input.to_string(),
         };
         let text = input.trim();
@@ -54,7 +80,8 @@ impl FromStr for HumanDuration {
             if digits == 0 {
                 return Err(error());
             }
-            let number: i64 = rest[..digits].parse().map_err(|_| error())?;
+            // Only digits: the one way to fail is a number past i64.
+            let number: i64 = rest[..digits].parse().map_err(|_| too_large())?;
             rest = &rest[digits..];
             let unit_len = rest.chars().take_while(char::is_ascii_alphabetic).count();
             let unit = &rest[..unit_len];
@@ -70,8 +97,8 @@ impl FromStr for HumanDuration {
             total = number
                 .checked_mul(scale)
                 .and_then(|s| total.checked_add(s))
-                .filter(|s| *s <= 100 * 365 * 86_400)
-                .ok_or_else(error)?;
+                .filter(|s| *s <= MAX_DURATION_DAYS * 86_400)
+                .ok_or_else(too_large)?;
         }
         Ok(HumanDuration(chrono::Duration::seconds(total)))
     }
@@ -104,9 +131,7 @@ impl<'de> Deserialize<'de> for HumanDuration {
         // Through the config's string visitor, so a wrong type reads `expected a string like
         // "30d"` and a bad value carries its hint separately.
         from_str_with(deserializer, "a string like \"30d\"", |text| {
-            text.parse().map_err(|e: DurationError| {
-                Invalid::new(format!("invalid duration {:?}", e.input), DURATION_HINT)
-            })
+            text.parse().map_err(|e: DurationError| e.explained())
         })
     }
 }
@@ -138,6 +163,16 @@ mod tests {
         for bad in ["", "30", "d", "3x", "-1d", "1.5h", "999999999999999w"] {
             assert!(bad.parse::<HumanDuration>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_number_past_the_longest_duration_is_too_large() {
+        for big in ["999999999999999w", "99999999999999999999s", "36501d"] {
+            let error = big.parse::<HumanDuration>().unwrap_err();
+            assert!(matches!(error, DurationError::TooLarge { .. }), "{big}");
+            assert!(error.to_string().contains("too large"), "{error}");
+        }
+        assert!("36500d".parse::<HumanDuration>().is_ok());
     }
 
     #[test]

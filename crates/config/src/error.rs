@@ -23,6 +23,15 @@ pub enum ConfigError {
         #[source]
         source: std::io::Error,
     },
+    /// The path names something that is not a file (a directory, a block device, a socket).
+    #[error("{}: the config is {what}, not a file\n  hint: name a TOML file with --config or $FLOWDECK_CONFIG", path.display())]
+    NotAFile { path: PathBuf, what: &'static str },
+    /// The file is larger than any config (see `limits::MAX_CONFIG_BYTES`).
+    #[error("{}: the config file is larger than {} KiB, which no config is\n  hint: is this the right file? A config is a short TOML file", path.display(), limit / 1024)]
+    TooLarge { path: PathBuf, limit: u64 },
+    /// No file was read (the defaults apply), and a default cannot be used here.
+    #[error("{message} (no config file was read, so the defaults apply)\n  hint: {hint}")]
+    Defaults { message: String, hint: String },
     /// The file was read, and something in it is wrong.
     #[error("{location}: {message}\n  hint: {hint}")]
     Invalid {

@@ -1,7 +1,7 @@
 //! Turns serde's errors (as the toml crate reports them: a message and a span) into problems
 //! that name the key and table, say what was expected in words, and carry a hint.
 
-use toml::de::DeTable;
+use toml::de::{DeTable, DeValue};
 
 use super::error::{DOCUMENTED, ErrorKind, Problem};
 use super::parsed::HINT_SEPARATOR;
@@ -17,49 +17,52 @@ pub(crate) fn explain(error: &toml::de::Error, root: &DeTable<'_>) -> Problem {
         found: found.as_ref(),
     };
     let message = error.message();
-    let (kind, message, hint) = if let Some(field) = between(message, "missing field `", "`") {
-        context.missing(field)
-    } else if let Some(field) = between(message, "unknown field `", "`") {
-        (
-            ErrorKind::UnknownKey,
-            format!("unknown key {field:?}{}", context.place()),
-            DOCUMENTED.to_string(),
-        )
-    } else if let Some(rest) = message.strip_prefix("invalid type: ") {
-        // "invalid type: integer `30`, expected a string like "30d"": the expectation is
-        // what follows the last ", expected ", since the found value may hold any text.
-        let expected = rest.rfind(", expected ").map(|i| &rest[i + 11..]);
-        context.wrong_type(expected.unwrap_or("another type"))
-    } else if message == "wanted string or table" {
-        // The toml crate's words for an enum (like `bands`) given a number or an array.
-        context.wrong_type("a string")
-    } else if let Some(rest) = message.strip_prefix("unknown variant ") {
-        context.unknown_choice(rest)
-    } else if let Some((problem, hint)) = message.split_once(HINT_SEPARATOR) {
-        (
-            ErrorKind::InvalidValue,
-            format!("{problem}{}", context.for_key()),
-            hint.to_string(),
-        )
-    } else if let Some(rest) = message.strip_prefix("invalid value: ") {
-        let expected = rest.rfind(", expected ").map_or(rest, |i| &rest[i + 11..]);
-        let value = found
-            .as_ref()
-            .and_then(|found| tree::scalar_text(found.value))
-            .map(|text| format!(" {text}"))
-            .unwrap_or_default();
-        (
-            ErrorKind::InvalidValue,
-            format!("invalid value{value}{}", context.for_key()),
-            format!("expected {}", expected_phrase(expected)),
-        )
-    } else {
-        (
-            ErrorKind::InvalidValue,
-            format!("{message}{}", context.for_key()),
-            DOCUMENTED.to_string(),
-        )
-    };
+    let (kind, message, hint) =
+        if let Some(text) = found.as_ref().and_then(|f| out_of_range(f.value)) {
+            context.out_of_range(&text, message)
+        } else if let Some(field) = between(message, "missing field `", "`") {
+            context.missing(field)
+        } else if let Some(field) = between(message, "unknown field `", "`") {
+            (
+                ErrorKind::UnknownKey,
+                format!("unknown key {field:?}{}", context.place()),
+                DOCUMENTED.to_string(),
+            )
+        } else if let Some(rest) = message.strip_prefix("invalid type: ") {
+            // "invalid type: integer `30`, expected a string like "30d"": the expectation is
+            // what follows the last ", expected ", since the found value may hold any text.
+            let expected = rest.rfind(", expected ").map(|i| &rest[i + 11..]);
+            context.wrong_type(expected.unwrap_or("another type"))
+        } else if message == "wanted string or table" {
+            // The toml crate's words for an enum (like `bands`) given a number or an array.
+            context.wrong_type("a string")
+        } else if let Some(rest) = message.strip_prefix("unknown variant ") {
+            context.unknown_choice(rest)
+        } else if let Some((problem, hint)) = message.split_once(HINT_SEPARATOR) {
+            (
+                ErrorKind::InvalidValue,
+                format!("{problem}{}", context.for_key()),
+                hint.to_string(),
+            )
+        } else if let Some(rest) = message.strip_prefix("invalid value: ") {
+            let expected = rest.rfind(", expected ").map_or(rest, |i| &rest[i + 11..]);
+            let value = found
+                .as_ref()
+                .and_then(|found| tree::scalar_text(found.value))
+                .map(|text| format!(" {text}"))
+                .unwrap_or_default();
+            (
+                ErrorKind::InvalidValue,
+                format!("invalid value{value}{}", context.for_key()),
+                format!("expected {}", expected_phrase(expected)),
+            )
+        } else {
+            (
+                ErrorKind::InvalidValue,
+                format!("{message}{}", context.for_key()),
+                DOCUMENTED.to_string(),
+            )
+        };
     Problem::new(span, kind, message, hint)
 }
 
@@ -92,6 +95,24 @@ impl Context<'_, '_, '_> {
                 .unwrap_or_else(|| format!(" {}", in_table(self.root, &found.path))),
             None => String::new(),
         }
+    }
+
+    /// A number beyond what any key takes (past a 64-bit integer or a double): "too large",
+    /// whatever type the key expects, rather than "wrong type" or "overflowed".
+    fn out_of_range(&self, text: &str, message: &str) -> (ErrorKind, String, String) {
+        let size = if text.starts_with('-') {
+            "too far below zero"
+        } else {
+            "too large"
+        };
+        let expected = message
+            .rfind(", expected ")
+            .map(|i| format!("expected {}", expected_phrase(&message[i + 11..])));
+        (
+            ErrorKind::InvalidValue,
+            format!("{text} is {size}{}", self.for_key()),
+            expected.unwrap_or_else(|| DOCUMENTED.to_string()),
+        )
     }
 
     fn missing(&self, field: &str) -> (ErrorKind, String, String) {
@@ -162,6 +183,19 @@ impl Context<'_, '_, '_> {
             hint,
         )
     }
+}
+
+/// The value as written when it is a number no 64-bit integer or finite double holds.
+fn out_of_range(value: &DeValue<'_>) -> Option<String> {
+    let fits = match value {
+        DeValue::Integer(number) => i64::from_str_radix(number.as_str(), number.radix()).is_ok(),
+        DeValue::Float(number) => number
+            .as_str()
+            .parse::<f64>()
+            .is_ok_and(|f| f.is_finite() || number.as_str().contains("inf")),
+        _ => true,
+    };
+    (!fits).then(|| tree::scalar_text(value)).flatten()
 }
 
 /// serde's names for types, in the words a config file uses.

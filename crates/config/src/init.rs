@@ -1,8 +1,7 @@
-//! `flowdeck init`: writes a commented starter config where `load` will look for it, and
-//! never overwrites an existing file.
+//! `flowdeck init`: the commented starter config, and where `load` will look for it. The binary
+//! writes it, and never over an existing file.
 
-use std::fs::{self, OpenOptions};
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use super::locate;
@@ -48,49 +47,26 @@ impl InitError {
     }
 }
 
-/// Writes the starter config to `explicit` (--config), else $FLOWDECK_CONFIG, else the XDG
-/// config path, creating parent directories. Its git source reads the current directory.
-/// Returns the path written.
-pub fn init(explicit: Option<&Path>) -> Result<PathBuf, InitError> {
+/// What `flowdeck init` writes, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Starter {
+    /// `explicit` (--config), else $FLOWDECK_CONFIG, else the XDG config path.
+    pub path: PathBuf,
+    /// The commented starter config; its git source reads the current directory.
+    pub text: String,
+}
+
+/// The starter config for `explicit` (--config), else $FLOWDECK_CONFIG, else the XDG config
+/// path. The binary writes it (creating its folder, never replacing a file) with the one
+/// writer every user-named output goes through.
+pub fn starter_for(explicit: Option<&Path>) -> Result<Starter, InitError> {
     let (path, _) = locate::config_path(explicit).ok_or(InitError::NoPath)?;
     let repo = std::env::current_dir().map_err(|source| InitError::Write {
         path: path.clone(),
         source,
     })?;
-    write_starter(&path, &repo)?;
-    Ok(path)
-}
-
-/// Writes the starter for the repository `repo` to `path`, unless something is there.
-pub(crate) fn write_starter(path: &Path, repo: &Path) -> Result<(), InitError> {
-    let write_error = |source| InitError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent).map_err(|source| InitError::CreateDir {
-            path: path.to_path_buf(),
-            dir: parent.to_path_buf(),
-            source,
-        })?;
-    }
-    let text = starter(repo, &locate::base_dir(Some(path)));
-    // create_new checks and creates in one step, so a file appearing meanwhile is not clobbered.
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| match e.kind() {
-            io::ErrorKind::AlreadyExists => InitError::Exists {
-                path: path.to_path_buf(),
-            },
-            _ => write_error(e),
-        })?;
-    file.write_all(text.as_bytes()).map_err(|e| {
-        // Do not leave half a starter behind: the next `init` would refuse to replace it.
-        let _ = fs::remove_file(path);
-        write_error(e)
-    })
+    let text = starter(&repo, &locate::base_dir(Some(&path)));
+    Ok(Starter { path, text })
 }
 
 /// The starter text for a config in `config_dir` whose git source reads `repo`.

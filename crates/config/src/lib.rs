@@ -4,12 +4,14 @@ pub mod duration;
 pub mod error;
 pub mod init;
 pub mod keymap;
+pub mod limits;
 pub mod load;
 pub mod locate;
 mod rules;
 pub mod schema;
 pub mod theme;
 
+mod bounds;
 mod cross;
 mod explain;
 mod fields;
@@ -25,9 +27,9 @@ mod tests;
 
 pub use duration::HumanDuration;
 pub use error::{ConfigError, ErrorKind, Location};
-pub use init::{InitError, init};
+pub use init::{InitError, Starter, starter_for};
 pub use keymap::KeyBindings;
-pub use load::{LoadedConfig, load, parse};
+pub use load::{LoadedConfig, ReadError, load, parse, read_text};
 pub use locate::{CONFIG_ENV, ConfigOrigin, default_config_path};
 pub use schema::*;
 pub use shape::SOURCE_KINDS;

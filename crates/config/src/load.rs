@@ -1,16 +1,19 @@
 //! Finding, reading and parsing the config file into a checked [`Config`].
 
-use std::io;
+use std::io::{self, Read as _};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
-use super::error::{ConfigError, ErrorKind, Problem};
+use super::error::{ConfigError, ErrorKind, Problem, line_col};
+use super::limits::MAX_CONFIG_BYTES;
 use super::locate::{self, ConfigOrigin};
 use super::schema::{Config, SourceConfig};
-use super::{cross, explain, keys, shape, syntax};
+use super::tree::{self, Step};
+use super::{bounds, cross, explain, keys, shape, syntax};
 
 /// The config in effect and where it came from.
 #[derive(Debug, Clone)]
@@ -20,6 +23,62 @@ pub struct LoadedConfig {
     pub path: Option<PathBuf>,
     /// The directory relative paths in the config resolve against.
     pub base_dir: PathBuf,
+    /// The file's text, to point later checks (the theme exists, the store opens) at the
+    /// line and column of the key they are about.
+    text: Arc<str>,
+}
+
+impl LoadedConfig {
+    /// The config in effect when no file is read.
+    pub fn defaults() -> LoadedConfig {
+        LoadedConfig {
+            config: Config::default(),
+            path: None,
+            base_dir: locate::base_dir(None),
+            text: Arc::from(""),
+        }
+    }
+
+    /// An error about the value of the key at `keys` (like `["general", "theme"]`), at its
+    /// line and column; for a key the file does not set, at no position. `message` says what
+    /// is wrong; " for \"key\" in [table]" is added (before a ": detail").
+    pub fn error_at(
+        &self,
+        keys: &[&str],
+        kind: ErrorKind,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> ConfigError {
+        let message = message.into();
+        let hint = hint.into();
+        let Some(path) = &self.path else {
+            return ConfigError::Defaults { message, hint };
+        };
+        let steps: Vec<Step> = keys.iter().map(|k| Step::Key((*k).to_string())).collect();
+        let document = DeTable::parse(&self.text).ok();
+        let span = document
+            .as_ref()
+            .and_then(|root| tree::get(root.get_ref(), &steps))
+            .map(|value| value.span());
+        let place = match keys.split_last() {
+            Some((key, [])) => format!(" for {key:?} at the top level"),
+            Some((key, table)) => format!(" for {key:?} in [{}]", table.join(".")),
+            None => String::new(),
+        };
+        ConfigError::Invalid {
+            location: super::error::Location {
+                path: path.clone(),
+                line_col: span.map(|span| line_col(&self.text, span.start)),
+            },
+            kind,
+            // The key goes before any detail: `unknown theme "x" for "theme" in [general]: …`.
+            message: match message.split_once(": ") {
+                Some((head, detail)) => format!("{head}{place}: {detail}"),
+                None => format!("{message}{place}"),
+            },
+            hint,
+        }
+    }
 }
 
 /// Reads the config from `explicit` (--config), else $FLOWDECK_CONFIG, else the XDG config path;
@@ -33,30 +92,78 @@ pub fn load(explicit: Option<&Path>) -> Result<LoadedConfig, ConfigError> {
 pub(crate) fn load_from(
     chosen: Option<(PathBuf, ConfigOrigin)>,
 ) -> Result<LoadedConfig, ConfigError> {
-    let defaults = || LoadedConfig {
-        config: Config::default(),
-        path: None,
-        base_dir: locate::base_dir(None),
-    };
     let Some((path, origin)) = chosen else {
-        return Ok(defaults());
+        return Ok(LoadedConfig::defaults());
     };
-    let text = match std::fs::read_to_string(&path) {
+    let text = match read_text(&path, MAX_CONFIG_BYTES) {
         Ok(text) => text,
-        Err(e) if e.kind() == io::ErrorKind::NotFound && origin == ConfigOrigin::Default => {
-            return Ok(defaults());
+        Err(ReadError::Io(e))
+            if e.kind() == io::ErrorKind::NotFound && origin == ConfigOrigin::Default =>
+        {
+            return Ok(LoadedConfig::defaults());
         }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+        Err(ReadError::Io(e)) if e.kind() == io::ErrorKind::NotFound => {
             return Err(ConfigError::NotFound { path, origin });
         }
-        Err(source) => return Err(ConfigError::Unreadable { path, source }),
+        Err(ReadError::Io(source)) => return Err(ConfigError::Unreadable { path, source }),
+        Err(ReadError::NotAFile(what)) => return Err(ConfigError::NotAFile { path, what }),
+        Err(ReadError::TooLarge) => {
+            return Err(ConfigError::TooLarge {
+                path,
+                limit: MAX_CONFIG_BYTES,
+            });
+        }
     };
     let config = parse(&text, &path)?;
     Ok(LoadedConfig {
         config,
         base_dir: locate::base_dir(Some(&path)),
         path: Some(path),
+        text: Arc::from(text),
     })
+}
+
+/// Why a text file was not read.
+#[derive(Debug)]
+pub enum ReadError {
+    Io(io::Error),
+    /// A directory, a block device or a socket: what it is.
+    NotAFile(&'static str),
+    /// More than the limit.
+    TooLarge,
+}
+
+/// Reads a UTF-8 text file of at most `limit` bytes. A regular file, a pipe (`--config
+/// <(…)`) or a character device (`/dev/null`) is read, never more than `limit` + 1 bytes of
+/// it; a directory, a block device or a socket is refused without being opened.
+pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
+    use std::os::unix::fs::FileTypeExt as _;
+    let kind = std::fs::metadata(path).map_err(ReadError::Io)?.file_type();
+    let refused = if kind.is_dir() {
+        Some("a directory")
+    } else if kind.is_block_device() {
+        Some("a block device")
+    } else if kind.is_socket() {
+        Some("a socket")
+    } else {
+        None
+    };
+    if let Some(what) = refused {
+        return Err(ReadError::NotAFile(what));
+    }
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    if kind.is_file() && file.metadata().map_err(ReadError::Io)?.len() > limit {
+        return Err(ReadError::TooLarge);
+    }
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge);
+    }
+    String::from_utf8(bytes)
+        .map_err(|e| ReadError::Io(io::Error::new(io::ErrorKind::InvalidData, e)))
 }
 
 /// Parses and validates config text; `origin` names the file in errors.
@@ -97,7 +204,9 @@ fn parse_text(text: &str) -> Result<Config, Problem> {
         ));
     };
     config.sources = sources;
-    match earliest(cross::check(&config, &root, text)) {
+    let mut problems = cross::check(&config, &root, text);
+    problems.extend(bounds::check(&config, &root));
+    match earliest(problems) {
         Some(problem) => Err(problem),
         None => Ok(config),
     }

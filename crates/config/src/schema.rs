@@ -195,14 +195,32 @@ impl FrequencyThreshold {
             return Err(bad());
         }
         let period = period.trim();
+        // Deploy-days cannot outnumber the days of the period: such a band could never hold.
+        let impossible = || {
+            Invalid::new(
+                format!("frequency threshold {s:?} asks for more deploy-days than the period has"),
+                format!(
+                    "at most 7 per week, or at most D per D days (D up to {})",
+                    super::limits::MAX_WINDOW_DAYS
+                ),
+            )
+        };
         if period == "week" {
+            if min > 7.0 {
+                return Err(impossible());
+            }
             return Ok(FrequencyThreshold::PerWeek(min));
         }
+        #[allow(clippy::cast_precision_loss, reason = "a small constant")]
+        let longest = super::limits::MAX_WINDOW_DAYS as f64;
         let days: f64 = period
             .strip_suffix('d')
             .and_then(|d| d.parse().ok())
-            .filter(|d: &f64| d.is_finite() && *d > 0.0)
+            .filter(|d: &f64| d.is_finite() && *d > 0.0 && *d <= longest)
             .ok_or_else(bad)?;
+        if min > days {
+            return Err(impossible());
+        }
         Ok(FrequencyThreshold::PerDays { min, days })
     }
 }

@@ -8,7 +8,7 @@ use ratatui::style::Color;
 use toml::de::{DeTable, DeValue};
 
 use super::error::{ConfigError, ErrorKind};
-use super::init::{InitError, starter, write_starter};
+use super::init::starter;
 use super::load::{load_from, parse};
 use super::locate::ConfigOrigin;
 use super::schema::{BandsChoice, SourceConfig};
@@ -412,7 +412,7 @@ fn errors_name_the_file_read() {
 fn a_directory_is_not_a_config_file() {
     let dir = tempfile::tempdir().unwrap();
     let error = load_from(Some((dir.path().to_path_buf(), ConfigOrigin::Flag))).unwrap_err();
-    assert!(matches!(error, ConfigError::Unreadable { .. }), "{error}");
+    assert!(matches!(error, ConfigError::NotAFile { .. }), "{error}");
 }
 
 // ----- the example file -----
@@ -548,21 +548,6 @@ fn the_starters_commented_sources_parse_once_uncommented() {
         .join("\n");
     let config = parse(&uncommented, Path::new("examples.toml")).unwrap();
     assert_eq!(config.sources.len(), 5);
-}
-
-#[test]
-fn init_writes_once_and_then_refuses() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("deep/er/config.toml");
-    write_starter(&path, dir.path()).unwrap();
-    let written = std::fs::read_to_string(&path).unwrap();
-    assert!(parse(&written, &path).is_ok());
-
-    std::fs::write(&path, "# mine\n").unwrap();
-    let error = write_starter(&path, dir.path()).unwrap_err();
-    assert!(matches!(error, InitError::Exists { .. }));
-    assert!(error.is_usage());
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), "# mine\n");
 }
 
 // ----- [theme] -----

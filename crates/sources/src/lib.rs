@@ -1,21 +1,27 @@
 //! flowdeck's sources: each provider turns its data into model events (provider quirks stay
 //! inside its module), over the HTTP layer they share (`http`); the `poller` runs them on their
 //! intervals and commits what they return to the store (docs/ARCHITECTURE.md).
+//!
+//! `pub(crate)` by default: only what the binary, tests, benches and examples use is public,
+//! and `unreachable_pub` keeps a `pub` from hiding inside a private module.
 
-pub mod collect;
+#![warn(unreachable_pub)]
+
+mod collect;
 pub mod demo;
 pub mod git;
 pub mod github;
 pub mod gitlab;
 pub mod http;
-pub mod incidents;
+mod incidents;
 pub mod live;
 pub mod opsgenie;
 pub mod pagerduty;
+pub mod polled;
 pub mod poller;
 pub mod prometheus;
 pub mod registry;
-pub mod token;
+mod token;
 
 pub use collect::{collect, collect_demo};
 

@@ -12,7 +12,6 @@
 //! events (only the response cache may keep pages it fetched, which a failed sync keeps too).
 
 use std::sync::Arc;
-use std::sync::mpsc::Sender;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -236,7 +235,7 @@ fn prune_etag_cache(store: &dyn Store, now: Timestamp) {
 }
 
 /// One round at `now`: every source synced once, concurrently across sources.
-pub async fn sync_all(
+pub(crate) async fn sync_all(
     sources: &[Arc<dyn Source>],
     store: &Arc<dyn Store>,
     backfill: chrono::Duration,
@@ -316,11 +315,6 @@ impl Drop for PollerHandle {
 /// Where a running poller sends each sync's outcome; false when nobody listens any more (the
 /// poller then stops).
 pub type ReportSink = Arc<dyn Fn(SyncReport) -> bool + Send + Sync>;
-
-/// A sink that forwards into a channel.
-pub fn channel_sink(sender: Sender<SyncReport>) -> ReportSink {
-    Arc::new(move |report| sender.send(report).is_ok())
-}
 
 /// Starts polling on a thread of its own; `reports` receives every sync's outcome. With
 /// `fixed_now` (a fixed clock, `--now`) every sync runs at that time.

@@ -1,25 +1,75 @@
-//! The polled sources a config names, built once per run around one shared HTTP client (so the
-//! per-host budget and the ETag cache are shared by every repository on a host).
+//! The polled sources, one line each, and the ones a config names, built once per run around one
+//! shared HTTP client (so the per-host budget and the ETag cache are shared by every repository
+//! on a host). Adding a source is its module and one line in `PROVIDERS`
+//! (docs/ARCHITECTURE.md#the-polled-source-scaffold).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::SourceError;
-use super::github::GithubSource;
-use super::gitlab::GitlabSource;
+use super::github::Github;
+use super::gitlab::Gitlab;
 use super::http::{HttpClient, HttpSettings, StoreEtagCache, SystemClock};
-use super::incidents::common::known_services;
 use super::live::Source;
-use super::opsgenie::OpsgenieSource;
-use super::pagerduty::PagerdutySource;
-use super::prometheus::PrometheusSource;
+use super::opsgenie::Opsgenie;
+use super::pagerduty::Pagerduty;
+use super::polled::{Polled, Provider, Setup};
+use super::prometheus::Prometheus;
 use flowdeck_config::{Config, SourceConfig};
 use flowdeck_core::status::{SourceState, SourceStatus};
 use flowdeck_store::Store;
 
+/// Every polled source, in the order `collect`'s hint names them.
+const PROVIDERS: &[Entry] = &[
+    Entry::of::<Github>(),
+    Entry::of::<Gitlab>(),
+    Entry::of::<Prometheus>(),
+    Entry::of::<Pagerduty>(),
+    Entry::of::<Opsgenie>(),
+];
+
 /// The kinds of source polled over the network into the store; every other kind (a local git
 /// repository) is read directly where the report or dashboard runs. `collect`'s hint lists
 /// these, so it names a new kind as soon as it is polled.
-pub const POLLED_KINDS: [&str; 5] = ["github", "gitlab", "prometheus", "pagerduty", "opsgenie"];
+pub const POLLED_KINDS: [&str; PROVIDERS.len()] = {
+    let mut kinds = [""; PROVIDERS.len()];
+    let mut i = 0;
+    while i < PROVIDERS.len() {
+        kinds[i] = PROVIDERS[i].kind;
+        i += 1;
+    }
+    kinds
+};
+
+/// One polled kind and how a source of it is built from its `[[sources]]` entry.
+struct Entry {
+    kind: &'static str,
+    /// None when the entry is of another kind.
+    build: fn(&SourceConfig, &Setup<'_>, Duration) -> Option<Built>,
+}
+
+type Built = Result<Arc<dyn Source>, SourceError>;
+
+impl Entry {
+    const fn of<P: Provider>() -> Entry {
+        Entry {
+            kind: P::KIND,
+            build: build_one::<P>,
+        }
+    }
+}
+
+fn build_one<P: Provider>(
+    source: &SourceConfig,
+    setup: &Setup<'_>,
+    refresh: Duration,
+) -> Option<Built> {
+    let config = P::config(source)?;
+    Some(
+        Polled::<P>::build(config, setup)
+            .map(|polled| Arc::new(polled.with_default_interval(refresh)) as Arc<dyn Source>),
+    )
+}
 
 /// Whether a configured source is polled over the network into the store (rather than read
 /// directly, like a local git repository).
@@ -48,27 +98,18 @@ pub fn http_client(store: Arc<dyn Store>) -> Result<HttpClient, SourceError> {
 /// Builds every polled source of `config`, in config order. Tokens are looked up here, once.
 pub fn build(config: &Config, http: &HttpClient) -> PolledSources {
     let refresh = config.general.refresh.as_std();
+    let services = known_services(config);
+    let setup = Setup::new(http, &services);
     let mut polled = PolledSources {
         sources: Vec::new(),
         broken: Vec::new(),
     };
-    for source in config.sources.iter().filter(|s| is_polled(s)) {
-        let built: Result<Arc<dyn Source>, SourceError> = match source {
-            SourceConfig::Github(github) => GithubSource::new(github, http.clone())
-                .map(|s| Arc::new(s.with_default_interval(github, refresh)) as Arc<dyn Source>),
-            SourceConfig::Gitlab(gitlab) => GitlabSource::new(gitlab, http.clone())
-                .map(|s| Arc::new(s.with_default_interval(refresh)) as Arc<dyn Source>),
-            SourceConfig::Prometheus(prometheus) => PrometheusSource::new(prometheus, http.clone())
-                .map(|s| Arc::new(s.with_default_interval(refresh)) as Arc<dyn Source>),
-            SourceConfig::Pagerduty(pagerduty) => {
-                PagerdutySource::new(pagerduty, known_services(config), http.clone())
-                    .map(|s| Arc::new(s.with_default_interval(refresh)) as Arc<dyn Source>)
-            }
-            SourceConfig::Opsgenie(opsgenie) => {
-                OpsgenieSource::new(opsgenie, known_services(config), http.clone())
-                    .map(|s| Arc::new(s.with_default_interval(refresh)) as Arc<dyn Source>)
-            }
-            _ => continue,
+    for source in &config.sources {
+        let Some(built) = PROVIDERS
+            .iter()
+            .find_map(|entry| (entry.build)(source, &setup, refresh))
+        else {
+            continue;
         };
         match built {
             Ok(built) => polled.sources.push(built),
@@ -88,8 +129,30 @@ pub fn build(config: &Config, http: &HttpClient) -> PolledSources {
     polled
 }
 
+/// The flowdeck services a config knows: its `[[services]]` and every service a deployment
+/// source names. An unmapped provider service whose name is one of these is that service.
+fn known_services(config: &Config) -> Vec<String> {
+    let mut names: Vec<String> = config.services.iter().map(|s| s.name.clone()).collect();
+    for source in &config.sources {
+        let named = match source {
+            SourceConfig::Git(s) => Some(&s.service),
+            SourceConfig::Github(s) => Some(&s.service),
+            SourceConfig::Gitlab(s) => Some(&s.service),
+            _ => None,
+        };
+        if let Some(name) = named
+            && !names.contains(name)
+        {
+            names.push(name.clone());
+        }
+    }
+    names
+}
+
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
 
     #[test]
@@ -99,5 +162,52 @@ mod tests {
             assert_eq!(POLLED_KINDS.contains(&kind), kind != "git", "{kind}");
         }
         assert!(POLLED_KINDS.iter().all(|kind| SOURCE_KINDS.contains(kind)));
+    }
+
+    /// A `[[sources]]` entry is built by the registry line of its own kind, and by no other.
+    #[test]
+    fn each_entry_takes_the_sources_of_its_kind() {
+        let config = flowdeck_config::parse(
+            r#"
+            [[sources]]
+            kind = "git"
+            service = "api"
+            [[sources]]
+            kind = "github"
+            service = "api"
+            repo = "acme/api"
+            token_env = "FLOWDECK_TEST_SURELY_UNSET_GH"
+            [[sources]]
+            kind = "gitlab"
+            service = "web"
+            project = "group/web"
+            [[sources]]
+            kind = "prometheus"
+            url = "http://127.0.0.1:9090"
+            [[sources]]
+            kind = "pagerduty"
+            [[sources]]
+            kind = "opsgenie"
+            "#,
+            std::path::Path::new("flowdeck.toml"),
+        )
+        .unwrap();
+        let http =
+            http_client(Arc::new(flowdeck_store::SqliteStore::in_memory().unwrap())).unwrap();
+        let services = known_services(&config);
+        assert_eq!(services, ["api", "web"]);
+        let setup = Setup::new(&http, &services);
+        for source in &config.sources {
+            let takers: Vec<&str> = PROVIDERS
+                .iter()
+                .filter(|entry| (entry.build)(source, &setup, Duration::from_secs(1)).is_some())
+                .map(|entry| entry.kind)
+                .collect();
+            if source.kind() == "git" {
+                assert!(takers.is_empty(), "{takers:?}");
+            } else {
+                assert_eq!(takers, [source.kind()]);
+            }
+        }
     }
 }

@@ -11,7 +11,7 @@ use super::SourceError;
 
 /// Where a token may come from, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TokenLookup {
+pub(crate) struct TokenLookup {
     /// A shell command printing the token (config `token_cmd`).
     pub command: Option<String>,
     /// The environment variable the config names (`token_env`).
@@ -65,7 +65,7 @@ fn run(program: &str, args: &[&str], shown_as: &str) -> Result<SecretString, Sou
 
 /// The token, or None when no place has one (anonymous access may still work for public
 /// projects, with lower rate limits).
-pub fn resolve(lookup: &TokenLookup) -> Result<Option<SecretString>, SourceError> {
+pub(crate) fn resolve(lookup: &TokenLookup) -> Result<Option<SecretString>, SourceError> {
     if let Some(command) = &lookup.command {
         // Through the shell, so `token_cmd = "pass show github | head -1"` works.
         // Named, never quoted: a command line can hold a secret of its own.

@@ -7,6 +7,7 @@
 pub mod codec;
 pub mod locate;
 pub mod postgres;
+mod shape;
 pub mod sqlite;
 pub mod watch;
 
@@ -165,6 +166,13 @@ pub trait Store: Send + Sync {
     /// cannot announce them (SQLite: a process learns of its own commits from its poller).
     fn subscribe(&self) -> Result<Option<Box<dyn ChangeFeed>>, StoreError> {
         Ok(None)
+    }
+
+    /// Whether this process may write what a sync writes. SQLite finds out when the file is
+    /// opened (a read-only file is refused there); a server-backed store asks the server, for
+    /// the runs that will sync (a reader needs no write privilege).
+    fn check_writable(&self) -> Result<(), StoreError> {
+        Ok(())
     }
 
     /// Whether other processes are expected to keep this store current (a shared server-backed

@@ -5,6 +5,7 @@
 //! the store (docs/ARCHITECTURE.md).
 
 pub mod app;
+mod markup;
 pub mod report;
 pub mod snapshot;
 pub mod ui;

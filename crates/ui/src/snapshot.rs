@@ -5,12 +5,14 @@
 mod charts;
 mod deployments;
 mod scope;
+mod standup;
 
 use serde::Serialize;
 
-pub use charts::{Charts, LEAD_TIME_BOUNDS, LEAD_TIME_LABELS};
-pub use deployments::{DeploymentRow, Deployments, deployment_row};
+pub(crate) use charts::{Charts, LEAD_TIME_LABELS};
+pub(crate) use deployments::{DeploymentRow, Deployments, deployment_row};
 pub use scope::{ReportScope, ScopeFilter};
+pub(crate) use standup::{Standup, standup_since};
 
 use flowdeck_core::metrics::compute::{PreparedWindow, compute_prepared};
 use flowdeck_core::metrics::{
@@ -19,21 +21,21 @@ use flowdeck_core::metrics::{
 use flowdeck_core::model::Timestamp;
 use flowdeck_core::status::{SourceState, SourceStatus};
 
-pub const SCHEMA: &str = "flowdeck.report/v1";
+pub(crate) const SCHEMA: &str = "flowdeck.report/v1";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Snapshot<'h> {
-    pub schema: &'static str,
-    pub generated_at: Timestamp,
+    pub(crate) schema: &'static str,
+    pub(crate) generated_at: Timestamp,
     pub timezone: String,
     /// Which services (and environment) the report measures.
-    pub scope: ReportScope,
+    pub(crate) scope: ReportScope,
     /// The band table in use, by name ("dora-2023", "dora-2021", "custom").
-    pub bands: String,
+    pub(crate) bands: String,
     /// Its thresholds, so a reader can check a band by hand.
-    pub band_table: BandTable,
+    pub(crate) band_table: BandTable,
     pub window: WindowInfo,
-    pub previous: Previous,
+    pub(crate) previous: Previous,
     pub metrics: MetricSet,
     pub services: Vec<ServiceReport>,
     pub teams: Vec<TeamReport>,
@@ -42,7 +44,7 @@ pub struct Snapshot<'h> {
     /// Incidents that started in the window, are still open, or are attributed to a listed
     /// deployment; newest first.
     pub incidents: Vec<IncidentRow>,
-    pub sources: Vec<SourceStatus>,
+    pub(crate) sources: Vec<SourceStatus>,
     /// What the HTML charts draw beyond the rows; not part of the JSON contract.
     #[serde(skip)]
     pub charts: Charts,
@@ -52,15 +54,15 @@ pub struct Snapshot<'h> {
 pub struct WindowInfo {
     pub from: Timestamp,
     pub to: Timestamp,
-    pub days: f64,
+    pub(crate) days: f64,
     /// Whether every source's data reaches back to `from` (and the window has ended by now).
-    pub complete: bool,
+    pub(crate) complete: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Previous {
-    pub window: WindowInfo,
-    pub metrics: MetricSet,
+pub(crate) struct Previous {
+    pub(crate) window: WindowInfo,
+    pub(crate) metrics: MetricSet,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -68,42 +70,42 @@ pub struct ServiceReport {
     pub name: String,
     pub team: Option<String>,
     pub metrics: MetricSet,
-    pub previous: PreviousMetrics,
+    pub(crate) previous: PreviousMetrics,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TeamReport {
     pub name: String,
-    pub services: Vec<String>,
+    pub(crate) services: Vec<String>,
     pub metrics: MetricSet,
-    pub previous: PreviousMetrics,
+    pub(crate) previous: PreviousMetrics,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct PreviousMetrics {
-    pub metrics: MetricSet,
+pub(crate) struct PreviousMetrics {
+    pub(crate) metrics: MetricSet,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct IncidentRow {
-    pub id: String,
-    pub source: String,
-    pub services: Vec<String>,
-    pub title: String,
-    pub severity: Option<String>,
-    pub started_at: Timestamp,
+    pub(crate) id: String,
+    pub(crate) source: String,
+    pub(crate) services: Vec<String>,
+    pub(crate) title: String,
+    pub(crate) severity: Option<String>,
+    pub(crate) started_at: Timestamp,
     pub resolved_at: Option<Timestamp>,
-    pub url: Option<String>,
+    pub(crate) url: Option<String>,
     /// The first attribution (the contract's single link); null when attributed to nothing.
     pub attributed_to: Option<Attribution>,
     /// Every attribution, one per service at most.
-    pub attributions: Vec<Attribution>,
+    pub(crate) attributions: Vec<Attribution>,
     /// "silenced" or "inhibited" while Alertmanager holds a firing alert back (its labels
     /// `alertmanager=suppressed` with `silenced_by=` / `inhibited_by=`): shown beside an open
     /// incident so nobody takes a muted alert for a loud one. In the JSON report too.
-    pub suppressed: Option<&'static str>,
+    pub(crate) suppressed: Option<&'static str>,
     #[serde(skip)]
-    pub index: u32,
+    pub(crate) index: u32,
 }
 
 /// What goes into a snapshot besides the history.
@@ -265,7 +267,7 @@ fn measure(history: &History, scope: &Scope, window: Window, now: Timestamp) -> 
 }
 
 /// One report row for an incident.
-pub fn incident_row(history: &History, i: u32) -> IncidentRow {
+pub(crate) fn incident_row(history: &History, i: u32) -> IncidentRow {
     let incident = &history.events.incidents[i as usize];
     let attributions = history.attributions[i as usize].clone();
     IncidentRow {
@@ -335,30 +337,30 @@ fn incident_rows(
 /// One of the five DORA measures as people read it: the screen's tiles and every report's
 /// headline table come from this, so they never disagree.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Headline {
-    pub key: &'static str,
-    pub title: &'static str,
+pub(crate) struct Headline {
+    pub(crate) key: &'static str,
+    pub(crate) title: &'static str,
     /// The banded value, formatted ("4.5 days/week", "1d 3h", "7.9%").
-    pub value: String,
+    pub(crate) value: String,
     /// What the value is made of ("63 deployments · 2.1/day").
-    pub detail: String,
-    pub band: Option<flowdeck_core::metrics::Band>,
-    pub trend: Option<flowdeck_core::metrics::trend::Trend>,
+    pub(crate) detail: String,
+    pub(crate) band: Option<flowdeck_core::metrics::Band>,
+    pub(crate) trend: Option<flowdeck_core::metrics::trend::Trend>,
     /// The trend's delta formatted in the value's unit, signed ("+0.5", "−2h", "+1.2 pt").
-    pub delta: Option<String>,
+    pub(crate) delta: Option<String>,
     /// The definition in one sentence.
-    pub definition: &'static str,
+    pub(crate) definition: &'static str,
 }
 
 impl Snapshot<'_> {
     /// The five DORA measures, current against previous.
-    pub fn headline(&self) -> Vec<Headline> {
+    pub(crate) fn headline(&self) -> Vec<Headline> {
         headline(&self.metrics, &self.previous.metrics)
     }
 }
 
 /// The five DORA measures of any scope, current against previous.
-pub fn headline(current: &MetricSet, previous: &MetricSet) -> Vec<Headline> {
+pub(crate) fn headline(current: &MetricSet, previous: &MetricSet) -> Vec<Headline> {
     use flowdeck_core::metrics::trend::{Better, Trend};
     use flowdeck_core::text::{human_duration, human_seconds, number, percent};
 

@@ -113,10 +113,10 @@ mod tests;
 use flowdeck_core::model::{EventSet, Service, Timestamp};
 
 /// How many days back the demo history is complete (each service's baseline sits ~95 days back).
-pub const HISTORY_DAYS: i64 = 90;
+pub(crate) const HISTORY_DAYS: i64 = 90;
 
 /// The demo company's services and their teams.
-pub const DEMO_SERVICES: &[(&str, &str)] = &[
+pub(crate) const DEMO_SERVICES: &[(&str, &str)] = &[
     ("api", "payments"),
     ("billing", "payments"),
     ("web", "storefront"),
@@ -125,7 +125,7 @@ pub const DEMO_SERVICES: &[(&str, &str)] = &[
 ];
 
 /// The demo history as seen at `now`: ~95 days of deployments, pull requests, pipeline runs and
-/// incidents of the five [`DEMO_SERVICES`], every timestamp at or before `now`. Deterministic:
+/// incidents of the five `DEMO_SERVICES`, every timestamp at or before `now`. Deterministic:
 /// the same `now` gives the same events; no I/O. See the module docs for the story.
 pub fn generate(now: Timestamp) -> EventSet {
     let grid = calendar::Grid::new(now);

@@ -1,195 +1,215 @@
-//! The GitHub REST payloads flowdeck reads (API version 2022-11-28), with GitHub's own field
-//! names. Only the fields used are declared; everything else in a payload is ignored. Fields the
-//! API documents as nullable are `Option`s.
+//! The one place the GitHub source talks HTTP: URLs under the configured base, GitHub's headers,
+//! the token, and what GitHub's statuses mean for a repository.
 
-use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use url::Url;
 
-use flowdeck_core::model::Timestamp;
+use super::setup::Settings;
+use crate::SourceError;
+use crate::http::{Auth, RateInfo, Response};
+use crate::polled::{Failure, Hint, Origin, Setup, StatusHints};
 
-/// The part of a user object flowdeck reads (`user`, `creator`, `actor`).
-#[derive(Debug, Clone, Deserialize)]
-pub struct User {
-    pub login: String,
+const ACCEPT: &str = "application/vnd.github+json";
+const API_VERSION: &str = "2022-11-28";
+/// The largest page the list endpoints give.
+pub(super) const PER_PAGE: &str = "100";
+
+/// The repository's API, with the token to call it.
+#[derive(Debug, Clone)]
+pub(super) struct Api {
+    origin: Origin,
+    /// `…/repos/{owner}/{repo}/`, ending in a slash.
+    repo_base: Url,
+    repo: String,
 }
 
-/// GET /repos/{owner}/{repo}
-#[derive(Debug, Clone, Deserialize)]
-pub struct Repository {
-    pub full_name: String,
-    #[serde(default)]
-    pub private: bool,
-}
+impl Api {
+    pub(super) fn new(setup: &Setup<'_>, settings: &Settings) -> Result<Api, SourceError> {
+        let (owner, name) = super::setup::parse_repo(&settings.repo)?;
+        let mut repo_base = settings.root.clone();
+        repo_base
+            .path_segments_mut()
+            .map_err(|()| {
+                SourceError::Config(format!(
+                    "base_url {:?} cannot have paths",
+                    settings.root.as_str()
+                ))
+            })?
+            .pop_if_empty()
+            .extend(["repos", owner, name, ""]);
+        let auth = match &settings.token {
+            Some(token) => Auth::Bearer(token.clone()),
+            None => Auth::None,
+        };
+        let words = Words {
+            repo: settings.repo.clone(),
+        };
+        Ok(Api {
+            origin: setup
+                .origin(settings.root.clone(), auth, words)
+                .accept(ACCEPT)
+                .header("X-GitHub-Api-Version", API_VERSION),
+            repo_base,
+            repo: settings.repo.clone(),
+        })
+    }
 
-/// An item of GET /repos/{owner}/{repo}/deployments.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Deployment {
-    pub id: u64,
-    pub sha: String,
-    /// The ref that was deployed: a branch, a tag or a sha.
-    #[serde(rename = "ref")]
-    pub git_ref: String,
-    pub environment: String,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    #[serde(default)]
-    pub production_environment: Option<bool>,
-}
+    pub(super) fn host(&self) -> &str {
+        self.origin.host()
+    }
 
-/// An item of GET …/deployments/{id}/statuses (newest first).
-#[derive(Debug, Clone, Deserialize)]
-pub struct DeploymentStatus {
-    pub id: u64,
-    /// error, failure, inactive, in_progress, queued, pending or success.
-    pub state: String,
-    pub created_at: Timestamp,
-    #[serde(default)]
-    pub environment_url: Option<String>,
-    #[serde(default)]
-    pub log_url: Option<String>,
-    #[serde(default)]
-    pub target_url: Option<String>,
-}
+    pub(super) fn repo(&self) -> &str {
+        &self.repo
+    }
 
-/// GET /repos/{owner}/{repo}/compare/{base}...{head}
-#[derive(Debug, Clone, Deserialize)]
-pub struct Comparison {
-    /// Commits in head and not in base, all pages together.
-    #[serde(default)]
-    pub total_commits: u64,
-    #[serde(default)]
-    pub commits: Vec<Commit>,
-}
+    pub(super) fn has_token(&self) -> bool {
+        self.origin.has_token()
+    }
 
-/// A commit as the compare and pull-request-commits endpoints give it.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Commit {
-    pub sha: String,
-    pub commit: GitCommit,
-    /// The GitHub account of the author, when the email maps to one.
-    #[serde(default)]
-    pub author: Option<User>,
-    /// Only counted: two or more parents make a merge.
-    #[serde(default)]
-    pub parents: Vec<serde::de::IgnoredAny>,
-}
+    /// `…/repos/{owner}/{repo}/{segments…}?{query}`; segments are percent-encoded.
+    pub(super) fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Url {
+        crate::http::api_url(&self.repo_base, segments, query)
+    }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct GitCommit {
-    pub author: Option<GitActor>,
-    pub committer: Option<GitActor>,
-    pub message: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct GitActor {
-    pub name: Option<String>,
-    pub date: Option<Timestamp>,
-}
-
-/// GET /repos/{owner}/{repo}/actions/runs (and …/workflows/{file}/runs).
-#[derive(Debug, Clone, Deserialize)]
-pub struct WorkflowRuns {
-    pub total_count: u64,
-    #[serde(default)]
-    pub workflow_runs: Vec<WorkflowRun>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct WorkflowRun {
-    pub id: u64,
-    /// The workflow's name ("CI").
-    pub name: Option<String>,
-    /// ".github/workflows/ci.yml" (sometimes with "@ref" appended).
-    #[serde(default)]
-    pub path: Option<String>,
-    pub head_branch: Option<String>,
-    pub head_sha: String,
-    /// requested, queued, pending, waiting, in_progress or completed.
-    pub status: Option<String>,
-    /// success, failure, cancelled, skipped, timed_out, startup_failure, neutral,
-    /// action_required or stale; null while not completed.
-    pub conclusion: Option<String>,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    #[serde(default)]
-    pub run_started_at: Option<Timestamp>,
-    #[serde(default = "first_attempt")]
-    pub run_attempt: u32,
-    pub html_url: Option<String>,
-    #[serde(default)]
-    pub event: Option<String>,
-}
-
-fn first_attempt() -> u32 {
-    1
-}
-
-/// An item of GET /repos/{owner}/{repo}/pulls.
-#[derive(Debug, Clone, Deserialize)]
-pub struct PullRequest {
-    pub number: u64,
-    pub title: String,
-    #[serde(default)]
-    pub body: Option<String>,
-    pub user: Option<User>,
-    pub html_url: Option<String>,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    pub closed_at: Option<Timestamp>,
-    pub merged_at: Option<Timestamp>,
-    pub merge_commit_sha: Option<String>,
-    pub head: Branch,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Branch {
-    #[serde(rename = "ref")]
-    pub git_ref: String,
-}
-
-/// An item of GET …/pulls/{number}/reviews (oldest first).
-#[derive(Debug, Clone, Deserialize)]
-pub struct Review {
-    pub user: Option<User>,
-    /// APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED or PENDING.
-    pub state: String,
-    /// Absent on a pending review.
-    #[serde(default)]
-    pub submitted_at: Option<Timestamp>,
-}
-
-/// An item of GET /repos/{owner}/{repo}/issues (pull requests included, marked by
-/// `pull_request`).
-#[derive(Debug, Clone, Deserialize)]
-pub struct Issue {
-    pub number: u64,
-    pub title: String,
-    #[serde(default)]
-    pub body: Option<String>,
-    #[serde(default)]
-    pub labels: Vec<Label>,
-    pub state: String,
-    pub html_url: Option<String>,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    pub closed_at: Option<Timestamp>,
-    /// Present (an object) when the issue is a pull request.
-    #[serde(default)]
-    pub pull_request: Option<serde_json::Value>,
-}
-
-/// Labels are objects in REST responses; the schema also allows plain strings.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum Label {
-    Object { name: String },
-    Name(String),
-}
-
-impl Label {
-    pub fn name(&self) -> &str {
-        match self {
-            Label::Object { name } | Label::Name(name) => name,
+    /// The repository itself (`GET /repos/{owner}/{repo}`).
+    pub(super) fn repo_url(&self) -> Url {
+        let mut url = self.repo_base.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty();
         }
+        url
+    }
+
+    /// The commit's page on the web: github.com for api.github.com, the Enterprise host for
+    /// HOST/api/v3, the API root otherwise.
+    pub(super) fn commit_url(&self, sha: &str) -> String {
+        let mut web = self.origin.root().clone();
+        if self.host() == "api.github.com" {
+            web = Url::parse("https://github.com/").unwrap_or(web);
+        } else if let Some(base) = web.path().strip_suffix("api/v3/") {
+            let base = base.to_string();
+            web.set_path(&base);
+        }
+        let path = web.path().trim_end_matches('/').to_string();
+        web.set_path(&format!("{path}/{}/commit/{sha}", self.repo));
+        web.to_string()
+    }
+
+    /// A URL the API handed out (statuses_url, Link next): accepted only under the configured
+    /// origin, so a payload cannot send the token elsewhere.
+    pub(super) fn follow(&self, link: &str) -> Result<Url, SourceError> {
+        self.origin.follow(link, "a link")
+    }
+
+    /// One GET, its errors in words that name the repository and host.
+    pub(super) async fn get<T: DeserializeOwned>(
+        &self,
+        url: Url,
+    ) -> Result<Response<T>, SourceError> {
+        self.origin.get(url, "").await
+    }
+
+    /// Like `get`, but a 404 (a sha gone after a force push, a deleted deployment) is `None`.
+    pub(super) async fn get_if_found<T: DeserializeOwned>(
+        &self,
+        url: Url,
+    ) -> Result<Option<Response<T>>, SourceError> {
+        self.origin.get_if_found(url, "").await
+    }
+
+    /// The rate-limit budget last seen for this host.
+    pub(super) fn rate(&self) -> Option<RateInfo> {
+        self.origin.rate()
+    }
+}
+
+/// What GitHub's answers mean for one repository.
+struct Words {
+    repo: String,
+}
+
+impl StatusHints for Words {
+    fn context(&self, failure: &Failure<'_>) -> String {
+        format!("GitHub at {} ({})", failure.host, self.repo)
+    }
+
+    fn hint(&self, status: u16, failure: &Failure<'_>) -> Option<Hint> {
+        let (repo, host) = (&self.repo, failure.host);
+        Some(Hint::Config(match status {
+            401 => format!(
+                "GitHub at {host} rejected the token for {repo} (401 Unauthorized): it is wrong, expired or revoked; check token_cmd / token_env / GH_TOKEN"
+            ),
+            403 => format!(
+                "GitHub at {host} refused access to {repo} (403 Forbidden): the token lacks a permission (repo contents, deployments, actions, pull requests, issues: read) or the organization blocks it"
+            ),
+            404 if !failure.has_token => format!(
+                "GitHub at {host} does not show {repo} (404 Not Found) and no token was found: check `repo`, or set token_env / token_cmd (a private repository looks missing without access)"
+            ),
+            404 => format!(
+                "GitHub at {host} does not show {repo} (404 Not Found): check `repo` and `base_url`, and that the token can read the repository (a private repository looks missing without access)"
+            ),
+            _ => return None,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::HttpClient;
+
+    fn api(http: &HttpClient, base_url: &str) -> Api {
+        let settings = Settings {
+            name: "github:acme/api".into(),
+            repo: "acme/api".into(),
+            root: super::super::setup::parse_base_url(base_url).unwrap(),
+            token: None,
+            service: "api".into(),
+            deploy_environments: vec!["production".into()],
+            deploy_workflows: Vec::new(),
+            ci_workflows: Vec::new(),
+            incident_labels: Vec::new(),
+            interval: None,
+        };
+        Api::new(&Setup::new(http, &[]), &settings).unwrap()
+    }
+
+    #[test]
+    fn urls_are_built_under_the_base_path() {
+        let http = HttpClient::new(
+            crate::http::HttpSettings::default(),
+            std::sync::Arc::new(crate::http::NoEtagCache),
+            std::sync::Arc::new(crate::http::SystemClock),
+        )
+        .unwrap();
+        let api = api(&http, "https://ghe.example.com/api/v3");
+        assert_eq!(
+            api.url(&["deployments"], &[("environment", "prod uk")])
+                .as_str(),
+            "https://ghe.example.com/api/v3/repos/acme/api/deployments?environment=prod+uk"
+        );
+        assert_eq!(
+            api.repo_url().as_str(),
+            "https://ghe.example.com/api/v3/repos/acme/api"
+        );
+        assert_eq!(
+            api.commit_url("abc"),
+            "https://ghe.example.com/acme/api/commit/abc"
+        );
+        let api = self::api(&http, "https://api.github.com/");
+        assert_eq!(
+            api.url(&["compare", "a1...b2"], &[]).as_str(),
+            "https://api.github.com/repos/acme/api/compare/a1...b2"
+        );
+        assert_eq!(
+            api.commit_url("abc"),
+            "https://github.com/acme/api/commit/abc"
+        );
+        assert!(api.follow("https://evil.example.com/x").is_err());
+        assert!(api.follow("http://api.github.com/x").is_err());
+        assert!(
+            api.follow("https://api.github.com/repos/acme/api/deployments/1/statuses")
+                .is_ok()
+        );
     }
 }

@@ -6,12 +6,14 @@ use std::collections::HashSet;
 
 use chrono::Duration;
 
-use super::client::{Api, PER_PAGE};
+use super::api::{Api, PER_PAGE};
 use super::known::Known;
-use super::marks::{self, Marks};
+use super::payload;
+use super::setup::Settings;
+use super::state;
 use super::translate::{self, DeployOutcome, is_final};
-use super::{Settings, api};
 use crate::SourceError;
+use crate::polled::Watermarks;
 use flowdeck_core::model::{Change, Deployment, DeploymentStatus, Timestamp};
 
 /// Pages of one environment's deployment list read at most in one sync (10,000 deployments).
@@ -28,7 +30,7 @@ const RECHECK_DAYS: i64 = 7;
 
 /// A deployment found in this sync, and whether its shipped commits are still to be read.
 #[derive(Debug, Clone)]
-pub struct Pending {
+pub(super) struct Pending {
     pub deployment: Deployment,
     pub needs_changes: bool,
 }
@@ -47,14 +49,14 @@ impl Pending {
 async fn environments(
     api: &Api,
     settings: &Settings,
-    marks: &mut Marks,
+    marks: &mut Watermarks,
 ) -> Result<Vec<String>, SourceError> {
     let mut envs = settings.deploy_environments.clone();
-    let discovered: Vec<String> = match marks.get(marks::ENVIRONMENTS)? {
+    let discovered: Vec<String> = match marks.get(state::ENVIRONMENTS)? {
         Some(value) => serde_json::from_str(&value).unwrap_or_default(),
         None => {
             let url = api.url(&["deployments"], &[("per_page", PER_PAGE)]);
-            let page = api.get::<Vec<api::Deployment>>(url).await?;
+            let page = api.get::<Vec<payload::Deployment>>(url).await?;
             let mut found: Vec<String> = Vec::new();
             for d in page.body {
                 if d.production_environment == Some(true)
@@ -65,7 +67,7 @@ async fn environments(
                 }
             }
             marks.set(
-                marks::ENVIRONMENTS,
+                state::ENVIRONMENTS,
                 serde_json::to_string(&found).unwrap_or_else(|_| "[]".into()),
             );
             found
@@ -82,8 +84,8 @@ async fn environments(
 /// One environment's deployments that are new since `newest` (all of them back to the horizon
 /// on a first sync), newest first, and on a first sync the ones just older than the horizon.
 struct Listing {
-    new: Vec<api::Deployment>,
-    older: Vec<api::Deployment>,
+    new: Vec<payload::Deployment>,
+    older: Vec<payload::Deployment>,
     newest_id: Option<u64>,
 }
 
@@ -104,7 +106,7 @@ async fn list_environment(
     ));
     let mut pages = 0;
     while let Some(next) = url.take() {
-        let page = api.get::<Vec<api::Deployment>>(next).await?;
+        let page = api.get::<Vec<payload::Deployment>>(next).await?;
         pages += 1;
         let mut done = false;
         for d in page.body {
@@ -140,14 +142,17 @@ async fn list_environment(
 }
 
 /// The statuses of one deployment, newest first as GitHub lists them.
-async fn statuses(api: &Api, id: u64) -> Result<Vec<api::DeploymentStatus>, SourceError> {
+async fn statuses(api: &Api, id: u64) -> Result<Vec<payload::DeploymentStatus>, SourceError> {
     let id = id.to_string();
     let mut url = Some(api.url(&["deployments", &id, "statuses"], &[("per_page", PER_PAGE)]));
     let mut all = Vec::new();
     let mut pages = 0;
     while let Some(next) = url.take() {
         // A deployment deleted since it was listed has no statuses to read.
-        let Some(page) = api.get_if_found::<Vec<api::DeploymentStatus>>(next).await? else {
+        let Some(page) = api
+            .get_if_found::<Vec<payload::DeploymentStatus>>(next)
+            .await?
+        else {
             break;
         };
         all.extend(page.body);
@@ -167,7 +172,7 @@ fn to_model(
     api: &Api,
     settings: &Settings,
     production_envs: &[String],
-    d: &api::Deployment,
+    d: &payload::Deployment,
     outcome: DeployOutcome,
 ) -> Deployment {
     let sha = d.sha.to_ascii_lowercase();
@@ -198,11 +203,11 @@ fn numeric_id(settings: &Settings, id: &str) -> Option<u64> {
 /// New deployments of the production environments with their final or current status, and
 /// stored ones that were still in progress with their new status. Deployments already stored
 /// with a final status are not read again.
-pub async fn from_deployments_api(
+pub(super) async fn from_deployments_api(
     api: &Api,
     settings: &Settings,
     known: &Known,
-    marks: &mut Marks,
+    marks: &mut Watermarks,
     now: Timestamp,
     horizon: Timestamp,
 ) -> Result<Vec<Pending>, SourceError> {
@@ -210,8 +215,8 @@ pub async fn from_deployments_api(
     let mut found: Vec<Pending> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
     for env in &envs {
-        let key = marks::deployments_newest(env);
-        let newest = marks.number(&key)?;
+        let key = state::deployments_newest(env);
+        let newest = marks.read(&key, |v| v.parse().ok())?;
         let listing = list_environment(api, env, newest, horizon).await?;
         // An environment without deployments yet is marked 0: later syncs are incremental.
         let seen_newest = listing.newest_id.unwrap_or(0);
@@ -264,7 +269,7 @@ pub async fn from_deployments_api(
             continue;
         };
         let list = statuses(api, number).await?;
-        let fallback = api::Deployment {
+        let fallback = payload::Deployment {
             id: number,
             sha: stored.sha.clone(),
             git_ref: stored.ref_name.clone().unwrap_or_default(),
@@ -288,7 +293,7 @@ pub async fn from_deployments_api(
 }
 
 /// A deploy workflow run's status as a deployment status.
-fn run_deploy_status(run: &api::WorkflowRun) -> DeploymentStatus {
+fn run_deploy_status(run: &payload::WorkflowRun) -> DeploymentStatus {
     match (run.status.as_deref(), run.conclusion.as_deref()) {
         (Some("completed"), Some("success")) => DeploymentStatus::Success,
         (Some("completed"), Some("failure" | "timed_out" | "startup_failure")) => {
@@ -300,7 +305,11 @@ fn run_deploy_status(run: &api::WorkflowRun) -> DeploymentStatus {
 }
 
 /// A deploy workflow run as a deployment to the first configured production environment.
-pub fn run_deployment(api: &Api, settings: &Settings, run: &api::WorkflowRun) -> Deployment {
+pub(super) fn run_deployment(
+    api: &Api,
+    settings: &Settings,
+    run: &payload::WorkflowRun,
+) -> Deployment {
     let sha = run.head_sha.to_ascii_lowercase();
     let branch = run.head_branch.clone();
     Deployment {
@@ -328,11 +337,11 @@ pub fn run_deployment(api: &Api, settings: &Settings, run: &api::WorkflowRun) ->
 
 /// Deployments from runs of the deploy workflows seen in this sync's run listing: new ones and
 /// ones whose status moved on.
-pub fn from_runs(
+pub(super) fn from_runs(
     api: &Api,
     settings: &Settings,
     known: &Known,
-    runs: &[api::WorkflowRun],
+    runs: &[payload::WorkflowRun],
 ) -> Vec<Pending> {
     let mut found = Vec::new();
     let mut seen = HashSet::new();
@@ -354,16 +363,16 @@ pub fn from_runs(
 
 /// On a first sync, the latest successful run of each deploy workflow created before the
 /// horizon: the predecessor of the first deployment inside it.
-pub async fn older_deploy_runs(
+pub(super) async fn older_deploy_runs(
     api: &Api,
     settings: &Settings,
     horizon: Timestamp,
-) -> Result<Vec<api::WorkflowRun>, SourceError> {
+) -> Result<Vec<payload::WorkflowRun>, SourceError> {
     let created = format!("<{}", horizon.format("%Y-%m-%d"));
     let mut runs = Vec::new();
     for workflow in &settings.deploy_workflows {
         // The API names a workflow by its file name ("deploy.yml"), not its path.
-        let file = super::workflow_basename(workflow);
+        let file = super::setup::workflow_basename(workflow);
         let url = api.url(
             &["actions", "workflows", file, "runs"],
             &[
@@ -373,7 +382,7 @@ pub async fn older_deploy_runs(
             ],
         );
         // A workflow file that does not exist (yet) has no runs.
-        if let Some(page) = api.get_if_found::<api::WorkflowRuns>(url).await? {
+        if let Some(page) = api.get_if_found::<payload::WorkflowRuns>(url).await? {
             runs.extend(page.body.workflow_runs.into_iter().take(1));
         }
     }
@@ -388,7 +397,7 @@ async fn compare(api: &Api, base: &str, head: &str) -> Result<Option<Vec<Change>
     let mut changes = Vec::new();
     let mut pages = 0;
     while let Some(next) = url.take() {
-        let Some(page) = api.get_if_found::<api::Comparison>(next).await? else {
+        let Some(page) = api.get_if_found::<payload::Comparison>(next).await? else {
             tracing::warn!(repo = api.repo(), %range, "compare not found; no changes recorded");
             return Ok(None);
         };
@@ -416,7 +425,7 @@ async fn compare(api: &Api, base: &str, head: &str) -> Result<Option<Vec<Change>
 /// it, less the commits an earlier deployment already shipped (a deployment after a rollback
 /// ships again only what is new). The first deployment of the service is a baseline: it gets no
 /// compare. A redeploy of the previous sha ships nothing.
-pub async fn attach_changes(
+pub(super) async fn attach_changes(
     api: &Api,
     known: &Known,
     found: &mut [Pending],

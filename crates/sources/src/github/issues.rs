@@ -3,18 +3,24 @@
 
 use std::collections::BTreeMap;
 
-use super::api;
-use super::client::{Api, PER_PAGE};
-use super::marks::{self, Marks};
-use super::{Settings, translate};
+use super::api::{Api, PER_PAGE};
+use super::payload;
+use super::setup::Settings;
+use super::state;
+use super::translate;
 use crate::SourceError;
+use crate::polled::{Watermarks, day_start, format_time};
 use flowdeck_core::model::{Incident, Timestamp};
 
 /// Pages of one label's issues read at most in one sync (10,000).
 const MAX_PAGES: usize = 100;
 
-async fn list(api: &Api, label: &str, since: Timestamp) -> Result<Vec<api::Issue>, SourceError> {
-    let since = marks::format_time(since);
+async fn list(
+    api: &Api,
+    label: &str,
+    since: Timestamp,
+) -> Result<Vec<payload::Issue>, SourceError> {
+    let since = format_time(since);
     let mut url = Some(api.url(
         &["issues"],
         &[
@@ -27,7 +33,7 @@ async fn list(api: &Api, label: &str, since: Timestamp) -> Result<Vec<api::Issue
     let mut issues = Vec::new();
     let mut pages = 0;
     while let Some(next) = url.take() {
-        let page = api.get::<Vec<api::Issue>>(next).await?;
+        let page = api.get::<Vec<payload::Issue>>(next).await?;
         issues.extend(page.body);
         pages += 1;
         if pages >= MAX_PAGES {
@@ -44,26 +50,24 @@ async fn list(api: &Api, label: &str, since: Timestamp) -> Result<Vec<api::Issue
 /// Incidents updated since each label's watermark (the day of the backfill horizon on a first
 /// sync). The watermark moves to the day of the latest update, and the listing from it is read
 /// right away, so an unchanged next poll is answered 304.
-pub async fn sync(
+pub(super) async fn sync(
     api: &Api,
     settings: &Settings,
-    marks: &mut Marks,
+    marks: &mut Watermarks,
     horizon: Timestamp,
 ) -> Result<Vec<Incident>, SourceError> {
     let mut incidents: BTreeMap<u64, (Timestamp, Incident)> = BTreeMap::new();
     for label in &settings.incident_labels {
-        let key = marks::issues_since(label);
-        let since = marks
-            .timestamp(&key)?
-            .unwrap_or_else(|| marks::day_start(horizon));
+        let key = state::issues_since(label);
+        let since = marks.timestamp(&key)?.unwrap_or_else(|| day_start(horizon));
         let mut issues = list(api, label, since).await?;
         if let Some(next) = issues
             .iter()
-            .map(|i| marks::day_start(i.updated_at))
+            .map(|i| day_start(i.updated_at))
             .max()
             .filter(|next| *next > since)
         {
-            marks.set(key, marks::format_time(next));
+            marks.set(key, format_time(next));
             issues.extend(list(api, label, next).await?);
         }
         for issue in issues {

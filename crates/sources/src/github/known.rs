@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use flowdeck_core::model::{Deployment, EventSet, PullRequest};
 
 #[derive(Debug, Default)]
-pub struct Known {
+pub(super) struct Known {
     /// This source's deployments by id.
     pub deployments: HashMap<String, Deployment>,
     /// Every sha this source's deployments shipped.
@@ -25,7 +25,7 @@ pub struct Known {
 impl Known {
     /// This source's part of a stored history: deployments with its id prefix and service, and
     /// the service's pull requests.
-    pub fn from_events(events: EventSet, id_prefix: &str, service: &str) -> Known {
+    pub(super) fn from_events(events: EventSet, id_prefix: &str, service: &str) -> Known {
         let mut known = Known::default();
         for deployment in events.deployments {
             if deployment.service == service && deployment.id.starts_with(id_prefix) {
@@ -40,14 +40,14 @@ impl Known {
         known
     }
 
-    pub fn add_deployment(&mut self, deployment: Deployment) {
+    pub(super) fn add_deployment(&mut self, deployment: Deployment) {
         self.shipped
             .extend(deployment.changes.iter().map(|c| c.sha.clone()));
         self.deployments.insert(deployment.id.clone(), deployment);
     }
 
     /// Brings the index up to date with an outcome about to be committed.
-    pub fn absorb(&mut self, events: &EventSet, marker: String) {
+    pub(super) fn absorb(&mut self, events: &EventSet, marker: String) {
         for deployment in &events.deployments {
             self.add_deployment(deployment.clone());
         }
@@ -58,7 +58,7 @@ impl Known {
     }
 
     /// Whether a deployment is new or differs from what is stored.
-    pub fn deployment_changed(&self, deployment: &Deployment) -> bool {
+    pub(super) fn deployment_changed(&self, deployment: &Deployment) -> bool {
         self.deployments.get(&deployment.id) != Some(deployment)
     }
 }

@@ -2,12 +2,12 @@
 //! the rate limit is left, and how much there is to read (cheap estimates: the first page of
 //! deployments, the run count GitHub reports).
 
-use super::Settings;
-use super::api;
-use super::client::{Api, PER_PAGE};
+use super::api::{Api, PER_PAGE};
+use super::payload;
+use super::setup::Settings;
 use crate::SourceError;
 use crate::http::RateInfo;
-use crate::live::SyncContext;
+use crate::polled::Round;
 
 fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -45,12 +45,12 @@ fn describe_rate(rate: Option<RateInfo>) -> String {
     }
 }
 
-pub async fn probe(
+pub(super) async fn probe(
     api: &Api,
     settings: &Settings,
-    ctx: &SyncContext,
+    round: &Round,
 ) -> Result<String, SourceError> {
-    let repo = api.get::<api::Repository>(api.repo_url()).await?.body;
+    let repo = api.get::<payload::Repository>(api.repo_url()).await?.body;
     let access = match (api.has_token(), repo.private) {
         (true, true) => "private, token accepted",
         (true, false) => "public, token accepted",
@@ -64,7 +64,7 @@ pub async fn probe(
                 &["deployments"],
                 &[("environment", env.as_str()), ("per_page", PER_PAGE)],
             );
-            let page = api.get::<Vec<api::Deployment>>(url).await?;
+            let page = api.get::<Vec<payload::Deployment>>(url).await?;
             let more = if page.next.is_some() { "+" } else { "" };
             found.push(format!(
                 "{}{more} deployments to {env}",
@@ -77,17 +77,21 @@ pub async fn probe(
             settings.deploy_workflows.join(", ")
         ));
     }
-    let horizon = ctx.now - ctx.backfill;
+    let horizon = round.now - round.backfill;
     let created = format!(">={}", horizon.format("%Y-%m-%d"));
     let url = api.url(
         &["actions", "runs"],
         &[("per_page", "1"), ("created", created.as_str())],
     );
-    let runs = api.get::<api::WorkflowRuns>(url).await?.body.total_count;
+    let runs = api
+        .get::<payload::WorkflowRuns>(url)
+        .await?
+        .body
+        .total_count;
     found.push(format!(
         "{} workflow runs in the last {} days",
         thousands(runs),
-        ctx.backfill.num_days()
+        round.backfill.num_days()
     ));
 
     Ok(format!(

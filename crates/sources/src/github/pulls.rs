@@ -4,12 +4,13 @@
 
 use std::collections::HashSet;
 
-use super::api;
-use super::client::{Api, PER_PAGE};
+use super::api::{Api, PER_PAGE};
 use super::known::Known;
-use super::marks::{self, Marks};
+use super::payload;
+use super::state;
 use super::translate::{self, PrDetails};
 use crate::SourceError;
+use crate::polled::{Watermarks, format_time};
 use flowdeck_core::model::{PullRequest, Timestamp};
 
 /// Pages of pull requests read at most in one sync (10,000).
@@ -19,11 +20,11 @@ async fn list_pages(
     api: &Api,
     mut url: Option<url::Url>,
     cutoff: Option<Timestamp>,
-    out: &mut Vec<api::PullRequest>,
+    out: &mut Vec<payload::PullRequest>,
 ) -> Result<(), SourceError> {
     let mut pages = 0;
     while let Some(next) = url.take() {
-        let page = api.get::<Vec<api::PullRequest>>(next).await?;
+        let page = api.get::<Vec<payload::PullRequest>>(next).await?;
         pages += 1;
         let mut done = false;
         for pr in page.body {
@@ -46,18 +47,18 @@ async fn list_pages(
 
 /// First commit (the earliest author date on the first page of its commits, which GitHub lists
 /// oldest first) and first review by someone other than the author.
-async fn details(api: &Api, pr: &api::PullRequest) -> Result<PrDetails, SourceError> {
+async fn details(api: &Api, pr: &payload::PullRequest) -> Result<PrDetails, SourceError> {
     let number = pr.number.to_string();
     let author = pr.user.as_ref().map(|u| u.login.as_str()).unwrap_or("");
     let commits = api
-        .get_if_found::<Vec<api::Commit>>(
+        .get_if_found::<Vec<payload::Commit>>(
             api.url(&["pulls", &number, "commits"], &[("per_page", PER_PAGE)]),
         )
         .await?
         .map(|p| p.body)
         .unwrap_or_default();
     let reviews = api
-        .get_if_found::<Vec<api::Review>>(
+        .get_if_found::<Vec<payload::Review>>(
             api.url(&["pulls", &number, "reviews"], &[("per_page", PER_PAGE)]),
         )
         .await?
@@ -71,15 +72,15 @@ async fn details(api: &Api, pr: &api::PullRequest) -> Result<PrDetails, SourceEr
 
 /// Pull requests updated since the watermark (with, on a first sync, every open one for work
 /// in progress), as model events; only new or changed ones are returned.
-pub async fn sync(
+pub(super) async fn sync(
     api: &Api,
     service: &str,
     known: &Known,
-    marks: &mut Marks,
+    marks: &mut Watermarks,
     horizon: Timestamp,
 ) -> Result<Vec<PullRequest>, SourceError> {
-    let since = marks.timestamp(marks::PULLS_UPDATED_SINCE)?;
-    let mut listed: Vec<api::PullRequest> = Vec::new();
+    let since = marks.timestamp(state::PULLS_UPDATED_SINCE)?;
+    let mut listed: Vec<payload::PullRequest> = Vec::new();
     let recent = api.url(
         &["pulls"],
         &[
@@ -104,9 +105,9 @@ pub async fn sync(
     // Without any pull request yet, the horizon: the next sync is incremental all the same.
     match (listed.iter().map(|p| p.updated_at).max(), since) {
         (Some(newest), since) if since.is_none_or(|s| newest > s) => {
-            marks.set(marks::PULLS_UPDATED_SINCE, marks::format_time(newest));
+            marks.set(state::PULLS_UPDATED_SINCE, format_time(newest));
         }
-        (None, None) => marks.set(marks::PULLS_UPDATED_SINCE, marks::format_time(horizon)),
+        (None, None) => marks.set(state::PULLS_UPDATED_SINCE, format_time(horizon)),
         _ => {}
     }
 

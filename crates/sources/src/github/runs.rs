@@ -5,10 +5,11 @@ use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate};
 
-use super::api;
-use super::client::{Api, PER_PAGE};
-use super::marks::{self, Marks};
+use super::api::{Api, PER_PAGE};
+use super::payload;
+use super::state;
 use crate::SourceError;
+use crate::polled::Watermarks;
 use flowdeck_core::model::Timestamp;
 
 /// GitHub answers at most this many runs for a listing filtered by `created`.
@@ -33,7 +34,7 @@ async fn list_from(
     from: NaiveDate,
     today: NaiveDate,
     pages: &mut usize,
-) -> Result<Vec<api::WorkflowRun>, SourceError> {
+) -> Result<Vec<payload::WorkflowRun>, SourceError> {
     let mut runs = Vec::new();
     let mut ranges: Vec<(NaiveDate, Option<NaiveDate>)> = vec![(from, None)];
     while let Some((start, end)) = ranges.pop() {
@@ -48,7 +49,7 @@ async fn list_from(
                 tracing::warn!(repo = api.repo(), "run listing cut at {MAX_PAGES} pages");
                 return Ok(runs);
             }
-            let page = api.get::<api::WorkflowRuns>(next).await?;
+            let page = api.get::<payload::WorkflowRuns>(next).await?;
             *pages += 1;
             let last = end.unwrap_or(today);
             if first && page.body.total_count > SEARCH_CAP && last > start {
@@ -70,7 +71,7 @@ async fn list_from(
 
 /// The day the next sync lists from: the day of the oldest run created in the last week that
 /// has not completed, else the day of the newest run; unchanged when there are no runs.
-fn next_from(runs: &[api::WorkflowRun], from: NaiveDate, now: Timestamp) -> NaiveDate {
+fn next_from(runs: &[payload::WorkflowRun], from: NaiveDate, now: Timestamp) -> NaiveDate {
     let recent = now - Duration::days(WAIT_DAYS);
     let newest = runs.iter().map(|r| r.created_at).max();
     let waiting = runs
@@ -88,15 +89,17 @@ fn next_from(runs: &[api::WorkflowRun], from: NaiveDate, now: Timestamp) -> Naiv
 /// The runs created since the watermark day (since the backfill horizon on a first sync), one
 /// record per run id. When the watermark moves, the new listing is read too, so the next poll
 /// of an unchanged repository finds it cached and is answered 304.
-pub async fn list(
+pub(super) async fn list(
     api: &Api,
-    marks: &mut Marks,
+    marks: &mut Watermarks,
     now: Timestamp,
     horizon: Timestamp,
-) -> Result<Vec<api::WorkflowRun>, SourceError> {
+) -> Result<Vec<payload::WorkflowRun>, SourceError> {
     let today = now.date_naive();
     let from = marks
-        .date(marks::RUNS_CREATED_SINCE)?
+        .read(state::RUNS_CREATED_SINCE, |v| {
+            NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()
+        })?
         .unwrap_or_else(|| horizon.date_naive());
     let mut pages = 0;
     let mut runs = list_from(api, from, today, &mut pages).await?;
@@ -105,11 +108,11 @@ pub async fn list(
         runs.extend(list_from(api, next, today, &mut pages).await?);
     }
     marks.set(
-        marks::RUNS_CREATED_SINCE,
+        state::RUNS_CREATED_SINCE,
         next.format("%Y-%m-%d").to_string(),
     );
     // One record per run: the most recently updated view of it.
-    let mut by_id: HashMap<u64, api::WorkflowRun> = HashMap::new();
+    let mut by_id: HashMap<u64, payload::WorkflowRun> = HashMap::new();
     for run in runs {
         match by_id.get(&run.id) {
             Some(seen) if seen.updated_at > run.updated_at => {}
@@ -118,7 +121,7 @@ pub async fn list(
             }
         }
     }
-    let mut runs: Vec<api::WorkflowRun> = by_id.into_values().collect();
+    let mut runs: Vec<payload::WorkflowRun> = by_id.into_values().collect();
     runs.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
     Ok(runs)
 }

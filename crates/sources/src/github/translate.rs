@@ -1,6 +1,6 @@
 //! GitHub payloads into model events. Pure functions: no I/O, no state.
 
-use super::api;
+use super::payload;
 use flowdeck_core::model::{
     Change, DeploymentStatus, Incident, PipelineRun, PullRequest, RunConclusion, RunStatus,
     Timestamp, reverted_pr, reverted_sha,
@@ -8,7 +8,7 @@ use flowdeck_core::model::{
 
 /// What a deployment's statuses say about it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DeployOutcome {
+pub(super) struct DeployOutcome {
     pub status: DeploymentStatus,
     /// The first success status for a success; the last status otherwise (when it was last
     /// seen, for one in progress).
@@ -21,13 +21,13 @@ pub struct DeployOutcome {
 /// failure or error is a failed deploy job; otherwise one with a success status succeeded, at
 /// its first success status (a later `inactive` only means a newer deployment replaced it); one
 /// that went inactive without succeeding was cancelled; the rest are in progress.
-pub fn deploy_outcome(
-    deployment: &api::Deployment,
-    statuses: &[api::DeploymentStatus],
+pub(super) fn deploy_outcome(
+    deployment: &payload::Deployment,
+    statuses: &[payload::DeploymentStatus],
 ) -> DeployOutcome {
-    let mut ordered: Vec<&api::DeploymentStatus> = statuses.iter().collect();
+    let mut ordered: Vec<&payload::DeploymentStatus> = statuses.iter().collect();
     ordered.sort_by_key(|s| (s.created_at, s.id));
-    let link = |s: &api::DeploymentStatus| {
+    let link = |s: &payload::DeploymentStatus| {
         [&s.environment_url, &s.log_url, &s.target_url]
             .into_iter()
             .flatten()
@@ -67,13 +67,13 @@ pub fn deploy_outcome(
 }
 
 /// Whether a status list is final: nothing will change it any more.
-pub fn is_final(status: DeploymentStatus) -> bool {
+pub(super) fn is_final(status: DeploymentStatus) -> bool {
     !matches!(status, DeploymentStatus::InProgress)
 }
 
 /// The name a person would write for a deployed ref: a tag ("v1.4.0", "refs/tags/2026.03.1"),
 /// not a branch ("main", "release/2026") or a sha.
-pub fn tag_name(git_ref: &str, sha: &str) -> Option<String> {
+pub(super) fn tag_name(git_ref: &str, sha: &str) -> Option<String> {
     if let Some(tag) = git_ref.strip_prefix("refs/tags/") {
         return (!tag.is_empty()).then(|| tag.to_string());
     }
@@ -88,14 +88,14 @@ pub fn tag_name(git_ref: &str, sha: &str) -> Option<String> {
 }
 
 /// The first line of a commit message.
-pub fn title(message: &str) -> &str {
+pub(super) fn title(message: &str) -> &str {
     let message = message.trim_start_matches(['\n', '\r']);
     let line = message.split('\n').next().unwrap_or("");
     line.strip_suffix('\r').unwrap_or(line)
 }
 
 /// The pull request a commit title names: "Merge pull request #12 from …" or "… (#12)".
-pub fn pr_number(title: &str) -> Option<u64> {
+pub(super) fn pr_number(title: &str) -> Option<u64> {
     let digits = |s: &str| -> Option<u64> {
         let d: String = s.chars().take_while(char::is_ascii_digit).collect();
         if d.is_empty() { None } else { d.parse().ok() }
@@ -115,7 +115,7 @@ pub fn pr_number(title: &str) -> Option<u64> {
 }
 
 /// A commit of a compare or of a pull request as a change. None when it carries no date at all.
-pub fn change(commit: &api::Commit) -> Option<Change> {
+pub(super) fn change(commit: &payload::Commit) -> Option<Change> {
     let git = &commit.commit;
     let authored = git.author.as_ref().and_then(|a| a.date);
     let committed = git.committer.as_ref().and_then(|c| c.date);
@@ -142,14 +142,14 @@ pub fn change(commit: &api::Commit) -> Option<Change> {
 }
 
 /// The workflow file a run belongs to: the basename of its path, without an "@ref" suffix.
-pub fn workflow_file(run: &api::WorkflowRun) -> Option<String> {
+pub(super) fn workflow_file(run: &payload::WorkflowRun) -> Option<String> {
     let path = run.path.as_deref()?;
     let path = path.split('@').next().unwrap_or(path);
     let file = path.rsplit('/').next().unwrap_or(path);
     (!file.is_empty()).then(|| file.to_string())
 }
 
-pub fn run_status(status: Option<&str>) -> RunStatus {
+pub(super) fn run_status(status: Option<&str>) -> RunStatus {
     match status {
         Some("completed") => RunStatus::Completed,
         Some("in_progress") => RunStatus::InProgress,
@@ -157,7 +157,7 @@ pub fn run_status(status: Option<&str>) -> RunStatus {
     }
 }
 
-pub fn run_conclusion(conclusion: Option<&str>) -> Option<RunConclusion> {
+pub(super) fn run_conclusion(conclusion: Option<&str>) -> Option<RunConclusion> {
     Some(match conclusion? {
         "success" => RunConclusion::Success,
         "failure" => RunConclusion::Failure,
@@ -173,7 +173,7 @@ pub fn run_conclusion(conclusion: Option<&str>) -> Option<RunConclusion> {
 }
 
 /// A workflow run as a pipeline run (its latest attempt: the listing shows only that).
-pub fn pipeline_run(run: &api::WorkflowRun, id: String, service: &str) -> PipelineRun {
+pub(super) fn pipeline_run(run: &payload::WorkflowRun, id: String, service: &str) -> PipelineRun {
     let status = run_status(run.status.as_deref());
     PipelineRun {
         id,
@@ -199,7 +199,10 @@ pub fn pipeline_run(run: &api::WorkflowRun, id: String, service: &str) -> Pipeli
 }
 
 /// The first review by someone other than the author (pending reviews have no time yet).
-pub fn first_review_by_other(reviews: &[api::Review], author: &str) -> Option<Timestamp> {
+pub(super) fn first_review_by_other(
+    reviews: &[payload::Review],
+    author: &str,
+) -> Option<Timestamp> {
     reviews
         .iter()
         .filter(|r| r.state != "PENDING")
@@ -213,7 +216,7 @@ pub fn first_review_by_other(reviews: &[api::Review], author: &str) -> Option<Ti
 }
 
 /// The earliest author date among a pull request's commits.
-pub fn first_commit_at(commits: &[api::Commit]) -> Option<Timestamp> {
+pub(super) fn first_commit_at(commits: &[payload::Commit]) -> Option<Timestamp> {
     commits
         .iter()
         .filter_map(|c| {
@@ -228,12 +231,16 @@ pub fn first_commit_at(commits: &[api::Commit]) -> Option<Timestamp> {
 
 /// What a pull request's commits and reviews add.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct PrDetails {
+pub(super) struct PrDetails {
     pub first_commit_at: Option<Timestamp>,
     pub first_review_at: Option<Timestamp>,
 }
 
-pub fn pull_request(pr: &api::PullRequest, service: &str, details: PrDetails) -> PullRequest {
+pub(super) fn pull_request(
+    pr: &payload::PullRequest,
+    service: &str,
+    details: PrDetails,
+) -> PullRequest {
     let reverts_pr = if pr.title.trim_start().starts_with("Revert") {
         pr.body.as_deref().and_then(reverted_pr)
     } else {
@@ -266,7 +273,7 @@ pub fn pull_request(pr: &api::PullRequest, service: &str, details: PrDetails) ->
 
 /// A severity named by a label: "sev1", "SEV-2", "sev: 3", "severity: high", "severity/critical",
 /// "priority: p2".
-pub fn severity(labels: &[String]) -> Option<String> {
+pub(super) fn severity(labels: &[String]) -> Option<String> {
     labels.iter().find_map(|label| {
         let lower = label.trim().to_ascii_lowercase();
         let value_after = |prefix: &str| -> Option<String> {
@@ -290,7 +297,7 @@ pub fn severity(labels: &[String]) -> Option<String> {
 }
 
 /// An issue carrying an incident label as an incident of the source's service.
-pub fn incident(issue: &api::Issue, id: String, service: &str) -> Incident {
+pub(super) fn incident(issue: &payload::Issue, id: String, service: &str) -> Incident {
     let labels: Vec<String> = issue.labels.iter().map(|l| l.name().to_string()).collect();
     Incident {
         id,
@@ -314,8 +321,8 @@ pub fn incident(issue: &api::Issue, id: String, service: &str) -> Incident {
 mod tests {
     use super::*;
 
-    fn status(id: u64, state: &str, at: &str) -> api::DeploymentStatus {
-        api::DeploymentStatus {
+    fn status(id: u64, state: &str, at: &str) -> payload::DeploymentStatus {
+        payload::DeploymentStatus {
             id,
             state: state.into(),
             created_at: at.parse().unwrap(),
@@ -325,8 +332,8 @@ mod tests {
         }
     }
 
-    fn deployment() -> api::Deployment {
-        api::Deployment {
+    fn deployment() -> payload::Deployment {
+        payload::Deployment {
             id: 1,
             sha: "abc".into(),
             git_ref: "v1".into(),

@@ -1,157 +1,144 @@
 //! Every GitLab request flowdeck makes, in one place: URLs (the project path URL-encoded as one
-//! segment, "group%2Fsub%2Fweb"), the PRIVATE-TOKEN header, paging, and HTTP errors turned into
-//! source errors that name the project and host (never the token).
+//! segment, "group%2Fsub%2Fweb"), the PRIVATE-TOKEN header, paging, and what GitLab's statuses
+//! mean for a project (naming the project and host, never the token).
 
 use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::payload;
+use super::setup::Settings;
 use crate::SourceError;
-use crate::http;
-
-pub use http::{HttpClient, RateInfo, Response};
+use crate::http::{Auth, HttpError, RateInfo, Response};
+use crate::polled::{Failure, Hint, Origin, Setup, StatusHints};
 
 /// Pages walked at most in one list, a guard against servers whose Link headers loop.
-pub const MAX_PAGES: usize = 2_000;
+pub(super) const MAX_PAGES: usize = 2_000;
 
-#[derive(Clone)]
-pub struct Api {
-    http: HttpClient,
-    api: Url,
-    host: String,
+#[derive(Debug, Clone)]
+pub(super) struct Api {
+    origin: Origin,
     project: String,
-    token: Option<SecretString>,
+}
+
+fn auth(token: Option<&SecretString>) -> Auth {
+    match token {
+        Some(token) => Auth::PrivateToken(token.clone()),
+        None => Auth::None,
+    }
 }
 
 impl Api {
-    pub fn new(http: HttpClient, settings: &super::setup::Settings) -> Api {
-        Api {
-            http,
-            api: settings.api.clone(),
-            host: settings.host.clone(),
+    pub(super) fn new(setup: &Setup<'_>, settings: &Settings) -> Api {
+        let words = Words {
             project: settings.project.clone(),
-            token: settings.token.clone(),
+        };
+        Api {
+            origin: setup.origin(settings.api.clone(), auth(settings.token.as_ref()), words),
+            project: settings.project.clone(),
         }
     }
 
-    pub fn set_token(&mut self, token: Option<SecretString>) {
-        self.token = token;
+    pub(super) fn set_token(&mut self, token: Option<&SecretString>) {
+        self.origin.set_auth(auth(token));
     }
 
     /// `{api}/{segments…}?{query}`; each segment is one path segment, so "/" in it is encoded.
-    pub fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Url {
-        http::api_url(&self.api, segments, query)
+    pub(super) fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Url {
+        self.origin.url(segments, query)
     }
 
     /// `{api}/projects/{project}/{segments…}?{query}`.
-    pub fn project_url(&self, segments: &[&str], query: &[(&str, &str)]) -> Url {
+    pub(super) fn project_url(&self, segments: &[&str], query: &[(&str, &str)]) -> Url {
         let mut all = vec!["projects", self.project.as_str()];
         all.extend_from_slice(segments);
         self.url(&all, query)
     }
 
-    fn request(&self, url: Url) -> http::Request {
-        let auth = match &self.token {
-            Some(token) => http::Auth::PrivateToken(token.clone()),
-            None => http::Auth::None,
-        };
-        http::Request::get(url, auth).scoped_to(&self.api)
-    }
-
     /// One page (or object).
-    pub async fn get<T: DeserializeOwned>(
+    pub(super) async fn get<T: DeserializeOwned>(
         &self,
         url: Url,
         what: &str,
     ) -> Result<Response<T>, SourceError> {
-        self.http
-            .get_json(&self.request(url))
-            .await
-            .map_err(|e| self.error(e, what))
+        self.origin.get(url, what).await
     }
 
     /// One object, or None when GitLab answers 404 (a commit that no longer exists, a deleted
     /// merge request) or the answer is larger than the HTTP layer accepts (a compare whose diffs
     /// are huge): missing data, not a misconfigured source, and never a sync that fails forever.
-    pub async fn get_optional<T: DeserializeOwned>(
+    pub(super) async fn get_optional<T: DeserializeOwned>(
         &self,
         url: Url,
         what: &str,
     ) -> Result<Option<Response<T>>, SourceError> {
-        match self.http.get_json(&self.request(url)).await {
+        match self.origin.send(url).await {
             Ok(response) => Ok(Some(response)),
             Err(e) if e.status() == Some(404) => {
                 tracing::warn!(project = %self.project, "GitLab has no {what} (404)");
                 Ok(None)
             }
-            Err(e @ http::HttpError::TooLarge { .. }) => {
+            Err(e @ HttpError::TooLarge { .. }) => {
                 tracing::warn!(project = %self.project, error = %e, "GitLab {what} skipped");
                 Ok(None)
             }
-            Err(e) => Err(self.error(e, what)),
+            Err(e) => Err(self.origin.explain(e, what)),
         }
     }
 
     /// Every page of a list, following Link headers.
-    pub async fn get_all<T: DeserializeOwned>(
+    pub(super) async fn get_all<T: DeserializeOwned>(
         &self,
         first: Url,
         what: &str,
     ) -> Result<Vec<T>, SourceError> {
-        let mut items = Vec::new();
-        let mut next = Some(first);
-        let mut pages = 0;
-        while let Some(url) = next {
-            let page: Response<Vec<T>> = self.get(url, what).await?;
-            items.extend(page.body);
-            pages += 1;
-            next = page.next.filter(|_| pages < MAX_PAGES);
-        }
-        Ok(items)
+        self.origin.get_all(first, what, MAX_PAGES).await
     }
 
-    pub async fn project(&self) -> Result<payload::Project, SourceError> {
+    pub(super) async fn project(&self) -> Result<payload::Project, SourceError> {
         Ok(self.get(self.project_url(&[], &[]), "project").await?.body)
     }
 
     /// The rate-limit budget GitLab last reported for this host.
-    pub fn rate(&self) -> Option<RateInfo> {
-        self.http.rate(&http::host_key(&self.api))
+    pub(super) fn rate(&self) -> Option<RateInfo> {
+        self.origin.rate()
+    }
+}
+
+/// What GitLab's answers mean for one project.
+struct Words {
+    project: String,
+}
+
+impl StatusHints for Words {
+    fn context(&self, failure: &Failure<'_>) -> String {
+        format!(
+            "GitLab {} of project {} at {}",
+            failure.what, self.project, failure.host
+        )
     }
 
-    /// An HTTP failure as a source error: 401/403/404 are configuration errors naming the
-    /// project and host; what may pass is transient; the rest is bad data.
-    pub fn error(&self, error: http::HttpError, what: &str) -> SourceError {
-        let (project, host) = (&self.project, &self.host);
-        match error.status() {
-            Some(401) if self.token.is_none() => SourceError::Config(format!(
+    fn hint(&self, status: u16, failure: &Failure<'_>) -> Option<Hint> {
+        let (project, host, what) = (&self.project, failure.host, failure.what);
+        Some(Hint::Config(match status {
+            401 if !failure.has_token => format!(
                 "GitLab at {host} needs a token to read project {project} (401 Unauthorized): \
                  set GITLAB_TOKEN, or token_env to the variable holding one (scope read_api)"
-            )),
-            Some(401) => SourceError::Config(format!(
+            ),
+            401 => format!(
                 "GitLab at {host} refused the token for project {project} (401 Unauthorized): \
                  it is invalid, expired or revoked; the token needs the read_api scope"
-            )),
-            Some(403) => SourceError::Config(format!(
+            ),
+            403 => format!(
                 "GitLab at {host} denied access to the {what} of project {project} (403 Forbidden): \
                  the token needs the read_api scope and at least Reporter access"
-            )),
-            Some(404) => SourceError::Config(format!(
+            ),
+            404 => format!(
                 "GitLab at {host} has no project {project} (404 Not Found) — or the token cannot \
                  see it: check `project` (a path like group/web, or a numeric id) and the token"
-            )),
-            _ if error.is_config_error() => SourceError::Config(format!(
-                "GitLab {what} of project {project} at {host}: {error}"
-            )),
-            _ if error.is_retryable() => SourceError::retryable(
-                format!("GitLab {what} of project {project} at {host}: {error}"),
-                &error,
             ),
-            _ => SourceError::Data(format!(
-                "GitLab {what} of project {project} at {host}: {error}"
-            )),
-        }
+            _ => return None,
+        }))
     }
 }
 
@@ -160,7 +147,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::http::{HttpSettings, NoEtagCache, SystemClock};
+    use crate::http::{HttpClient, HttpSettings, NoEtagCache, SystemClock};
 
     fn api(project: &str, base_url: &str) -> Api {
         let config: flowdeck_config::GitlabSourceConfig = toml::from_str(&format!(
@@ -174,7 +161,7 @@ mod tests {
             Arc::new(SystemClock),
         )
         .unwrap();
-        Api::new(http, &settings)
+        Api::new(&Setup::new(&http, &[]), &settings)
     }
 
     #[test]

@@ -24,10 +24,10 @@
 
 use std::collections::HashMap;
 
+use super::context::Cx;
 use super::merge_requests::MergeShas;
 use super::payload::{Compare, Deployment as Payload, Environment, MergeRequest};
 use super::state::{self, LAST_DEPLOYMENT, LastDeployment};
-use super::sync::Cx;
 use super::translate;
 use super::walk::{Cursor, walk};
 use crate::SourceError;
@@ -41,7 +41,7 @@ fn order_of(d: &Deployment) -> Order {
     (d.finished_at, d.id.clone())
 }
 
-pub async fn sync(
+pub(super) async fn sync(
     cx: &Cx<'_>,
     environments: &[Environment],
     merge_shas: &mut MergeShas,
@@ -54,7 +54,7 @@ pub async fn sync(
         .collect();
     production.sort_unstable();
     production.dedup();
-    let last: Option<LastDeployment> = cx.marks.json(LAST_DEPLOYMENT)?;
+    let last: Option<LastDeployment> = cx.round.marks.json(LAST_DEPLOYMENT)?;
 
     let mut fresh: Vec<Payload> = Vec::new();
     let mut baseline: Option<Payload> = None;
@@ -167,7 +167,7 @@ async fn read_environment(
     wants_baseline: bool,
 ) -> Result<(Vec<(Payload, Role)>, (String, String)), SourceError> {
     let key = state::deployments_key(environment);
-    let cursor = cx.marks.cursor(&key)?;
+    let cursor = state::cursor(&cx.round.marks, &key)?;
     let first = cx.api.project_url(
         &["deployments"],
         &[
@@ -320,7 +320,7 @@ impl Chain<'_, '_> {
     ) -> Result<Option<LastDeployment>, SourceError> {
         let cx = self.cx;
         let prefix = format!("gitlab:{}:", cx.scope.project);
-        let stored = cx.store.load().map_err(state::store_error)?;
+        let stored = cx.round.stored_events()?;
         let mut stored: Vec<Deployment> = stored
             .deployments
             .into_iter()

@@ -5,9 +5,9 @@
 
 use std::collections::HashMap;
 
+use super::context::Cx;
 use super::payload::{MergeRequest, MergeRequestCommit, Note};
 use super::state::{self, MERGE_REQUESTS};
-use super::sync::Cx;
 use super::translate;
 use super::walk::{Cursor, walk};
 use crate::SourceError;
@@ -16,10 +16,10 @@ use flowdeck_core::model::Timestamp;
 
 /// Merge shas of merge requests by iid, as far as this sync saw them (for "This reverts merge
 /// request !N" in commit messages).
-pub type MergeShas = HashMap<u64, Option<String>>;
+pub(super) type MergeShas = HashMap<u64, Option<String>>;
 
-pub async fn sync(cx: &Cx<'_>, out: &mut SyncOutcome) -> Result<MergeShas, SourceError> {
-    let cursor = cx.marks.cursor(MERGE_REQUESTS)?;
+pub(super) async fn sync(cx: &Cx<'_>, out: &mut SyncOutcome) -> Result<MergeShas, SourceError> {
+    let cursor = state::cursor(&cx.round.marks, MERGE_REQUESTS)?;
     let floor = cursor.as_ref().map_or(cx.horizon, |c| c.at);
     let first = cx.api.project_url(
         &["merge_requests"],

@@ -3,11 +3,21 @@
 //! with their first commit and first review. Token from `token_env`, else GITLAB_TOKEN, sent
 //! as the PRIVATE-TOKEN header.
 //!
-//! Files: `setup` (config), `api` (every request), `payload` (GitLab's JSON), `translate`
-//! (payloads to model events), `walk` (newest-first lists and cursors), `state` (watermarks),
-//! `sync` with `merge_requests`, `pipelines`, `deployments`, and `probe`.
+//! One sync: environments, merge requests, pipelines, deployments (in that order: deployments
+//! resolve "This reverts merge request !N" with the merge shas the merge request list brought).
+//! First sync (no horizon yet): GET /projects/:id (fails early and clearly on a wrong project
+//! or token; gives the web URL), then every list down to the backfill horizon, the deployments
+//! one successful deployment further (the baseline), and the open merge requests. Later syncs:
+//! every list down to its cursor; a list whose first page answers 304 is unchanged and ends
+//! there.
+//!
+//! Files: `setup` (config), `api` (every request, what statuses mean), `payload` (GitLab's
+//! JSON), `translate` (payloads to model events), `state` (watermarks), `walk` (newest-first
+//! lists and cursors), `context` (what the parts of a sync share), `merge_requests`,
+//! `pipelines`, `deployments`, and `probe`.
 
 mod api;
+mod context;
 mod deployments;
 mod merge_requests;
 mod payload;
@@ -15,93 +25,118 @@ mod pipelines;
 mod probe;
 mod setup;
 mod state;
-mod sync;
 mod translate;
 mod walk;
 
-use std::fmt;
 use std::time::Duration;
 
 use secrecy::SecretString;
 
-pub use api::HttpClient;
-pub use setup::DEFAULT_INTERVAL;
-
 use self::api::Api;
+use self::context::Cx;
+use self::payload::Environment;
 use self::setup::Settings;
-use super::SourceError;
-use super::live::{BoxFuture, ProbeReport, Source, SyncContext, SyncOutcome};
-use flowdeck_config::GitlabSourceConfig;
+use self::state::{PROJECT, ProjectInfo};
+use self::translate::Scope;
+use crate::SourceError;
+use crate::http::HttpClient;
+use crate::live::{ProbeReport, SyncOutcome};
+use crate::polled::{Found, Horizon, Polled, Provider, Round, Setup};
+use flowdeck_config::{GitlabSourceConfig, SourceConfig};
 
-pub struct GitlabSource {
+/// One GitLab project as a polled source.
+pub type GitlabSource = Polled<Gitlab>;
+
+#[derive(Debug)]
+pub struct Gitlab {
     settings: Settings,
     api: Api,
-    interval: Duration,
-}
-
-impl fmt::Debug for GitlabSource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("GitlabSource")
-            .field("settings", &self.settings)
-            .field("interval", &self.interval)
-            .finish_non_exhaustive()
-    }
 }
 
 impl GitlabSource {
     /// Reads the token now (from `token_env`, else GITLAB_TOKEN; none is anonymous access).
     pub fn new(config: &GitlabSourceConfig, http: HttpClient) -> Result<GitlabSource, SourceError> {
-        let settings = Settings::from_config(config)?;
-        let api = Api::new(http, &settings);
-        let interval = settings.interval.unwrap_or(DEFAULT_INTERVAL);
-        Ok(GitlabSource {
-            settings,
-            api,
-            interval,
-        })
-    }
-
-    /// The poll interval when the source's config sets none (e.g. `general.refresh`).
-    pub fn with_default_interval(mut self, interval: Duration) -> GitlabSource {
-        self.interval = self.settings.interval.unwrap_or(interval);
-        self
+        Polled::build(config, &Setup::new(&http, &[]))
     }
 
     /// Uses this token instead of the one config points at (a token found elsewhere, e.g. a
     /// keyring; tests).
     pub fn with_token(mut self, token: SecretString) -> GitlabSource {
-        self.api.set_token(Some(token.clone()));
-        self.settings.token = Some(token);
+        self.provider.api.set_token(Some(&token));
+        self.provider.settings.token = Some(token);
         self
-    }
-
-    /// The project as configured (a path or a numeric id).
-    pub fn project(&self) -> &str {
-        &self.settings.project
     }
 }
 
-impl Source for GitlabSource {
+impl Provider for Gitlab {
+    const KIND: &'static str = "gitlab";
+    const HORIZON: Horizon = state::HORIZON;
+    type Config = GitlabSourceConfig;
+
+    fn config(source: &SourceConfig) -> Option<&GitlabSourceConfig> {
+        match source {
+            SourceConfig::Gitlab(config) => Some(config),
+            _ => None,
+        }
+    }
+
+    fn setup(config: &GitlabSourceConfig, setup: &Setup<'_>) -> Result<Gitlab, SourceError> {
+        let settings = Settings::from_config(config)?;
+        let api = Api::new(setup, &settings);
+        Ok(Gitlab { settings, api })
+    }
+
     fn name(&self) -> &str {
         &self.settings.name
     }
 
-    fn kind(&self) -> &'static str {
-        "gitlab"
+    fn interval(&self) -> Option<Duration> {
+        self.settings.interval
     }
 
-    fn interval(&self) -> Duration {
-        self.interval
+    async fn sync(&self, round: &mut Round) -> Result<Found, SourceError> {
+        let (api, settings) = (&self.api, &self.settings);
+        let project = match round.marks.json::<ProjectInfo>(PROJECT)? {
+            Some(p) => p,
+            None => {
+                let p = api.project().await?;
+                ProjectInfo {
+                    path: p.path_with_namespace,
+                    web_url: p.web_url,
+                }
+            }
+        };
+        let mut out = SyncOutcome::default();
+        out.watermarks
+            .push((PROJECT.to_string(), state::json(&project)));
+        let cx = Cx {
+            api,
+            settings,
+            round,
+            scope: Scope {
+                service: &settings.service,
+                project: &settings.project,
+                path: Some(&project.path),
+                web_url: Some(&project.web_url),
+            },
+            horizon: round.covers_from,
+        };
+        let environments: Vec<Environment> = api
+            .get_all(
+                api.project_url(&["environments"], &[("per_page", "100")]),
+                "environments",
+            )
+            .await?;
+        let mut merge_shas = merge_requests::sync(&cx, &mut out).await?;
+        pipelines::sync(&cx, &mut out).await?;
+        deployments::sync(&cx, &environments, &mut merge_shas, &mut out).await?;
+        for (key, value) in out.watermarks {
+            round.marks.set(key, value);
+        }
+        Ok(Found::events(out.events))
     }
 
-    fn sync<'a>(&'a self, ctx: &'a SyncContext) -> BoxFuture<'a, Result<SyncOutcome, SourceError>> {
-        Box::pin(sync::sync(&self.api, &self.settings, ctx))
-    }
-
-    fn probe<'a>(
-        &'a self,
-        ctx: &'a SyncContext,
-    ) -> BoxFuture<'a, Result<ProbeReport, SourceError>> {
-        Box::pin(probe::probe(&self.api, &self.settings, ctx))
+    async fn probe(&self, round: &Round) -> Result<ProbeReport, SourceError> {
+        probe::probe(&self.api, &self.settings, round).await
     }
 }

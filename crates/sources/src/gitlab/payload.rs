@@ -8,7 +8,7 @@ use flowdeck_core::model::Timestamp;
 
 /// GET /projects/:id
 #[derive(Debug, Clone, Deserialize)]
-pub struct Project {
+pub(super) struct Project {
     pub path_with_namespace: String,
     pub web_url: String,
     #[serde(default)]
@@ -17,13 +17,13 @@ pub struct Project {
 
 /// GET /user (who the token belongs to; only for `check`).
 #[derive(Debug, Clone, Deserialize)]
-pub struct User {
+pub(super) struct User {
     pub username: String,
 }
 
 /// GET /projects/:id/environments
 #[derive(Debug, Clone, Deserialize)]
-pub struct Environment {
+pub(super) struct Environment {
     pub name: String,
     /// production, staging, testing, development or other (GitLab 13.10+).
     #[serde(default)]
@@ -32,14 +32,14 @@ pub struct Environment {
 
 /// The environment inside a deployment.
 #[derive(Debug, Clone, Deserialize)]
-pub struct DeploymentEnvironment {
+pub(super) struct DeploymentEnvironment {
     pub id: u64,
     pub name: String,
 }
 
 /// The job that ran a deployment (`deployable`).
 #[derive(Debug, Clone, Deserialize)]
-pub struct Job {
+pub(super) struct Job {
     /// Whether the job ran for a tag.
     #[serde(default)]
     pub tag: bool,
@@ -53,7 +53,7 @@ pub struct Job {
 
 /// GET /projects/:id/deployments
 #[derive(Debug, Clone, Deserialize)]
-pub struct Deployment {
+pub(super) struct Deployment {
     pub id: u64,
     pub iid: u64,
     #[serde(rename = "ref")]
@@ -74,7 +74,7 @@ pub struct Deployment {
 
 /// A commit in a compare or a merge request.
 #[derive(Debug, Clone, Deserialize)]
-pub struct Commit {
+pub(super) struct Commit {
     pub id: String,
     pub title: String,
     pub message: String,
@@ -87,21 +87,21 @@ pub struct Commit {
 
 /// GET /projects/:id/repository/compare
 #[derive(Debug, Clone, Deserialize)]
-pub struct Compare {
+pub(super) struct Compare {
     /// Oldest first.
     pub commits: Vec<Commit>,
 }
 
 /// A user as other payloads embed it.
 #[derive(Debug, Clone, Deserialize)]
-pub struct UserRef {
+pub(super) struct UserRef {
     pub id: u64,
     pub username: String,
 }
 
 /// GET /projects/:id/merge_requests (and /deployments/:id/merge_requests, /merge_requests/:iid)
 #[derive(Debug, Clone, Deserialize)]
-pub struct MergeRequest {
+pub(super) struct MergeRequest {
     pub iid: u64,
     pub title: String,
     #[serde(default)]
@@ -128,13 +128,13 @@ pub struct MergeRequest {
 
 /// GET /projects/:id/merge_requests/:iid/commits (only the dates are read).
 #[derive(Debug, Clone, Deserialize)]
-pub struct MergeRequestCommit {
+pub(super) struct MergeRequestCommit {
     pub authored_date: Timestamp,
 }
 
 /// GET /projects/:id/merge_requests/:iid/notes
 #[derive(Debug, Clone, Deserialize)]
-pub struct Note {
+pub(super) struct Note {
     pub body: String,
     pub author: UserRef,
     pub created_at: Timestamp,
@@ -145,7 +145,7 @@ pub struct Note {
 
 /// GET /projects/:id/pipelines
 #[derive(Debug, Clone, Deserialize)]
-pub struct Pipeline {
+pub(super) struct Pipeline {
     pub id: u64,
     pub sha: String,
     #[serde(rename = "ref", default)]
@@ -165,7 +165,7 @@ pub struct Pipeline {
 
 /// GET /projects/:id/pipelines/:pipeline_id
 #[derive(Debug, Clone, Deserialize)]
-pub struct PipelineDetail {
+pub(super) struct PipelineDetail {
     pub status: String,
     #[serde(default)]
     pub started_at: Option<Timestamp>,
@@ -174,7 +174,7 @@ pub struct PipelineDetail {
 }
 
 /// Items of the lists walked newest-updated first.
-pub trait Updated {
+pub(super) trait Updated {
     fn updated_at(&self) -> Timestamp;
     /// Unique within its list (deployment id, merge request iid, pipeline id).
     fn key(&self) -> u64;

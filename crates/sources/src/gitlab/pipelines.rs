@@ -3,16 +3,16 @@
 //! canceled). A pipeline stored final is never asked for again unless it is retried, which moves
 //! its updated_at and brings it back into the walk.
 
+use super::context::Cx;
 use super::payload::{Pipeline, PipelineDetail};
 use super::state::{self, PIPELINES};
-use super::sync::Cx;
 use super::translate;
 use super::walk::{Cursor, walk};
 use crate::SourceError;
 use crate::live::SyncOutcome;
 
-pub async fn sync(cx: &Cx<'_>, out: &mut SyncOutcome) -> Result<(), SourceError> {
-    let cursor = cx.marks.cursor(PIPELINES)?;
+pub(super) async fn sync(cx: &Cx<'_>, out: &mut SyncOutcome) -> Result<(), SourceError> {
+    let cursor = state::cursor(&cx.round.marks, PIPELINES)?;
     let floor = cursor.as_ref().map_or(cx.horizon, |c| c.at);
     let first = cx.api.project_url(
         &["pipelines"],

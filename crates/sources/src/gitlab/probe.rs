@@ -6,15 +6,16 @@ use chrono::SecondsFormat;
 use super::api::Api;
 use super::payload::{Deployment, Environment, Pipeline, Project, User};
 use super::setup::Settings;
-use super::state::{self, Marks};
+use super::state;
 use crate::SourceError;
-use crate::live::{ProbeReport, SyncContext};
+use crate::live::ProbeReport;
+use crate::polled::Round;
 use flowdeck_core::model::Timestamp;
 
-pub async fn probe(
+pub(super) async fn probe(
     api: &Api,
     settings: &Settings,
-    ctx: &SyncContext,
+    round: &Round,
 ) -> Result<ProbeReport, SourceError> {
     let project: Project = api.project().await?;
     let who = match &settings.token {
@@ -31,11 +32,7 @@ pub async fn probe(
             Err(e) => return Err(e),
         },
     };
-    let marks = Marks {
-        store: ctx.store.as_ref(),
-        source: &settings.name,
-    };
-    let horizon: Timestamp = marks.horizon()?.unwrap_or(ctx.now - ctx.backfill);
+    let horizon: Timestamp = round.covers_from;
     let since = state::timestamp(horizon);
 
     let environments: Vec<Environment> = api

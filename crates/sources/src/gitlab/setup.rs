@@ -11,10 +11,7 @@ use crate::SourceError;
 use crate::token::{TokenLookup, resolve};
 use flowdeck_config::GitlabSourceConfig;
 
-/// How often a GitLab source is polled when neither it nor the caller says otherwise.
-pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(60);
-
-pub struct Settings {
+pub(super) struct Settings {
     /// Shown and stored under: config `name`, else `gitlab:<project>`.
     pub name: String,
     pub service: String,
@@ -22,8 +19,6 @@ pub struct Settings {
     pub project: String,
     /// The API root, e.g. https://gitlab.com/api/v4 (self-managed: https://host/prefix/api/v4).
     pub api: Url,
-    /// host, or host:port when the port is not the scheme's default.
-    pub host: String,
     pub token: Option<SecretString>,
     /// Environment names that mean production besides GitLab's production tier.
     pub deploy_environments: Vec<String>,
@@ -44,7 +39,7 @@ impl fmt::Debug for Settings {
 }
 
 impl Settings {
-    pub fn from_config(config: &GitlabSourceConfig) -> Result<Settings, SourceError> {
+    pub(super) fn from_config(config: &GitlabSourceConfig) -> Result<Settings, SourceError> {
         let project = config.project.trim().trim_matches('/').to_string();
         if project.is_empty() {
             return Err(SourceError::Config(
@@ -52,8 +47,7 @@ impl Settings {
                     .into(),
             ));
         }
-        let (web, api) = roots(&config.base_url)?;
-        let host = crate::http::host_key(&web);
+        let (_, api) = roots(&config.base_url)?;
         let token = resolve(&TokenLookup {
             command: None,
             env: config.token_env.clone(),
@@ -69,7 +63,6 @@ impl Settings {
             service: config.service.clone(),
             project,
             api,
-            host,
             token,
             deploy_environments: config.deploy_environments.clone(),
             interval: config.interval.map(|d| d.as_std()),
@@ -78,7 +71,7 @@ impl Settings {
 
     /// Whether an environment counts as production: GitLab's production tier, or a name the
     /// config lists.
-    pub fn is_production(&self, name: &str, tier: Option<&str>) -> bool {
+    pub(super) fn is_production(&self, name: &str, tier: Option<&str>) -> bool {
         tier == Some("production") || self.deploy_environments.iter().any(|e| e == name)
     }
 }

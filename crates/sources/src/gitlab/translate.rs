@@ -25,7 +25,7 @@ use flowdeck_core::model::{
 
 /// What every event of one source shares.
 #[derive(Debug, Clone)]
-pub struct Scope<'a> {
+pub(super) struct Scope<'a> {
     pub service: &'a str,
     /// The project as configured, in ids: `gitlab:{project}:{deployment id}`.
     pub project: &'a str,
@@ -35,7 +35,7 @@ pub struct Scope<'a> {
     pub web_url: Option<&'a str>,
 }
 
-pub fn deployment_status(status: &str) -> DeploymentStatus {
+pub(super) fn deployment_status(status: &str) -> DeploymentStatus {
     match status {
         "success" => DeploymentStatus::Success,
         "failed" => DeploymentStatus::Failure,
@@ -46,17 +46,21 @@ pub fn deployment_status(status: &str) -> DeploymentStatus {
 
 /// When a deployment finished: its own finished_at (GitLab 15.x+), else its job's, else (still
 /// running, or an API-created deployment on an old server) its last update.
-pub fn deployment_finished_at(d: &payload::Deployment) -> Timestamp {
+pub(super) fn deployment_finished_at(d: &payload::Deployment) -> Timestamp {
     d.finished_at
         .or_else(|| d.deployable.as_ref().and_then(|j| j.finished_at))
         .unwrap_or(d.updated_at)
 }
 
-pub fn deployment_id(project: &str, id: u64) -> String {
+pub(super) fn deployment_id(project: &str, id: u64) -> String {
     format!("gitlab:{project}:{id}")
 }
 
-pub fn deployment(scope: &Scope<'_>, d: &payload::Deployment, changes: Vec<Change>) -> Deployment {
+pub(super) fn deployment(
+    scope: &Scope<'_>,
+    d: &payload::Deployment,
+    changes: Vec<Change>,
+) -> Deployment {
     let job = d.deployable.as_ref();
     let url = match scope.web_url {
         Some(web) => Some(format!(
@@ -85,7 +89,7 @@ pub fn deployment(scope: &Scope<'_>, d: &payload::Deployment, changes: Vec<Chang
 
 /// A shipped commit. `reverts` comes from git's "This reverts commit <sha>"; GitLab's own
 /// "This reverts merge request !N" is resolved by the caller, which knows merge shas.
-pub fn change(scope: &Scope<'_>, c: &payload::Commit) -> Change {
+pub(super) fn change(scope: &Scope<'_>, c: &payload::Commit) -> Change {
     Change {
         sha: c.id.to_ascii_lowercase(),
         authored_at: c.authored_date,
@@ -104,7 +108,7 @@ pub fn change(scope: &Scope<'_>, c: &payload::Commit) -> Change {
 
 /// "This reverts merge request !45" (GitLab's revert button, in the commit message and the
 /// merge request description) → 45.
-pub fn reverted_merge_request(text: &str, path: Option<&str>) -> Option<u64> {
+pub(super) fn reverted_merge_request(text: &str, path: Option<&str>) -> Option<u64> {
     merge_request_reference(text, "This reverts merge request ", path)
 }
 
@@ -131,7 +135,7 @@ fn merge_request_reference(text: &str, marker: &str, path: Option<&str>) -> Opti
     None
 }
 
-pub fn run_state(status: &str) -> (RunStatus, Option<RunConclusion>) {
+pub(super) fn run_state(status: &str) -> (RunStatus, Option<RunConclusion>) {
     match status {
         "success" => (RunStatus::Completed, Some(RunConclusion::Success)),
         "failed" => (RunStatus::Completed, Some(RunConclusion::Failure)),
@@ -145,20 +149,20 @@ pub fn run_state(status: &str) -> (RunStatus, Option<RunConclusion>) {
 
 /// Whether a pipeline's durations are worth a request: it ran and will not change again
 /// (unless retried, which moves its updated_at and brings it back).
-pub fn needs_detail(status: &str) -> bool {
+pub(super) fn needs_detail(status: &str) -> bool {
     matches!(status, "success" | "failed" | "canceled")
 }
 
 /// Child pipelines (trigger: include) are part of their parent's run, not runs of their own.
-pub fn counts_as_run(p: &payload::Pipeline) -> bool {
+pub(super) fn counts_as_run(p: &payload::Pipeline) -> bool {
     p.source.as_deref() != Some("parent_pipeline")
 }
 
-pub fn pipeline_id(project: &str, id: u64) -> String {
+pub(super) fn pipeline_id(project: &str, id: u64) -> String {
     format!("gitlab:{project}:pipeline:{id}")
 }
 
-pub fn pipeline_run(
+pub(super) fn pipeline_run(
     scope: &Scope<'_>,
     p: &payload::Pipeline,
     detail: Option<&payload::PipelineDetail>,
@@ -193,7 +197,7 @@ pub fn pipeline_run(
 }
 
 /// The commit the target branch got when the merge request merged.
-pub fn merged_sha(mr: &payload::MergeRequest) -> Option<String> {
+pub(super) fn merged_sha(mr: &payload::MergeRequest) -> Option<String> {
     if mr.state != "merged" {
         return None;
     }
@@ -205,7 +209,7 @@ pub fn merged_sha(mr: &payload::MergeRequest) -> Option<String> {
         .map(|s| s.to_ascii_lowercase())
 }
 
-pub fn pull_request(
+pub(super) fn pull_request(
     scope: &Scope<'_>,
     mr: &payload::MergeRequest,
     first_commit_at: Option<Timestamp>,
@@ -241,7 +245,7 @@ pub fn pull_request(
 
 /// Accounts that are not people: project and group access tokens ("project_42_bot_…"), and
 /// GitHub-style "…[bot]" names.
-pub fn is_bot(username: &str) -> bool {
+pub(super) fn is_bot(username: &str) -> bool {
     let token_bot = ["project_", "group_"].iter().any(|prefix| {
         username.strip_prefix(prefix).is_some_and(|rest| {
             let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
@@ -252,7 +256,7 @@ pub fn is_bot(username: &str) -> bool {
 }
 
 /// Whether a note is a review of the merge request by someone else (see the module comment).
-pub fn is_review(note: &payload::Note, author_id: u64) -> bool {
+pub(super) fn is_review(note: &payload::Note, author_id: u64) -> bool {
     if note.author.id == author_id || is_bot(&note.author.username) {
         return false;
     }
@@ -264,7 +268,7 @@ pub fn is_review(note: &payload::Note, author_id: u64) -> bool {
 }
 
 /// The first review among notes (any order).
-pub fn first_review(notes: &[payload::Note], author_id: u64) -> Option<Timestamp> {
+pub(super) fn first_review(notes: &[payload::Note], author_id: u64) -> Option<Timestamp> {
     notes
         .iter()
         .filter(|n| is_review(n, author_id))

@@ -17,7 +17,7 @@ use flowdeck_core::model::Timestamp;
 
 /// Where the last walk of a list stopped.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cursor {
+pub(super) struct Cursor {
     /// The newest `updated_at` processed.
     pub at: Timestamp,
     /// Items processed with exactly that `updated_at` (another may share the millisecond).
@@ -27,7 +27,7 @@ pub struct Cursor {
 impl Cursor {
     /// "2026-03-02T10:00:00.000Z 17,18"; None for anything else (a damaged watermark is a
     /// missing one: the list is read again from the backfill horizon).
-    pub fn parse(text: &str) -> Option<Cursor> {
+    pub(super) fn parse(text: &str) -> Option<Cursor> {
         let (at, keys) = text.split_once(' ').unwrap_or((text, ""));
         let at = chrono::DateTime::parse_from_rfc3339(at).ok()?.to_utc();
         let keys = keys
@@ -38,7 +38,7 @@ impl Cursor {
         Some(Cursor { at, keys })
     }
 
-    pub fn encode(&self) -> String {
+    pub(super) fn encode(&self) -> String {
         let keys: Vec<String> = self.keys.iter().map(u64::to_string).collect();
         format!(
             "{} {}",
@@ -48,13 +48,13 @@ impl Cursor {
     }
 
     /// Not processed by an earlier walk.
-    pub fn is_new<T: Updated>(&self, item: &T) -> bool {
+    pub(super) fn is_new<T: Updated>(&self, item: &T) -> bool {
         item.updated_at() > self.at
             || (item.updated_at() == self.at && !self.keys.contains(&item.key()))
     }
 
     /// The cursor after a walk that saw `items` (all of them processed).
-    pub fn advance<T: Updated>(previous: Option<&Cursor>, items: &[T]) -> Option<Cursor> {
+    pub(super) fn advance<T: Updated>(previous: Option<&Cursor>, items: &[T]) -> Option<Cursor> {
         let newest = items.iter().map(Updated::updated_at).max();
         let at = match (previous, newest) {
             (Some(p), Some(n)) => p.at.max(n),
@@ -78,7 +78,7 @@ impl Cursor {
 
 /// What a walk read.
 #[derive(Debug)]
-pub struct Walk<T> {
+pub(super) struct Walk<T> {
     /// Every item on the pages read, newest-updated first (callers keep the new ones).
     pub items: Vec<T>,
     /// The first page answered 304 (for logs: its items are still read).
@@ -87,7 +87,7 @@ pub struct Walk<T> {
 
 /// Reads pages from `first` until `done` says an item is old enough (the rest of that page is
 /// still returned) or the list ends.
-pub async fn walk<T: Updated + serde::de::DeserializeOwned>(
+pub(super) async fn walk<T: Updated + serde::de::DeserializeOwned>(
     api: &Api,
     first: Url,
     mut done: impl FnMut(&T) -> bool,

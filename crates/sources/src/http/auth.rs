@@ -23,7 +23,7 @@ pub enum Auth {
 }
 
 /// GitLab's token header.
-pub const PRIVATE_TOKEN: HeaderName = HeaderName::from_static("private-token");
+pub(super) const PRIVATE_TOKEN: HeaderName = HeaderName::from_static("private-token");
 
 /// Header names whose values are credentials: never logged, marked sensitive.
 pub(crate) fn is_sensitive_header(name: &str) -> bool {

@@ -20,14 +20,14 @@ pub enum Jitter {
 /// Backoff waits: attempt n (0 for the first retry) waits `d = min(max, base × 2^n)` reduced by
 /// a random fraction of up to half ("equal jitter"), so each wait lies in `[d/2, d]`.
 #[derive(Debug)]
-pub struct Backoff {
+pub(super) struct Backoff {
     base: Duration,
     max: Duration,
     rng: Option<ChaCha8Rng>,
 }
 
 impl Backoff {
-    pub fn new(base: Duration, max: Duration, jitter: Jitter) -> Backoff {
+    pub(super) fn new(base: Duration, max: Duration, jitter: Jitter) -> Backoff {
         let rng = match jitter {
             Jitter::Off => None,
             Jitter::Seeded(seed) => Some(ChaCha8Rng::seed_from_u64(seed)),
@@ -37,13 +37,13 @@ impl Backoff {
     }
 
     /// The longest wait before jitter for retry `attempt` (0-based).
-    pub fn ceiling(&self, attempt: u32) -> Duration {
+    pub(super) fn ceiling(&self, attempt: u32) -> Duration {
         let factor = 2u32.checked_pow(attempt.min(31)).unwrap_or(u32::MAX);
         self.base.saturating_mul(factor).min(self.max)
     }
 
     /// The wait before retry `attempt` (0-based).
-    pub fn delay(&mut self, attempt: u32) -> Duration {
+    pub(super) fn delay(&mut self, attempt: u32) -> Duration {
         let ceiling = self.ceiling(attempt);
         match &mut self.rng {
             None => ceiling,

@@ -31,7 +31,7 @@ impl fmt::Display for Endpoint {
 
 /// The key of a host in budgets, rate information and request counts: the host name, plus
 /// `:port` when the URL names a port other than its scheme's default.
-pub fn host_key(url: &url::Url) -> String {
+pub(crate) fn host_key(url: &url::Url) -> String {
     let host = url.host_str().unwrap_or("");
     match url.port() {
         Some(port) => format!("{host}:{port}"),
@@ -40,7 +40,7 @@ pub fn host_key(url: &url::Url) -> String {
 }
 
 /// `scheme://host[:port]`, cleaned for a message (a hostile host name cannot inject text).
-pub fn origin_text(url: &url::Url) -> String {
+pub(crate) fn origin_text(url: &url::Url) -> String {
     clean_detail(&format!("{}://{}", url.scheme(), host_key(url)), 120)
 }
 

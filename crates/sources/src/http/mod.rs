@@ -32,21 +32,22 @@ mod cache;
 mod client;
 mod clock;
 mod error;
+mod link;
 mod paging;
 mod ratelimit;
 mod request;
 mod retry;
 mod transport;
 
-pub use auth::{Auth, PRIVATE_TOKEN};
-pub use backoff::{Backoff, Jitter};
-pub use budget::{HostCounts, RequestCounts};
+// What tests and the binary use is public; the rest is the sources' own.
+pub use auth::Auth;
+pub use backoff::Jitter;
 pub use cache::{EtagCache, MemoryEtagCache, NoEtagCache, StoreEtagCache};
 pub use client::{HttpClient, HttpSettings};
-pub use clock::{Clock, SystemClock, TokioClock};
-pub use error::{Endpoint, HttpError, host_key};
-pub use paging::{Link, Pager, next_link, parse_link_header};
-pub use ratelimit::{
-    Limit, LimitKind, RateInfo, SECONDARY_MIN_WAIT, classify, retry_after, throttled_until,
-};
-pub use request::{JSON, Request, Response, api_url};
+pub use clock::{SystemClock, TokioClock};
+pub use error::HttpError;
+pub use request::Request;
+
+pub(crate) use error::{Endpoint, host_key, origin_text};
+pub(crate) use ratelimit::RateInfo;
+pub(crate) use request::{JSON, Response, api_url};

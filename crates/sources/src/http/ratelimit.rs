@@ -11,7 +11,7 @@ use reqwest::header::HeaderMap;
 use flowdeck_core::model::Timestamp;
 
 /// A secondary rate limit (GitHub) or abuse detection waits at least this long.
-pub const SECONDARY_MIN_WAIT: Duration = Duration::from_secs(60);
+pub(super) const SECONDARY_MIN_WAIT: Duration = Duration::from_secs(60);
 
 /// The rate-limit budget a server last reported.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -65,7 +65,7 @@ fn reset_time(value: u64, now: Timestamp) -> Option<Timestamp> {
 /// Opsgenie's throttling: `X-RateLimit-State: THROTTLED` with the window it was counted over,
 /// `X-RateLimit-Period-In-Sec` (1 or 60): its token bucket has refilled after one period. `None`
 /// without the state, or without a period to wait.
-pub fn throttled_until(headers: &HeaderMap, now: Timestamp) -> Option<Timestamp> {
+pub(super) fn throttled_until(headers: &HeaderMap, now: Timestamp) -> Option<Timestamp> {
     let state = header_str(headers, "x-ratelimit-state")?;
     if !state.eq_ignore_ascii_case("throttled") {
         return None;
@@ -76,7 +76,7 @@ pub fn throttled_until(headers: &HeaderMap, now: Timestamp) -> Option<Timestamp>
 
 /// Retry-After as the instant it names: delay-seconds or an HTTP-date (IMF-fixdate, and the
 /// obsolete RFC 850 and asctime forms).
-pub fn retry_after(headers: &HeaderMap, now: Timestamp) -> Option<Timestamp> {
+pub(super) fn retry_after(headers: &HeaderMap, now: Timestamp) -> Option<Timestamp> {
     let value = header_str(headers, "retry-after")?;
     if let Ok(seconds) = value.parse::<u64>() {
         let seconds = i64::try_from(seconds).ok()?;
@@ -99,7 +99,7 @@ fn http_date(value: &str) -> Option<Timestamp> {
 
 /// What kind of limit a 403/429 answer is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LimitKind {
+pub(super) enum LimitKind {
     /// The hourly/minute budget is spent (x-ratelimit-remaining: 0, "API rate limit exceeded").
     Primary,
     /// GitHub's secondary limits and abuse detection: at least [`SECONDARY_MIN_WAIT`].
@@ -110,7 +110,7 @@ pub enum LimitKind {
 }
 
 impl LimitKind {
-    pub fn describe(self) -> &'static str {
+    pub(super) fn describe(self) -> &'static str {
         match self {
             LimitKind::Primary => "primary rate limit",
             LimitKind::Secondary => "secondary rate limit",
@@ -121,7 +121,7 @@ impl LimitKind {
 
 /// A rate-limit answer and when the server lets us back in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limit {
+pub(super) struct Limit {
     pub kind: LimitKind,
     /// When to try again, if the headers say; `None` means back off exponentially.
     pub resume_at: Option<Timestamp>,
@@ -129,7 +129,12 @@ pub struct Limit {
 
 /// Reads a 403 or 429 answer: `None` when it is not a rate limit (a plain 403 is a permission
 /// problem). `body` is the answer's body; only its first few KiB are looked at.
-pub fn classify(status: u16, headers: &HeaderMap, body: &[u8], now: Timestamp) -> Option<Limit> {
+pub(super) fn classify(
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+    now: Timestamp,
+) -> Option<Limit> {
     if status != 403 && status != 429 {
         return None;
     }

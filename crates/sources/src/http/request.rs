@@ -9,12 +9,12 @@ use super::error::Endpoint;
 use super::ratelimit::RateInfo;
 
 /// The default Accept header.
-pub const JSON: &str = "application/json";
+pub(crate) const JSON: &str = "application/json";
 
 /// `{root}/{segments…}?{query}`: each segment is one path segment (percent-encoded, so a "/"
 /// in a project path stays inside its segment), the query pairs form-encoded. What every API
 /// client builds its requests from.
-pub fn api_url(root: &Url, segments: &[&str], query: &[(&str, &str)]) -> Url {
+pub(crate) fn api_url(root: &Url, segments: &[&str], query: &[(&str, &str)]) -> Url {
     let mut url = root.clone();
     if let Ok(mut path) = url.path_segments_mut() {
         path.pop_if_empty().extend(segments);

@@ -14,7 +14,7 @@ use reqwest::header::{ETAG, LOCATION};
 use url::Url;
 
 use super::error::{Endpoint, HttpError, origin_text, server_message};
-use super::paging::next_link;
+use super::link::next_link;
 use super::ratelimit::{self, LimitKind, RateInfo, SECONDARY_MIN_WAIT};
 use super::transport::{Raw, Transport};
 use flowdeck_core::model::Timestamp;

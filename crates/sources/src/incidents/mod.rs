@@ -1,7 +1,5 @@
-//! What the polled incident sources (PagerDuty, Opsgenie) share: where a sync's listing starts
-//! and what is remembered between syncs (`marks`), and the setup both need (`common`: the API
-//! root of `base_url`, the token, which flowdeck services exist, the page size and the time
-//! format of query parameters).
+//! What the polled incident sources (PagerDuty, Opsgenie) share: what is remembered between
+//! syncs and where a sync's listing starts (`state`), and the sync itself (`sync`).
 
-pub mod common;
-pub mod marks;
+pub(crate) mod state;
+pub(crate) mod sync;

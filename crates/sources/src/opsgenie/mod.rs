@@ -9,93 +9,85 @@
 //! source cannot be set up. Throttling (429 with `X-RateLimit-State: THROTTLED`) waits the
 //! `X-RateLimit-Period-In-Sec` the HTTP layer reads.
 //!
-//! Files: `setup` (config), `api` (every request), `payload` (Opsgenie's JSON), `list` (query
-//! and paging), `translate` (payloads to incidents, filters, service mapping), `sync`, `probe`.
-//! What is remembered between syncs, and where a sync starts, is shared with PagerDuty:
-//! `crate::incidents::marks`.
+//! A sync, shared with the other incident source (`crate::incidents::sync`), plans where the
+//! listing starts, lists the alerts created since then, looks
+//! up by id what was open at the last sync and did not come back, and hands the alerts that
+//! pass the filters to the store with the new watermarks. Any failing request fails the whole
+//! sync: nothing is half-stored, and the next sync starts from the same watermarks.
+//!
+//! Files: `setup` (config), `api` (every request, the query and paging, what statuses mean),
+//! `payload` (Opsgenie's JSON), `translate` (payloads to incidents, filters, service mapping),
+//! `state` (how its alerts feed what every incident source remembers), `probe`.
 
 mod api;
-mod list;
 mod payload;
 mod probe;
 mod setup;
-mod sync;
+mod state;
 mod translate;
 
-use std::fmt;
 use std::time::Duration;
-
-pub use list::OFFSET_CAP;
-pub use setup::{DEFAULT_INTERVAL, TOKEN_VARIABLES};
 
 use self::api::Api;
 use self::setup::Settings;
 use crate::SourceError;
 use crate::http::HttpClient;
-use crate::live::{BoxFuture, ProbeReport, Source, SyncContext, SyncOutcome};
-use flowdeck_config::OpsgenieSourceConfig;
+use crate::incidents;
+use crate::live::ProbeReport;
+use crate::polled::{Found, Polled, Provider, Round, Setup};
+use flowdeck_config::{OpsgenieSourceConfig, SourceConfig};
 
-pub struct OpsgenieSource {
+/// An Opsgenie account as a polled source.
+pub type OpsgenieSource = Polled<Opsgenie>;
+
+#[derive(Debug)]
+pub struct Opsgenie {
     settings: Settings,
     api: Api,
-    interval: Duration,
-}
-
-impl fmt::Debug for OpsgenieSource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OpsgenieSource")
-            .field("settings", &self.settings)
-            .field("interval", &self.interval)
-            .finish_non_exhaustive()
-    }
 }
 
 impl OpsgenieSource {
     /// Checks the config and reads the API key (no request is sent). `known_services` are the
-    /// flowdeck services an alert's tags, integration or source may name
-    /// (`incidents::common::known_services`).
+    /// flowdeck services an alert's tags, integration or source may name.
     pub fn new(
         config: &OpsgenieSourceConfig,
         known_services: Vec<String>,
         http: HttpClient,
     ) -> Result<OpsgenieSource, SourceError> {
-        let settings = Settings::from_config(config, known_services)?;
-        let api = Api::new(http, &settings);
-        Ok(OpsgenieSource {
-            interval: settings.interval.unwrap_or(DEFAULT_INTERVAL),
-            settings,
-            api,
-        })
-    }
-
-    /// The poll interval when the source's config sets none (e.g. `general.refresh`).
-    pub fn with_default_interval(mut self, interval: Duration) -> OpsgenieSource {
-        self.interval = self.settings.interval.unwrap_or(interval);
-        self
+        Polled::build(config, &Setup::new(&http, &known_services))
     }
 }
 
-impl Source for OpsgenieSource {
+impl Provider for Opsgenie {
+    const KIND: &'static str = "opsgenie";
+    type Config = OpsgenieSourceConfig;
+
+    fn config(source: &SourceConfig) -> Option<&OpsgenieSourceConfig> {
+        match source {
+            SourceConfig::Opsgenie(config) => Some(config),
+            _ => None,
+        }
+    }
+
+    fn setup(config: &OpsgenieSourceConfig, setup: &Setup<'_>) -> Result<Opsgenie, SourceError> {
+        let settings = Settings::from_config(config, setup.services.to_vec())?;
+        let api = Api::new(setup, &settings);
+        Ok(Opsgenie { settings, api })
+    }
+
     fn name(&self) -> &str {
         &self.settings.name
     }
 
-    fn kind(&self) -> &'static str {
-        "opsgenie"
+    fn interval(&self) -> Option<Duration> {
+        self.settings.interval
     }
 
-    fn interval(&self) -> Duration {
-        self.interval
+    async fn sync(&self, round: &mut Round) -> Result<Found, SourceError> {
+        incidents::sync::sync(self, round).await
     }
 
-    fn sync<'a>(&'a self, ctx: &'a SyncContext) -> BoxFuture<'a, Result<SyncOutcome, SourceError>> {
-        Box::pin(sync::sync(&self.api, &self.settings, ctx))
-    }
-
-    fn probe<'a>(
-        &'a self,
-        ctx: &'a SyncContext,
-    ) -> BoxFuture<'a, Result<ProbeReport, SourceError>> {
-        Box::pin(probe::probe(&self.api, &self.settings, ctx))
+    async fn probe(&self, round: &Round) -> Result<ProbeReport, SourceError> {
+        probe::probe(&self.api, &self.settings, round).await
     }
 }

@@ -8,14 +8,14 @@ use flowdeck_core::model::Timestamp;
 
 /// One page of `GET /v2/alerts`.
 #[derive(Debug, Clone, Deserialize)]
-pub struct AlertPage {
+pub(crate) struct AlertPage {
     pub data: Vec<Alert>,
     #[serde(default)]
     pub paging: Option<Paging>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
-pub struct Paging {
+pub(crate) struct Paging {
     /// The next page, an absolute URL with `offset` advanced; absent on the last page.
     #[serde(default)]
     pub next: Option<String>,
@@ -23,13 +23,13 @@ pub struct Paging {
 
 /// `GET /v2/alerts/{id}`.
 #[derive(Debug, Clone, Deserialize)]
-pub struct OneAlert {
+pub(crate) struct OneAlert {
     pub data: Alert,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Alert {
+pub(crate) struct Alert {
     pub id: String,
     /// The short number people use ("1791").
     #[serde(default)]
@@ -58,7 +58,7 @@ pub struct Alert {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct Integration {
+pub(crate) struct Integration {
     #[serde(default)]
     pub name: Option<String>,
 }
@@ -66,17 +66,17 @@ pub struct Integration {
 /// How the alert went, in milliseconds after its creation.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Report {
+pub(crate) struct Report {
     #[serde(default)]
     pub close_time: Option<i64>,
 }
 
 impl Alert {
-    pub fn is_closed(&self) -> bool {
+    pub(super) fn is_closed(&self) -> bool {
         self.status.eq_ignore_ascii_case("closed")
     }
 
-    pub fn integration_name(&self) -> Option<&str> {
+    pub(super) fn integration_name(&self) -> Option<&str> {
         self.integration
             .as_ref()
             .and_then(|i| i.name.as_deref())
@@ -86,7 +86,7 @@ impl Alert {
 
     /// When it was closed: `createdAt + report.closeTime`, else (closed without a report)
     /// `updatedAt`; None while open.
-    pub fn closed_at(&self) -> Option<Timestamp> {
+    pub(super) fn closed_at(&self) -> Option<Timestamp> {
         if !self.is_closed() {
             return None;
         }

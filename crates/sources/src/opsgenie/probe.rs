@@ -2,14 +2,13 @@
 //! rate limit left when Opsgenie reports one, and one page each of the alerts the backfill holds
 //! and of those open now.
 
-use super::api::Api;
-use super::list;
+use super::api::{self, Api};
 use super::payload::AlertPage;
 use super::setup::Settings;
 use super::translate;
 use crate::SourceError;
-use crate::incidents::marks;
-use crate::live::{ProbeReport, SyncContext};
+use crate::live::ProbeReport;
+use crate::polled::{Round, format_time};
 
 fn count(page: &AlertPage) -> String {
     let more = page.paging.as_ref().is_some_and(|p| p.next.is_some());
@@ -20,24 +19,27 @@ fn count(page: &AlertPage) -> String {
     }
 }
 
-pub async fn probe(
+pub(super) async fn probe(
     api: &Api,
     settings: &Settings,
-    ctx: &SyncContext,
+    round: &Round,
 ) -> Result<ProbeReport, SourceError> {
-    let since = ctx.now - ctx.backfill;
+    let since = round.now - round.backfill;
     let all: AlertPage = api
-        .get(list::first_url(api, settings, since, None), "alerts")
+        .origin
+        .get(api::first_url(api, settings, since, None), "alerts")
         .await?
         .body;
     let open: AlertPage = api
+        .origin
         .get(
-            list::first_url(api, settings, since, Some("status: open")),
+            api::first_url(api, settings, since, Some("status: open")),
             "alerts",
         )
         .await?
         .body;
     let rate = match api
+        .origin
         .rate()
         .and_then(|r| r.remaining.map(|left| (left, r.limit)))
     {
@@ -64,9 +66,9 @@ pub async fn probe(
     };
     Ok(format!(
         "Opsgenie at {} reachable, API key accepted; {rate}; {} alerts ({priorities}) since {}, {} open{mapping}",
-        api.host(),
+        api.origin.host(),
         count(&all),
-        marks::format_time(since),
+        format_time(since),
         count(&open),
     ))
 }

@@ -10,23 +10,18 @@ use secrecy::SecretString;
 use url::Url;
 
 use crate::SourceError;
-use crate::incidents::common;
+use crate::polled::{api_root, required_token};
 use flowdeck_config::OpsgenieSourceConfig;
-
-/// How often an Opsgenie source is polled when neither it nor `[general] refresh` says.
-pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(60);
 
 /// Where the API key is looked for when neither token_cmd nor token_env is set
 /// (OPSGENIE_API_KEY is what Opsgenie's own tools and Terraform provider read).
-pub const TOKEN_VARIABLES: &[&str] = &["OPSGENIE_API_KEY", "OPSGENIE_TOKEN"];
+const TOKEN_VARIABLES: &[&str] = &["OPSGENIE_API_KEY", "OPSGENIE_TOKEN"];
 
-pub struct Settings {
+pub(super) struct Settings {
     /// Shown and stored under: config `name`, else `opsgenie:<base_url>`.
     pub name: String,
     /// The API root, ending in a slash.
     pub api: Url,
-    /// host, or host:port when the port is not the scheme's default.
-    pub host: String,
     pub token: SecretString,
     /// A tag, `service:` tag value, integration name or alert source -> flowdeck service.
     pub service_map: BTreeMap<String, String>,
@@ -68,11 +63,11 @@ fn default_app(api: &Url) -> Option<Url> {
 impl Settings {
     /// Checks the config and reads the API key (token_cmd, token_env, then OPSGENIE_API_KEY,
     /// OPSGENIE_TOKEN).
-    pub fn from_config(
+    pub(super) fn from_config(
         config: &OpsgenieSourceConfig,
         known_services: Vec<String>,
     ) -> Result<Settings, SourceError> {
-        let api = common::api_root("opsgenie", &config.base_url, "https://api.opsgenie.com")?;
+        let api = api_root("opsgenie", &config.base_url, "https://api.opsgenie.com")?;
         let mut priorities: Vec<String> = config
             .priorities
             .iter()
@@ -90,7 +85,7 @@ impl Settings {
             )));
         }
         let app = match &config.app_url {
-            Some(app_url) => Some(common::api_root(
+            Some(app_url) => Some(api_root(
                 "opsgenie",
                 app_url,
                 "https://acme.app.opsgenie.com",
@@ -102,7 +97,7 @@ impl Settings {
             })?),
             None => default_app(&api),
         };
-        let token = common::token(
+        let token = required_token(
             "opsgenie",
             config.token_cmd.as_deref(),
             config.token_env.as_deref(),
@@ -113,7 +108,6 @@ impl Settings {
                 .name
                 .clone()
                 .unwrap_or_else(|| format!("opsgenie:{}", config.base_url)),
-            host: crate::http::host_key(&api),
             api,
             token,
             service_map: config.service_map.clone(),

@@ -17,7 +17,7 @@
 
 use super::payload::Alert;
 use super::setup::Settings;
-use crate::incidents::common;
+use crate::polled::known_service;
 use flowdeck_core::model::Incident;
 
 fn service_tag(tag: &str) -> Option<&str> {
@@ -35,14 +35,14 @@ fn push(services: &mut Vec<String>, name: &str) {
 }
 
 /// The flowdeck services of an alert (see the module documentation).
-pub fn services(alert: &Alert, settings: &Settings) -> Vec<String> {
+pub(super) fn services(alert: &Alert, settings: &Settings) -> Vec<String> {
     let mut services = Vec::new();
     for tag in &alert.tags {
         if let Some(name) = service_tag(tag) {
             match settings.service_map.get(name) {
                 Some(mapped) => push(&mut services, mapped),
                 None => {
-                    if let Some(known) = common::known(&settings.known_services, name) {
+                    if let Some(known) = known_service(&settings.known_services, name) {
                         push(&mut services, known);
                     }
                 }
@@ -64,7 +64,7 @@ pub fn services(alert: &Alert, settings: &Settings) -> Vec<String> {
     }
     if services.is_empty() {
         for name in &names {
-            if let Some(known) = common::known(&settings.known_services, name) {
+            if let Some(known) = known_service(&settings.known_services, name) {
                 push(&mut services, known);
             }
         }
@@ -74,7 +74,7 @@ pub fn services(alert: &Alert, settings: &Settings) -> Vec<String> {
 
 /// Whether the listing's own filter (the priorities) lets it through: what Opsgenie was asked
 /// for, checked again here.
-pub fn listed(alert: &Alert, settings: &Settings) -> bool {
+pub(super) fn listed(alert: &Alert, settings: &Settings) -> bool {
     settings.priorities.is_empty()
         || alert.priority.as_deref().is_some_and(|p| {
             settings
@@ -84,7 +84,7 @@ pub fn listed(alert: &Alert, settings: &Settings) -> bool {
         })
 }
 
-pub fn incident(alert: &Alert, settings: &Settings) -> Incident {
+pub(super) fn incident(alert: &Alert, settings: &Settings) -> Incident {
     let mut labels = alert.tags.clone();
     if let Some(priority) = &alert.priority {
         labels.push(format!("priority={priority}"));
@@ -145,7 +145,6 @@ mod tests {
         Settings {
             name: "opsgenie".into(),
             api: url::Url::parse("https://api.opsgenie.com/").unwrap(),
-            host: "api.opsgenie.com".into(),
             token: SecretString::from("k"),
             service_map: map
                 .iter()

@@ -7,93 +7,85 @@
 //! from `token_cmd`, else the variable `token_env` names, else PAGERDUTY_TOKEN; without one the
 //! source cannot be set up (PagerDuty has no anonymous access).
 //!
-//! Files: `setup` (config), `api` (every request), `payload` (PagerDuty's JSON), `list` (ranges
-//! and paging), `translate` (payloads to incidents, filters, service mapping), `sync`, `probe`.
-//! What is remembered between syncs, and where a sync starts, is shared with Opsgenie:
-//! `crate::incidents::marks`.
+//! A sync, shared with the other incident source (`crate::incidents::sync`), plans where the
+//! listing starts, lists `[since, now]`, looks up by id what
+//! was open at the last sync and did not come back, and hands the incidents that pass the
+//! filters to the store with the new watermarks. Any failing request fails the whole sync:
+//! nothing is half-stored, and the next sync starts from the same watermarks.
+//!
+//! Files: `setup` (config), `api` (every request, ranges and paging, what statuses mean),
+//! `payload` (PagerDuty's JSON), `translate` (payloads to incidents, filters, service mapping),
+//! `state` (how its incidents feed what every incident source remembers), `probe`.
 
 mod api;
-mod list;
 mod payload;
 mod probe;
 mod setup;
-mod sync;
+mod state;
 mod translate;
 
-use std::fmt;
 use std::time::Duration;
-
-pub use list::{MAX_RANGE, OFFSET_CAP};
-pub use setup::{DEFAULT_INTERVAL, TOKEN_VARIABLES};
 
 use self::api::Api;
 use self::setup::Settings;
 use crate::SourceError;
 use crate::http::HttpClient;
-use crate::live::{BoxFuture, ProbeReport, Source, SyncContext, SyncOutcome};
-use flowdeck_config::PagerdutySourceConfig;
+use crate::incidents;
+use crate::live::ProbeReport;
+use crate::polled::{Found, Polled, Provider, Round, Setup};
+use flowdeck_config::{PagerdutySourceConfig, SourceConfig};
 
-pub struct PagerdutySource {
+/// A PagerDuty account as a polled source.
+pub type PagerdutySource = Polled<Pagerduty>;
+
+#[derive(Debug)]
+pub struct Pagerduty {
     settings: Settings,
     api: Api,
-    interval: Duration,
-}
-
-impl fmt::Debug for PagerdutySource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PagerdutySource")
-            .field("settings", &self.settings)
-            .field("interval", &self.interval)
-            .finish_non_exhaustive()
-    }
 }
 
 impl PagerdutySource {
     /// Checks the config and reads the API key (no request is sent). `known_services` are the
-    /// flowdeck services an unmapped PagerDuty service may be by name
-    /// (`incidents::common::known_services`).
+    /// flowdeck services an unmapped PagerDuty service may be by name.
     pub fn new(
         config: &PagerdutySourceConfig,
         known_services: Vec<String>,
         http: HttpClient,
     ) -> Result<PagerdutySource, SourceError> {
-        let settings = Settings::from_config(config, known_services)?;
-        let api = Api::new(http, &settings);
-        Ok(PagerdutySource {
-            interval: settings.interval.unwrap_or(DEFAULT_INTERVAL),
-            settings,
-            api,
-        })
-    }
-
-    /// The poll interval when the source's config sets none (e.g. `general.refresh`).
-    pub fn with_default_interval(mut self, interval: Duration) -> PagerdutySource {
-        self.interval = self.settings.interval.unwrap_or(interval);
-        self
+        Polled::build(config, &Setup::new(&http, &known_services))
     }
 }
 
-impl Source for PagerdutySource {
+impl Provider for Pagerduty {
+    const KIND: &'static str = "pagerduty";
+    type Config = PagerdutySourceConfig;
+
+    fn config(source: &SourceConfig) -> Option<&PagerdutySourceConfig> {
+        match source {
+            SourceConfig::Pagerduty(config) => Some(config),
+            _ => None,
+        }
+    }
+
+    fn setup(config: &PagerdutySourceConfig, setup: &Setup<'_>) -> Result<Pagerduty, SourceError> {
+        let settings = Settings::from_config(config, setup.services.to_vec())?;
+        let api = Api::new(setup, &settings);
+        Ok(Pagerduty { settings, api })
+    }
+
     fn name(&self) -> &str {
         &self.settings.name
     }
 
-    fn kind(&self) -> &'static str {
-        "pagerduty"
+    fn interval(&self) -> Option<Duration> {
+        self.settings.interval
     }
 
-    fn interval(&self) -> Duration {
-        self.interval
+    async fn sync(&self, round: &mut Round) -> Result<Found, SourceError> {
+        incidents::sync::sync(self, round).await
     }
 
-    fn sync<'a>(&'a self, ctx: &'a SyncContext) -> BoxFuture<'a, Result<SyncOutcome, SourceError>> {
-        Box::pin(sync::sync(&self.api, &self.settings, ctx))
-    }
-
-    fn probe<'a>(
-        &'a self,
-        ctx: &'a SyncContext,
-    ) -> BoxFuture<'a, Result<ProbeReport, SourceError>> {
-        Box::pin(probe::probe(&self.api, &self.settings, ctx))
+    async fn probe(&self, round: &Round) -> Result<ProbeReport, SourceError> {
+        probe::probe(&self.api, &self.settings, round).await
     }
 }

@@ -9,7 +9,7 @@ use flowdeck_core::model::Timestamp;
 
 /// One page of `GET /incidents`.
 #[derive(Debug, Clone, Deserialize)]
-pub struct IncidentPage {
+pub(crate) struct IncidentPage {
     pub incidents: Vec<Incident>,
     /// Whether another page follows this one.
     #[serde(default)]
@@ -24,12 +24,12 @@ pub struct IncidentPage {
 
 /// `GET /incidents/{id}`.
 #[derive(Debug, Clone, Deserialize)]
-pub struct OneIncident {
+pub(crate) struct OneIncident {
     pub incident: Incident,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct Incident {
+pub(crate) struct Incident {
     pub id: String,
     #[serde(default)]
     pub incident_number: Option<u64>,
@@ -63,7 +63,7 @@ pub struct Incident {
 
 /// A reference to another object (`service_reference`, a priority): its id and its name.
 #[derive(Debug, Clone, Deserialize)]
-pub struct Reference {
+pub(crate) struct Reference {
     #[serde(default)]
     pub id: Option<String>,
     #[serde(default)]
@@ -71,25 +71,25 @@ pub struct Reference {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct Body {
+pub(crate) struct Body {
     #[serde(default)]
     pub details: Option<String>,
 }
 
 impl Incident {
-    pub fn is_resolved(&self) -> bool {
+    pub(super) fn is_resolved(&self) -> bool {
         self.status.eq_ignore_ascii_case("resolved")
     }
 
-    pub fn service_id(&self) -> Option<&str> {
+    pub(super) fn service_id(&self) -> Option<&str> {
         self.service.as_ref().and_then(|s| s.id.as_deref())
     }
 
-    pub fn service_name(&self) -> Option<&str> {
+    pub(super) fn service_name(&self) -> Option<&str> {
         self.service.as_ref().and_then(|s| s.summary.as_deref())
     }
 
-    pub fn priority_name(&self) -> Option<&str> {
+    pub(super) fn priority_name(&self) -> Option<&str> {
         self.priority
             .as_ref()
             .and_then(|p| p.summary.as_deref())

@@ -2,13 +2,13 @@
 //! rate limit left, and one page each of what the backfill holds and of what is open now
 //! (PagerDuty counts them with `total=true`).
 
-use super::api::Api;
+use super::api::{self, Api};
 use super::payload::IncidentPage;
 use super::setup::Settings;
-use super::{list, translate};
+use super::translate;
 use crate::SourceError;
-use crate::incidents::marks;
-use crate::live::{ProbeReport, SyncContext};
+use crate::live::ProbeReport;
+use crate::polled::{Round, format_time};
 
 fn count(page: &IncidentPage) -> String {
     match page.total {
@@ -18,19 +18,19 @@ fn count(page: &IncidentPage) -> String {
     }
 }
 
-pub async fn probe(
+pub(super) async fn probe(
     api: &Api,
     settings: &Settings,
-    ctx: &SyncContext,
+    round: &Round,
 ) -> Result<ProbeReport, SourceError> {
     // One request may span at most six months.
-    let since = (ctx.now - ctx.backfill).max(ctx.now - list::MAX_RANGE);
-    let all = list::page(api, settings, since, ctx.now, 0, &[("total", "true")]).await?;
-    let open = list::page(
+    let since = (round.now - round.backfill).max(round.now - api::MAX_RANGE);
+    let all = api::page(api, settings, since, round.now, 0, &[("total", "true")]).await?;
+    let open = api::page(
         api,
         settings,
         since,
-        ctx.now,
+        round.now,
         0,
         &[
             ("statuses[]", "triggered"),
@@ -39,7 +39,7 @@ pub async fn probe(
         ],
     )
     .await?;
-    let rate = match api.rate() {
+    let rate = match api.origin.rate() {
         Some(rate) => match (rate.remaining, rate.limit) {
             (Some(left), Some(limit)) => format!("{left} of {limit} requests left"),
             (Some(left), None) => format!("{left} requests left"),
@@ -70,9 +70,9 @@ pub async fn probe(
     };
     Ok(format!(
         "PagerDuty at {} reachable, API key accepted; {rate}; {} incidents ({urgencies}) since {}, {} open{mapping}",
-        api.host(),
+        api.origin.host(),
         count(&all),
-        marks::format_time(since),
+        format_time(since),
         count(&open),
     ))
 }

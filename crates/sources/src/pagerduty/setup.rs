@@ -9,25 +9,20 @@ use secrecy::SecretString;
 use url::Url;
 
 use crate::SourceError;
-use crate::incidents::common;
+use crate::polled::{api_root, required_token};
 use flowdeck_config::PagerdutySourceConfig;
 
-/// How often a PagerDuty source is polled when neither it nor `[general] refresh` says.
-pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(60);
-
 /// Where the API key is looked for when neither token_cmd nor token_env is set.
-pub const TOKEN_VARIABLES: &[&str] = &["PAGERDUTY_TOKEN"];
+const TOKEN_VARIABLES: &[&str] = &["PAGERDUTY_TOKEN"];
 
 /// PagerDuty's incident statuses.
-pub const STATUSES: [&str; 3] = ["triggered", "acknowledged", "resolved"];
+const STATUSES: [&str; 3] = ["triggered", "acknowledged", "resolved"];
 
-pub struct Settings {
+pub(super) struct Settings {
     /// Shown and stored under: config `name`, else `pagerduty:<base_url>`.
     pub name: String,
     /// The API root, ending in a slash.
     pub api: Url,
-    /// host, or host:port when the port is not the scheme's default.
-    pub host: String,
     pub token: SecretString,
     /// PagerDuty service id, or name, -> flowdeck service.
     pub service_map: BTreeMap<String, String>,
@@ -69,11 +64,11 @@ fn lower(values: &[String]) -> Vec<String> {
 
 impl Settings {
     /// Checks the config and reads the API key (token_cmd, token_env, then PAGERDUTY_TOKEN).
-    pub fn from_config(
+    pub(super) fn from_config(
         config: &PagerdutySourceConfig,
         known_services: Vec<String>,
     ) -> Result<Settings, SourceError> {
-        let api = common::api_root("pagerduty", &config.base_url, "https://api.pagerduty.com")?;
+        let api = api_root("pagerduty", &config.base_url, "https://api.pagerduty.com")?;
         let urgencies = lower(&config.urgencies);
         if let Some(bad) = urgencies
             .iter()
@@ -94,7 +89,7 @@ impl Settings {
                 "pagerduty source: statuses must include \"resolved\": an incident stored while open must be updated when it is resolved, or it stays open forever; [\"resolved\"] stores incidents once they are over".into(),
             ));
         }
-        let token = common::token(
+        let token = required_token(
             "pagerduty",
             config.token_cmd.as_deref(),
             config.token_env.as_deref(),
@@ -105,7 +100,6 @@ impl Settings {
                 .name
                 .clone()
                 .unwrap_or_else(|| format!("pagerduty:{}", config.base_url)),
-            host: crate::http::host_key(&api),
             api,
             token,
             service_map: config.service_map.clone(),

@@ -13,11 +13,11 @@
 
 use super::payload;
 use super::setup::Settings;
-use crate::incidents::common;
+use crate::polled::known_service;
 use flowdeck_core::model::Incident;
 
 /// The flowdeck services of an incident (none when its PagerDuty service maps to none).
-pub fn services(raw: &payload::Incident, settings: &Settings) -> Vec<String> {
+pub(super) fn services(raw: &payload::Incident, settings: &Settings) -> Vec<String> {
     let by_id = raw.service_id().and_then(|id| settings.service_map.get(id));
     let by_name = raw
         .service_name()
@@ -26,14 +26,14 @@ pub fn services(raw: &payload::Incident, settings: &Settings) -> Vec<String> {
         return vec![mapped.clone()];
     }
     raw.service_name()
-        .and_then(|name| common::known(&settings.known_services, name))
+        .and_then(|name| known_service(&settings.known_services, name))
         .map(|name| vec![name.to_string()])
         .unwrap_or_default()
 }
 
 /// Whether the listing's own filters (urgency, service) let it through: what PagerDuty was
 /// asked for, checked again here.
-pub fn listed(raw: &payload::Incident, settings: &Settings) -> bool {
+pub(super) fn listed(raw: &payload::Incident, settings: &Settings) -> bool {
     let urgency_ok = settings.urgencies.is_empty()
         || raw
             .urgency
@@ -47,7 +47,7 @@ pub fn listed(raw: &payload::Incident, settings: &Settings) -> bool {
 }
 
 /// Whether it passes every filter and is stored.
-pub fn passes(raw: &payload::Incident, settings: &Settings) -> bool {
+pub(super) fn passes(raw: &payload::Incident, settings: &Settings) -> bool {
     listed(raw, settings)
         && settings
             .statuses
@@ -55,7 +55,7 @@ pub fn passes(raw: &payload::Incident, settings: &Settings) -> bool {
             .any(|s| s.eq_ignore_ascii_case(&raw.status))
 }
 
-pub fn incident(raw: &payload::Incident, settings: &Settings) -> Incident {
+pub(super) fn incident(raw: &payload::Incident, settings: &Settings) -> Incident {
     let title = raw
         .title
         .clone()

@@ -14,7 +14,7 @@ use super::translate::body;
 
 /// Alertmanager's labels for the series (empty when Alertmanager holds no such alert), and
 /// the annotations of its alert as a body.
-pub fn marks(series: &Series, alerts: &[ManagedAlert]) -> (Vec<String>, Option<String>) {
+pub(super) fn marks(series: &Series, alerts: &[ManagedAlert]) -> (Vec<String>, Option<String>) {
     let matching: Vec<&ManagedAlert> = alerts
         .iter()
         .filter(|a| series.is_within(&a.labels))

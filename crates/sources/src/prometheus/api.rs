@@ -18,11 +18,13 @@ use super::payload::{
 use super::runs::Millis;
 use super::setup::Endpoint;
 use crate::SourceError;
-use crate::http::{Auth, HttpClient, HttpError, Request};
+use crate::http::Auth;
+use crate::polled::{Failure, Hint, Origin, Setup, StatusHints};
+use flowdeck_core::text::sanitize;
 
 /// Which server an [`Api`] speaks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Server {
+pub(super) enum Server {
     Prometheus,
     Alertmanager,
 }
@@ -51,25 +53,34 @@ impl Server {
 }
 
 /// One server's HTTP API.
-pub struct Api<'a> {
-    pub http: &'a HttpClient,
-    pub endpoint: &'a Endpoint,
-    pub server: Server,
+#[derive(Debug)]
+pub(super) struct Api {
+    origin: Origin,
 }
 
 /// `time=` and range durations as Prometheus reads them: seconds with milliseconds.
-pub fn seconds(t: Millis) -> String {
+pub(super) fn seconds(t: Millis) -> String {
     format!("{}.{:03}", t.div_euclid(1000), t.rem_euclid(1000))
 }
 
-impl Api<'_> {
-    pub fn host(&self) -> &str {
-        &self.endpoint.host
+impl Api {
+    pub(super) fn new(setup: &Setup<'_>, endpoint: &Endpoint, server: Server) -> Api {
+        let auth = match &endpoint.token {
+            Some(token) => Auth::Bearer(token.clone()),
+            None => Auth::None,
+        };
+        Api {
+            origin: setup.origin(endpoint.root.clone(), auth, Words { server }),
+        }
+    }
+
+    pub(super) fn host(&self) -> &str {
+        self.origin.host()
     }
 
     /// `<root><path>?<query>`
-    pub fn url(&self, path: &str, query: &[(&str, &str)]) -> Url {
-        let mut url = self.endpoint.root.clone();
+    fn url(&self, path: &str, query: &[(&str, &str)]) -> Url {
+        let mut url = self.origin.root().clone();
         let joined = format!("{}{path}", url.path());
         url.set_path(&joined);
         if !query.is_empty() {
@@ -78,32 +89,14 @@ impl Api<'_> {
         url
     }
 
-    fn request(&self, url: Url) -> Request {
-        Request::get(
-            url,
-            match &self.endpoint.token {
-                Some(token) => Auth::Bearer(token.clone()),
-                None => Auth::None,
-            },
-        )
-        .scoped_to(&self.endpoint.root)
-    }
-
     /// One GET of bare JSON (Alertmanager's v2 API).
-    pub async fn get<T: DeserializeOwned>(
+    async fn get<T: DeserializeOwned>(
         &self,
         path: &str,
         query: &[(&str, &str)],
         what: &str,
     ) -> Result<T, SourceError> {
-        match self
-            .http
-            .get_json::<T>(&self.request(self.url(path, query)))
-            .await
-        {
-            Ok(response) => Ok(response.body),
-            Err(error) => Err(self.explain(error, what)),
-        }
+        Ok(self.origin.get(self.url(path, query), what).await?.body)
     }
 
     /// One GET of a Prometheus API answer: its `data`, or why there is none.
@@ -115,18 +108,16 @@ impl Api<'_> {
     ) -> Result<T, SourceError> {
         let envelope: Envelope<T> = self.get(path, query, what).await?;
         for warning in &envelope.warnings {
-            tracing::warn!(host = %self.host(), "Prometheus warns about {what}: {}", flowdeck_core::text::sanitize(warning));
+            tracing::warn!(host = %self.host(), "Prometheus warns about {what}: {}", sanitize(warning));
         }
         match (envelope.status.as_str(), envelope.data) {
             ("success", Some(data)) => Ok(data),
             (status, _) => Err(SourceError::Data(format!(
                 "Prometheus at {} answered {what} with status {:?} ({}: {})",
                 self.host(),
-                flowdeck_core::text::sanitize(status),
-                flowdeck_core::text::sanitize(
-                    envelope.error_type.as_deref().unwrap_or("no errorType")
-                ),
-                flowdeck_core::text::sanitize(envelope.error.as_deref().unwrap_or("no data")),
+                sanitize(status),
+                sanitize(envelope.error_type.as_deref().unwrap_or("no errorType")),
+                sanitize(envelope.error.as_deref().unwrap_or("no data")),
             ))),
         }
     }
@@ -149,7 +140,7 @@ impl Api<'_> {
             return Err(SourceError::Data(format!(
                 "Prometheus at {} answered {what} with a {:?}, not a {result_type}",
                 self.host(),
-                flowdeck_core::text::sanitize(&data.result_type)
+                sanitize(&data.result_type)
             )));
         }
         Ok(data.result)
@@ -158,7 +149,7 @@ impl Api<'_> {
     /// The raw samples of `selector` in `(end − length, end]` (closed at the start before
     /// Prometheus 3): an instant query of a range vector, so nothing is invented between
     /// samples (query_range would carry each one forward for the lookback delta).
-    pub async fn raw_samples(
+    pub(super) async fn raw_samples(
         &self,
         selector: &str,
         end: Millis,
@@ -170,7 +161,7 @@ impl Api<'_> {
 
     /// The series of `selector` an instant query at `time` answers (staleness markers
     /// honoured: an alert that resolved is gone).
-    pub async fn instant(
+    pub(super) async fn instant(
         &self,
         selector: &str,
         time: Millis,
@@ -179,81 +170,77 @@ impl Api<'_> {
     }
 
     /// Prometheus' firing and pending alerts, with their annotations.
-    pub async fn alerts(&self) -> Result<Vec<PrometheusAlert>, SourceError> {
+    pub(super) async fn alerts(&self) -> Result<Vec<PrometheusAlert>, SourceError> {
         let data: AlertsData = self.data("api/v1/alerts", &[], "the alerts").await?;
         Ok(data.alerts)
     }
 
     /// Prometheus' version; None from a server too old to say.
-    pub async fn version(&self) -> Result<Option<String>, SourceError> {
+    pub(super) async fn version(&self) -> Result<Option<String>, SourceError> {
         let url = self.url("api/v1/status/buildinfo", &[]);
-        match self
-            .http
-            .get_json::<Envelope<BuildInfo>>(&self.request(url))
-            .await
-        {
-            Ok(response) => Ok(response
-                .body
-                .data
-                .map(|d| d.version)
-                .filter(|v| !v.is_empty())),
-            Err(error) if error.status() == Some(404) => Ok(None),
-            Err(error) => Err(self.explain(error, "the build information")),
-        }
+        let info = self
+            .origin
+            .get_if_found::<Envelope<BuildInfo>>(url, "the build information")
+            .await?;
+        Ok(info
+            .and_then(|response| response.body.data)
+            .map(|d| d.version)
+            .filter(|v| !v.is_empty()))
     }
 
     /// Every alert Alertmanager holds (active, silenced, inhibited).
-    pub async fn managed_alerts(&self) -> Result<Vec<ManagedAlert>, SourceError> {
+    pub(super) async fn managed_alerts(&self) -> Result<Vec<ManagedAlert>, SourceError> {
         self.get("api/v2/alerts", &[], "the alerts").await
     }
 
     /// Alertmanager's version.
-    pub async fn manager_version(&self) -> Result<Option<String>, SourceError> {
+    pub(super) async fn manager_version(&self) -> Result<Option<String>, SourceError> {
         let status: ManagerStatus = self.get("api/v2/status", &[], "its status").await?;
         Ok(status
             .version_info
             .map(|v| v.version)
             .filter(|v| !v.is_empty()))
     }
+}
 
-    fn explain(&self, error: HttpError, what: &str) -> SourceError {
-        let (server, host) = (self.server.name(), self.host());
+/// What a Prometheus' or an Alertmanager's answers mean.
+struct Words {
+    server: Server,
+}
+
+impl StatusHints for Words {
+    fn context(&self, failure: &Failure<'_>) -> String {
+        format!("{} at {}", self.server.name(), failure.host)
+    }
+
+    fn hint(&self, status: u16, failure: &Failure<'_>) -> Option<Hint> {
+        let (server, host, what) = (self.server.name(), failure.host, failure.what);
         let (url_key, token_key) = (self.server.url_key(), self.server.token_key());
-        let detail = match &error {
-            HttpError::Status {
-                detail: Some(detail),
-                ..
-            } => flowdeck_core::text::sanitize(detail),
-            _ => "no reason given".to_string(),
-        };
-        match error.status() {
-            Some(400) => SourceError::Config(format!(
+        let detail = failure
+            .detail
+            .map_or_else(|| "no reason given".to_string(), sanitize);
+        Some(match status {
+            400 => Hint::Config(format!(
                 "{server} at {host} rejected {what} (400 bad_data): {detail}; check `selector` (PromQL label matchers such as severity=\"page\")"
             )),
-            Some(422) => SourceError::Data(format!(
+            422 => Hint::Data(format!(
                 "{server} at {host} could not run {what} (422 execution): {detail}"
             )),
-            Some(401) if self.endpoint.token.is_none() => SourceError::Config(format!(
+            401 if !failure.has_token => Hint::Config(format!(
                 "{server} at {host} asks for credentials (401 Unauthorized): set {token_key} to a variable holding a bearer token"
             )),
-            Some(401) => SourceError::Config(format!(
+            401 => Hint::Config(format!(
                 "{server} at {host} rejected the token (401 Unauthorized): check the variable {token_key} names"
             )),
-            Some(403) => SourceError::Config(format!(
+            403 => Hint::Config(format!(
                 "{server} at {host} refused access (403 Forbidden): the token may not read {what}"
             )),
-            Some(404) => SourceError::Config(format!(
+            404 => Hint::Config(format!(
                 "{server} at {host} has no API at {} (404 Not Found): check `{url_key}` (with the route prefix, if any)",
-                self.endpoint.root
+                failure.root
             )),
-            _ if error.is_retryable() => {
-                SourceError::retryable(format!("{server} at {host}: {error}"), &error)
-            }
-            _ if error.is_config_error() => {
-                SourceError::Config(format!("{server} at {host}: {error}"))
-            }
-            _ => SourceError::Data(format!("{server} at {host}: {error}")),
-        }
+            _ => return None,
+        })
     }
 }
 

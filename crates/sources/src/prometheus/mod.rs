@@ -13,8 +13,9 @@
 //! `inhibited_by=<id>`, which the dashboard shows as "(silenced)" / "(inhibited)".
 //!
 //! Files: `setup` (config), `api` (every request and what its failures mean), `payload`
-//! (the servers' JSON), `series` (label sets, hashes, titles), `runs` (the rules), `state`
-//! (watermarks), `translate` (runs to incidents), `alertmanager`, `sync`, `probe`.
+//! (the servers' JSON), `translate` (runs to incidents), `state` (watermarks), `series` (label
+//! sets, hashes, titles), `runs` (the rules), `alertmanager`, `sync` (the order of requests),
+//! `probe`.
 
 mod alertmanager;
 mod api;
@@ -29,27 +30,22 @@ mod translate;
 
 use std::time::Duration;
 
-pub use setup::DEFAULT_INTERVAL;
-
+use self::api::{Api, Server};
 use self::setup::Settings;
-use super::SourceError;
-use super::http::HttpClient;
-use super::live::{BoxFuture, ProbeReport, Source, SyncContext, SyncOutcome};
-use flowdeck_config::PrometheusSourceConfig;
+use crate::SourceError;
+use crate::http::HttpClient;
+use crate::live::ProbeReport;
+use crate::polled::{Found, Polled, Provider, Round, Setup};
+use flowdeck_config::{PrometheusSourceConfig, SourceConfig};
 
-pub struct PrometheusSource {
+/// A Prometheus (with its Alertmanager) as a polled source.
+pub type PrometheusSource = Polled<Prometheus>;
+
+#[derive(Debug)]
+pub struct Prometheus {
     settings: Settings,
-    http: HttpClient,
-    interval: Duration,
-}
-
-impl std::fmt::Debug for PrometheusSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PrometheusSource")
-            .field("settings", &self.settings)
-            .field("interval", &self.interval)
-            .finish_non_exhaustive()
-    }
+    prometheus: Api,
+    alertmanager: Option<Api>,
 }
 
 impl PrometheusSource {
@@ -59,45 +55,63 @@ impl PrometheusSource {
         config: &PrometheusSourceConfig,
         http: HttpClient,
     ) -> Result<PrometheusSource, SourceError> {
-        let settings = Settings::from_config(config)?;
-        let interval = settings.interval.unwrap_or(DEFAULT_INTERVAL);
-        Ok(PrometheusSource {
-            settings,
-            http,
-            interval,
-        })
-    }
-
-    /// Polls every `interval` unless the source's own `interval` says otherwise.
-    pub fn with_default_interval(mut self, interval: Duration) -> Self {
-        if self.settings.interval.is_none() {
-            self.interval = interval;
-        }
-        self
+        Polled::build(config, &Setup::new(&http, &[]))
     }
 }
 
-impl Source for PrometheusSource {
+impl Provider for Prometheus {
+    const KIND: &'static str = "prometheus";
+    type Config = PrometheusSourceConfig;
+
+    fn config(source: &SourceConfig) -> Option<&PrometheusSourceConfig> {
+        match source {
+            SourceConfig::Prometheus(config) => Some(config),
+            _ => None,
+        }
+    }
+
+    fn setup(
+        config: &PrometheusSourceConfig,
+        setup: &Setup<'_>,
+    ) -> Result<Prometheus, SourceError> {
+        let settings = Settings::from_config(config)?;
+        let prometheus = Api::new(setup, &settings.prometheus, Server::Prometheus);
+        let alertmanager = settings
+            .alertmanager
+            .as_ref()
+            .map(|endpoint| Api::new(setup, endpoint, Server::Alertmanager));
+        Ok(Prometheus {
+            settings,
+            prometheus,
+            alertmanager,
+        })
+    }
+
     fn name(&self) -> &str {
         &self.settings.name
     }
 
-    fn kind(&self) -> &'static str {
-        "prometheus"
+    fn interval(&self) -> Option<Duration> {
+        self.settings.interval
     }
 
-    fn interval(&self) -> Duration {
-        self.interval
+    async fn sync(&self, round: &mut Round) -> Result<Found, SourceError> {
+        sync::sync(
+            &self.prometheus,
+            self.alertmanager.as_ref(),
+            &self.settings,
+            round,
+        )
+        .await
     }
 
-    fn sync<'a>(&'a self, ctx: &'a SyncContext) -> BoxFuture<'a, Result<SyncOutcome, SourceError>> {
-        Box::pin(sync::sync(&self.http, &self.settings, ctx))
-    }
-
-    fn probe<'a>(
-        &'a self,
-        ctx: &'a SyncContext,
-    ) -> BoxFuture<'a, Result<ProbeReport, SourceError>> {
-        Box::pin(probe::probe(&self.http, &self.settings, ctx))
+    async fn probe(&self, round: &Round) -> Result<ProbeReport, SourceError> {
+        probe::probe(
+            &self.prometheus,
+            self.alertmanager.as_ref(),
+            &self.settings,
+            round,
+        )
+        .await
     }
 }

@@ -9,11 +9,11 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 /// A label set as Prometheus writes it.
-pub type LabelMap = BTreeMap<String, String>;
+pub(super) type LabelMap = BTreeMap<String, String>;
 
 /// The envelope of every Prometheus API answer.
 #[derive(Debug, Deserialize)]
-pub struct Envelope<T> {
+pub(super) struct Envelope<T> {
     pub status: String,
     pub data: Option<T>,
     #[serde(rename = "errorType")]
@@ -25,7 +25,7 @@ pub struct Envelope<T> {
 
 /// `data` of `/api/v1/query` for a range selector (`resultType` "matrix").
 #[derive(Debug, Deserialize)]
-pub struct QueryData<R> {
+pub(super) struct QueryData<R> {
     #[serde(rename = "resultType")]
     pub result_type: String,
     pub result: R,
@@ -33,7 +33,7 @@ pub struct QueryData<R> {
 
 /// One series of a matrix: its labels and raw samples `[seconds, "value"]`.
 #[derive(Debug, Deserialize)]
-pub struct MatrixSeries {
+pub(super) struct MatrixSeries {
     pub metric: LabelMap,
     #[serde(default)]
     pub values: Vec<(f64, String)>,
@@ -41,20 +41,20 @@ pub struct MatrixSeries {
 
 /// One series of an instant vector.
 #[derive(Debug, Deserialize)]
-pub struct VectorSample {
+pub(super) struct VectorSample {
     pub metric: LabelMap,
 }
 
 /// `data` of `/api/v1/alerts`.
 #[derive(Debug, Deserialize)]
-pub struct AlertsData {
+pub(super) struct AlertsData {
     #[serde(default)]
     pub alerts: Vec<PrometheusAlert>,
 }
 
 /// A firing or pending alert as Prometheus holds it (labels without `alertstate`).
 #[derive(Debug, Deserialize)]
-pub struct PrometheusAlert {
+pub(super) struct PrometheusAlert {
     #[serde(default)]
     pub labels: LabelMap,
     #[serde(default)]
@@ -65,14 +65,14 @@ pub struct PrometheusAlert {
 
 /// `data` of `/api/v1/status/buildinfo`.
 #[derive(Debug, Deserialize)]
-pub struct BuildInfo {
+pub(super) struct BuildInfo {
     #[serde(default)]
     pub version: String,
 }
 
 /// One alert of Alertmanager's `GET /api/v2/alerts`.
 #[derive(Debug, Clone, Deserialize)]
-pub struct ManagedAlert {
+pub(super) struct ManagedAlert {
     #[serde(default)]
     pub labels: LabelMap,
     #[serde(default)]
@@ -83,7 +83,7 @@ pub struct ManagedAlert {
 /// `status` of an Alertmanager alert: "active", "suppressed" or "unprocessed", and what holds
 /// a suppressed one back.
 #[derive(Debug, Clone, Deserialize)]
-pub struct ManagedStatus {
+pub(super) struct ManagedStatus {
     pub state: String,
     #[serde(default, rename = "silencedBy")]
     pub silenced_by: Vec<String>,
@@ -93,13 +93,13 @@ pub struct ManagedStatus {
 
 /// Alertmanager's `GET /api/v2/status`, for its version.
 #[derive(Debug, Deserialize)]
-pub struct ManagerStatus {
+pub(super) struct ManagerStatus {
     #[serde(rename = "versionInfo")]
     pub version_info: Option<ManagerVersion>,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct ManagerVersion {
+pub(super) struct ManagerVersion {
     #[serde(default)]
     pub version: String,
 }

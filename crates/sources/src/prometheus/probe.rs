@@ -3,25 +3,20 @@
 //! Alertmanager reachable with how many alerts it holds. A configured Alertmanager that cannot
 //! be asked fails the check: it is part of the config.
 
-use super::api::{Api, Server};
+use super::api::Api;
 use super::setup::Settings;
 use crate::SourceError;
-use crate::http::HttpClient;
-use crate::live::SyncContext;
+use crate::polled::Round;
 
-pub async fn probe(
-    http: &HttpClient,
+pub(super) async fn probe(
+    prometheus: &Api,
+    alertmanager: Option<&Api>,
     settings: &Settings,
-    ctx: &SyncContext,
+    round: &Round,
 ) -> Result<String, SourceError> {
-    let prometheus = Api {
-        http,
-        endpoint: &settings.prometheus,
-        server: Server::Prometheus,
-    };
     let version = prometheus.version().await?;
     let firing = prometheus
-        .instant(&settings.selector(), ctx.now.timestamp_millis())
+        .instant(&settings.selector(), round.now.timestamp_millis())
         .await?
         .len();
     let mut text = format!(
@@ -33,12 +28,7 @@ pub async fn probe(
     if !settings.matchers.is_empty() {
         text.push_str(&format!(" matching {{{}}}", settings.matchers));
     }
-    if let Some(endpoint) = &settings.alertmanager {
-        let manager = Api {
-            http,
-            endpoint,
-            server: Server::Alertmanager,
-        };
+    if let Some(manager) = alertmanager {
         let version = manager.manager_version().await?;
         let alerts = manager.managed_alerts().await?;
         let suppressed = alerts

@@ -20,18 +20,20 @@
 
 use serde::{Deserialize, Serialize};
 
+use flowdeck_core::metrics::stats;
+
 /// Milliseconds since the epoch (Prometheus' own resolution).
-pub type Millis = i64;
+pub(super) type Millis = i64;
 
 /// Prometheus' default evaluation interval: the step of a series seen only once.
-pub const DEFAULT_STEP: Millis = 60_000;
+pub(super) const DEFAULT_STEP: Millis = 60_000;
 
 /// Slack on top of two steps before a run whose samples stopped counts as over.
-pub const OPEN_SLACK: Millis = 30_000;
+pub(super) const OPEN_SLACK: Millis = 30_000;
 
 /// A run remembered between syncs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Span {
+pub(super) struct Span {
     pub start: Millis,
     pub last: Millis,
     pub step: Millis,
@@ -46,7 +48,7 @@ pub struct Span {
 
 /// A run of one series after a read, and what was remembered of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Run {
+pub(super) struct Run {
     pub start: Millis,
     pub last: Millis,
     /// The remembered spans it continues (in order); empty for a run first seen now.
@@ -57,14 +59,14 @@ pub struct Run {
 
 impl Run {
     /// What this run was remembered as, when it was: the latest span it continues.
-    pub fn remembered(&self) -> Option<&Span> {
+    pub(super) fn remembered(&self) -> Option<&Span> {
         self.spans.last()
     }
 }
 
 /// Splits a series' samples (read now, sorted, unique) into runs, together with its
 /// remembered spans (sorted by start).
-pub fn runs(spans: &[Span], samples: &[Millis], gap: Millis) -> Vec<Run> {
+pub(super) fn runs(spans: &[Span], samples: &[Millis], gap: Millis) -> Vec<Run> {
     enum Item<'a> {
         Span(&'a Span),
         Sample(Millis),
@@ -101,7 +103,7 @@ pub fn runs(spans: &[Span], samples: &[Millis], gap: Millis) -> Vec<Run> {
 }
 
 /// The median gap between consecutive points no longer than `gap`; None without such a gap.
-pub fn median_gap(points: &[Millis], gap: Millis) -> Option<Millis> {
+pub(super) fn median_gap(points: &[Millis], gap: Millis) -> Option<Millis> {
     let mut gaps: Vec<Millis> = points
         .windows(2)
         .map(|w| w[1] - w[0])
@@ -110,23 +112,16 @@ pub fn median_gap(points: &[Millis], gap: Millis) -> Option<Millis> {
     median(&mut gaps)
 }
 
-/// The median (mean of the middle two, rounded down, for an even count).
-pub fn median(values: &mut [Millis]) -> Option<Millis> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_unstable();
-    let mid = values.len() / 2;
-    Some(if values.len() % 2 == 1 {
-        values[mid]
-    } else {
-        (values[mid - 1] + values[mid]).div_euclid(2)
-    })
+/// The core's median (docs/METRICS.md#statistics: the mean of the middle two for an even
+/// count), rounded down to a whole millisecond.
+pub(super) fn median(values: &mut [Millis]) -> Option<Millis> {
+    // Gaps are far below 2^53 ms, so the f64 median of whole milliseconds is exact.
+    stats::median(values).map(|m| m.floor() as Millis)
 }
 
 /// The step of a series: its own median gap, else what was remembered, else the read's
 /// typical step, else [`DEFAULT_STEP`]; at least 1 ms and at most `gap`.
-pub fn step(
+pub(super) fn step(
     own: Option<Millis>,
     remembered: Option<Millis>,
     typical: Option<Millis>,
@@ -139,18 +134,24 @@ pub fn step(
 }
 
 /// How long after its last sample a run still counts as going on.
-pub fn open_tolerance(step: Millis, gap: Millis) -> Millis {
+pub(super) fn open_tolerance(step: Millis, gap: Millis) -> Millis {
     gap.min(2 * step + OPEN_SLACK)
 }
 
 /// Whether a series' last run is open at `now`.
-pub fn is_open(last: Millis, step: Millis, now: Millis, gap: Millis, firing_now: bool) -> bool {
+pub(super) fn is_open(
+    last: Millis,
+    step: Millis,
+    now: Millis,
+    gap: Millis,
+    firing_now: bool,
+) -> bool {
     firing_now && now - last <= open_tolerance(step, gap)
 }
 
 /// When a run that is over resolved: one step after its last sample, clamped to
 /// [start, now].
-pub fn resolved_at(start: Millis, last: Millis, step: Millis, now: Millis) -> Millis {
+pub(super) fn resolved_at(start: Millis, last: Millis, step: Millis, now: Millis) -> Millis {
     (last + step).min(now).max(start)
 }
 

@@ -8,24 +8,24 @@ use super::payload::LabelMap;
 
 /// The labels of one alert series.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Series(pub LabelMap);
+pub(super) struct Series(pub LabelMap);
 
 impl Series {
     /// The series of an ALERTS sample's labels (or an alert's): `__name__` and `alertstate`
     /// dropped.
-    pub fn of(mut labels: LabelMap) -> Series {
+    pub(super) fn of(mut labels: LabelMap) -> Series {
         labels.remove("__name__");
         labels.remove("alertstate");
         Series(labels)
     }
 
-    pub fn get(&self, name: &str) -> Option<&str> {
+    pub(super) fn get(&self, name: &str) -> Option<&str> {
         self.0.get(name).map(String::as_str)
     }
 
     /// 16 hex digits of FNV-1a (64 bit) over the sorted `name=value` lines: the same on every
     /// machine and in every version (std's hasher promises neither).
-    pub fn hash(&self) -> String {
+    pub(super) fn hash(&self) -> String {
         const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
         const PRIME: u64 = 0x0000_0100_0000_01b3;
         let mut hash = OFFSET;
@@ -44,13 +44,13 @@ impl Series {
     }
 
     /// Every label as `name=value`, sorted by name.
-    pub fn label_strings(&self) -> Vec<String> {
+    pub(super) fn label_strings(&self) -> Vec<String> {
         self.0.iter().map(|(k, v)| format!("{k}={v}")).collect()
     }
 
     /// `HighErrorRate (instance=10.0.0.1:9100, job=api)`: the alert name and the labels that
     /// tell its series apart, leaving out the service and severity (shown on their own).
-    pub fn title(&self, service_label: &str, severity_label: &str) -> String {
+    pub(super) fn title(&self, service_label: &str, severity_label: &str) -> String {
         let mut title = self.get("alertname").unwrap_or("ALERTS").to_string();
         let rest: Vec<String> = self
             .0
@@ -69,7 +69,7 @@ impl Series {
     }
 
     /// The PromQL selector of exactly this series' firing samples.
-    pub fn selector(&self) -> String {
+    pub(super) fn selector(&self) -> String {
         let mut out = String::from("ALERTS{alertstate=\"firing\"");
         for (name, value) in &self.0 {
             let _ = write!(out, ",{name}=\"{}\"", escape(value));
@@ -80,7 +80,7 @@ impl Series {
 
     /// Whether every label of this series is in `labels` with the same value (Alertmanager
     /// adds Prometheus' external labels, so it may hold more).
-    pub fn is_within(&self, labels: &LabelMap) -> bool {
+    pub(super) fn is_within(&self, labels: &LabelMap) -> bool {
         self.0.iter().all(|(k, v)| labels.get(k) == Some(v))
     }
 }

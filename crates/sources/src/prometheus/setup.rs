@@ -14,11 +14,8 @@ use crate::http::host_key;
 use crate::token::{TokenLookup, resolve};
 use flowdeck_config::schema::PrometheusSourceConfig;
 
-/// How often a Prometheus source is polled when neither it nor the caller says otherwise.
-pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(60);
-
 /// One server's API: its root (ending in a slash), how it is named in messages, the token.
-pub struct Endpoint {
+pub(super) struct Endpoint {
     pub root: Url,
     /// host, or host:port when the port is not the scheme's default.
     pub host: String,
@@ -35,7 +32,7 @@ impl fmt::Debug for Endpoint {
 }
 
 #[derive(Debug)]
-pub struct Settings {
+pub(super) struct Settings {
     /// Shown and stored under: config `name`, else `prometheus:<url>`.
     pub name: String,
     /// The middle of every incident id: config `name`, else the URL's host and path.
@@ -51,7 +48,7 @@ pub struct Settings {
 }
 
 impl Settings {
-    pub fn from_config(config: &PrometheusSourceConfig) -> Result<Settings, SourceError> {
+    pub(super) fn from_config(config: &PrometheusSourceConfig) -> Result<Settings, SourceError> {
         let prometheus = endpoint("url", &config.url, config.token_env.as_ref())?;
         let alertmanager = match &config.alertmanager_url {
             Some(url) if !url.trim().is_empty() => Some(endpoint(
@@ -99,7 +96,7 @@ impl Settings {
     }
 
     /// `ALERTS{alertstate="firing", <selector>}`
-    pub fn selector(&self) -> String {
+    pub(super) fn selector(&self) -> String {
         if self.matchers.is_empty() {
             "ALERTS{alertstate=\"firing\"}".to_string()
         } else {
@@ -110,7 +107,7 @@ impl Settings {
 
 /// The matchers of a selector as people may write it: `severity="page"`, `{severity="page"}`
 /// or `ALERTS{severity="page"}`.
-pub fn matchers(selector: &str) -> String {
+fn matchers(selector: &str) -> String {
     let mut text = selector.trim();
     if let Some(rest) = text.strip_prefix("ALERTS") {
         text = rest.trim_start();

@@ -3,7 +3,7 @@
 //!
 //! | key             | value                                                               |
 //! |-----------------|---------------------------------------------------------------------|
-//! | `backfill.from` | the backfill horizon of the first sync (RFC 3339): data is complete from there |
+//! | `backfill.from` | the backfill horizon of the first sync (RFC 3339), kept by the scaffold (`polled::Round`) |
 //! | `state`         | JSON: `read_to` (the `now` of the last sync, ms) and, per series (its labels), the runs that may still change: open ones, and closed ones whose last sample is within 2 × `gap` of `read_to` |
 //!
 //! The next sync reads raw samples from `read_to − gap` on (a sample written late, just
@@ -12,21 +12,18 @@
 //! again from its start. Runs older than that cannot change any more; they are only in the
 //! store, which keeps them beyond Prometheus' retention.
 
-use chrono::SecondsFormat;
 use serde::{Deserialize, Serialize};
 
 use super::payload::LabelMap;
 use super::runs::{Millis, Span};
 use crate::SourceError;
-use flowdeck_core::model::Timestamp;
-use flowdeck_store::{Store, StoreError};
+use crate::polled::Watermarks;
 
-pub const BACKFILL_FROM: &str = "backfill.from";
-pub const STATE: &str = "state";
+pub(super) const STATE: &str = "state";
 
 /// The `state` watermark.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct State {
+pub(super) struct State {
     /// The `now` of the last sync.
     pub read_to: Option<Millis>,
     #[serde(default)]
@@ -35,63 +32,33 @@ pub struct State {
 
 /// The runs of one series that may still change, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SeriesState {
+pub(super) struct SeriesState {
     pub labels: LabelMap,
     pub spans: Vec<Span>,
 }
 
-pub fn store_error(error: StoreError) -> SourceError {
-    if error.is_retryable() {
-        SourceError::Transient(error.to_string())
-    } else {
-        SourceError::Data(error.to_string())
-    }
-}
-
-/// Reads this source's watermarks.
-pub struct Marks<'a> {
-    pub store: &'a dyn Store,
-    pub source: &'a str,
-}
-
-impl Marks<'_> {
-    fn get(&self, key: &str) -> Result<Option<String>, SourceError> {
-        self.store.watermark(self.source, key).map_err(store_error)
-    }
-
-    pub fn backfill_from(&self) -> Result<Option<Timestamp>, SourceError> {
-        Ok(self
-            .get(BACKFILL_FROM)?
-            .and_then(|v| v.parse::<Timestamp>().ok()))
-    }
-
-    /// The remembered state; an unreadable one (written by another version, damaged) is
-    /// logged and read as none: the next sync reads from the backfill horizon again, which
-    /// gives the same incidents with the same ids.
-    pub fn state(&self) -> Result<State, SourceError> {
-        let Some(text) = self.get(STATE)? else {
-            return Ok(State::default());
-        };
-        match serde_json::from_str(&text) {
-            Ok(state) => Ok(state),
-            Err(error) => {
-                tracing::warn!(
-                    source = self.source,
-                    %error,
-                    "the remembered Prometheus state cannot be read; reading from the backfill horizon again"
-                );
-                Ok(State::default())
-            }
+/// The remembered state; an unreadable one (written by another version, damaged) is logged and
+/// read as none: the next sync reads from the backfill horizon again, which gives the same
+/// incidents with the same ids.
+pub(super) fn remembered(marks: &Watermarks) -> Result<State, SourceError> {
+    let Some(text) = marks.get(STATE)? else {
+        return Ok(State::default());
+    };
+    match serde_json::from_str(&text) {
+        Ok(state) => Ok(state),
+        Err(error) => {
+            tracing::warn!(
+                source = marks.source(),
+                %error,
+                "the remembered Prometheus state cannot be read; reading from the backfill horizon again"
+            );
+            Ok(State::default())
         }
     }
 }
 
-pub fn format_time(t: Timestamp) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
 /// The watermark value of a state.
-pub fn encode(state: &State) -> String {
+pub(super) fn encode(state: &State) -> String {
     serde_json::to_string(state).unwrap_or_default()
 }
 

@@ -20,24 +20,23 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::alertmanager;
-use super::api::{Api, Server};
+use super::api::Api;
 use super::payload::{ManagedAlert, PrometheusAlert};
 use super::runs::{self, Millis, Run, Span};
 use super::series::Series;
 use super::setup::Settings;
-use super::state::{self, Marks, SeriesState, State};
+use super::state::{self, SeriesState, State};
 use super::translate::{self, Found};
 use crate::SourceError;
-use crate::http::HttpClient;
-use crate::live::{SyncContext, SyncOutcome};
+use crate::polled::{self, Round};
 use flowdeck_core::model::{EventSet, Incident};
 
 /// The longest range one query reads.
-pub const CHUNK: Millis = 86_400_000;
+pub(super) const CHUNK: Millis = 86_400_000;
 
 /// How many days before the backfill horizon a first sync reads back, at most, for the start
 /// of an alert that was already firing there.
-pub const REACH_BACK: usize = 30;
+pub(super) const REACH_BACK: usize = 30;
 
 /// A run once its step and state are decided.
 struct Decided {
@@ -57,51 +56,29 @@ impl Decided {
     }
 }
 
-pub async fn sync(
-    http: &HttpClient,
+pub(super) async fn sync(
+    prometheus: &Api,
+    alertmanager: Option<&Api>,
     settings: &Settings,
-    ctx: &SyncContext,
-) -> Result<SyncOutcome, SourceError> {
-    let prometheus = Api {
-        http,
-        endpoint: &settings.prometheus,
-        server: Server::Prometheus,
-    };
-    let marks = Marks {
-        store: ctx.store.as_ref(),
-        source: &settings.name,
-    };
-    let now = ctx.now.timestamp_millis();
-    let mut watermarks: Vec<(String, String)> = Vec::new();
-    let covers_from = match marks.backfill_from()? {
-        Some(from) => from,
-        None => {
-            let horizon = ctx.now - ctx.backfill;
-            watermarks.push((state::BACKFILL_FROM.into(), state::format_time(horizon)));
-            horizon
-        }
-    };
-    let remembered = marks.state()?;
+    round: &mut Round,
+) -> Result<polled::Found, SourceError> {
+    let now = round.now.timestamp_millis();
+    let remembered = state::remembered(&round.marks)?;
     let from = match remembered.read_to {
         Some(read_to) if read_to > now => {
             // The store knows a later `now` (a report with --now in the past): what it holds
             // is newer than anything this sync could say.
             tracing::info!(source = %settings.name, "the store is newer than now; nothing to read");
-            return Ok(SyncOutcome {
-                events: EventSet::default(),
-                watermarks,
-                covers_from: Some(covers_from),
-                degraded: None,
-            });
+            return Ok(polled::Found::default());
         }
         Some(read_to) => read_to - settings.gap,
-        None => (ctx.now - ctx.backfill).timestamp_millis(),
+        None => (round.now - round.backfill).timestamp_millis(),
     };
 
     let selector = settings.selector();
-    let mut read = read_samples(&prometheus, &selector, from, now).await?;
+    let mut read = read_samples(prometheus, &selector, from, now).await?;
     if remembered.read_to.is_none() {
-        reach_back(&prometheus, &mut read, from, settings.gap).await?;
+        reach_back(prometheus, &mut read, from, settings.gap).await?;
     }
     let firing: BTreeSet<Series> = prometheus
         .instant(&selector, now)
@@ -125,7 +102,7 @@ pub async fn sync(
         (Vec::new(), None, None)
     } else {
         let annotations = prometheus.alerts().await?;
-        match ask_alertmanager(http, settings).await {
+        match ask_alertmanager(alertmanager).await {
             Ok(managed) => (annotations, managed, None),
             Err(error) => {
                 let reason = format!(
@@ -138,7 +115,7 @@ pub async fn sync(
     };
 
     let (incidents, state) = assemble(settings, &decided, &annotations, managed.as_deref(), now);
-    watermarks.push((state::STATE.into(), state::encode(&state)));
+    round.marks.set(state::STATE, state::encode(&state));
     tracing::info!(
         source = %settings.name,
         series = read.len(),
@@ -146,20 +123,18 @@ pub async fn sync(
         open = decided.iter().filter(|d| d.open).count(),
         "read Prometheus alerts"
     );
-    Ok(SyncOutcome {
+    Ok(polled::Found {
         events: EventSet {
             incidents,
             ..EventSet::default()
         },
-        watermarks,
-        covers_from: Some(covers_from),
         degraded,
     })
 }
 
 /// The raw firing samples in `(from, now]`, per series, sorted and unique.
 async fn read_samples(
-    prometheus: &Api<'_>,
+    prometheus: &Api,
     selector: &str,
     from: Millis,
     now: Millis,
@@ -192,7 +167,7 @@ async fn read_samples(
 /// it began (a day at a time, at most [`REACH_BACK`]), so its incident starts when it started
 /// rather than at the horizon: only the samples that chain to it within `gap` are kept.
 async fn reach_back(
-    prometheus: &Api<'_>,
+    prometheus: &Api,
     read: &mut BTreeMap<Series, Vec<Millis>>,
     from: Millis,
     gap: Millis,
@@ -347,18 +322,12 @@ fn assemble(
 
 /// Alertmanager's alerts, when it is configured.
 async fn ask_alertmanager(
-    http: &HttpClient,
-    settings: &Settings,
+    alertmanager: Option<&Api>,
 ) -> Result<Option<Vec<ManagedAlert>>, SourceError> {
-    let Some(endpoint) = &settings.alertmanager else {
-        return Ok(None);
-    };
-    let api = Api {
-        http,
-        endpoint,
-        server: Server::Alertmanager,
-    };
-    api.managed_alerts().await.map(Some)
+    match alertmanager {
+        Some(api) => api.managed_alerts().await.map(Some),
+        None => Ok(None),
+    }
 }
 
 /// The span a changed run is remembered as: its annotations and Alertmanager's word (fresh

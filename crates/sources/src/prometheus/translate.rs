@@ -20,7 +20,7 @@ use flowdeck_core::model::{Incident, Timestamp};
 
 /// A run's facts once its step and state are known.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Found<'a> {
+pub(super) struct Found<'a> {
     pub series: &'a Series,
     pub start: Millis,
     /// None while open.
@@ -29,13 +29,13 @@ pub struct Found<'a> {
     pub alertmanager: Vec<String>,
 }
 
-pub fn timestamp(t: Millis) -> Timestamp {
+pub(super) fn timestamp(t: Millis) -> Timestamp {
     Utc.timestamp_millis_opt(t)
         .single()
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
-pub fn incident_id(settings: &Settings, series: &Series, start: Millis) -> String {
+pub(super) fn incident_id(settings: &Settings, series: &Series, start: Millis) -> String {
     format!(
         "prometheus:{}:{}:{}",
         settings.id_scope,
@@ -44,7 +44,7 @@ pub fn incident_id(settings: &Settings, series: &Series, start: Millis) -> Strin
     )
 }
 
-pub fn incident(settings: &Settings, found: &Found<'_>) -> Incident {
+pub(super) fn incident(settings: &Settings, found: &Found<'_>) -> Incident {
     let series = found.series;
     let mut labels = series.label_strings();
     if found.resolved.is_none() {
@@ -81,7 +81,7 @@ pub fn incident(settings: &Settings, found: &Found<'_>) -> Incident {
 
 /// The body of an alert's annotations: summary, description and message, in that order,
 /// blank-line separated; None when it has none of them.
-pub fn body(annotations: &LabelMap) -> Option<String> {
+pub(super) fn body(annotations: &LabelMap) -> Option<String> {
     let parts: Vec<&str> = ["summary", "description", "message"]
         .iter()
         .filter_map(|k| annotations.get(*k))
@@ -94,7 +94,12 @@ pub fn body(annotations: &LabelMap) -> Option<String> {
 /// Prometheus' graph page for the series: for a resolved incident the range from 5 minutes
 /// before it started to 5 minutes after it resolved; for an open one the default range, ending
 /// now (so the link does not change while it stays open).
-pub fn graph_url(root: &Url, series: &Series, start: Millis, resolved: Option<Millis>) -> Url {
+pub(super) fn graph_url(
+    root: &Url,
+    series: &Series,
+    start: Millis,
+    resolved: Option<Millis>,
+) -> Url {
     const MARGIN: Millis = 5 * 60_000;
     let mut url = root.clone();
     let path = format!("{}graph", url.path());

@@ -28,6 +28,7 @@ mod events;
 mod migrations;
 mod notify;
 mod status;
+mod usable;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -75,6 +76,7 @@ impl PostgresStore {
         let driver = Driver::start()?;
         let mut client = settings.connect(&driver, None, None)?;
         migrations::migrate(&mut client, settings.server())?;
+        usable::check_shape(&client, settings.server())?;
         Ok(PostgresStore {
             settings,
             driver,
@@ -166,6 +168,10 @@ impl Store for PostgresStore {
     fn subscribe(&self) -> Result<Option<Box<dyn ChangeFeed>>, StoreError> {
         let feed = PostgresFeed::subscribe(&self.settings, Arc::clone(&self.driver))?;
         Ok(Some(Box::new(feed)))
+    }
+
+    fn check_writable(&self) -> Result<(), StoreError> {
+        self.with_client(|client, server| usable::check_writable(client, server))
     }
 
     fn is_shared(&self) -> bool {

@@ -109,7 +109,7 @@ pub(crate) fn user_version(conn: &Connection, path: &Path) -> Result<i64, StoreE
         .map_err(mapper(path, Phase::Open, "reading the schema version"))
 }
 
-fn check_not_newer(found: i64, path: &Path) -> Result<(), StoreError> {
+pub(crate) fn check_not_newer(found: i64, path: &Path) -> Result<(), StoreError> {
     if found > LATEST {
         return Err(StoreError::TooNew {
             path: path.to_path_buf(),

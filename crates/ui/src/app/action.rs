@@ -1,12 +1,14 @@
-//! Everything that can happen to the app. Keys, mouse, signals, the clock and new data all
-//! become an `Action`; `update` is the only place state changes. The TOML keymap names actions
-//! by their snake_case names.
+//! Everything that can happen to the app. Keys, mouse, signals, the clock, loaded data, sync
+//! results and store changes all become an `Action`; `update` is the only place state changes.
+//! The TOML keymap names actions by their snake_case names.
 
 pub use flowdeck_config::keymap::Command;
 use flowdeck_core::model::Timestamp;
 
+use super::data::Loaded;
+
 /// Everything that changes state: user commands, and what the runtime observes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Action {
     Command(Command),
     /// A character typed while a prompt (search, custom window) is open.
@@ -32,10 +34,22 @@ pub enum Action {
     RotateWall,
     /// A data load started (shown until it finishes).
     Loading,
-    /// A data load finished; the history is handed over separately (it is large).
-    Loaded,
+    /// A data load finished: it replaces the data on screen (`Data::after_reload`).
+    Loaded(Box<Loaded>),
     /// A data load failed as a whole.
     LoadFailed(String),
+    /// A polled source finished a sync (its events are in the store): `changed` when it stored
+    /// something new.
+    Synced {
+        source: String,
+        ok: bool,
+        changed: bool,
+    },
+    /// The store another process writes changed (or may have: the feed is back after a break,
+    /// or a fallback read is due).
+    StoreChanged,
+    /// A signal (SIGTERM, SIGHUP, SIGINT) asks the app to leave.
+    Quit,
     /// A one-line message for the status bar (export written, URL opened, ...).
     Notify(String),
 }

@@ -127,7 +127,7 @@ impl Keymap {
     }
 
     /// Every command with its keys, for the help screen.
-    pub fn help(&self) -> Vec<(Command, Vec<String>)> {
+    pub(crate) fn help(&self) -> Vec<(Command, Vec<String>)> {
         Command::ALL
             .into_iter()
             .map(|c| (c, self.keys_for(c)))

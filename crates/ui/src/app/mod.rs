@@ -1,16 +1,20 @@
 //! The dashboard's state machine: keys and data become `Action`s, `update` changes the state,
 //! `view::build` derives a read-only view model that `ui::draw` renders.
 
-pub mod action;
-pub mod keymap;
-pub mod lists;
-pub mod scope;
+pub(crate) mod action;
+pub(crate) mod data;
+pub(crate) mod keymap;
+pub mod list;
+pub(crate) mod picture;
+pub(crate) mod scope;
+pub mod screens;
 pub mod state;
-pub mod update;
+pub(crate) mod update;
 pub mod view;
 
 pub use action::{Action, Command};
+pub use data::{Data, Loaded};
 pub use keymap::Keymap;
-pub use state::{App, AppOptions, Data, Effect, Screen};
+pub use state::{App, AppOptions, Effect, Screen};
 pub use update::update;
 pub use view::ViewModel;

@@ -13,51 +13,48 @@ use flowdeck_core::metrics::{History, MetricSet, Scope, Window, deployments_in};
 use flowdeck_core::model::{PipelineRun, RunStatus, Timestamp};
 
 /// The five headline measures, in tile order.
-pub const HEADLINE_COUNT: usize = 5;
+pub(crate) const HEADLINE_COUNT: usize = 5;
 
 /// A measure's values over the window in equal buckets (days, or weeks for long windows).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Series {
-    pub bucket: &'static str,
-    pub values: Vec<Option<f64>>,
+pub(crate) struct Series {
+    pub(crate) bucket: &'static str,
+    pub(crate) values: Vec<Option<f64>>,
 }
 
 /// One commit with the deployment that shipped it, for the lead-time list.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ChangeRow {
-    pub sha: String,
-    pub title: String,
-    pub author: String,
-    pub deployment: u32,
-    pub deployment_name: String,
-    pub service: String,
-    pub lead_seconds: i64,
+pub(crate) struct ChangeRow {
+    pub(crate) sha: String,
+    pub(crate) title: String,
+    pub(crate) author: String,
+    pub(crate) deployment: u32,
+    pub(crate) deployment_name: String,
+    pub(crate) service: String,
+    pub(crate) lead_seconds: i64,
 }
 
 #[derive(Debug, Clone)]
 pub struct ScopeData {
     pub window: Window,
-    pub previous: Window,
     /// Services in scope (indices into the history's services).
-    pub services: Vec<u32>,
+    pub(crate) services: Vec<u32>,
     pub metrics: MetricSet,
-    pub previous_metrics: MetricSet,
-    pub headline: Vec<Headline>,
-    pub series: Vec<Series>,
+    pub(crate) previous_metrics: MetricSet,
+    pub(crate) headline: Vec<Headline>,
+    pub(crate) series: Vec<Series>,
     /// Counted deployments that finished in the window, newest first.
-    pub deployments: Vec<DeploymentRow>,
+    pub(crate) deployments: Vec<DeploymentRow>,
     /// Non-merge changes of the window's non-baseline deployments, newest deployment first.
-    pub changes: Vec<ChangeRow>,
+    pub(crate) changes: Vec<ChangeRow>,
     /// Incidents of the scope that started in the window or are still open, newest first.
     pub incidents: Vec<IncidentRow>,
     /// Pipeline runs of the scope in the window, running and queued first, then newest.
-    pub runs: Vec<u32>,
-    /// Deploy jobs that failed (not deployments), newest first.
-    pub failed_jobs: Vec<u32>,
+    pub(crate) runs: Vec<u32>,
 }
 
 impl ScopeData {
-    pub fn build(
+    pub(crate) fn build(
         history: &History,
         services: Vec<u32>,
         window: Window,
@@ -149,22 +146,9 @@ impl ScopeData {
             );
             (run_rank(a), b.created_at).cmp(&(run_rank(b), a.created_at))
         });
-        let mut failed_jobs: Vec<u32> = events
-            .deployments
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| {
-                !d.counts()
-                    && in_scope.contains(d.service.as_str())
-                    && window.contains(d.finished_at)
-            })
-            .map(|(i, _)| i as u32)
-            .collect();
-        failed_jobs.sort_by_key(|&d| std::cmp::Reverse(events.deployments[d as usize].finished_at));
 
         ScopeData {
             window,
-            previous,
             services,
             metrics,
             previous_metrics,
@@ -174,7 +158,6 @@ impl ScopeData {
             changes,
             incidents,
             runs,
-            failed_jobs,
         }
     }
 }

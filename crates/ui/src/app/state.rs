@@ -1,14 +1,15 @@
 //! The app's state. Only `update` changes it; the view model is derived from it.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::Duration;
 
+use super::data::Data;
 use super::keymap::Keymap;
 use super::scope::ScopeData;
 use flowdeck_core::metrics::{History, Window};
 use flowdeck_core::model::{EventSet, Timestamp};
-use flowdeck_core::status::{SourceState, SourceStatus};
 
 /// Which measure a drill-down shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +26,7 @@ pub enum Measure {
 
 impl Measure {
     /// The order left/right steps through in a drill-down.
-    pub const ALL: [Measure; 8] = [
+    pub(crate) const ALL: [Measure; 8] = [
         Measure::DeploymentFrequency,
         Measure::LeadTime,
         Measure::ChangeFailureRate,
@@ -36,7 +37,7 @@ impl Measure {
         Measure::PullRequests,
     ];
 
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             Measure::DeploymentFrequency => "Deployment frequency",
             Measure::LeadTime => "Lead time for changes",
@@ -50,7 +51,7 @@ impl Measure {
     }
 
     /// The headline tile this measure is (0-4), if it is one.
-    pub fn headline(self) -> Option<usize> {
+    pub(crate) fn headline(self) -> Option<usize> {
         match self {
             Measure::DeploymentFrequency => Some(0),
             Measure::LeadTime => Some(1),
@@ -67,8 +68,8 @@ impl Measure {
 pub struct ListState {
     pub selected: usize,
     /// The sort column, an index into the list's columns; None keeps the natural order.
-    pub sort: Option<usize>,
-    pub descending: bool,
+    pub(crate) sort: Option<usize>,
+    pub(crate) descending: bool,
 }
 
 /// Where the user is; the stack of screens is the breadcrumb.
@@ -92,7 +93,7 @@ pub enum Panel {
 }
 
 impl Panel {
-    pub const ALL: [Panel; 9] = [
+    pub(crate) const ALL: [Panel; 9] = [
         Panel::Tile(0),
         Panel::Tile(1),
         Panel::Tile(2),
@@ -104,7 +105,7 @@ impl Panel {
         Panel::Incidents,
     ];
 
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         Panel::ALL.iter().position(|p| *p == self).unwrap_or(0)
     }
 }
@@ -117,14 +118,14 @@ pub enum WindowChoice {
 }
 
 impl WindowChoice {
-    pub fn resolve(self, now: Timestamp) -> Window {
+    pub(crate) fn resolve(self, now: Timestamp) -> Window {
         match self {
             WindowChoice::Days(days) => Window::ending(now, Duration::days(days)),
             WindowChoice::Custom(window) => window,
         }
     }
 
-    pub fn next(self) -> WindowChoice {
+    pub(crate) fn next(self) -> WindowChoice {
         match self {
             WindowChoice::Days(7) => WindowChoice::Days(30),
             WindowChoice::Days(30) => WindowChoice::Days(90),
@@ -143,13 +144,13 @@ pub struct Filters {
 /// A one-line prompt at the bottom of the screen.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prompt {
-    pub kind: PromptKind,
-    pub text: String,
+    pub(crate) kind: PromptKind,
+    pub(crate) text: String,
     pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PromptKind {
+pub(crate) enum PromptKind {
     Search,
     Window,
 }
@@ -172,77 +173,11 @@ pub enum Effect {
     Export,
 }
 
-/// Loaded data: the derived history and how each source fared.
-#[derive(Debug, Clone)]
-pub struct Data {
-    pub history: Arc<History>,
-    pub sources: Vec<SourceStatus>,
-    /// When this data was read.
-    pub loaded_at: Timestamp,
-    /// False for the placeholder shown until the first load finishes (its numbers are not
-    /// zeros, they are unknown).
-    pub loaded: bool,
-}
-
-impl Data {
-    /// The data after a reload. A source that failed now but worked before keeps the previous
-    /// history on screen, marked stale since its last success with the new error; a reload
-    /// where every source that worked still works replaces the data.
-    pub fn after_reload(
-        &self,
-        history: History,
-        sources: Vec<SourceStatus>,
-        now: Timestamp,
-    ) -> Data {
-        let previously_ok = |name: &str| {
-            self.loaded
-                && self
-                    .sources
-                    .iter()
-                    .any(|s| s.name == name && s.last_success_at.is_some())
-        };
-        let regressed = sources
-            .iter()
-            .any(|s| s.error.is_some() && previously_ok(&s.name));
-        let loaded_at = now.max(self.loaded_at + chrono::Duration::nanoseconds(1));
-        if !regressed {
-            return Data {
-                history: Arc::new(history),
-                sources,
-                loaded_at,
-                loaded: true,
-            };
-        }
-        let sources = sources
-            .into_iter()
-            .map(|mut status| {
-                if status.error.is_some() {
-                    let before = self.sources.iter().find(|s| s.name == status.name);
-                    status.last_success_at = before.and_then(|s| s.last_success_at);
-                    if status.last_success_at.is_some() {
-                        status.status = SourceState::Stale;
-                    }
-                } else if let Some(before) = self.sources.iter().find(|s| s.name == status.name) {
-                    // The history shown is still the old one: so is this source's data.
-                    status.last_success_at = before.last_success_at;
-                }
-                status
-            })
-            .collect();
-        Data {
-            history: self.history.clone(),
-            sources,
-            loaded_at,
-            loaded: true,
-        }
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct App {
     pub data: Data,
     /// The history narrowed to the environment filter, when one is set.
-    pub environment_history: Option<(String, Arc<History>)>,
+    pub(crate) environment_history: Option<(String, Arc<History>)>,
     pub now: Timestamp,
     pub window: WindowChoice,
     pub filters: Filters,
@@ -250,24 +185,28 @@ pub struct App {
     pub focus: Panel,
     /// Selection inside each overview list panel (deployments, pipelines, incidents) and the
     /// flow row.
-    pub panel_selection: [usize; 4],
+    pub(crate) panel_selection: [usize; 4],
     pub prompt: Option<Prompt>,
     /// The search applied to the current screen's list.
-    pub search: Option<String>,
-    pub help: bool,
+    pub(crate) search: Option<String>,
+    pub(crate) help: bool,
     pub wall: Option<Wall>,
     pub width: u16,
     pub height: u16,
-    pub loading: bool,
-    pub load_error: Option<String>,
+    pub(crate) loading: bool,
+    pub(crate) load_error: Option<String>,
     pub message: Option<String>,
     pub quit: bool,
     pub keymap: Keymap,
     pub mouse: bool,
     pub scope: Option<Arc<ScopeData>>,
     /// What `scope` was computed for: services, window, data stamp.
-    pub scope_key: Option<(Vec<u32>, Window, Timestamp, Option<String>)>,
+    pub(crate) scope_key: Option<(Vec<u32>, Window, Timestamp, Option<String>)>,
+    /// What `update` asks the runtime to do; the runtime takes them after each burst.
     pub effects: Vec<Effect>,
+    /// Whether each polled source's last sync worked: a sync reloads the data only when it
+    /// brought something or changed a source's state.
+    pub(crate) last_sync_ok: HashMap<String, bool>,
 }
 
 /// Settings the app starts with.
@@ -277,6 +216,18 @@ pub struct AppOptions {
     pub keymap: Keymap,
     pub mouse: bool,
     pub wall_rotate: Option<std::time::Duration>,
+}
+
+impl Default for AppOptions {
+    /// A 30-day window, the default keys, no mouse, no wall.
+    fn default() -> AppOptions {
+        AppOptions {
+            window_days: 30,
+            keymap: Keymap::default(),
+            mouse: false,
+            wall_rotate: None,
+        }
+    }
 }
 
 impl App {
@@ -308,6 +259,7 @@ impl App {
             scope: None,
             scope_key: None,
             effects: Vec::new(),
+            last_sync_ok: HashMap::new(),
         };
         app.refresh_scope();
         app
@@ -323,11 +275,16 @@ impl App {
         }
     }
 
+    /// The effects `update` queued, handed to the runtime that carries them out.
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
     pub fn screen(&self) -> &Screen {
         self.stack.last().unwrap_or(&Screen::Overview)
     }
 
-    pub fn screen_mut(&mut self) -> &mut Screen {
+    pub(crate) fn screen_mut(&mut self) -> &mut Screen {
         if self.stack.is_empty() {
             self.stack.push(Screen::Overview);
         }
@@ -344,7 +301,7 @@ impl App {
     }
 
     /// The services in scope: a service, a team's, or every service.
-    pub fn scope_services(&self) -> Vec<u32> {
+    pub(crate) fn scope_services(&self) -> Vec<u32> {
         let history = self.history();
         if let Some(service) = &self.filters.service {
             return history.service(service).into_iter().collect();
@@ -377,7 +334,7 @@ impl App {
     }
 
     /// Recomputes what the screen shows when the scope, window, data or minute changed.
-    pub fn refresh_scope(&mut self) {
+    pub(crate) fn refresh_scope(&mut self) {
         let services = match &self.wall {
             Some(wall) => {
                 let pages = self.wall_pages();
@@ -410,64 +367,7 @@ impl App {
 }
 
 /// `t` without its seconds.
-pub fn minute_floor(t: Timestamp) -> Timestamp {
+pub(crate) fn minute_floor(t: Timestamp) -> Timestamp {
     let seconds = t.timestamp();
     chrono::DateTime::from_timestamp(seconds - seconds.rem_euclid(60), 0).unwrap_or(t)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn status(name: &str, error: Option<&str>, at: Option<Timestamp>) -> SourceStatus {
-        SourceStatus {
-            name: name.into(),
-            kind: "git".into(),
-            status: if error.is_some() {
-                SourceState::Error
-            } else {
-                SourceState::Ok
-            },
-            last_success_at: at,
-            error: error.map(str::to_string),
-            covers_from: None,
-        }
-    }
-
-    #[test]
-    fn a_failing_reload_keeps_the_data_and_marks_it_stale() {
-        let t0: Timestamp = "2026-11-20T09:00:00Z".parse().unwrap();
-        let t1: Timestamp = "2026-11-20T09:05:00Z".parse().unwrap();
-        let first = App::empty_data(t0).after_reload(
-            History::derive(EventSet::default(), Default::default()),
-            vec![status("git:api", None, Some(t0))],
-            t0,
-        );
-        assert!(first.loaded);
-        let second = first.after_reload(
-            History::derive(EventSet::default(), Default::default()),
-            vec![status("git:api", Some("repository is locked"), None)],
-            t1,
-        );
-        assert!(
-            Arc::ptr_eq(&first.history, &second.history),
-            "old history kept"
-        );
-        assert_eq!(second.sources[0].status, SourceState::Stale);
-        assert_eq!(second.sources[0].last_success_at, Some(t0));
-        assert_eq!(
-            second.sources[0].error.as_deref(),
-            Some("repository is locked")
-        );
-        let third = second.after_reload(
-            History::derive(EventSet::default(), Default::default()),
-            vec![status("git:api", None, Some(t1))],
-            t1,
-        );
-        assert!(
-            !Arc::ptr_eq(&second.history, &third.history),
-            "recovered data replaces it"
-        );
-        assert_eq!(third.sources[0].status, SourceState::Ok);
-    }
 }

@@ -22,7 +22,7 @@ pub fn render(snapshot: &Snapshot) -> Result<String, ReportError> {
 
 /// The report streamed to `out`, so a big one is never held in memory twice. Generic, not
 /// `dyn Write`: serde writes a pretty report in tens of millions of small pieces.
-pub fn write<W: Write>(snapshot: &Snapshot, mut out: W) -> Result<(), ReportError> {
+pub(crate) fn write<W: Write>(snapshot: &Snapshot, mut out: W) -> Result<(), ReportError> {
     serde_json::to_writer_pretty(&mut out, snapshot).map_err(|e| {
         if e.is_io() {
             ReportError::Io(e.into())

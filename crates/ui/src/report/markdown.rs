@@ -12,7 +12,7 @@ use flowdeck_core::text::{human_duration, human_seconds, number, percent, saniti
 /// Escapes untrusted text for a Markdown table cell: control characters and escape sequences
 /// removed, and every character Markdown or inline HTML would interpret backslash-escaped or
 /// turned into an entity.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let clean = sanitize(text);
     let mut out = String::with_capacity(clean.len());
     for c in clean.chars() {
@@ -61,7 +61,7 @@ fn with_band(value: String, b: Option<Band>) -> String {
     }
 }
 
-pub fn render(snapshot: &Snapshot, options: RenderOptions) -> String {
+pub(crate) fn render(snapshot: &Snapshot, options: RenderOptions) -> String {
     let mut out = String::new();
     let tz = words::timezone(snapshot);
     let _ = writeln!(

@@ -1,11 +1,11 @@
 //! Snapshot exports. Every format renders the same `Snapshot`, so they never disagree with each
 //! other or with the screen.
 
-pub mod html;
+pub(crate) mod html;
 pub mod json;
-pub mod markdown;
+pub(crate) mod markdown;
 pub mod svg;
-pub mod words;
+pub(crate) mod words;
 pub mod write;
 
 use crate::snapshot::Snapshot;

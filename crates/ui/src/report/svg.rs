@@ -1,10 +1,11 @@
-//! The SVG report: exactly what the dashboard shows at a given size, drawn by the dashboard's
-//! own code and turned into a self-contained SVG.
+//! The SVG report: exactly what the dashboard shows at a given size — the app's view model
+//! (`app::picture`) drawn by the dashboard's own code into cells, and the cells turned into a
+//! self-contained SVG.
 
 use std::sync::Arc;
 
-use crate::app::state::{AppOptions, Data, WindowChoice};
-use crate::app::{Action, App, Keymap, update, view};
+use crate::app::picture;
+use crate::app::view::ViewModel;
 use crate::ui::svg::{SvgOptions, buffer_to_svg};
 use crate::ui::theme::Theme;
 use flowdeck_core::metrics::{History, Window};
@@ -27,43 +28,19 @@ pub fn dashboard(
     now: Timestamp,
     picture: &Picture,
 ) -> String {
-    let data = Data {
+    let vm = picture::overview(
         history,
         sources,
-        loaded_at: now,
-        loaded: true,
-    };
-    let mut app = App::new(
-        data,
+        window,
         now,
-        AppOptions {
-            window_days: 30,
-            keymap: Keymap::default(),
-            mouse: false,
-            wall_rotate: None,
-        },
+        (picture.width, picture.height),
     );
-    // A window that ends now in whole days reads as "last N days", like the dashboard's own.
-    let length = window.length();
-    app.window = if window.to == now && length.num_seconds() % 86_400 == 0 {
-        WindowChoice::Days(length.num_days())
-    } else {
-        WindowChoice::Custom(window)
-    };
-    update(
-        &mut app,
-        Action::Resize {
-            width: picture.width,
-            height: picture.height,
-        },
-    );
-    app_to_svg(&app, picture)
+    view_to_svg(&vm, picture)
 }
 
-/// Any app state as SVG (screenshots use this for every screen).
-pub fn app_to_svg(app: &App, picture: &Picture) -> String {
-    let vm = view::build(app, picture.theme.clone());
-    let buffer = crate::ui::render_to_buffer(&vm, picture.width, picture.height);
+/// A view model as SVG: the dashboard's `e` export and the screenshots draw the screen on show.
+pub fn view_to_svg(vm: &ViewModel, picture: &Picture) -> String {
+    let buffer = crate::ui::render_to_buffer(vm, &picture.theme, picture.width, picture.height);
     let options = SvgOptions {
         foreground: picture.theme.foreground(),
         background: picture.theme.background(),

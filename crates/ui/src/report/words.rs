@@ -13,17 +13,17 @@ use flowdeck_core::status::SourceState;
 use flowdeck_core::text::{human_duration, number};
 
 /// The report's timezone (UTC if the name does not parse, which config validation prevents).
-pub fn timezone(snapshot: &Snapshot) -> Tz {
+pub(crate) fn timezone(snapshot: &Snapshot) -> Tz {
     snapshot.timezone.parse().unwrap_or(Tz::UTC)
 }
 
 /// A time as people read it in the report's timezone: "2026-11-20 14:30".
-pub fn local_time(tz: Tz, t: Timestamp) -> String {
+pub(crate) fn local_time(tz: Tz, t: Timestamp) -> String {
     t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
 }
 
 /// The band's shape, so a band never depends on colour alone.
-pub fn band_shape(band: Band) -> &'static str {
+pub(crate) fn band_shape(band: Band) -> &'static str {
     match band {
         Band::Elite => "◆",
         Band::High => "▲",
@@ -33,7 +33,7 @@ pub fn band_shape(band: Band) -> &'static str {
 }
 
 /// "◆ elite", or "–" without a band.
-pub fn band_label(band: Option<Band>) -> String {
+pub(crate) fn band_label(band: Option<Band>) -> String {
     band.map_or_else(
         || "–".to_string(),
         |b| format!("{} {}", band_shape(b), b.as_str()),
@@ -41,7 +41,7 @@ pub fn band_label(band: Option<Band>) -> String {
 }
 
 /// "↓ −2h 44m (better)", "→ no change", or "–" when either window has no value.
-pub fn trend(trend: Option<Trend>, delta: Option<&str>) -> String {
+pub(crate) fn trend(trend: Option<Trend>, delta: Option<&str>) -> String {
     match (trend, delta) {
         (Some(t), _) if t.better.is_none() => format!("{} no change", t.arrow()),
         (Some(t), Some(delta)) => {
@@ -57,7 +57,7 @@ pub fn trend(trend: Option<Trend>, delta: Option<&str>) -> String {
 }
 
 /// A full commit sha shortened to 12 digits, as people quote them; other refs as they are.
-pub fn short_ref(reference: &str) -> &str {
+pub(crate) fn short_ref(reference: &str) -> &str {
     if reference.len() == 40 && reference.chars().all(|c| c.is_ascii_hexdigit()) {
         &reference[..12]
     } else {
@@ -66,12 +66,12 @@ pub fn short_ref(reference: &str) -> &str {
 }
 
 /// A reason's kind in words: "incident link", "during incident".
-pub fn reason_kind(kind: ReasonKind) -> String {
+pub(crate) fn reason_kind(kind: ReasonKind) -> String {
     kind.as_str().replace('_', " ")
 }
 
 /// How old a source's data was when the report was generated.
-pub fn data_age(last_success_at: Option<Timestamp>, generated_at: Timestamp) -> String {
+pub(crate) fn data_age(last_success_at: Option<Timestamp>, generated_at: Timestamp) -> String {
     match last_success_at {
         None => "never read successfully".to_string(),
         Some(at) => {
@@ -86,7 +86,7 @@ pub fn data_age(last_success_at: Option<Timestamp>, generated_at: Timestamp) -> 
 }
 
 /// A source's status with a sign, so it does not depend on colour: "✓ ok", "⚠ stale", "✗ error".
-pub fn source_status(status: SourceState) -> String {
+pub(crate) fn source_status(status: SourceState) -> String {
     let sign = match status {
         SourceState::Ok => "✓",
         SourceState::Stale => "⚠",
@@ -96,7 +96,7 @@ pub fn source_status(status: SourceState) -> String {
 }
 
 /// What the report says when its data does not cover the window or the previous one.
-pub fn coverage_note(snapshot: &Snapshot) -> Option<&'static str> {
+pub(crate) fn coverage_note(snapshot: &Snapshot) -> Option<&'static str> {
     match (snapshot.window.complete, snapshot.previous.window.complete) {
         (true, true) => None,
         (false, false) => Some(
@@ -111,16 +111,16 @@ pub fn coverage_note(snapshot: &Snapshot) -> Option<&'static str> {
 
 /// One row of the band table with every threshold in words.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BandRow {
-    pub band: Band,
-    pub frequency: String,
-    pub lead_time: String,
-    pub change_failure_rate: String,
-    pub recovery_time: String,
+pub(crate) struct BandRow {
+    pub(crate) band: Band,
+    pub(crate) frequency: String,
+    pub(crate) lead_time: String,
+    pub(crate) change_failure_rate: String,
+    pub(crate) recovery_time: String,
 }
 
 /// The table's four rows, elite to low, written out as docs/METRICS.md#bands writes the DORA tables.
-pub fn band_rows(table: &BandTable) -> Vec<BandRow> {
+pub(crate) fn band_rows(table: &BandTable) -> Vec<BandRow> {
     let frequency = |rule: &FrequencyRule| match *rule {
         FrequencyRule::PerWeek { min } => {
             format!("median deploy-days per week ≥ {}", number(Some(min), 2))
@@ -156,7 +156,7 @@ pub fn band_rows(table: &BandTable) -> Vec<BandRow> {
 
 /// The flow measures and time to restore, defined in one sentence each (the DORA five carry
 /// theirs in `Headline::definition`).
-pub const FLOW_DEFINITIONS: [(&str, &str); 6] = [
+pub(crate) const FLOW_DEFINITIONS: [(&str, &str); 6] = [
     (
         "Time to restore",
         "Incident start to resolution for every incident that started in the window (median and p90); open ones are counted.",

@@ -8,17 +8,17 @@ use flowdeck_core::metrics::History;
 use flowdeck_core::metrics::window::{Window, local_day};
 
 /// Upper bounds (exclusive) of the lead-time buckets, seconds: <1h, 1h–1d, 1–7d, 7–30d, ≥30d.
-pub const LEAD_TIME_BOUNDS: [i64; 4] = [3_600, 86_400, 7 * 86_400, 30 * 86_400];
+pub(crate) const LEAD_TIME_BOUNDS: [i64; 4] = [3_600, 86_400, 7 * 86_400, 30 * 86_400];
 
 /// The labels of the lead-time buckets, in order.
-pub const LEAD_TIME_LABELS: [&str; 5] = ["< 1h", "1h – 1d", "1d – 7d", "7d – 30d", "≥ 30d"];
+pub(crate) const LEAD_TIME_LABELS: [&str; 5] = ["< 1h", "1h – 1d", "1d – 7d", "7d – 30d", "≥ 30d"];
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Charts {
     /// The first local day the window touches, and the count of counted deployments on each
     /// local day from it to the window's last (in the report's timezone).
-    pub first_day: Option<NaiveDate>,
-    pub deployments_per_day: Vec<u32>,
+    pub(crate) first_day: Option<NaiveDate>,
+    pub(crate) deployments_per_day: Vec<u32>,
     /// Changes of the window's non-baseline deployments by lead time (see `LEAD_TIME_BOUNDS`);
     /// they add up to the lead-time measure's `changes`.
     pub lead_time_buckets: [u64; 5],
@@ -30,7 +30,7 @@ const MAX_DAYS: i64 = 3_660;
 
 impl Charts {
     /// `deployments`: indices of the counted deployments of the window (any order).
-    pub fn build(history: &History, window: &Window, deployments: &[u32]) -> Charts {
+    pub(crate) fn build(history: &History, window: &Window, deployments: &[u32]) -> Charts {
         let tz = history.rules.timezone;
         let first = local_day(window.from, tz);
         // The window's end is exclusive: its last instant's day is the last day drawn.

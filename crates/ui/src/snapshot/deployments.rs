@@ -10,27 +10,27 @@ use flowdeck_core::model::Timestamp;
 
 /// One report row for a counted deployment (owned: the dashboard keeps these).
 #[derive(Debug, Clone, Serialize)]
-pub struct DeploymentRow {
-    pub id: String,
-    pub name: Option<String>,
-    pub service: String,
-    pub environment: String,
-    pub sha: String,
-    pub finished_at: Timestamp,
-    pub url: Option<String>,
-    pub baseline: bool,
+pub(crate) struct DeploymentRow {
+    pub(crate) id: String,
+    pub(crate) name: Option<String>,
+    pub(crate) service: String,
+    pub(crate) environment: String,
+    pub(crate) sha: String,
+    pub(crate) finished_at: Timestamp,
+    pub(crate) url: Option<String>,
+    pub(crate) baseline: bool,
     /// Non-merge commits it shipped first.
-    pub changes: u32,
-    pub lead_time_median_seconds: Option<f64>,
-    pub failed: bool,
-    pub failure_reasons: Vec<Reason>,
-    pub rework: bool,
-    pub rework_reasons: Vec<Reason>,
-    pub recovered_at: Option<Timestamp>,
-    pub recovery_seconds: Option<f64>,
+    pub(crate) changes: u32,
+    pub(crate) lead_time_median_seconds: Option<f64>,
+    pub(crate) failed: bool,
+    pub(crate) failure_reasons: Vec<Reason>,
+    pub(crate) rework: bool,
+    pub(crate) rework_reasons: Vec<Reason>,
+    pub(crate) recovered_at: Option<Timestamp>,
+    pub(crate) recovery_seconds: Option<f64>,
     /// Index into the history's deployments, for drill-down.
     #[serde(skip)]
-    pub index: u32,
+    pub(crate) index: u32,
 }
 
 /// A row borrowed from the history, for serializing: the same keys as `DeploymentRow` (a test
@@ -85,7 +85,7 @@ fn recovery_seconds(recovered_at: Option<Timestamp>, finished_at: Timestamp) -> 
 }
 
 /// One report row for a counted deployment.
-pub fn deployment_row(history: &History, d: u32) -> DeploymentRow {
+pub(crate) fn deployment_row(history: &History, d: u32) -> DeploymentRow {
     let v = view(history, d, &mut Vec::new());
     DeploymentRow {
         id: v.id.to_string(),
@@ -126,7 +126,7 @@ impl std::fmt::Debug for Deployments<'_> {
 
 impl<'h> Deployments<'h> {
     /// `indices` in any order; listed newest first (finished_at, then id bytewise, descending).
-    pub fn new(history: &'h History, indices: &[u32]) -> Deployments<'h> {
+    pub(crate) fn new(history: &'h History, indices: &[u32]) -> Deployments<'h> {
         let deployments = &history.events.deployments;
         // Sorting (time, index) pairs in one array is several times faster than comparing
         // through the deployments; ids are compared only between deployments that finished
@@ -158,12 +158,12 @@ impl<'h> Deployments<'h> {
     }
 
     /// History indices, newest first.
-    pub fn indices(&self) -> &[u32] {
+    pub(crate) fn indices(&self) -> &[u32] {
         &self.order
     }
 
     /// Every row, newest first, made as the iterator goes (take what you show).
-    pub fn rows(&self) -> impl Iterator<Item = DeploymentRow> + '_ {
+    pub(crate) fn rows(&self) -> impl Iterator<Item = DeploymentRow> + '_ {
         self.order.iter().map(|&d| deployment_row(self.history, d))
     }
 
@@ -179,7 +179,7 @@ impl<'h> Deployments<'h> {
     }
 
     /// The failed ones' rows, newest first.
-    pub fn failed(&self) -> impl Iterator<Item = DeploymentRow> + '_ {
+    pub(crate) fn failed(&self) -> impl Iterator<Item = DeploymentRow> + '_ {
         self.order
             .iter()
             .filter(|&&d| self.history.deployments[d as usize].failed())

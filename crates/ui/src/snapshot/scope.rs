@@ -18,19 +18,19 @@ pub enum ScopeFilter {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportScope {
     /// "all", "service" or "team".
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
     /// The service or team; null for all.
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// The services measured, in configured order.
-    pub services: Vec<String>,
+    pub(crate) services: Vec<String>,
     /// The deployment environment the history was narrowed to; null when none was (production
     /// deployments as configured per source).
-    pub environment: Option<String>,
+    pub(crate) environment: Option<String>,
 }
 
 impl ReportScope {
     /// "all services", "service api", "team payments", with the environment when narrowed.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let what = match (self.kind, &self.name) {
             ("all", _) | (_, None) => "all services".to_string(),
             (kind, Some(name)) => format!("{kind} {name}"),
@@ -44,7 +44,7 @@ impl ReportScope {
 
 /// The metric scope and its description. An unknown service or team measures nothing (rather
 /// than silently everything).
-pub fn resolve(
+pub(crate) fn resolve(
     history: &History,
     filter: &ScopeFilter,
     environment: Option<String>,

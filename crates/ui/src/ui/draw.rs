@@ -1,5 +1,5 @@
-//! `draw(&ViewModel, &mut Frame)`: a pure function of the view model. It never fetches, locks
-//! or computes measures.
+//! `draw(&ViewModel, &Theme, &mut Frame)`: a pure function of the view model, whose tones and
+//! roles the theme turns into styles. It never fetches, locks or computes measures.
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -9,14 +9,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::layout;
+use super::screens::{detail, measure, overview, wall};
 use super::theme::{Role, Theme};
 use super::widgets::{key_hints, tone_style, truncate};
-use super::{detail, measure, overview, wall};
-use crate::app::view::{Body, ViewModel};
+use crate::app::screens::Body;
+use crate::app::view::ViewModel;
 
-pub fn draw(vm: &ViewModel, frame: &mut Frame) {
+pub fn draw(vm: &ViewModel, theme: &Theme, frame: &mut Frame) {
     let area = frame.area();
-    let theme = vm.theme.as_ref();
     frame.render_widget(Block::default().style(theme.style(Role::Background)), area);
     match &vm.body {
         Body::TooSmall { need } => {
@@ -25,14 +25,14 @@ pub fn draw(vm: &ViewModel, frame: &mut Frame) {
         }
         Body::Wall(view) => {
             wall::draw(frame, area, theme, view, &vm.header);
-            help(frame, area, vm);
+            help(frame, area, theme, vm);
             return;
         }
         _ => {}
     }
     let parts = layout::frame(area);
-    header(frame, parts.header, vm);
-    breadcrumb(frame, parts.breadcrumb, vm);
+    header(frame, theme, parts.header, vm);
+    breadcrumb(frame, theme, parts.breadcrumb, vm);
     match &vm.body {
         Body::Overview(view) => overview::draw(frame, parts.body, theme, view),
         Body::Measure(view) => measure::draw(frame, parts.body, theme, view),
@@ -46,19 +46,19 @@ pub fn draw(vm: &ViewModel, frame: &mut Frame) {
         }
         Body::TooSmall { .. } | Body::Wall(_) => {}
     }
-    status(frame, parts.status, vm);
-    bottom_line(frame, parts.command_bar, vm);
-    help(frame, area, vm);
+    status(frame, theme, parts.status, vm);
+    bottom_line(frame, theme, parts.command_bar, vm);
+    help(frame, area, theme, vm);
 }
 
 /// Draws a view model into a buffer of the given size (tests, screenshots, SVG reports).
-pub fn render_to_buffer(vm: &ViewModel, width: u16, height: u16) -> Buffer {
+pub fn render_to_buffer(vm: &ViewModel, theme: &Theme, width: u16, height: u16) -> Buffer {
     let area = Rect::new(0, 0, width, height);
     let mut buffer = Buffer::empty(area);
     // A Frame needs a terminal; a test backend of the same size is the cheapest one.
     let backend = ratatui::backend::TestBackend::new(width, height);
     let Ok(mut terminal) = ratatui::Terminal::new(backend);
-    if terminal.draw(|frame| draw(vm, frame)).is_ok() {
+    if terminal.draw(|frame| draw(vm, theme, frame)).is_ok() {
         buffer = terminal.backend().buffer().clone();
     }
     buffer
@@ -113,8 +113,7 @@ fn textwrap_words(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-fn header(frame: &mut Frame, area: Rect, vm: &ViewModel) {
-    let theme = vm.theme.as_ref();
+fn header(frame: &mut Frame, theme: &Theme, area: Rect, vm: &ViewModel) {
     let h = &vm.header;
     let mut spans = vec![
         Span::styled(
@@ -148,8 +147,7 @@ fn header(frame: &mut Frame, area: Rect, vm: &ViewModel) {
     }
 }
 
-fn breadcrumb(frame: &mut Frame, area: Rect, vm: &ViewModel) {
-    let theme = vm.theme.as_ref();
+fn breadcrumb(frame: &mut Frame, theme: &Theme, area: Rect, vm: &ViewModel) {
     let mut spans = vec![Span::raw(" ")];
     let last = vm.breadcrumb.len().saturating_sub(1);
     for (i, part) in vm.breadcrumb.iter().enumerate() {
@@ -166,8 +164,7 @@ fn breadcrumb(frame: &mut Frame, area: Rect, vm: &ViewModel) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn status(frame: &mut Frame, area: Rect, vm: &ViewModel) {
-    let theme = vm.theme.as_ref();
+fn status(frame: &mut Frame, theme: &Theme, area: Rect, vm: &ViewModel) {
     let mut spans = vec![Span::styled(" sources ", theme.style(Role::Muted))];
     if vm.sources.is_empty() {
         spans.push(Span::styled("none", theme.style(Role::Muted)));
@@ -197,8 +194,7 @@ fn status(frame: &mut Frame, area: Rect, vm: &ViewModel) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn bottom_line(frame: &mut Frame, area: Rect, vm: &ViewModel) {
-    let theme = vm.theme.as_ref();
+fn bottom_line(frame: &mut Frame, theme: &Theme, area: Rect, vm: &ViewModel) {
     match &vm.prompt {
         Some(prompt) => {
             let mut spans = vec![
@@ -217,11 +213,10 @@ fn bottom_line(frame: &mut Frame, area: Rect, vm: &ViewModel) {
     }
 }
 
-fn help(frame: &mut Frame, area: Rect, vm: &ViewModel) {
+fn help(frame: &mut Frame, area: Rect, theme: &Theme, vm: &ViewModel) {
     let Some(keys) = &vm.help else {
         return;
     };
-    let theme = vm.theme.as_ref();
     // As many columns as the height needs, each 36 wide.
     const COLUMN: usize = 36;
     let rows = (area.height.saturating_sub(2) as usize).max(1);

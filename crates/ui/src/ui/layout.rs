@@ -4,15 +4,15 @@
 use ratatui::layout::{Constraint, Layout, Rect};
 
 /// The frame split into header, breadcrumb, body, status line and command bar.
-pub struct Frame {
-    pub header: Rect,
-    pub breadcrumb: Rect,
-    pub body: Rect,
-    pub status: Rect,
-    pub command_bar: Rect,
+pub(crate) struct Frame {
+    pub(crate) header: Rect,
+    pub(crate) breadcrumb: Rect,
+    pub(crate) body: Rect,
+    pub(crate) status: Rect,
+    pub(crate) command_bar: Rect,
 }
 
-pub fn frame(area: Rect) -> Frame {
+pub(crate) fn frame(area: Rect) -> Frame {
     let [header, breadcrumb, body, status, command_bar] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -31,13 +31,13 @@ pub fn frame(area: Rect) -> Frame {
 }
 
 /// The overview's panels, in `Panel::ALL` order: five tiles, the flow row, three strips.
-pub struct Overview {
-    pub tiles: [Rect; 5],
-    pub flow: Rect,
-    pub strips: [Rect; 3],
+pub(crate) struct Overview {
+    pub(crate) tiles: [Rect; 5],
+    pub(crate) flow: Rect,
+    pub(crate) strips: [Rect; 3],
 }
 
-pub fn overview(body: Rect) -> Overview {
+pub(crate) fn overview(body: Rect) -> Overview {
     // Tiles grow with the terminal: 7 rows at 24 lines, up to 12 on a wall-sized screen.
     let tile_height = (body.height / 3).clamp(6, 12);
     let [tiles, flow, strips] = Layout::vertical([
@@ -76,7 +76,7 @@ pub fn panel_at(width: u16, height: u16, column: u16, row: u16) -> Option<usize>
 }
 
 /// A rectangle of at most `width`×`height` centred in `area`.
-pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
     let height = height.min(area.height);
     Rect::new(

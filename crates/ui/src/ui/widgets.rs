@@ -8,9 +8,9 @@ use ratatui::widgets::{Block, BorderType, Cell as TableCell, Row as TableRow, Ta
 use unicode_width::UnicodeWidthStr;
 
 use super::theme::{Role, Theme};
-use crate::app::lists::{ListModel, Tone};
+use crate::app::list::{ListModel, Tone};
 
-pub fn tone_style(theme: &Theme, tone: Tone) -> Style {
+pub(crate) fn tone_style(theme: &Theme, tone: Tone) -> Style {
     theme.style(match tone {
         Tone::Normal => Role::Text,
         Tone::Muted => Role::Muted,
@@ -22,7 +22,7 @@ pub fn tone_style(theme: &Theme, tone: Tone) -> Style {
 }
 
 /// A bordered panel; focused panels get the focus border and a bold title.
-pub fn panel<'a>(theme: &Theme, title: String, focused: bool) -> Block<'a> {
+pub(crate) fn panel<'a>(theme: &Theme, title: String, focused: bool) -> Block<'a> {
     let (border, title_style) = if focused {
         (
             theme.style(Role::BorderFocused),
@@ -44,7 +44,7 @@ pub fn panel<'a>(theme: &Theme, title: String, focused: bool) -> Block<'a> {
 }
 
 /// Cuts `text` to `width` columns, ending in "…" when it had to cut.
-pub fn truncate(text: &str, width: usize) -> String {
+pub(crate) fn truncate(text: &str, width: usize) -> String {
     if text.width() <= width {
         return text.to_string();
     }
@@ -66,17 +66,23 @@ pub fn truncate(text: &str, width: usize) -> String {
 }
 
 /// How a list is shown as a table.
-pub struct TableLook<'a> {
+pub(crate) struct TableLook<'a> {
     /// The columns to show, all when None.
-    pub columns: Option<&'a [usize]>,
-    pub selected: usize,
+    pub(crate) columns: Option<&'a [usize]>,
+    pub(crate) selected: usize,
     /// The selected row is highlighted only while the list has focus.
-    pub focused: bool,
-    pub header: bool,
+    pub(crate) focused: bool,
+    pub(crate) header: bool,
 }
 
 /// A list as a table, scrolled to keep the selected row in view.
-pub fn table(frame: &mut Frame, area: Rect, theme: &Theme, list: &ListModel, look: TableLook<'_>) {
+pub(crate) fn table(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    list: &ListModel,
+    look: TableLook<'_>,
+) {
     let TableLook {
         columns,
         selected,
@@ -183,7 +189,11 @@ pub fn table(frame: &mut Frame, area: Rect, theme: &Theme, list: &ListModel, loo
 }
 
 /// "key label" pairs as one line, as many as fit.
-pub fn key_hints(theme: &Theme, hints: &[(String, &'static str)], width: u16) -> Line<'static> {
+pub(crate) fn key_hints(
+    theme: &Theme,
+    hints: &[(String, &'static str)],
+    width: u16,
+) -> Line<'static> {
     let mut spans = Vec::new();
     let mut used = 0usize;
     for (key, label) in hints {
@@ -202,7 +212,7 @@ pub fn key_hints(theme: &Theme, hints: &[(String, &'static str)], width: u16) ->
 }
 
 /// A two-column detail list (label, value) whose section headings span the full width.
-pub fn detail_list(
+pub(crate) fn detail_list(
     frame: &mut Frame,
     area: Rect,
     theme: &Theme,

@@ -19,7 +19,7 @@ const WIDE: f64 = 1160.0;
 /// Windows longer than this many days are drawn per week, or the bars would be hairlines.
 const MAX_DAILY_BARS: usize = 120;
 /// At most this many failed deployments on the timeline (the table lists more).
-pub const MAX_TIMELINE_ROWS: usize = 40;
+pub(crate) const MAX_TIMELINE_ROWS: usize = 40;
 
 fn open_svg(out: &mut String, id: &str, width: f64, height: f64, title: &str, desc: &str) {
     let _ = writeln!(
@@ -65,7 +65,7 @@ fn count_axis(out: &mut String, top: u64, left: f64, right: f64, y0: f64, plot_h
 }
 
 /// Deployments per local day of the window (per week when the window is long).
-pub fn deployments(out: &mut String, snapshot: &Snapshot) {
+pub(crate) fn deployments(out: &mut String, snapshot: &Snapshot) {
     let charts = &snapshot.charts;
     let first = charts.first_day.unwrap_or_default();
     let weekly = charts.deployments_per_day.len() > MAX_DAILY_BARS;
@@ -150,7 +150,7 @@ pub fn deployments(out: &mut String, snapshot: &Snapshot) {
 }
 
 /// Changes by lead time in five buckets, each bar labelled with its count and share.
-pub fn lead_times(out: &mut String, snapshot: &Snapshot) {
+pub(crate) fn lead_times(out: &mut String, snapshot: &Snapshot) {
     let buckets = snapshot.charts.lead_time_buckets;
     let total: u64 = buckets.iter().sum();
     let share = |n: u64| {
@@ -227,7 +227,7 @@ fn row_label(d: &DeploymentRow) -> String {
 
 /// Failed deployments (markers) and their recovery (bars) over the window; a failure not yet
 /// recovered is an open, dashed bar up to now (or the window's end).
-pub fn failures(out: &mut String, snapshot: &Snapshot, limit: usize) {
+pub(crate) fn failures(out: &mut String, snapshot: &Snapshot, limit: usize) {
     let tz = words::timezone(snapshot);
     let (failed, open) = snapshot.deployments.failed_counts();
     let mut rows: Vec<DeploymentRow> = snapshot.deployments.failed().take(limit).collect();

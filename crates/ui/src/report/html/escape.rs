@@ -1,29 +1,21 @@
 //! Untrusted text (titles, names, messages, URLs from sources) made inert in HTML. Everything a
 //! source says goes through `text` or `link`; nothing from a source is written raw.
 
+use crate::markup::{Apostrophe, push_escaped};
 use flowdeck_core::text::sanitize;
 
 /// Text safe in element content and in quoted attribute values: escape sequences and control
 /// characters removed, then `& < > " '` written as entities.
-pub fn text(untrusted: &str) -> String {
+pub(crate) fn text(untrusted: &str) -> String {
     let clean = sanitize(untrusted);
     let mut out = String::with_capacity(clean.len() + 8);
-    for c in clean.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    push_escaped(&mut out, &clean, Apostrophe::Numeric);
     out
 }
 
 /// The URL escaped for an `href`, when it is a plain http(s) URL: no other scheme (javascript:,
 /// data:, file:), nothing relative, no whitespace or control characters.
-pub fn http_url(url: &str) -> Option<String> {
+pub(crate) fn http_url(url: &str) -> Option<String> {
     let host_and_path = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"));
@@ -33,7 +25,7 @@ pub fn http_url(url: &str) -> Option<String> {
 }
 
 /// A link to an item when its URL is http(s), else the label alone; the label is escaped.
-pub fn link(label: &str, url: Option<&str>) -> String {
+pub(crate) fn link(label: &str, url: Option<&str>) -> String {
     match url.and_then(http_url) {
         Some(href) => format!(
             "<a href=\"{href}\" rel=\"noopener noreferrer\">{}</a>",

@@ -4,7 +4,7 @@
 //! forbids scripts and every external load, should anything ever slip through the escaping.
 
 mod charts;
-pub mod escape;
+pub(crate) mod escape;
 mod sections;
 mod style;
 mod table;
@@ -16,9 +16,9 @@ use super::RenderOptions;
 use super::words;
 use crate::snapshot::Snapshot;
 
-pub use charts::MAX_TIMELINE_ROWS;
+pub(crate) use charts::MAX_TIMELINE_ROWS;
 
-pub fn render(snapshot: &Snapshot, options: RenderOptions) -> String {
+pub(crate) fn render(snapshot: &Snapshot, options: RenderOptions) -> String {
     let limit = options.max_items;
     let mut out = String::with_capacity(96 * 1024);
     let tz = words::timezone(snapshot);

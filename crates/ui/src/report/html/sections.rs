@@ -12,7 +12,7 @@ use flowdeck_core::model::Timestamp;
 use flowdeck_core::text::{human_seconds, number, percent};
 
 /// `<time>` with the instant in the machine-readable attribute and local time as text.
-pub fn time(snapshot: &Snapshot, t: Timestamp) -> String {
+pub(crate) fn time(snapshot: &Snapshot, t: Timestamp) -> String {
     format!(
         "<time datetime=\"{}\">{}</time>",
         t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -21,7 +21,7 @@ pub fn time(snapshot: &Snapshot, t: Timestamp) -> String {
 }
 
 /// A band as shape and label (never colour alone), or a muted dash.
-pub fn band(band: Option<Band>) -> String {
+pub(crate) fn band(band: Option<Band>) -> String {
     match band {
         Some(b) => format!(
             "<span class=\"band band-{0}\"><span aria-hidden=\"true\">{1}</span> {0}</span>",
@@ -52,7 +52,7 @@ fn capitalized(text: &str) -> String {
         .unwrap_or_default()
 }
 
-pub fn header(out: &mut String, snapshot: &Snapshot) {
+pub(crate) fn header(out: &mut String, snapshot: &Snapshot) {
     let tz = words::timezone(snapshot);
     let _ = writeln!(
         out,
@@ -124,7 +124,7 @@ fn measure(out: &mut String, h: &Headline) {
     );
 }
 
-pub fn headline(out: &mut String, snapshot: &Snapshot) {
+pub(crate) fn headline(out: &mut String, snapshot: &Snapshot) {
     out.push_str("<section id=\"dora\">\n<h2>DORA measures</h2>\n<div class=\"measures\">\n");
     for h in snapshot.headline() {
         measure(out, &h);
@@ -133,7 +133,7 @@ pub fn headline(out: &mut String, snapshot: &Snapshot) {
 }
 
 /// The flow measures and time to restore, this window against the previous one.
-pub fn flow(out: &mut String, snapshot: &Snapshot) {
+pub(crate) fn flow(out: &mut String, snapshot: &Snapshot) {
     let rows = |m: &MetricSet| -> Vec<String> {
         vec![
             format!(
@@ -208,7 +208,7 @@ pub fn flow(out: &mut String, snapshot: &Snapshot) {
 }
 
 /// Every measure's definition, and the band table in use with its thresholds written out.
-pub fn definitions(out: &mut String, snapshot: &Snapshot) {
+pub(crate) fn definitions(out: &mut String, snapshot: &Snapshot) {
     out.push_str(
         "<section id=\"definitions\" class=\"page\">\n<h2>Definitions and bands</h2>\n\
          <dl class=\"definitions\">\n",

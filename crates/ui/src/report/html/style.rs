@@ -2,7 +2,7 @@
 //! colours come from variables so the charts (inline SVG) follow the page, including print,
 //! where backgrounds go white, sections start on a new page and rows never split.
 
-pub const CSS: &str = r#"
+pub(crate) const CSS: &str = r#"
 :root {
   --bg: #f6f7f9; --card: #ffffff; --fg: #1b1f24; --muted: #5b6470; --rule: #d8dde3;
   --accent: #2f6db5; --fail: #c23b32; --ok: #1d7f4e; --warn: #9a6100;

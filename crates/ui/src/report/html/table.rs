@@ -6,19 +6,19 @@ use super::escape;
 
 /// A column: its header and whether it holds numbers (right-aligned).
 #[derive(Debug, Clone, Copy)]
-pub struct Column {
-    pub title: &'static str,
-    pub numeric: bool,
+pub(crate) struct Column {
+    pub(crate) title: &'static str,
+    pub(crate) numeric: bool,
 }
 
-pub const fn text(title: &'static str) -> Column {
+pub(crate) const fn text(title: &'static str) -> Column {
     Column {
         title,
         numeric: false,
     }
 }
 
-pub const fn num(title: &'static str) -> Column {
+pub(crate) const fn num(title: &'static str) -> Column {
     Column {
         title,
         numeric: true,
@@ -26,24 +26,24 @@ pub const fn num(title: &'static str) -> Column {
 }
 
 /// A whole list, for `write`: every item, and how many there are.
-pub fn all<T>(items: &[T]) -> (&[T], usize) {
+pub(crate) fn all<T>(items: &[T]) -> (&[T], usize) {
     (items, items.len())
 }
 
 /// What a table lists, for its caption and its notes.
-pub struct Listing<'a> {
-    pub id: &'a str,
+pub(crate) struct Listing<'a> {
+    pub(crate) id: &'a str,
     /// Plural noun: "failed deployments".
-    pub noun: &'a str,
+    pub(crate) noun: &'a str,
     /// Said instead of an empty table.
-    pub empty: &'a str,
+    pub(crate) empty: &'a str,
     /// "most recent" for time-ordered items; "" for lists in configured order.
-    pub order: &'a str,
+    pub(crate) order: &'a str,
 }
 
 /// Writes the first `limit` of `total` items as rows; `items` holds at least those. `cells`
 /// returns each row's cells as HTML: it escapes whatever comes from a source (see `escape`).
-pub fn write<T>(
+pub(crate) fn write<T>(
     out: &mut String,
     listing: &Listing<'_>,
     columns: &[Column],

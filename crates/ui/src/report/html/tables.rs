@@ -61,7 +61,7 @@ fn measure_cells(m: &MetricSet) -> Vec<String> {
     ]
 }
 
-pub fn services(out: &mut String, snapshot: &Snapshot, limit: usize) {
+pub(crate) fn services(out: &mut String, snapshot: &Snapshot, limit: usize) {
     open(out, "services", "Services");
     let mut columns = vec![text("Service"), text("Team")];
     columns.extend(MEASURE_COLUMNS);
@@ -88,7 +88,7 @@ pub fn services(out: &mut String, snapshot: &Snapshot, limit: usize) {
     close(out);
 }
 
-pub fn teams(out: &mut String, snapshot: &Snapshot, limit: usize) {
+pub(crate) fn teams(out: &mut String, snapshot: &Snapshot, limit: usize) {
     open(out, "teams", "Teams");
     let mut columns = vec![text("Team"), text("Services")];
     columns.extend(MEASURE_COLUMNS);
@@ -126,7 +126,7 @@ fn reasons(d: &DeploymentRow) -> String {
         .join("<br>")
 }
 
-pub fn failed_deployments(out: &mut String, snapshot: &Snapshot, limit: usize) {
+pub(crate) fn failed_deployments(out: &mut String, snapshot: &Snapshot, limit: usize) {
     open(out, "failed-deployments", "Failed deployments");
     let failed: Vec<DeploymentRow> = snapshot.deployments.failed().take(limit).collect();
     let (total, _) = snapshot.deployments.failed_counts();
@@ -171,7 +171,7 @@ pub fn failed_deployments(out: &mut String, snapshot: &Snapshot, limit: usize) {
     close(out);
 }
 
-pub fn incidents(out: &mut String, snapshot: &Snapshot, limit: usize) {
+pub(crate) fn incidents(out: &mut String, snapshot: &Snapshot, limit: usize) {
     open(out, "incidents", "Incidents");
     table::write(
         out,
@@ -237,7 +237,7 @@ pub fn incidents(out: &mut String, snapshot: &Snapshot, limit: usize) {
 
 /// Every deployment of the window (the most recent `limit`), with what it shipped and whether
 /// it failed or is rework: the items behind the DORA numbers.
-pub fn deployments(out: &mut String, snapshot: &Snapshot, limit: usize) {
+pub(crate) fn deployments(out: &mut String, snapshot: &Snapshot, limit: usize) {
     open(out, "deployments", "Deployments");
     let shown: Vec<DeploymentRow> = snapshot.deployments.rows().take(limit).collect();
     table::write(
@@ -288,7 +288,7 @@ pub fn deployments(out: &mut String, snapshot: &Snapshot, limit: usize) {
 }
 
 /// CI health per service, with the total first.
-pub fn ci(out: &mut String, snapshot: &Snapshot, limit: usize) {
+pub(crate) fn ci(out: &mut String, snapshot: &Snapshot, limit: usize) {
     open(out, "ci", "CI health");
     let mut rows: Vec<(String, &MetricSet)> = vec![("All in scope".into(), &snapshot.metrics)];
     rows.extend(
@@ -331,7 +331,7 @@ pub fn ci(out: &mut String, snapshot: &Snapshot, limit: usize) {
     close(out);
 }
 
-pub fn sources(out: &mut String, snapshot: &Snapshot, limit: usize) {
+pub(crate) fn sources(out: &mut String, snapshot: &Snapshot, limit: usize) {
     open(out, "sources", "Sources");
     table::write(
         out,

@@ -26,7 +26,7 @@ struct BackgroundRect {
 }
 
 impl Backgrounds {
-    pub fn cells(&mut self, column: usize, span: usize, color: Rgb, default: Rgb) {
+    pub(crate) fn cells(&mut self, column: usize, span: usize, color: Rgb, default: Rgb) {
         if color == default {
             self.gap();
             return;
@@ -42,13 +42,13 @@ impl Backgrounds {
         }
     }
 
-    pub fn gap(&mut self) {
+    pub(crate) fn gap(&mut self) {
         if let Some(run) = self.run.take() {
             self.row_runs.push(run);
         }
     }
 
-    pub fn end_row(&mut self, row: usize) {
+    pub(crate) fn end_row(&mut self, row: usize) {
         self.gap();
         let mut open = BTreeMap::new();
         for (start, end, color) in std::mem::take(&mut self.row_runs) {
@@ -74,7 +74,7 @@ impl Backgrounds {
         self.open = open;
     }
 
-    pub fn write(&self, metrics: &Metrics, out: &mut String) {
+    pub(crate) fn write(&self, metrics: &Metrics, out: &mut String) {
         if self.rects.is_empty() {
             return;
         }

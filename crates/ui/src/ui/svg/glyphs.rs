@@ -17,10 +17,10 @@ use super::xml::{Fixed, fixed, push_fixed};
 /// A cell's box in pixels.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct CellBox {
-    pub x0: f64,
-    pub y0: f64,
-    pub x1: f64,
-    pub y1: f64,
+    pub(crate) x0: f64,
+    pub(crate) y0: f64,
+    pub(crate) x1: f64,
+    pub(crate) y1: f64,
 }
 
 impl CellBox {
@@ -51,8 +51,8 @@ fn lerp(a: f64, b: f64, f: f64) -> f64 {
 /// Line thicknesses in pixels.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Strokes {
-    pub light: f64,
-    pub heavy: f64,
+    pub(crate) light: f64,
+    pub(crate) heavy: f64,
 }
 
 impl Strokes {
@@ -91,7 +91,7 @@ pub(super) enum Glyph {
 
 impl Glyph {
     /// Opacity the glyph's paint is multiplied by, in thousandths.
-    pub fn alpha(&self) -> u16 {
+    pub(crate) fn alpha(&self) -> u16 {
         match self {
             Glyph::Shade(alpha) => *alpha,
             _ => 1000,

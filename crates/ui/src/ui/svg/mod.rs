@@ -24,7 +24,7 @@
 
 mod backgrounds;
 mod glyphs;
-pub mod palette;
+pub(crate) mod palette;
 mod shapes;
 mod text;
 mod xml;
@@ -42,23 +42,23 @@ use xml::{Rgb, push_escaped, push_px, push_rgb};
 #[derive(Clone, Debug, PartialEq)]
 pub struct SvgOptions {
     /// CSS font-family list for text; no font is embedded.
-    pub font_family: String,
+    pub(crate) font_family: String,
     /// Font size in px.
-    pub font_size: f32,
+    pub(crate) font_size: f32,
     /// Width of a cell in px (a monospace font's advance: about 0.6 × `font_size`).
-    pub cell_width: f32,
+    pub(crate) cell_width: f32,
     /// Height of a row in px.
-    pub line_height: f32,
+    pub(crate) line_height: f32,
     /// What [`Color::Reset`](ratatui::style::Color::Reset) means for text.
-    pub foreground: (u8, u8, u8),
+    pub(crate) foreground: (u8, u8, u8),
     /// What [`Color::Reset`](ratatui::style::Color::Reset) means for backgrounds.
-    pub background: (u8, u8, u8),
+    pub(crate) background: (u8, u8, u8),
     /// Text of a `<title>` element, read by screen readers and shown as a tooltip.
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
 }
 
 /// The default font stack: the platform's UI monospace, then common monospace fonts.
-pub const DEFAULT_FONT_FAMILY: &str =
+pub(crate) const DEFAULT_FONT_FAMILY: &str =
     "ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, 'Liberation Mono', monospace";
 
 impl Default for SvgOptions {
@@ -79,7 +79,8 @@ impl Default for SvgOptions {
 impl SvgOptions {
     /// The defaults at another font size, with the cell metrics scaled to match
     /// (0.6 × and 1.25 × the size). Setting `font_size` alone keeps the 14 px cell metrics.
-    pub fn for_font_size(font_size: f32) -> Self {
+    #[cfg(test)]
+    pub(crate) fn for_font_size(font_size: f32) -> Self {
         Self {
             font_size,
             cell_width: font_size * 0.6,

@@ -8,11 +8,11 @@
 use ratatui::style::Color;
 
 /// An sRGB colour.
-pub type Rgb = (u8, u8, u8);
+pub(crate) type Rgb = (u8, u8, u8);
 
 /// xterm's default 16 colours, in index order: black, red, green, yellow, blue, magenta, cyan,
 /// white (ratatui's `Gray`), then the bright variants (`DarkGray`, `LightRed`, …, `White`).
-pub const ANSI: [Rgb; 16] = [
+pub(crate) const ANSI: [Rgb; 16] = [
     (0x00, 0x00, 0x00),
     (0xcd, 0x00, 0x00),
     (0x00, 0xcd, 0x00),
@@ -34,7 +34,7 @@ pub const ANSI: [Rgb; 16] = [
 const CUBE_LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
 
 /// The RGB value of an xterm 256-colour palette entry.
-pub fn indexed(index: u8) -> Rgb {
+pub(crate) fn indexed(index: u8) -> Rgb {
     match index {
         0..=15 => ANSI[usize::from(index)],
         16..=231 => {
@@ -54,7 +54,7 @@ pub fn indexed(index: u8) -> Rgb {
 
 /// Resolves a colour; `Reset` becomes `reset`, the caller's default for the role (text or
 /// background) the colour plays.
-pub fn resolve(color: Color, reset: Rgb) -> Rgb {
+pub(crate) fn resolve(color: Color, reset: Rgb) -> Rgb {
     match color {
         Color::Reset => reset,
         Color::Black => ANSI[0],

@@ -15,8 +15,8 @@ use super::xml::{Fixed, Rgb, fixed, push_alpha, push_fixed, push_rgb};
 /// Paint of a shape: colour and opacity in thousandths.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct Paint {
-    pub color: Rgb,
-    pub alpha: u16,
+    pub(crate) color: Rgb,
+    pub(crate) alpha: u16,
 }
 
 /// An axis-aligned rectangle in hundredths of a pixel, `x0 < x1`, `y0 < y1`.
@@ -44,7 +44,7 @@ pub(super) struct Shapes {
 
 impl Shapes {
     /// A pen drawing on the layer of `paint`.
-    pub fn pen(&mut self, paint: Paint) -> Pen<'_> {
+    pub(crate) fn pen(&mut self, paint: Paint) -> Pen<'_> {
         let i = match self.index.get(&paint) {
             Some(&i) => i,
             None => {
@@ -61,7 +61,7 @@ impl Shapes {
     }
 
     /// Writes one `<path>` element per paint.
-    pub fn write(self, out: &mut String) {
+    pub(crate) fn write(self, out: &mut String) {
         for (paint, layer) in self.layers {
             let rects = merge(layer.rects);
             if rects.is_empty() && layer.paths.is_empty() {
@@ -104,7 +104,7 @@ pub(super) struct Pen<'a> {
 
 impl Pen<'_> {
     /// Fills the rectangle between two corners given in pixels; empty rectangles are dropped.
-    pub fn rect(&mut self, x0: f64, y0: f64, x1: f64, y1: f64) {
+    pub(crate) fn rect(&mut self, x0: f64, y0: f64, x1: f64, y1: f64) {
         let (x0, x1) = (fixed(x0.min(x1)), fixed(x0.max(x1)));
         let (y0, y1) = (fixed(y0.min(y1)), fixed(y0.max(y1)));
         if x0 < x1
@@ -116,14 +116,14 @@ impl Pen<'_> {
     }
 
     /// Adds a closed subpath already written with fixed-point coordinates.
-    pub fn path(&mut self, d: String) {
+    pub(crate) fn path(&mut self, d: String) {
         if let Some(layer) = self.layer.as_deref_mut() {
             layer.paths.push(d);
         }
     }
 
     /// Fills a polygon, reordering its points to wind clockwise on screen.
-    pub fn polygon(&mut self, points: &[(f64, f64)]) {
+    pub(crate) fn polygon(&mut self, points: &[(f64, f64)]) {
         let mut points: Vec<(Fixed, Fixed)> =
             points.iter().map(|&(x, y)| (fixed(x), fixed(y))).collect();
         if points.len() < 3 {

@@ -6,16 +6,16 @@ use super::xml::{Rgb, fixed, push_escaped, push_fixed, push_px, push_rgb};
 /// What makes runs of text differ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct TextStyle {
-    pub color: Rgb,
-    pub dim: bool,
-    pub bold: bool,
-    pub italic: bool,
-    pub underline: bool,
-    pub crossed_out: bool,
+    pub(crate) color: Rgb,
+    pub(crate) dim: bool,
+    pub(crate) bold: bool,
+    pub(crate) italic: bool,
+    pub(crate) underline: bool,
+    pub(crate) crossed_out: bool,
 }
 
 impl TextStyle {
-    pub fn decorated(&self) -> bool {
+    pub(crate) fn decorated(&self) -> bool {
         self.underline || self.crossed_out
     }
 }
@@ -34,7 +34,7 @@ pub(super) struct TextRun {
 }
 
 impl TextRun {
-    pub fn write(&self, metrics: &Metrics, default_color: Rgb, out: &mut String) {
+    pub(crate) fn write(&self, metrics: &Metrics, default_color: Rgb, out: &mut String) {
         out.push_str("<text x=\"");
         let centred = self.centred || (self.cells == 1 && !self.ascii);
         if centred {
@@ -109,7 +109,7 @@ pub(super) struct RowText {
 }
 
 impl RowText {
-    pub fn new(row: usize) -> Self {
+    pub(crate) fn new(row: usize) -> Self {
         Self {
             row,
             run: None,
@@ -117,7 +117,7 @@ impl RowText {
         }
     }
 
-    pub fn close(&mut self, texts: &mut Vec<TextRun>) {
+    pub(crate) fn close(&mut self, texts: &mut Vec<TextRun>) {
         if let Some(run) = self.run.take() {
             texts.push(run);
         }
@@ -125,7 +125,7 @@ impl RowText {
     }
 
     /// A blank, undecorated cell: invisible, so whatever its style the run may go on after it.
-    pub fn space(&mut self, texts: &mut Vec<TextRun>) {
+    pub(crate) fn space(&mut self, texts: &mut Vec<TextRun>) {
         if self.run.is_some() {
             self.pending_spaces += 1;
             if self.pending_spaces > MAX_INNER_SPACES {
@@ -135,7 +135,7 @@ impl RowText {
     }
 
     /// A single-width, single-character cell.
-    pub fn character(
+    pub(crate) fn character(
         &mut self,
         texts: &mut Vec<TextRun>,
         column: usize,
@@ -175,7 +175,7 @@ impl RowText {
     }
 
     /// A wide character or a cluster of several characters: an element of its own.
-    pub fn cluster(
+    pub(crate) fn cluster(
         &mut self,
         texts: &mut Vec<TextRun>,
         column: usize,

@@ -2,19 +2,11 @@
 
 use std::fmt::Write as _;
 
-/// Appends `text` with the five XML special characters replaced by entities, so it is safe both
-/// as element content and inside a double- or single-quoted attribute.
+use crate::markup::{self, Apostrophe};
+
+/// Appends `text` escaped for XML (`&apos;` for an apostrophe).
 pub(super) fn push_escaped(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
+    markup::push_escaped(out, text, Apostrophe::Named);
 }
 
 /// A coordinate in hundredths of a pixel. Every coordinate is rounded once, to this, and lengths

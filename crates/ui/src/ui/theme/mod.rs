@@ -23,12 +23,12 @@ use flowdeck_config::{StyleSpec, ThemeOverrides};
 use flowdeck_core::metrics::bands::Band;
 
 pub use error::ThemeError;
-pub use rgb::rgb;
+pub(crate) use rgb::rgb;
 
 /// What a piece of the screen is, for choosing its style. Each theme file key is the role's
 /// snake_case name (`border_focused`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Role {
+pub(crate) enum Role {
     /// Body text: values, item titles, anything without a more specific role.
     Text,
     /// Secondary text: units, timestamps, previous-window values, the help's descriptions.
@@ -67,7 +67,7 @@ pub enum Role {
 
 impl Role {
     /// Every role, in the order theme files document them.
-    pub const ALL: [Role; 17] = [
+    pub(crate) const ALL: [Role; 17] = [
         Role::Text,
         Role::Muted,
         Role::Accent,
@@ -88,7 +88,8 @@ impl Role {
     ];
 
     /// The role's key in theme files and the config's `[theme]` table.
-    pub fn key(self) -> &'static str {
+    #[cfg(test)]
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Role::Text => "text",
             Role::Muted => "muted",
@@ -137,10 +138,10 @@ impl Role {
 
 /// How a band is shown: a colour, and a symbol and label that carry the band without it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BandLook {
-    pub style: Style,
-    pub symbol: &'static str,
-    pub label: &'static str,
+pub(crate) struct BandLook {
+    pub(crate) style: Style,
+    pub(crate) symbol: &'static str,
+    pub(crate) label: &'static str,
 }
 
 /// A complete theme: a style for every role.
@@ -185,7 +186,7 @@ const BUILTINS: [(&str, &str); 4] = [
 const BUILTIN_NAMES: [&str; 4] = ["default", "light", "high-contrast", "nord"];
 
 /// The environment variable that turns colour off (https://no-color.org).
-pub const NO_COLOR_ENV: &str = "NO_COLOR";
+pub(crate) const NO_COLOR_ENV: &str = "NO_COLOR";
 
 /// Foreground and background for an SVG when the theme leaves both to the terminal: the
 /// default theme is made for dark terminals.
@@ -196,17 +197,18 @@ const LIGHT_BG: (u8, u8, u8) = (0xff, 0xff, 0xff);
 
 impl Theme {
     /// The style of `role`.
-    pub fn style(&self, role: Role) -> Style {
+    pub(crate) fn style(&self, role: Role) -> Style {
         self.styles[role as usize]
     }
 
     /// The theme's name, as `general.theme` gave it.
-    pub fn name(&self) -> &str {
+    #[cfg(test)]
+    pub(crate) fn name(&self) -> &str {
         &self.name
     }
 
     /// How `band` is shown; None (no value, so no band) is muted "·" and "–".
-    pub fn band(&self, band: Option<Band>) -> BandLook {
+    pub(crate) fn band(&self, band: Option<Band>) -> BandLook {
         let (role, symbol) = match band {
             Some(Band::Elite) => (Role::Elite, "◆"),
             Some(Band::High) => (Role::High, "▲"),
@@ -227,7 +229,8 @@ impl Theme {
     }
 
     /// The names of the built-in themes, `default` first.
-    pub fn builtin_names() -> &'static [&'static str] {
+    #[cfg(test)]
+    pub(crate) fn builtin_names() -> &'static [&'static str] {
         &BUILTIN_NAMES
     }
 
@@ -288,7 +291,7 @@ impl Theme {
     /// The text colour as concrete RGB, for renderers without a terminal (SVG): the Text
     /// role's foreground, else the Background role's; when the theme leaves it to the
     /// terminal (`reset`), a colour that reads on [`Theme::background`].
-    pub fn foreground(&self) -> (u8, u8, u8) {
+    pub(crate) fn foreground(&self) -> (u8, u8, u8) {
         let text = self.style(Role::Text).fg.and_then(rgb);
         let frame = self.style(Role::Background).fg.and_then(rgb);
         match (text.or(frame), self.background_rgb()) {
@@ -300,7 +303,7 @@ impl Theme {
 
     /// The background as concrete RGB: the Background role's; when the theme leaves it to
     /// the terminal, white behind dark text and dark grey behind light (or no) text.
-    pub fn background(&self) -> (u8, u8, u8) {
+    pub(crate) fn background(&self) -> (u8, u8, u8) {
         if let Some(bg) = self.background_rgb() {
             return bg;
         }
@@ -314,7 +317,8 @@ impl Theme {
 
     /// The foreground of `role` as concrete RGB, [`Theme::foreground`] where it is the
     /// terminal's. Modifiers (reversed) are the caller's to apply.
-    pub fn fg_rgb(&self, role: Role) -> (u8, u8, u8) {
+    #[cfg(test)]
+    pub(crate) fn fg_rgb(&self, role: Role) -> (u8, u8, u8) {
         self.style(role)
             .fg
             .and_then(rgb)
@@ -323,7 +327,8 @@ impl Theme {
 
     /// The background of `role` as concrete RGB, [`Theme::background`] where it is unset or
     /// the terminal's.
-    pub fn bg_rgb(&self, role: Role) -> (u8, u8, u8) {
+    #[cfg(test)]
+    pub(crate) fn bg_rgb(&self, role: Role) -> (u8, u8, u8) {
         self.style(role)
             .bg
             .and_then(rgb)
@@ -381,7 +386,7 @@ impl Default for Theme {
 }
 
 /// Whether NO_COLOR asks for no colour: set and not empty (https://no-color.org).
-pub fn no_color_requested() -> bool {
+pub(crate) fn no_color_requested() -> bool {
     std::env::var_os(NO_COLOR_ENV).is_some_and(|value| !value.is_empty())
 }
 
@@ -392,15 +397,29 @@ fn parse_builtin(name: &str, text: &str) -> Result<ThemeOverrides, ThemeError> {
 
 /// The user's theme file at `path`, or None when there is none.
 fn read_user_theme(path: &Path) -> Result<Option<ThemeOverrides>, ThemeError> {
-    match std::fs::read_to_string(path) {
+    use flowdeck_config::ReadError;
+    let unreadable = |source: std::io::Error| ThemeError::Unreadable {
+        path: path.to_path_buf(),
+        source,
+    };
+    // The same bounded read as the config: a directory, socket or huge file is refused.
+    match flowdeck_config::read_text(path, flowdeck_config::limits::MAX_CONFIG_BYTES) {
         Ok(text) => parse_theme_file(&text, path)
             .map(Some)
             .map_err(ThemeError::File),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(ThemeError::Unreadable {
-            path: path.to_path_buf(),
-            source,
-        }),
+        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(ReadError::Io(e)) => Err(unreadable(e)),
+        Err(ReadError::NotAFile(what)) => Err(unreadable(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("it is {what}, not a file"),
+        ))),
+        Err(ReadError::TooLarge) => Err(unreadable(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!(
+                "it is larger than {} bytes",
+                flowdeck_config::limits::MAX_CONFIG_BYTES
+            ),
+        ))),
     }
 }
 

@@ -24,7 +24,7 @@ const ANSI: [(u8, u8, u8); 16] = [
 
 /// The RGB a terminal with xterm's palette shows for `colour`; None for `Reset`, which is
 /// whatever the terminal's own foreground or background is.
-pub fn rgb(colour: Color) -> Option<(u8, u8, u8)> {
+pub(crate) fn rgb(colour: Color) -> Option<(u8, u8, u8)> {
     let ansi = |i: usize| ANSI.get(i).copied();
     match colour {
         Color::Reset => None,

@@ -1,0 +1,27 @@
+//! What the GitHub source remembers between syncs, as watermarks in the store (committed
+//! atomically with the events they describe):
+//!
+//! | key                                | value                                                 |
+//! |------------------------------------|-------------------------------------------------------|
+//! | `backfill.from`                    | the first sync's horizon (RFC 3339), kept by the scaffold (`polled::Round`) |
+//! | `sync.at`                          | when the last sync ran, with a serial: whether the store still holds what `known` remembers |
+//! | `deployments.environments`         | the environments GitHub flags `production_environment`, found on the first sync |
+//! | `deployments.newest_id:<env>`      | the newest deployment id seen in that environment     |
+//! | `runs.created_since`               | the day workflow runs are listed from (YYYY-MM-DD)    |
+//! | `pulls.updated_since`              | the newest pull request update seen (RFC 3339)        |
+//! | `issues.since:<label>`             | the day incident issues are listed from (RFC 3339)    |
+
+pub(super) const SYNC_AT: &str = "sync.at";
+pub(super) const ENVIRONMENTS: &str = "deployments.environments";
+pub(super) const RUNS_CREATED_SINCE: &str = "runs.created_since";
+pub(super) const PULLS_UPDATED_SINCE: &str = "pulls.updated_since";
+
+/// "deployments.newest_id:<environment>"
+pub(super) fn deployments_newest(environment: &str) -> String {
+    format!("deployments.newest_id:{environment}")
+}
+
+/// "issues.since:<label>"
+pub(super) fn issues_since(label: &str) -> String {
+    format!("issues.since:{label}")
+}

@@ -1,0 +1,68 @@
+//! The one generic wrapper: a [`Provider`] as a [`Source`] the poller runs.
+
+use std::time::Duration;
+
+use super::{Provider, Round, Setup};
+use crate::SourceError;
+use crate::live::{BoxFuture, ProbeReport, Source, SyncContext, SyncOutcome};
+
+/// How often a source is polled when neither its own `interval` nor `[general] refresh` says.
+pub(crate) const DEFAULT_INTERVAL: Duration = Duration::from_secs(60);
+
+/// A polled source: a provider, and how often it is polled.
+#[derive(Debug)]
+pub struct Polled<P> {
+    pub(crate) provider: P,
+    interval: Duration,
+}
+
+impl<P: Provider> Polled<P> {
+    /// Sets the provider up from its config section (no request is sent). It polls every
+    /// [`DEFAULT_INTERVAL`] unless its config sets an `interval`.
+    pub(crate) fn build(config: &P::Config, setup: &Setup<'_>) -> Result<Polled<P>, SourceError> {
+        let provider = P::setup(config, setup)?;
+        Ok(Polled {
+            interval: provider.interval().unwrap_or(DEFAULT_INTERVAL),
+            provider,
+        })
+    }
+
+    /// Polls every `interval` unless the source's own config says otherwise (the registry
+    /// passes `[general] refresh`).
+    pub fn with_default_interval(mut self, interval: Duration) -> Polled<P> {
+        self.interval = self.provider.interval().unwrap_or(interval);
+        self
+    }
+}
+
+impl<P: Provider> Source for Polled<P> {
+    fn name(&self) -> &str {
+        self.provider.name()
+    }
+
+    fn kind(&self) -> &'static str {
+        P::KIND
+    }
+
+    fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    fn sync<'a>(&'a self, ctx: &'a SyncContext) -> BoxFuture<'a, Result<SyncOutcome, SourceError>> {
+        Box::pin(async move {
+            let mut round = Round::open(ctx, self.provider.name(), P::HORIZON)?;
+            let found = self.provider.sync(&mut round).await?;
+            Ok(round.finish(found))
+        })
+    }
+
+    fn probe<'a>(
+        &'a self,
+        ctx: &'a SyncContext,
+    ) -> BoxFuture<'a, Result<ProbeReport, SourceError>> {
+        Box::pin(async move {
+            let round = Round::open(ctx, self.provider.name(), P::HORIZON)?;
+            self.provider.probe(&round).await
+        })
+    }
+}

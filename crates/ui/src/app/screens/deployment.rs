@@ -1,0 +1,266 @@
+//! A deployment's screen: what it is (facts), then why it failed or is rework, the incidents
+//! blamed on it, the changes it shipped and the pipeline runs of its commit.
+
+use super::detail::{Detail, columns, url_fact};
+use super::format::{ago, short_sha, ticking, when};
+use crate::app::action::Command;
+use crate::app::list::{ListModel, Row, Target, Tone, detail_row, heading};
+use crate::app::state::App;
+use flowdeck_core::metrics::Reason;
+use flowdeck_core::metrics::history::ReasonKind;
+use flowdeck_core::text::{human_duration, human_seconds, sanitize};
+
+/// The keys the command bar offers here.
+pub(crate) const KEYS: &[Command] = &[
+    Command::Open,
+    Command::Back,
+    Command::OpenUrl,
+    Command::Help,
+    Command::Quit,
+];
+
+/// "api v4.9.0": the deployment in the breadcrumb.
+pub(crate) fn crumb(app: &App, deployment: u32) -> String {
+    app.history()
+        .events
+        .deployments
+        .get(deployment as usize)
+        .map(|d| {
+            sanitize(&format!(
+                "{} {}",
+                d.service,
+                d.name.clone().unwrap_or_else(|| d.id.clone())
+            ))
+        })
+        .unwrap_or_else(|| "Deployment".into())
+}
+
+/// The deployment's title and facts above its list.
+pub(crate) fn view(app: &App, deployment: u32, list: ListModel, selected: usize) -> Detail {
+    let history = app.history();
+    let tz = history.rules.timezone;
+    let Some(d) = history.events.deployments.get(deployment as usize) else {
+        return Detail::missing("Deployment", list, selected);
+    };
+    let facts = &history.deployments[deployment as usize];
+    let outcome = if facts.failed() {
+        match facts.recovered_at {
+            Some(_) => ("failed, recovered".to_string(), Tone::Warn),
+            None => ("failing".to_string(), Tone::Fail),
+        }
+    } else if facts.baseline {
+        ("baseline".to_string(), Tone::Muted)
+    } else {
+        ("ok".to_string(), Tone::Ok)
+    };
+    let mut leads = history.lead_times(deployment).to_vec();
+    Detail {
+        title: sanitize(&format!(
+            "Deployment {}",
+            d.name.clone().unwrap_or_else(|| d.id.clone())
+        )),
+        facts: vec![
+            ("service".to_string(), sanitize(&d.service), Tone::Normal),
+            (
+                "environment".to_string(),
+                sanitize(&d.environment),
+                Tone::Normal,
+            ),
+            (
+                "finished".to_string(),
+                when(d.finished_at, tz),
+                Tone::Normal,
+            ),
+            ("commit".to_string(), sanitize(&d.sha), Tone::Muted),
+            ("outcome".to_string(), outcome.0, outcome.1),
+            (
+                "lead time".to_string(),
+                format!(
+                    "{} median over {} changes",
+                    human_seconds(flowdeck_core::metrics::stats::median(&mut leads)),
+                    facts.changes
+                ),
+                Tone::Normal,
+            ),
+            url_fact(d.url.as_deref()),
+        ],
+        list,
+        selected,
+    }
+}
+
+/// A deployment: why it failed or is rework, the incidents blamed on it, its changes and runs.
+pub(crate) fn rows(app: &App, deployment: u32) -> ListModel {
+    let history = app.history();
+    let events = &history.events;
+    let columns = columns(14);
+    let Some(d) = events.deployments.get(deployment as usize) else {
+        return ListModel {
+            columns,
+            ..ListModel::default()
+        };
+    };
+    let mut rows = Vec::new();
+    let row = crate::snapshot::deployment_row(history, deployment);
+    if !row.failure_reasons.is_empty() || !row.rework_reasons.is_empty() {
+        rows.push(heading("Why"));
+        for reason in &row.failure_reasons {
+            rows.push(detail_row(
+                "failed",
+                reason_sentence(app, reason),
+                Tone::Fail,
+                reason_target(app, reason),
+            ));
+        }
+        for reason in &row.rework_reasons {
+            rows.push(detail_row(
+                "rework",
+                reason_sentence(app, reason),
+                Tone::Warn,
+                reason_target(app, reason),
+            ));
+        }
+        let recovery = match row.recovered_at {
+            Some(t) => format!(
+                "recovered {} after it went out ({})",
+                human_duration((t - d.finished_at).num_seconds()),
+                t.format("%Y-%m-%d %H:%M UTC")
+            ),
+            None if row.failed => format!(
+                "not recovered: failing for {}",
+                ticking((app.now - d.finished_at).num_seconds())
+            ),
+            None => "–".into(),
+        };
+        rows.push(detail_row(
+            "recovery",
+            recovery,
+            if row.recovered_at.is_some() {
+                Tone::Ok
+            } else {
+                Tone::Fail
+            },
+            None,
+        ));
+    }
+    let incidents: Vec<(usize, &flowdeck_core::metrics::Attribution)> = history
+        .attributions
+        .iter()
+        .enumerate()
+        .flat_map(|(i, list)| list.iter().map(move |a| (i, a)))
+        .filter(|(_, a)| a.deployment == deployment)
+        .collect();
+    if !incidents.is_empty() {
+        rows.push(heading("Incidents attributed to it"));
+        for (i, attribution) in incidents {
+            let incident = &events.incidents[i];
+            rows.push(detail_row(
+                &incident.id,
+                format!("{} — {}", incident.title, attribution.explanation),
+                Tone::Fail,
+                Some(Target::Incident(i as u32)),
+            ));
+        }
+    }
+    let changes: Vec<_> = d.changes.iter().filter(|c| !c.merge).collect();
+    rows.push(heading(&format!(
+        "Changes ({}{})",
+        changes.len(),
+        if row.baseline {
+            ", baseline: not counted in lead time"
+        } else {
+            ""
+        }
+    )));
+    let leads = history.lead_times(deployment);
+    for (i, change) in changes.iter().enumerate().take(500) {
+        let lead = leads
+            .get(i)
+            .map(|s| human_duration(*s))
+            .unwrap_or_else(|| "–".into());
+        rows.push(detail_row(
+            &short_sha(&change.sha),
+            format!("{lead:>8}  {}  ({})", change.title, change.author),
+            Tone::Normal,
+            None,
+        ));
+    }
+    let runs: Vec<_> = events
+        .pipeline_runs
+        .iter()
+        .filter(|r| r.sha == d.sha && r.service == d.service)
+        .collect();
+    if !runs.is_empty() {
+        rows.push(heading("Pipeline runs for its commit"));
+        for run in runs {
+            let status = run
+                .conclusion
+                .map(|c| format!("{c:?}").to_lowercase())
+                .unwrap_or_else(|| format!("{:?}", run.status).to_lowercase());
+            rows.push(Row {
+                url: run.url.clone(),
+                ..detail_row(
+                    &run.workflow,
+                    format!("{status}  {}", ago(app.now, run.created_at)),
+                    Tone::Muted,
+                    run.url.clone().map(Target::Url),
+                )
+            });
+        }
+    }
+    ListModel { columns, rows }
+}
+
+fn reason_sentence(app: &App, reason: &Reason) -> String {
+    let events = &app.history().events;
+    let incident_title = |id: &str| {
+        events
+            .incidents
+            .iter()
+            .find(|i| i.id == id)
+            .map(|i| i.title.clone())
+            .unwrap_or_default()
+    };
+    match reason.kind {
+        ReasonKind::IncidentLink => format!(
+            "incident {} names it: {}",
+            reason.reference,
+            incident_title(&reason.reference)
+        ),
+        ReasonKind::IncidentWindow => format!(
+            "incident {} started within the attribution window: {}",
+            reason.reference,
+            incident_title(&reason.reference)
+        ),
+        ReasonKind::Rollback => format!(
+            "rolled back by {} / rolls back to {}",
+            reason.reference, reason.reference
+        ),
+        ReasonKind::Revert => format!("revert {}", short_sha(&reason.reference)),
+        ReasonKind::Hotfix => format!("hotfix: {}", short_sha(&reason.reference)),
+        ReasonKind::DuringIncident => format!(
+            "deployed while incident {} was open: {}",
+            reason.reference,
+            incident_title(&reason.reference)
+        ),
+    }
+}
+
+fn reason_target(app: &App, reason: &Reason) -> Option<Target> {
+    let events = &app.history().events;
+    match reason.kind {
+        ReasonKind::IncidentLink | ReasonKind::IncidentWindow | ReasonKind::DuringIncident => {
+            events
+                .incidents
+                .iter()
+                .position(|i| i.id == reason.reference)
+                .map(|i| Target::Incident(i as u32))
+        }
+        ReasonKind::Rollback => events
+            .deployments
+            .iter()
+            .position(|d| d.id == reason.reference)
+            .map(|d| Target::Deployment(d as u32)),
+        _ => None,
+    }
+}

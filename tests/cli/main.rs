@@ -1,0 +1,25 @@
+//! The `flowdeck` binary as a user runs it (`report`, `check`, `collect`, `serve`, `init`,
+//! config errors) and the reports it writes: JSON against its schema, HTML parsed and rendered
+//! by Chromium, hostile text inert in every format.
+//!
+//! One of the few test binaries (tests/support/mod.rs says why they are few); run one module
+//! with `cargo test --test cli MODULE::`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![recursion_limit = "256"]
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod collect;
+mod config;
+mod git_report;
+mod hardening;
+mod live_report;
+mod report;
+mod report_chromium;
+mod report_escaping;
+mod report_html;
+mod report_schema;
+mod serve_metrics;
+mod shell;

@@ -1,0 +1,22 @@
+//! The sources and their HTTP layer against local servers (wiremock look-alikes of GitHub,
+//! GitLab, PagerDuty and Opsgenie; real Prometheus and Alertmanager; git repositories built with
+//! the git command line), in process and through the binary.
+//!
+//! One of the few test binaries (tests/support/mod.rs says why they are few); run one module
+//! with `cargo test --test sources MODULE::`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![recursion_limit = "256"]
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod credential_scope;
+mod git;
+mod github;
+mod gitlab;
+mod http_layer;
+mod opsgenie;
+mod pagerduty;
+mod poller_faults;
+mod prometheus;
