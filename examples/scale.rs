@@ -10,6 +10,10 @@
 //!   flowdeck's numbers, per service and in total, for the window and the previous window, to
 //!   `DIR/flowdeck.json`.
 //!
+//! - `scale apply`: fold 20 new deployments, one at a time, into the derived history and bring
+//!   the metric set up to date after each, printing the two steps' times apart (the bench
+//!   `metrics_1M_apply_one` times them together).
+//!
 //! `FLOWDECK_SCALE=N` divides every count of the shape by N (a quick run: `FLOWDECK_SCALE=10`).
 //! Run it in release: `cargo run --release --example scale -- rss`.
 
@@ -26,7 +30,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use flowdeck::metrics::{History, MetricBoard, MetricSet, Rules, Window};
+use flowdeck::metrics::{EventChange, History, MetricBoard, MetricSet, Rules, Window};
 use flowdeck::model::EventSet;
 use serde_json::{Value, json};
 
@@ -100,6 +104,29 @@ fn rss() {
             "scopes": board.services.len() + board.teams.len() + 1,
         })
     );
+}
+
+fn apply() {
+    let events = Arc::new(synthetic::generate(&shape(), now()));
+    let mut history = History::derive(events, Rules::default());
+    let mut board = MetricBoard::new(&history, window(), now());
+    let template = history.events.deployments[history.events.deployments.len() / 2].clone();
+    for n in 0..20 {
+        let mut deployment = template.clone();
+        deployment.id = format!("new:{n}");
+        deployment.name = Some(format!("new-{n}"));
+        deployment.finished_at = now() - chrono::Duration::minutes(n);
+        let started = Instant::now();
+        let applied = history.apply([EventChange::Deployment(deployment)]);
+        let applied_in = started.elapsed();
+        let started = Instant::now();
+        board.refresh(&history, &applied);
+        println!(
+            "apply {:.1} ms, refresh {:.1} ms",
+            applied_in.as_secs_f64() * 1e3,
+            started.elapsed().as_secs_f64() * 1e3
+        );
+    }
 }
 
 fn export(dir: &Path) -> std::io::Result<()> {
@@ -255,6 +282,7 @@ fn main() {
         .as_slice()
     {
         ["rss"] => rss(),
+        ["apply"] => apply(),
         ["export", dir] => {
             if let Err(e) = export(Path::new(dir)) {
                 eprintln!("scale export: {e}");
@@ -262,7 +290,7 @@ fn main() {
             }
         }
         _ => {
-            eprintln!("usage: scale rss | scale export DIR");
+            eprintln!("usage: scale rss | scale apply | scale export DIR");
             std::process::exit(2);
         }
     }
