@@ -56,7 +56,7 @@ impl MetricBoard {
         let mut slots = vec![Slot::Total];
         slots.extend((0..board.services.len()).map(Slot::Service));
         slots.extend((0..board.teams.len()).map(Slot::Team));
-        board.compute(history, &slots);
+        board.compute(history, &slots, &[0, 1]);
         board
     }
 
@@ -80,11 +80,20 @@ impl MetricBoard {
                 .filter(|(_, (_, members, _))| members.iter().any(|s| applied.services.contains(s)))
                 .map(|(t, _)| Slot::Team(t)),
         );
-        self.compute(history, &slots);
+        // A window that ends before the earliest changed row measures what it measured.
+        let windows: Vec<usize> = (0..2)
+            .filter(|&w| {
+                applied
+                    .unchanged_before
+                    .is_none_or(|t| t < self.prepared[w].to)
+            })
+            .collect();
+        self.compute(history, &slots, &windows);
     }
 
-    /// Computes the slots' measures, both windows, the heaviest scopes spread over the cores.
-    fn compute(&mut self, history: &History, slots: &[Slot]) {
+    /// Computes the slots' measures in `windows` (0: the window, 1: the previous one), the
+    /// heaviest scopes spread over the cores.
+    fn compute(&mut self, history: &History, slots: &[Slot], windows: &[usize]) {
         let work: Vec<(Slot, usize, Scope)> = slots
             .iter()
             .flat_map(|&slot| {
@@ -93,7 +102,7 @@ impl MetricBoard {
                     Slot::Service(s) => Scope::services(history, &[s as u32]),
                     Slot::Team(t) => Scope::services(history, &self.teams[t].1),
                 };
-                [(slot, 0, scope.clone()), (slot, 1, scope)]
+                windows.iter().map(move |&w| (slot, w, scope.clone()))
             })
             .collect();
         let prepared = &self.prepared;

@@ -83,7 +83,7 @@ pub fn deployments_in(history: &History, scope: &Scope, window: &Window) -> Vec<
 pub struct PreparedWindow {
     pub(crate) window: Window,
     from: i64,
-    to: i64,
+    pub(crate) to: i64,
     /// The local day of `from` (days from the common era), index 0 of the deploy-day bitmap.
     first_day: i32,
     /// Local days the window touches.

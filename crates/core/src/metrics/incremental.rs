@@ -25,6 +25,7 @@ use super::links::LinkLookup;
 use super::lookup::ServiceLookup;
 use super::parallel;
 use super::quick_match::QuickMatch;
+use super::row_diff;
 use crate::model::{Deployment, EventSet, Incident, PipelineRun, PullRequest, Service};
 
 /// One change to the events: an event upserted by its stable id (deployments and runs by id,
@@ -74,6 +75,9 @@ pub struct Applied {
     pub incidents: bool,
     /// A service's team changed: the teams are not what they were.
     pub teams: bool,
+    /// Every row before this time (nanoseconds since the epoch) is as it was, so a window
+    /// ending at or before it measures the same (`row_diff`). None: not known.
+    pub unchanged_before: Option<i64>,
 }
 
 impl Applied {
@@ -129,17 +133,19 @@ impl History {
                 services: (0..self.services.len() as u32).collect(),
                 incidents: true,
                 teams: true,
+                unchanged_before: None,
             };
         }
         if batch.touched.is_empty() && batch.incidents.is_empty() && !batch.teams {
             return Applied::default();
         }
-        let services = self.derive_again(&batch);
+        let (services, unchanged_before) = self.derive_again(&batch);
         Applied {
             full: false,
             services,
             incidents: batch.incidents_changed,
             teams: batch.teams,
+            unchanged_before: Some(unchanged_before),
         }
     }
 
@@ -541,7 +547,9 @@ impl History {
 
     /// Re-drafts the touched services, attributes the incidents that may have moved again, and
     /// rebuilds what follows; returns the services whose facts or rows changed.
-    fn derive_again(&mut self, batch: &Batch) -> Vec<u32> {
+    /// Derives the touched services again; returns the services whose facts or rows may have
+    /// changed, and the time before which every row is as it was.
+    fn derive_again(&mut self, batch: &Batch) -> (Vec<u32>, i64) {
         let touched: Vec<u32> = batch.touched.iter().copied().collect();
         self.redraft(&touched);
 
@@ -599,14 +607,20 @@ impl History {
             |&s| history.services[s as usize].members.len() + 1,
             |s| history.service_rows(s, None),
         );
+        let mut unchanged_before = i64::MAX;
         for (&s, (rows, runs)) in services.iter().zip(rows) {
-            self.rows[s as usize] = rows;
+            let old = std::mem::replace(&mut self.rows[s as usize], rows);
+            unchanged_before =
+                unchanged_before.min(row_diff::earliest_difference(&old, &self.rows[s as usize]));
             self.services[s as usize].runs = runs;
         }
         if batch.incidents_changed {
+            let old = std::mem::take(&mut self.all_incidents);
             self.fill_all_incidents();
+            unchanged_before =
+                unchanged_before.min(row_diff::earliest_difference(&old, &self.all_incidents));
         }
-        services
+        (services, unchanged_before)
     }
 
     /// Drafts `services` again from their events and puts their facts in place.

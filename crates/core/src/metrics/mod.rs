@@ -35,6 +35,7 @@ mod pr_cycle;
 mod quick_match;
 mod recovery;
 mod rework_rate;
+mod row_diff;
 mod rows;
 pub mod rules;
 mod shipped;

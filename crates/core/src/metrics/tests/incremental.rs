@@ -109,6 +109,8 @@ fn random_change(g: &mut Generator, events: &EventSet) -> EventChange {
 fn applying_changes_equals_deriving_again_after_every_step() {
     let mut incremental_steps = 0;
     let mut full_steps = 0;
+    // Steps whose changes left the previous window as it was, so the board kept its measures.
+    let mut previous_kept = 0;
     for seed in 0..24u64 {
         let mut g = Generator::new(1000 + seed);
         let events = g.events(30 + seed as usize * 3);
@@ -149,6 +151,12 @@ fn applying_changes_equals_deriving_again_after_every_step() {
                     "seed {seed} step {step}: after {changes:#?}\n(applied: {applied:?})\n{difference}"
                 );
             }
+            if applied
+                .unchanged_before
+                .is_some_and(|t| t >= window.previous().to.timestamp_nanos_opt().unwrap())
+            {
+                previous_kept += 1;
+            }
             board.refresh(&history, &applied);
             let fresh = MetricBoard::new(&derived, window, now);
             assert_eq!(board.total, fresh.total, "seed {seed} step {step}: total");
@@ -163,7 +171,11 @@ fn applying_changes_equals_deriving_again_after_every_step() {
             );
         }
     }
-    eprintln!("{incremental_steps} incremental steps, {full_steps} full derivations");
+    eprintln!(
+        "{incremental_steps} incremental steps ({previous_kept} kept the previous window), \
+         {full_steps} full derivations"
+    );
+    assert!(previous_kept > 0, "no step kept the previous window");
     // The point is the incremental path: most steps must take it.
     assert!(
         incremental_steps > 4 * full_steps,
