@@ -68,10 +68,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("new_deployment", |b| {
         b.iter(|| {
             n += 1;
-            let mut d = template.clone();
-            d.id = format!("bench:new:{n}");
-            d.name = Some(format!("bench-{n}"));
-            d.finished_at = now() - Duration::minutes(n as i64);
+            let d = synthetic::new_deployment(&template, n, now() - Duration::minutes(n as i64));
             let applied = history.apply([EventChange::Deployment(d)]);
             board.refresh(&history, &applied);
         })

@@ -111,11 +111,9 @@ fn apply() {
     let mut history = History::derive(events, Rules::default());
     let mut board = MetricBoard::new(&history, window(), now());
     let template = history.events.deployments[history.events.deployments.len() / 2].clone();
-    for n in 0..20 {
-        let mut deployment = template.clone();
-        deployment.id = format!("new:{n}");
-        deployment.name = Some(format!("new-{n}"));
-        deployment.finished_at = now() - chrono::Duration::minutes(n);
+    for n in 0..20u64 {
+        let deployment =
+            synthetic::new_deployment(&template, n, now() - chrono::Duration::minutes(n as i64));
         let started = Instant::now();
         let applied = history.apply([EventChange::Deployment(deployment)]);
         let applied_in = started.elapsed();
