@@ -26,3 +26,5 @@ screenshots:
 figures:
     scripts/perf-figures
     scripts/team-scale-figures
+    scripts/figures-scale
+    scripts/peer-duckdb

@@ -4,7 +4,12 @@
 //! `git commit`s would take) and cached under `$CARGO_TARGET_DIR/flowdeck-bench/` (or the target
 //! directory holding this binary, else the system temp dir), so reruns start at once.
 //!
-//! `FLOWDECK_GIT_BENCH=COMMITS:TAGS` (e.g. `200000:2000`) benches another size instead.
+//! `FLOWDECK_GIT_BENCH=COMMITS:TAGS` (e.g. `200000:2000`) benches another size instead, and
+//! `FLOWDECK_GIT_BENCH_REPO=PATH` a real repository (a clone of git/git, for issue 16's row:
+//! its `v*` tags are the deployments).
+//!
+//! `git rev-list --all` on the same repository is benched beside it: the source should cost
+//! about half of that raw walk or less, whatever the machine.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -235,7 +240,22 @@ fn config(path: &Path, paths: &[&str]) -> GitSourceConfig {
     .expect("bench config")
 }
 
+/// The raw walk the source is held against: every commit reachable from any ref.
+fn rev_list_all(repo: &Path) {
+    let status = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(["rev-list", "--all"])
+        .stdout(Stdio::null())
+        .status()
+        .expect("git rev-list");
+    assert!(status.success());
+}
+
 fn bench(c: &mut Criterion) {
+    if let Some(repo) = std::env::var_os("FLOWDECK_GIT_BENCH_REPO") {
+        return bench_real(c, Path::new(&repo));
+    }
     let (commits, tags) = size();
     let repo = repository(commits, tags);
     let all = config(&repo, &[]);
@@ -258,6 +278,29 @@ fn bench(c: &mut Criterion) {
         format!("load {commits} commits {tags} tags, paths api/**"),
         |b| b.iter(|| std::hint::black_box(git::load(&api, Path::new("/")).expect("load"))),
     );
+    group.bench_function(format!("rev-list --all {commits} commits"), |b| {
+        b.iter(|| rev_list_all(&repo))
+    });
+    group.finish();
+}
+
+/// A real repository's whole history: the source, and the raw walk beside it.
+fn bench_real(c: &mut Criterion, repo: &Path) {
+    let all = config(repo, &[]);
+    let load = git::load(&all, Path::new("/")).expect("load");
+    eprintln!(
+        "{}: {} commits walked, {} deployments",
+        repo.display(),
+        load.commits_walked,
+        load.deployments.len()
+    );
+    let mut group = c.benchmark_group("git_source_real");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(20));
+    group.bench_function("load", |b| {
+        b.iter(|| std::hint::black_box(git::load(&all, Path::new("/")).expect("load")))
+    });
+    group.bench_function("rev-list --all", |b| b.iter(|| rev_list_all(repo)));
     group.finish();
 }
 

@@ -244,3 +244,29 @@ pub fn generate(shape: &Shape, now: DateTime<Utc>) -> EventSet {
         incidents,
     }
 }
+
+/// The `n`th new deployment after the generated history, shaped like `template` (its service):
+/// a new tag on a new commit that finished at `finished`, shipping one new change written an
+/// hour before. What a source reports when a service deploys today.
+#[allow(dead_code)]
+pub fn new_deployment(template: &Deployment, n: u64, finished: DateTime<Utc>) -> Deployment {
+    let mut rng = Mix(n ^ 0x5eed);
+    Deployment {
+        id: format!("{}:new-{n}", template.service),
+        name: Some(format!("new-{n}")),
+        ref_name: Some(format!("new-{n}")),
+        sha: rng.sha(),
+        finished_at: finished,
+        changes: vec![Change {
+            sha: rng.sha(),
+            authored_at: finished - Duration::hours(1),
+            committed_at: finished - Duration::hours(1),
+            author: AUTHORS[0].into(),
+            title: "Tune the cache for the catalogue".into(),
+            merge: false,
+            reverts: None,
+            pr: None,
+        }],
+        ..template.clone()
+    }
+}

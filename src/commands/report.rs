@@ -43,6 +43,10 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
         NotYetSynced::when_reading(polling, args.offline)
     };
     let (history, sources) = ctx.history(Live::read_stored(live.as_ref(), not_yet)?)?;
+    // The process ends with the report: freeing a large history piece by piece takes longer
+    // than the report itself (about 0.4 s at 100k deployments), and the system takes the
+    // memory back at exit anyway.
+    let history = std::mem::ManuallyDrop::new(history);
     for source in sources.iter().filter(|s| s.error.is_some()) {
         let problem = source.error.as_deref().unwrap_or("unknown error");
         if source.status == SourceState::Ok {
@@ -72,7 +76,7 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
             title: format!("flowdeck: {}", window.from.to_rfc3339()),
         };
         let svg = report::svg::dashboard(
-            std::sync::Arc::new(history),
+            std::sync::Arc::new(std::mem::ManuallyDrop::into_inner(history)),
             sources,
             window,
             ctx.now,

@@ -15,15 +15,15 @@
 //! earliest. Bare numbers (all digits) never match, neither as names nor as shas. Every
 //! deployment an incident is attributed to has failed, with that incident as its reason.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use super::facts::{Attribution, History, Reason, ReasonKind, push_reason};
-use super::shipped::{sha_has_prefix, sha_key};
+use super::links::LinkLookup;
 use crate::model::Incident;
 
 /// What an incident's text names.
-#[derive(Debug, Default, PartialEq)]
-pub(crate) struct Mentions {
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Named {
     /// Hex runs of 7+ digits (lower-case), possible sha prefixes.
     pub(crate) shas: Vec<String>,
     /// Words that could be tag or version names.
@@ -46,8 +46,8 @@ fn all_digits(s: &str) -> bool {
 }
 
 /// Reads the sha prefixes, names and explicit ids out of an incident.
-pub(crate) fn mentions(incident: &Incident) -> Mentions {
-    let mut found = Mentions::default();
+pub(crate) fn mentions(incident: &Incident) -> Named {
+    let mut found = Named::default();
     let mut texts: Vec<&str> = vec![incident.title.as_str()];
     if let Some(body) = &incident.body {
         texts.push(body);
@@ -76,7 +76,7 @@ pub(crate) fn mentions(incident: &Incident) -> Mentions {
     found
 }
 
-fn scan_text(text: &str, found: &mut Mentions) {
+fn scan_text(text: &str, found: &mut Named) {
     for run in text.split(|c: char| !is_word_char(c)) {
         if (7..=64).contains(&run.len())
             && run.chars().all(|c| c.is_ascii_hexdigit())
@@ -115,93 +115,121 @@ fn scan_text(text: &str, found: &mut Mentions) {
     }
 }
 
-/// One deployment named by an incident, and how.
-struct Link {
+/// One deployment named by an incident, and how (worded only for the links chosen).
+struct Link<'a> {
     deployment: u32,
-    explanation: String,
+    how: NamedBy<'a>,
 }
 
-pub(crate) fn attribute_incidents(history: &mut History) {
-    let all_mentions: Vec<Mentions> = history.events.incidents.iter().map(mentions).collect();
-    let links = resolve_links(history, &all_mentions);
+/// What named a deployment.
+#[derive(Clone, Copy)]
+enum NamedBy<'a> {
+    Id(&'a str),
+    Word(&'a str),
+    Commit(&'a str),
+}
+
+impl Link<'_> {
+    fn explanation(&self) -> String {
+        match self.how {
+            NamedBy::Id(id) => format!("names deployment:{id}"),
+            NamedBy::Word(word) => format!("names {word}"),
+            NamedBy::Commit(prefix) => format!("names commit {prefix}"),
+        }
+    }
+}
+
+/// The attributions of incident `i`: rule (a) through the deployments `links` finds for what
+/// it names, else rule (b) in each of its services. Reads the deploy order of every service,
+/// so it runs once every service is drafted.
+pub(crate) fn attribute(
+    history: &History,
+    i: usize,
+    named: &Named,
+    links: &impl LinkLookup,
+) -> Vec<Attribution> {
+    let incident = &history.events.incidents[i];
     let window = history.rules.attribution_window;
+    let found = resolve_links(history, named, links);
+    let mut chosen: Vec<Attribution> = Vec::new();
+    let own = &history.incident_services[i];
+    let mut linked: Vec<&Link> = found.iter().collect();
+    if linked
+        .iter()
+        .any(|l| own.contains(&history.deployments[l.deployment as usize].service))
+    {
+        linked.retain(|l| own.contains(&history.deployments[l.deployment as usize].service));
+    }
+    // One deployment per service: the latest finished at or before the start, else earliest.
+    let mut per_service: FxHashMap<u32, &Link> = FxHashMap::default();
+    for link in linked {
+        let service = history.deployments[link.deployment as usize].service;
+        let better = match per_service.get(&service) {
+            None => true,
+            Some(current) => prefer(history, incident, link.deployment, current.deployment),
+        };
+        if better {
+            per_service.insert(service, link);
+        }
+    }
+    let mut services: Vec<u32> = per_service.keys().copied().collect();
+    services.sort_unstable();
+    for service in services {
+        if let Some(link) = per_service.get(&service) {
+            chosen.push(Attribution {
+                deployment: link.deployment,
+                deployment_id: history.events.deployments[link.deployment as usize]
+                    .id
+                    .clone(),
+                reason: ReasonKind::IncidentLink,
+                explanation: link.explanation(),
+            });
+        }
+    }
+    if !chosen.is_empty() {
+        return chosen;
+    }
+    for &service in own {
+        let facts = &history.services[service as usize];
+        let after = facts
+            .deployment_finished
+            .partition_point(|t| *t <= incident.started_at);
+        let Some(position) = after.checked_sub(1) else {
+            continue;
+        };
+        let finished = facts.deployment_finished[position];
+        if incident.started_at < finished + window {
+            let d = facts.deployments[position];
+            chosen.push(Attribution {
+                deployment: d,
+                deployment_id: history.events.deployments[d as usize].id.clone(),
+                reason: ReasonKind::IncidentWindow,
+                explanation: format!(
+                    "started {} after the deployment, within the {} window",
+                    crate::text::human_duration((incident.started_at - finished).num_seconds()),
+                    crate::text::human_duration(window.num_seconds())
+                ),
+            });
+        }
+    }
+    chosen
+}
 
-    for (i, incident) in history.events.incidents.iter().enumerate() {
-        let mut chosen: Vec<Attribution> = Vec::new();
-        let own = &history.incident_services[i];
-        let mut linked: Vec<&Link> = links
-            .get(&i)
-            .map(|v| v.iter().collect())
-            .unwrap_or_default();
-        if linked
-            .iter()
-            .any(|l| own.contains(&history.deployments[l.deployment as usize].service))
-        {
-            linked.retain(|l| own.contains(&history.deployments[l.deployment as usize].service));
-        }
-        // One deployment per service: the latest finished at or before the start, else earliest.
-        let mut per_service: FxHashMap<u32, &Link> = FxHashMap::default();
-        for link in linked {
-            let service = history.deployments[link.deployment as usize].service;
-            let better = match per_service.get(&service) {
-                None => true,
-                Some(current) => prefer(history, incident, link.deployment, current.deployment),
-            };
-            if better {
-                per_service.insert(service, link);
-            }
-        }
-        let mut services: Vec<u32> = per_service.keys().copied().collect();
-        services.sort_unstable();
-        for service in services {
-            if let Some(link) = per_service.get(&service) {
-                chosen.push(Attribution {
-                    deployment: link.deployment,
-                    deployment_id: history.events.deployments[link.deployment as usize]
-                        .id
-                        .clone(),
-                    reason: ReasonKind::IncidentLink,
-                    explanation: link.explanation.clone(),
-                });
-            }
-        }
-
-        if chosen.is_empty() {
-            for &service in own {
-                let facts = &history.services[service as usize];
-                let after = facts
-                    .deployment_finished
-                    .partition_point(|t| *t <= incident.started_at);
-                let Some(position) = after.checked_sub(1) else {
-                    continue;
-                };
-                let finished = facts.deployment_finished[position];
-                if incident.started_at < finished + window {
-                    let d = facts.deployments[position];
-                    chosen.push(Attribution {
-                        deployment: d,
-                        deployment_id: history.events.deployments[d as usize].id.clone(),
-                        reason: ReasonKind::IncidentWindow,
-                        explanation: format!(
-                            "started {} after the deployment, within the {} window",
-                            crate::text::human_duration(
-                                (incident.started_at - finished).num_seconds()
-                            ),
-                            crate::text::human_duration(window.num_seconds())
-                        ),
-                    });
+/// Adds each incident attributed to a deployment of `services` to its failure reasons, in
+/// incident order.
+pub(crate) fn push_incident_reasons(history: &mut History, services: &[u32]) {
+    for &s in services {
+        for &i in &history.services[s as usize].attributed {
+            let incident = &history.events.incidents[i as usize];
+            for attribution in &history.attributions[i as usize] {
+                let facts = &mut history.deployments[attribution.deployment as usize];
+                if facts.service == s {
+                    push_reason(
+                        &mut facts.failure_reasons,
+                        Reason::new(attribution.reason, &incident.id),
+                    );
                 }
             }
-        }
-        history.attributions[i] = chosen;
-    }
-
-    for (incident, attributions) in history.events.incidents.iter().zip(&history.attributions) {
-        for attribution in attributions {
-            push_reason(
-                &mut history.deployments[attribution.deployment as usize].failure_reasons,
-                Reason::new(attribution.reason, &incident.id),
-            );
         }
     }
 }
@@ -218,108 +246,63 @@ fn prefer(history: &History, incident: &Incident, a: u32, b: u32) -> bool {
     }
 }
 
-/// Finds the deployments every incident names, in one pass over the counted deployments.
-fn resolve_links(history: &History, all: &[Mentions]) -> FxHashMap<usize, Vec<Link>> {
-    let mut links: FxHashMap<usize, Vec<Link>> = FxHashMap::default();
-    let words: FxHashSet<&str> = all
-        .iter()
-        .flat_map(|m| m.words.iter().map(String::as_str))
-        .collect();
-    let ids: FxHashSet<&str> = all
-        .iter()
-        .flat_map(|m| m.ids.iter().map(String::as_str))
-        .collect();
-    let mut shas_by_key: FxHashMap<u32, Vec<&str>> = FxHashMap::default();
-    for sha in all.iter().flat_map(|m| m.shas.iter()) {
-        if let Some(key) = sha_key(sha) {
-            let entry = shas_by_key.entry(key).or_default();
-            if !entry.contains(&sha.as_str()) {
-                entry.push(sha);
-            }
+/// The deployments an incident names: by explicit id, by whole tag or version name, and by
+/// sha prefix (unique among deployment shas; per service the deployment that first shipped it).
+fn resolve_links<'a>(
+    history: &History,
+    named: &'a Named,
+    links: &impl LinkLookup,
+) -> Vec<Link<'a>> {
+    let mut found: Vec<Link<'a>> = Vec::new();
+    for id in &named.ids {
+        if let Some(d) = links.with_id(id) {
+            found.push(Link {
+                deployment: d,
+                how: NamedBy::Id(id),
+            });
         }
     }
-    if words.is_empty() && ids.is_empty() && shas_by_key.is_empty() {
-        return links;
+    for word in &named.words {
+        for d in links.named(word) {
+            found.push(Link {
+                deployment: d,
+                how: NamedBy::Word(word),
+            });
+        }
     }
-
-    let mut by_word: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
-    let mut by_id: FxHashMap<&str, u32> = FxHashMap::default();
-    let mut by_sha: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
-    for (d, deployment) in history.events.deployments.iter().enumerate() {
-        if !history.deployments[d].counted {
+    for prefix in &named.shas {
+        let matches = links.with_prefix(prefix);
+        let Some(&first) = matches.first() else {
+            continue;
+        };
+        // Unique: every matching deployment has the same sha.
+        let first_sha = &history.events.deployments[first as usize].sha;
+        if matches.iter().any(|&d| {
+            !history.events.deployments[d as usize]
+                .sha
+                .eq_ignore_ascii_case(first_sha)
+        }) {
             continue;
         }
-        if let Some(name) = deployment.name.as_deref()
-            && let Some(word) = words.get(name)
-        {
-            by_word.entry(word).or_default().push(d as u32);
-        }
-        if let Some(id) = ids.get(deployment.id.as_str()) {
-            by_id.insert(id, d as u32);
-        }
-        if let Some(prefixes) = sha_key(&deployment.sha).and_then(|k| shas_by_key.get(&k)) {
-            for prefix in prefixes {
-                if sha_has_prefix(&deployment.sha, prefix) {
-                    by_sha.entry(prefix).or_default().push(d as u32);
-                }
+        // Per service, the deployment that first shipped the sha.
+        let mut first_per_service: FxHashMap<u32, u32> = FxHashMap::default();
+        for &d in &matches {
+            let service = history.deployments[d as usize].service;
+            let keep = first_per_service
+                .get(&service)
+                .is_none_or(|&other| history.deployed_before(d, other));
+            if keep {
+                first_per_service.insert(service, d);
             }
+        }
+        for d in first_per_service.into_values() {
+            found.push(Link {
+                deployment: d,
+                how: NamedBy::Commit(prefix),
+            });
         }
     }
-
-    for (i, mentions) in all.iter().enumerate() {
-        let mut found: Vec<Link> = Vec::new();
-        for id in &mentions.ids {
-            if let Some(&d) = by_id.get(id.as_str()) {
-                found.push(Link {
-                    deployment: d,
-                    explanation: format!("names deployment:{id}"),
-                });
-            }
-        }
-        for word in &mentions.words {
-            for &d in by_word.get(word.as_str()).into_iter().flatten() {
-                found.push(Link {
-                    deployment: d,
-                    explanation: format!("names {word}"),
-                });
-            }
-        }
-        for prefix in &mentions.shas {
-            let Some(matches) = by_sha.get(prefix.as_str()) else {
-                continue;
-            };
-            // Unique: every matching deployment has the same sha.
-            let first_sha = &history.events.deployments[matches[0] as usize].sha;
-            if matches.iter().any(|&d| {
-                !history.events.deployments[d as usize]
-                    .sha
-                    .eq_ignore_ascii_case(first_sha)
-            }) {
-                continue;
-            }
-            // Per service, the deployment that first shipped the sha.
-            let mut first_per_service: FxHashMap<u32, u32> = FxHashMap::default();
-            for &d in matches {
-                let service = history.deployments[d as usize].service;
-                let keep = first_per_service
-                    .get(&service)
-                    .is_none_or(|&other| history.deployed_before(d, other));
-                if keep {
-                    first_per_service.insert(service, d);
-                }
-            }
-            for d in first_per_service.into_values() {
-                found.push(Link {
-                    deployment: d,
-                    explanation: format!("names commit {prefix}"),
-                });
-            }
-        }
-        if !found.is_empty() {
-            links.insert(i, found);
-        }
-    }
-    links
+    found
 }
 
 #[cfg(test)]

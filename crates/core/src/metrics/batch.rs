@@ -6,16 +6,16 @@
 
 use serde::Serialize;
 
-use super::stats::median;
+use super::pooled::median_pooled;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BatchSize {
     pub median_changes: Option<f64>,
 }
 
-/// `changes`: the change counts of the window's non-baseline deployments, reordered.
-pub(crate) fn measure(changes: &mut [u32]) -> BatchSize {
+/// `changes`: the change counts of the window's non-baseline deployments.
+pub(crate) fn measure(changes: &[u32]) -> BatchSize {
     BatchSize {
-        median_changes: median(changes),
+        median_changes: median_pooled(&[changes]),
     }
 }

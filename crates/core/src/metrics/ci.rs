@@ -10,10 +10,10 @@
 
 use serde::Serialize;
 
-use super::facts::{History, RunFacts, ServiceFacts};
+use super::pooled::{median_and_p90_pooled, median_pooled};
 use super::rows::{NONE, RunClass, RunRow, ServiceRows, nanos, seconds};
-use super::stats::{median, median_and_p90, rate};
-use crate::model::{PipelineRun, RunConclusion, RunStatus};
+use super::stats::rate;
+use crate::model::{PipelineRun, RunConclusion, RunStatus, Timestamp};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CiHealth {
@@ -26,7 +26,7 @@ pub struct CiHealth {
 }
 
 /// How a run counts, how long it ran and how long it queued.
-pub(crate) fn classify(run: &PipelineRun) -> RunFacts {
+pub(crate) fn row(run: &PipelineRun) -> RunRow {
     let class = match (run.status, run.conclusion) {
         (RunStatus::Completed, Some(RunConclusion::Success)) => RunClass::Success,
         (
@@ -37,32 +37,30 @@ pub(crate) fn classify(run: &PipelineRun) -> RunFacts {
     };
     let duration_seconds = match (class, run.started_at, run.finished_at) {
         (RunClass::Success | RunClass::Failure, Some(start), Some(end)) => {
-            Some((end - start).num_seconds().max(0))
+            seconds((end - start).num_seconds().max(0))
         }
-        _ => None,
+        _ => NONE,
     };
-    let queue_seconds = run
-        .started_at
-        .map(|start| (start - run.created_at).num_seconds().max(0));
-    RunFacts {
+    let queue_seconds = run.started_at.map_or(NONE, |start| {
+        seconds((start - run.created_at).num_seconds().max(0))
+    });
+    RunRow {
         class,
         duration_seconds,
         queue_seconds,
     }
 }
 
-/// The run rows of one service, by created_at.
-pub(crate) fn fill_rows(history: &History, service: &ServiceFacts, out: &mut ServiceRows) {
-    for &r in &service.runs {
-        let run = &history.events.pipeline_runs[r as usize];
-        let facts = &history.runs[r as usize];
-        out.run_time.push(nanos(run.created_at));
-        out.runs.push(RunRow {
-            class: facts.class,
-            duration_seconds: facts.duration_seconds.map_or(NONE, seconds),
-            queue_seconds: facts.queue_seconds.map_or(NONE, seconds),
-        });
-    }
+/// One service's run rows by created_at, ties in index order, from its runs as
+/// `(created_at, index, row)` in index order; returns the runs in that order.
+pub(crate) fn fill_rows(
+    mut runs: Vec<(Timestamp, u32, RunRow)>,
+    out: &mut ServiceRows,
+) -> Vec<u32> {
+    runs.sort_by_key(|&(created, _, _)| created);
+    out.run_time = runs.iter().map(|&(created, _, _)| nanos(created)).collect();
+    out.runs = runs.iter().map(|&(_, _, row)| row).collect();
+    runs.into_iter().map(|(_, r, _)| r).collect()
 }
 
 /// `lists`: the rows of the runs created in the window, one list per service of the scope.
@@ -86,13 +84,13 @@ pub(crate) fn measure<'a>(lists: impl IntoIterator<Item = &'a [RunRow]>) -> CiHe
             queues.push(row.queue_seconds);
         }
     }
-    let (median_duration, p90_duration) = median_and_p90(&mut durations);
+    let (median_duration, p90_duration) = median_and_p90_pooled(&[&durations]);
     CiHealth {
         runs,
         succeeded,
         success_rate: rate(succeeded, runs),
         median_duration_seconds: median_duration,
         p90_duration_seconds: p90_duration,
-        median_queue_seconds: median(&mut queues),
+        median_queue_seconds: median_pooled(&[&queues]),
     }
 }

@@ -83,7 +83,7 @@ pub fn deployments_in(history: &History, scope: &Scope, window: &Window) -> Vec<
 pub struct PreparedWindow {
     pub(crate) window: Window,
     from: i64,
-    to: i64,
+    pub(crate) to: i64,
     /// The local day of `from` (days from the common era), index 0 of the deploy-day bitmap.
     first_day: i32,
     /// Local days the window touches.
@@ -135,7 +135,7 @@ pub fn compute_prepared(
         .filter_map(|&s| history.rows.get(s as usize))
         .collect();
     let bands = &history.rules.bands;
-    let mut deploys = DeployTally::over(&services, window);
+    let deploys = DeployTally::over(&services, window);
     // Everything also holds the incidents that name no service.
     let incidents: Vec<&[_]> = if scope.all {
         let all = &history.all_incidents;
@@ -154,12 +154,12 @@ pub fn compute_prepared(
             window.window.days(),
             bands,
         ),
-        lead_time_for_changes: lead_time::measure(&mut deploys.lead, bands),
+        lead_time_for_changes: lead_time::measure(&deploys.lead, bands),
         change_failure_rate: failure_rate::measure(deploys.failed, deploys.count, bands),
         failed_deployment_recovery_time: recovery::measure(
             deploys.failed,
             deploys.unrecovered,
-            &mut deploys.recovery,
+            &deploys.recovery,
             bands,
         ),
         time_to_restore: time_to_restore::measure(incidents),
@@ -170,7 +170,7 @@ pub fn compute_prepared(
                 .iter()
                 .map(|s| &s.merged[window.range(&s.merged_time)]),
         ),
-        batch_size: batch::measure(&mut deploys.batch),
+        batch_size: batch::measure(&deploys.batch),
         wip: wip::measure(
             services.iter().map(|s| s.open.as_slice()),
             nanos(window.window.to.min(now)),
@@ -180,10 +180,11 @@ pub fn compute_prepared(
 
 /// What the deployment measures read from the counted deployments that finished in the window,
 /// gathered in one pass over the scope's rows.
-struct DeployTally {
+struct DeployTally<'h> {
     count: u64,
     days: DeployDays,
-    lead: Vec<u32>,
+    /// The window's lead times, one slice per service (stored in deploy order, so contiguous).
+    lead: Vec<&'h [u32]>,
     batch: Vec<u32>,
     failed: u64,
     recovery: Vec<u32>,
@@ -191,8 +192,8 @@ struct DeployTally {
     rework: u64,
 }
 
-impl DeployTally {
-    fn over(services: &[&ServiceRows], window: &PreparedWindow) -> DeployTally {
+impl<'h> DeployTally<'h> {
+    fn over(services: &[&'h ServiceRows], window: &PreparedWindow) -> DeployTally<'h> {
         let mut tally = DeployTally {
             count: 0,
             days: DeployDays::new(window.first_day, window.span),
@@ -210,9 +211,9 @@ impl DeployTally {
             };
             tally.count += deploys.len() as u64;
             // Lead times are stored in deploy order: the window's are one contiguous range.
-            tally.lead.extend_from_slice(
-                &service.lead[first.lead_start as usize..last.lead_end as usize],
-            );
+            tally
+                .lead
+                .push(&service.lead[first.lead_start as usize..last.lead_end as usize]);
             for row in deploys {
                 tally.days.mark(row.local_day);
                 if row.flags & BASELINE == 0 {

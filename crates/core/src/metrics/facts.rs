@@ -12,7 +12,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::rows::{RunClass, ServiceRows};
+use super::links::Mentions;
+use super::rows::ServiceRows;
 use super::rules::Rules;
 use crate::model::{EventSet, Timestamp};
 
@@ -73,7 +74,7 @@ impl ReasonKind {
 }
 
 /// What the history knows about one deployment (parallel to `events.deployments`).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeploymentFacts {
     /// A successful production deployment, counted in DORA measures.
     pub(crate) counted: bool,
@@ -84,7 +85,8 @@ pub struct DeploymentFacts {
     pub local_day: i32,
     /// Non-merge shipped commits.
     pub changes: u32,
-    /// This deployment's lead times (seconds) in `History::lead_seconds`; empty for a baseline.
+    /// This deployment's lead times (seconds) in its service's `ServiceFacts::lead`; empty for
+    /// a baseline and for an uncounted deployment.
     pub(crate) lead_start: u32,
     pub(crate) lead_end: u32,
     pub failure_reasons: Vec<Reason>,
@@ -120,6 +122,10 @@ pub struct Attribution {
 }
 
 /// Per-service indices, everything in time order for binary search by window.
+///
+/// A service's facts depend only on its own events, except for incidents that name another
+/// service's deployment (indexed in `links::Mentions`): that is what lets `History::apply`
+/// derive again only the services new events touch.
 #[derive(Debug, Clone, Default)]
 pub struct ServiceFacts {
     pub name: String,
@@ -127,24 +133,30 @@ pub struct ServiceFacts {
     /// Counted deployments in deploy order (finished_at, then id bytewise).
     pub deployments: Vec<u32>,
     pub(crate) deployment_finished: Vec<Timestamp>,
-    /// Pipeline runs by created_at.
+    /// Lead times (seconds, clamped at 0) of the counted deployments in deploy order; each
+    /// deployment's are `lead[lead_start..lead_end]` of its facts.
+    pub(crate) lead: Vec<i64>,
+    /// Every deployment of the service, counted or not, in index order.
+    pub(crate) members: Vec<u32>,
+    /// Pipeline runs by created_at (then index).
     pub(crate) runs: Vec<u32>,
     /// Merged pull requests by merged_at.
     pub(crate) merged_prs: Vec<u32>,
-    /// Every pull request, for work in progress.
+    /// Every pull request, for work in progress (index order).
     pub(crate) prs: Vec<u32>,
-}
-
-/// What the history knows about one pipeline run (parallel to `events.pipeline_runs`).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct RunFacts {
-    pub(crate) class: RunClass,
-    pub(crate) duration_seconds: Option<i64>,
-    pub(crate) queue_seconds: Option<i64>,
+    /// The incidents naming the service, in index order.
+    pub(crate) incidents: Vec<u32>,
+    /// The incidents attributed to one of its deployments, in index order.
+    pub(crate) attributed: Vec<u32>,
+    /// Where the service stands in the order services are first seen (see `history.rs`).
+    pub(crate) seen: (u8, u32),
+    /// Its deployments and runs by id, name and sha, built when `History::apply` first needs
+    /// them and dropped when the service is derived again.
+    pub(crate) lookup: Option<Box<super::lookup::ServiceLookup>>,
 }
 
 /// What the history knows about one pull request (parallel to `events.pull_requests`).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PrFacts {
     /// The author matches `exclude_authors`.
     pub excluded: bool,
@@ -164,18 +176,18 @@ pub struct History {
     pub deployments: Vec<DeploymentFacts>,
     pub services: Vec<ServiceFacts>,
     pub(crate) service_index: HashMap<String, u32>,
-    /// Lead times of every non-baseline counted deployment, seconds, clamped at 0.
-    pub(crate) lead_seconds: Vec<i64>,
     /// Per incident: the deployments it is attributed to (at most one per service).
     pub attributions: Vec<Vec<Attribution>>,
     /// Per incident: its services as indices.
     pub(crate) incident_services: Vec<Vec<u32>>,
-    pub(crate) runs: Vec<RunFacts>,
     pub prs: Vec<PrFacts>,
     /// Per service, what aggregation reads (see `rows`).
     pub(crate) rows: Vec<ServiceRows>,
     /// Every incident by start time, for scopes that cover everything.
     pub(crate) all_incidents: ServiceRows,
+    /// What every incident names (shas, names, ids), indexed both ways: the links across
+    /// services, looked up instead of rescanning every deployment.
+    pub(crate) mentions: Mentions,
 }
 
 impl History {
@@ -199,8 +211,16 @@ impl History {
 
     /// Lead times of one deployment, seconds.
     pub fn lead_times(&self, deployment: u32) -> &[i64] {
-        let facts = &self.deployments[deployment as usize];
-        &self.lead_seconds[facts.lead_start as usize..facts.lead_end as usize]
+        let Some(facts) = self.deployments.get(deployment as usize) else {
+            return &[];
+        };
+        self.services
+            .get(facts.service as usize)
+            .and_then(|s| {
+                s.lead
+                    .get(facts.lead_start as usize..facts.lead_end as usize)
+            })
+            .unwrap_or(&[])
     }
 
     /// Whether deployment `a` comes before `b` in deploy order (finished_at, then id bytewise;

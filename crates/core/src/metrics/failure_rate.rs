@@ -17,7 +17,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use super::bands::{Band, BandTable};
-use super::facts::{History, Reason, ReasonKind, push_reason};
+use super::draft::ServiceDraft;
+use super::facts::{Reason, ReasonKind, push_reason};
 use super::shipped::Shippers;
 use super::stats::rate;
 use crate::model::Timestamp;
@@ -47,36 +48,31 @@ fn earliest(current: Option<Timestamp>, candidate: Timestamp) -> Option<Timestam
 /// (c) A later deployment R deploys the sha of an earlier deployment E (the latest with that sha)
 /// that is not R's immediate predecessor: every deployment strictly between failed, and R is
 /// their rollback. Redeploying the live sha is not a rollback.
-pub(crate) fn mark_rollbacks(history: &mut History) {
-    let History {
-        events,
-        services,
-        deployments: facts,
-        ..
-    } = history;
-    for service in services.iter() {
-        let mut latest: FxHashMap<&str, usize> = FxHashMap::default();
-        for (r, &rd) in service.deployments.iter().enumerate() {
-            let rollback = &events.deployments[rd as usize];
-            if let Some(&e) = latest.get(rollback.sha.as_str())
-                && e + 1 < r
-            {
-                let target = &events.deployments[service.deployments[e] as usize];
-                for &between in &service.deployments[e + 1..r] {
-                    let f = &mut facts[between as usize];
-                    push_reason(
-                        &mut f.failure_reasons,
-                        Reason::new(ReasonKind::Rollback, &rollback.id),
-                    );
-                    f.undone_at = earliest(f.undone_at, rollback.finished_at);
-                }
+pub(crate) fn mark_rollbacks(draft: &mut ServiceDraft<'_, '_>) {
+    let events = draft.events;
+    let members = &draft.members;
+    let deployment = |p: u32| &events.deployments[members[p as usize] as usize];
+    let mut latest: FxHashMap<&str, usize> = FxHashMap::default();
+    for r in 0..draft.order.len() {
+        let rollback = deployment(draft.order[r]);
+        if let Some(&e) = latest.get(rollback.sha.as_str())
+            && e + 1 < r
+        {
+            let target = deployment(draft.order[e]);
+            for &between in &draft.order[e + 1..r] {
+                let f = &mut draft.facts[between as usize];
                 push_reason(
-                    &mut facts[rd as usize].rework_reasons,
-                    Reason::new(ReasonKind::Rollback, &target.id),
+                    &mut f.failure_reasons,
+                    Reason::new(ReasonKind::Rollback, &rollback.id),
                 );
+                f.undone_at = earliest(f.undone_at, rollback.finished_at);
             }
-            latest.insert(rollback.sha.as_str(), r);
+            push_reason(
+                &mut draft.facts[draft.order[r] as usize].rework_reasons,
+                Reason::new(ReasonKind::Rollback, &target.id),
+            );
         }
+        latest.insert(rollback.sha.as_str(), r);
     }
 }
 
@@ -85,40 +81,40 @@ pub(crate) fn mark_rollbacks(history: &mut History) {
 /// "Reverts owner/repo#N" for a PR whose merge sha the deployment shipped. A revert shipped in
 /// the same deployment as its target fails nothing and is not rework; a revert of a commit
 /// shipped before the known history is rework with no deployment to fail.
-pub(crate) fn mark_reverts(history: &mut History, shippers: &Shippers) {
+pub(crate) fn mark_reverts(draft: &mut ServiceDraft<'_, '_>, shippers: &Shippers<'_>) {
     let mut marked: FxHashSet<(u32, u32)> = FxHashSet::default();
     for revert in &shippers.reverts {
         apply_revert(
-            history,
+            draft,
             &mut marked,
             revert.deployment,
             revert.target_shipper,
-            &revert.sha,
+            revert.sha,
         );
     }
 
-    let events = &history.events;
-    let wanted: FxHashSet<u64> = events
-        .pull_requests
+    let prs = &draft.events.pull_requests;
+    if !draft
+        .prs
         .iter()
-        .filter_map(|pr| pr.reverts_pr)
-        .collect();
-    if wanted.is_empty() {
+        .any(|&p| prs[p as usize].reverts_pr.is_some())
+    {
         return;
     }
-    let by_number: FxHashMap<(&str, u64), usize> = events
-        .pull_requests
+    // The service's pull requests by number (the last one, should numbers repeat).
+    let by_number: FxHashMap<u64, usize> = draft
+        .prs
         .iter()
         .enumerate()
-        .filter(|(_, pr)| wanted.contains(&pr.number))
-        .map(|(i, pr)| ((pr.service.as_str(), pr.number), i))
+        .map(|(i, &p)| (prs[p as usize].number, i))
         .collect();
-    let pairs: Vec<(u32, Option<u32>, String)> = events
-        .pull_requests
+    let pairs: Vec<(u32, Option<u32>, String)> = draft
+        .prs
         .iter()
         .enumerate()
-        .filter_map(|(i, pr)| {
-            let target = by_number.get(&(pr.service.as_str(), pr.reverts_pr?))?;
+        .filter_map(|(i, &p)| {
+            let pr = &prs[p as usize];
+            let target = by_number.get(&pr.reverts_pr?)?;
             let shipped_by = shippers.pr_merge[i]?;
             Some((
                 shipped_by,
@@ -128,12 +124,12 @@ pub(crate) fn mark_reverts(history: &mut History, shippers: &Shippers) {
         })
         .collect();
     for (reverting, target_shipper, reference) in pairs {
-        apply_revert(history, &mut marked, reverting, target_shipper, &reference);
+        apply_revert(draft, &mut marked, reverting, target_shipper, &reference);
     }
 }
 
 fn apply_revert(
-    history: &mut History,
+    draft: &mut ServiceDraft<'_, '_>,
     marked: &mut FxHashSet<(u32, u32)>,
     reverting: u32,
     target_shipper: Option<u32>,
@@ -141,10 +137,10 @@ fn apply_revert(
 ) {
     match target_shipper {
         Some(target) if target == reverting => {}
-        Some(target) if history.deployed_before(target, reverting) => {
-            let finished = history.events.deployments[reverting as usize].finished_at;
+        Some(target) if draft.deployed_before(target, reverting) => {
+            let finished = draft.deployment(reverting).finished_at;
             if marked.insert((target, reverting)) {
-                let f = &mut history.deployments[target as usize];
+                let f = &mut draft.facts[target as usize];
                 push_reason(
                     &mut f.failure_reasons,
                     Reason::new(ReasonKind::Revert, reference),
@@ -152,14 +148,14 @@ fn apply_revert(
                 f.undone_at = earliest(f.undone_at, finished);
             }
             push_reason(
-                &mut history.deployments[reverting as usize].rework_reasons,
+                &mut draft.facts[reverting as usize].rework_reasons,
                 Reason::new(ReasonKind::Revert, reference),
             );
         }
         // The target shipped after its revert: inconsistent data, blame nobody.
         Some(_) => {}
         None => push_reason(
-            &mut history.deployments[reverting as usize].rework_reasons,
+            &mut draft.facts[reverting as usize].rework_reasons,
             Reason::new(ReasonKind::Revert, reference),
         ),
     }

@@ -11,7 +11,7 @@
 use serde::Serialize;
 
 use super::bands::{Band, BandTable};
-use super::facts::History;
+use super::draft::ServiceDraft;
 use super::stats::median;
 use super::window::DayIndexer;
 
@@ -25,12 +25,10 @@ pub struct DeploymentFrequency {
 }
 
 /// The local calendar day of every counted deployment's finished_at, in the configured timezone.
-pub(crate) fn mark_local_days(history: &mut History) {
-    let mut days = DayIndexer::new(history.rules.timezone);
-    for service in &history.services {
-        for (&d, &finished) in service.deployments.iter().zip(&service.deployment_finished) {
-            history.deployments[d as usize].local_day = days.day(finished);
-        }
+pub(crate) fn mark_local_days(draft: &mut ServiceDraft<'_, '_>) {
+    let mut days = DayIndexer::new(draft.rules.timezone);
+    for (&p, &finished) in draft.order.iter().zip(&draft.finished) {
+        draft.facts[p as usize].local_day = days.day(finished);
     }
 }
 

@@ -9,8 +9,8 @@
 use serde::Serialize;
 
 use super::bands::{Band, BandTable};
-use super::facts::History;
-use super::stats::median_and_p90;
+use super::pooled::median_and_p90_pooled;
+use crate::model::Change;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LeadTime {
@@ -20,50 +20,24 @@ pub struct LeadTime {
     pub band: Option<Band>,
 }
 
-/// Counts each deployment's changes (batch size reads them too) and records the lead time of
-/// each change of a non-baseline counted deployment, contiguous per deployment.
-pub(crate) fn derive(history: &mut History) {
-    let total: usize = history
-        .events
-        .deployments
-        .iter()
-        .map(|d| d.changes.len())
-        .sum();
-    history.lead_seconds.reserve(total);
-    for (deployment, facts) in history
-        .events
-        .deployments
-        .iter()
-        .zip(&mut history.deployments)
-    {
-        facts.changes = deployment.changes.iter().filter(|c| !c.merge).count() as u32;
-        facts.lead_start = history.lead_seconds.len() as u32;
-        if facts.counted && !facts.baseline {
-            let committed = history
-                .rules
-                .committed_time_services
-                .contains(&deployment.service);
-            let finished = deployment.finished_at.timestamp();
-            history
-                .lead_seconds
-                .extend(deployment.changes.iter().filter(|c| !c.merge).map(|c| {
-                    let start = if committed {
-                        c.committed_at
-                    } else {
-                        c.authored_at
-                    };
-                    (finished - start.timestamp()).max(0)
-                }));
-        }
-        facts.lead_end = history.lead_seconds.len() as u32;
-    }
+/// The lead time of one change of a deployment that finished at `finished` (Unix seconds):
+/// from authored_at, or committed_at for the services in `committed_time_services`; clamped at
+/// 0. Each deployment's change count and lead times are gathered in `ServiceDraft`'s one pass
+/// over the shipped commits, in deploy order, so a window's lead times are contiguous.
+pub(crate) fn lead_seconds(change: &Change, committed: bool, finished: i64) -> i64 {
+    let start = if committed {
+        change.committed_at
+    } else {
+        change.authored_at
+    };
+    (finished - start.timestamp()).max(0)
 }
 
-/// `lead`: the lead times (seconds) of the window's changes, reordered.
-pub(crate) fn measure(lead: &mut [u32], bands: &BandTable) -> LeadTime {
-    let (median_seconds, p90_seconds) = median_and_p90(lead);
+/// `lead`: the lead times (seconds) of the window's changes, one slice per service.
+pub(crate) fn measure(lead: &[&[u32]], bands: &BandTable) -> LeadTime {
+    let (median_seconds, p90_seconds) = median_and_p90_pooled(lead);
     LeadTime {
-        changes: lead.len() as u64,
+        changes: lead.iter().map(|l| l.len() as u64).sum(),
         median_seconds,
         p90_seconds,
         band: bands.lead_time(median_seconds),

@@ -10,6 +10,7 @@
 
 use serde::Serialize;
 
+use super::draft::{Interned, ServiceDraft};
 use super::facts::{History, ServiceFacts};
 use super::rows::{MergedRow, NONE, ServiceRows, between, nanos};
 use super::shipped::Shippers;
@@ -26,12 +27,20 @@ pub struct PrCycleTime {
     pub deploy_median_seconds: Option<f64>,
 }
 
-/// The deploy part of PR cycle time: the counted deployment that shipped the merge sha.
-pub(crate) fn link_deployments(history: &mut History, shippers: &Shippers) {
-    for (i, facts) in history.prs.iter_mut().enumerate() {
-        if let Some(d) = shippers.pr_merge[i] {
+/// Which pull requests are left out (their author matches `exclude_authors`), and the deploy
+/// part of PR cycle time: the counted deployment that shipped the merge sha.
+pub(crate) fn link_deployments(draft: &mut ServiceDraft<'_, '_>, shippers: &Shippers<'_>) {
+    let rules = draft.rules;
+    let mut excluded = Interned::new(|author: &str| rules.author_excluded(author));
+    for (i, &p) in draft.prs.iter().enumerate() {
+        let pr = &draft.events.pull_requests[p as usize];
+        let shipped =
+            shippers.pr_merge[i].map(|d| (draft.members[d as usize], draft.deployment(d)));
+        let facts = &mut draft.pr_facts[i];
+        facts.excluded = excluded.get(&pr.author);
+        if let Some((d, deployment)) = shipped {
             facts.deployment = Some(d);
-            facts.deployed_at = Some(history.events.deployments[d as usize].finished_at);
+            facts.deployed_at = Some(deployment.finished_at);
         }
     }
 }

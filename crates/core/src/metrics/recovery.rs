@@ -12,8 +12,8 @@ use serde::Serialize;
 
 use super::bands::{Band, BandTable};
 use super::facts::History;
+use super::pooled::median_and_p90_pooled;
 use super::rows::seconds;
-use super::stats::median_and_p90;
 use crate::model::Timestamp;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -26,34 +26,42 @@ pub struct RecoveryTime {
     pub band: Option<Band>,
 }
 
-/// Sets `recovered_at` of every failed deployment; runs after attribution and the rollback and
-/// revert rules.
-pub(crate) fn mark_recoveries(history: &mut History) {
-    // Per deployment: whether every attributed incident is resolved, and the latest resolution.
-    let mut incident_state: FxHashMap<u32, (bool, Option<Timestamp>)> = FxHashMap::default();
-    for (incident, attributions) in history.events.incidents.iter().zip(&history.attributions) {
-        for attribution in attributions {
-            let state = incident_state
-                .entry(attribution.deployment)
-                .or_insert((true, None));
-            match incident.resolved_at {
-                Some(resolved) => state.1 = Some(state.1.map_or(resolved, |t| t.max(resolved))),
-                None => state.0 = false,
+/// Sets `recovered_at` of every failed deployment of `services`; runs after attribution and
+/// the rollback and revert rules.
+pub(crate) fn mark_recoveries(history: &mut History, services: &[u32]) {
+    for &s in services {
+        // Per deployment: whether every attributed incident is resolved, and the latest
+        // resolution.
+        let mut incident_state: FxHashMap<u32, (bool, Option<Timestamp>)> = FxHashMap::default();
+        for &i in &history.services[s as usize].attributed {
+            let incident = &history.events.incidents[i as usize];
+            for attribution in &history.attributions[i as usize] {
+                if history.deployments[attribution.deployment as usize].service != s {
+                    continue;
+                }
+                let state = incident_state
+                    .entry(attribution.deployment)
+                    .or_insert((true, None));
+                match incident.resolved_at {
+                    Some(resolved) => state.1 = Some(state.1.map_or(resolved, |t| t.max(resolved))),
+                    None => state.0 = false,
+                }
             }
         }
-    }
-    for (d, facts) in history.deployments.iter_mut().enumerate() {
-        if !facts.failed() {
-            continue;
+        for &d in &history.services[s as usize].deployments {
+            let facts = &mut history.deployments[d as usize];
+            if !facts.failed() {
+                continue;
+            }
+            let by_incidents = match incident_state.get(&d) {
+                Some((true, resolved)) => *resolved,
+                _ => None,
+            };
+            facts.recovered_at = match (by_incidents, facts.undone_at) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
         }
-        let by_incidents = match incident_state.get(&(d as u32)) {
-            Some((true, resolved)) => *resolved,
-            _ => None,
-        };
-        facts.recovered_at = match (by_incidents, facts.undone_at) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
     }
 }
 
@@ -70,10 +78,10 @@ pub(crate) fn recovery_seconds(
 pub(crate) fn measure(
     failed: u64,
     unrecovered: u64,
-    recovery: &mut [u32],
+    recovery: &[u32],
     bands: &BandTable,
 ) -> RecoveryTime {
-    let (median_seconds, p90_seconds) = median_and_p90(recovery);
+    let (median_seconds, p90_seconds) = median_and_p90_pooled(&[recovery]);
     RecoveryTime {
         failed,
         recovered: recovery.len() as u64,

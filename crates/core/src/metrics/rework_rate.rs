@@ -12,9 +12,9 @@
 //! revert rule even when their first line matches (the default pattern matches "Revert"): a
 //! revert shipped with its target is not rework.
 
-use rustc_hash::FxHashSet;
 use serde::Serialize;
 
+use super::draft::{ChangeScan, Hotfix, ServiceDraft};
 use super::facts::{History, Reason, ReasonKind, push_reason};
 use super::stats::rate;
 use crate::model::Timestamp;
@@ -35,83 +35,30 @@ pub(crate) fn measure(rework: u64, deployments: u64) -> ReworkRate {
 }
 
 /// A change whose first line, a deploy ref, or the head branch of a PR a change came through
-/// matches `hotfix_pattern`.
-pub(crate) fn mark_hotfixes(history: &mut History) {
-    let pattern = &history.rules.hotfix_pattern;
-    let hotfix_prs: FxHashSet<(&str, u64)> = history
-        .events
-        .pull_requests
-        .iter()
-        .filter(|pr| {
-            pr.head_branch
-                .as_deref()
-                .is_some_and(|b| pattern.is_match(b))
-        })
-        .map(|pr| (pr.service.as_str(), pr.number))
-        .collect();
-    for (deployment, facts) in history
-        .events
-        .deployments
-        .iter()
-        .zip(history.deployments.iter_mut())
-    {
-        if !facts.counted {
-            continue;
-        }
-        if let Some(name) = deployment
-            .ref_name
-            .as_deref()
-            .filter(|r| pattern.is_match(r))
-        {
-            push_reason(
-                &mut facts.rework_reasons,
-                Reason::new(ReasonKind::Hotfix, name),
-            );
-            continue;
-        }
-        if facts.baseline {
-            continue;
-        }
-        let by_title = deployment
-            .changes
-            .iter()
-            .find(|c| !c.merge && c.reverts.is_none() && pattern.is_match(&c.title));
-        if let Some(change) = by_title {
-            push_reason(
-                &mut facts.rework_reasons,
-                Reason::new(ReasonKind::Hotfix, &change.sha),
-            );
-            continue;
-        }
-        if hotfix_prs.is_empty() {
-            continue;
-        }
-        let by_branch = deployment.changes.iter().find_map(|c| {
-            c.pr.filter(|n| hotfix_prs.contains(&(deployment.service.as_str(), *n)))
-        });
-        if let Some(number) = by_branch {
-            push_reason(
-                &mut facts.rework_reasons,
-                Reason::new(ReasonKind::Hotfix, format!("#{number}")),
-            );
-        }
+/// matches `hotfix_pattern` (found in the draft's pass over the commits, `scan`).
+pub(crate) fn mark_hotfixes(draft: &mut ServiceDraft<'_, '_>, scan: &ChangeScan<'_>) {
+    for (facts, hotfix) in draft.facts.iter_mut().zip(&scan.hotfix) {
+        let reason = match *hotfix {
+            Hotfix::None => continue,
+            Hotfix::Ref(name) => Reason::new(ReasonKind::Hotfix, name),
+            Hotfix::Title(sha) => Reason::new(ReasonKind::Hotfix, sha),
+            Hotfix::Branch(number) => Reason::new(ReasonKind::Hotfix, format!("#{number}")),
+        };
+        push_reason(&mut facts.rework_reasons, reason);
     }
 }
 
 /// A deployment that finished while an incident of its service was open
-/// (started_at ≤ finished_at < resolved_at; an open incident is open forever).
-pub(crate) fn mark_deployments_during_incidents(history: &mut History) {
-    let mut per_service: Vec<Vec<u32>> = vec![Vec::new(); history.services.len()];
-    for (i, services) in history.incident_services.iter().enumerate() {
-        for &s in services {
-            per_service[s as usize].push(i as u32);
-        }
-    }
+/// (started_at ≤ finished_at < resolved_at; an open incident is open forever). For the
+/// `services` given (every one, or those `History::apply` derived again).
+pub(crate) fn mark_deployments_during_incidents(history: &mut History, services: &[u32]) {
     let incidents = &history.events.incidents;
-    for (service, mut open) in history.services.iter().zip(per_service) {
-        if open.is_empty() {
+    for &s in services {
+        let service = &history.services[s as usize];
+        if service.incidents.is_empty() {
             continue;
         }
+        let mut open = service.incidents.clone();
         open.sort_by_key(|&i| incidents[i as usize].started_at);
         // Sweep in time order, keeping the latest end among incidents started so far.
         let mut next = 0;

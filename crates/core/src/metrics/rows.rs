@@ -39,7 +39,7 @@ pub(crate) const FAILED: u8 = 2;
 pub(crate) const REWORK: u8 = 4;
 pub(crate) const RECOVERED: u8 = 8;
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct DeployRow {
     pub(crate) local_day: i32,
     pub(crate) changes: u32,
@@ -59,7 +59,7 @@ pub(crate) enum RunClass {
     Excluded,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct RunRow {
     pub(crate) class: RunClass,
     pub(crate) duration_seconds: u32,
@@ -67,7 +67,7 @@ pub(crate) struct RunRow {
 }
 
 /// A merged pull request whose author is not excluded; parts of its cycle time in seconds.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct MergedRow {
     pub(crate) cycle: u32,
     pub(crate) coding: u32,
@@ -77,14 +77,14 @@ pub(crate) struct MergedRow {
 }
 
 /// A pull request whose author is not excluded, for work in progress.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct OpenRow {
     pub(crate) created: i64,
     /// When it was merged or closed, whichever came first; i64::MAX while open.
     pub(crate) ended: i64,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct IncidentRow {
     pub(crate) incident: u32,
     /// started → resolved, NONE while open.

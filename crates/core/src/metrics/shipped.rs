@@ -1,30 +1,30 @@
-//! Which deployment shipped a given commit: revert targets and pull request merge shas are looked
-//! up among the shipped commits of every counted deployment in one pass.
+//! Which deployment of a service shipped a given commit: revert targets and pull request merge
+//! shas are looked up among the shipped commits of the service's counted deployments in one pass.
 //!
-//! Millions of shipped commits against a few thousand wanted shas: each commit's first seven hex
-//! digits index a small hash map of the wanted ones, so the pass costs one integer hash per commit.
+//! Thousands of shipped commits against a few wanted shas: each commit's first seven hex digits
+//! index a small hash map of the wanted ones, so the pass costs one integer hash per commit.
 
 use rustc_hash::FxHashMap;
 
-use super::facts::History;
+use super::draft::{ChangeScan, ServiceDraft};
 
 /// A reverting commit found in a counted deployment.
 #[derive(Debug, Clone)]
-pub(crate) struct RevertCommit {
-    /// The deployment that shipped the revert.
+pub(crate) struct RevertCommit<'e> {
+    /// The deployment that shipped the revert (a position in the draft).
     pub(crate) deployment: u32,
     /// The reverting commit's sha.
-    pub(crate) sha: String,
+    pub(crate) sha: &'e str,
     /// The sha it reverts (possibly abbreviated, lower-case).
-    pub(crate) target: String,
+    pub(crate) target: &'e str,
     /// The counted deployment of the same service that shipped the target.
     pub(crate) target_shipper: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Shippers {
-    pub(crate) reverts: Vec<RevertCommit>,
-    /// Per pull request: the counted deployment of its service that shipped its merge sha.
+pub(crate) struct Shippers<'e> {
+    pub(crate) reverts: Vec<RevertCommit<'e>>,
+    /// Per pull request of the draft: the counted deployment that shipped its merge sha.
     pub(crate) pr_merge: Vec<Option<u32>>,
 }
 
@@ -34,26 +34,33 @@ enum Slot {
     PrMerge(usize),
 }
 
-struct Wanted {
-    service: u32,
-    sha: String,
-    slot: Slot,
-}
+/// The value of each byte as a hex digit, `NOT_HEX` when it is not one.
+const HEX: [u8; 256] = {
+    let mut table = [NOT_HEX; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
+const NOT_HEX: u8 = 0xff;
 
 /// The first seven hex digits of a sha as a number, or None when they are not hex.
 pub(crate) fn sha_key(sha: &str) -> Option<u32> {
-    let bytes = sha.as_bytes();
-    if bytes.len() < 7 {
-        return None;
-    }
+    let bytes = sha.as_bytes().get(..7)?;
     let mut key = 0u32;
-    for &b in &bytes[..7] {
-        let digit = match b {
-            b'0'..=b'9' => b - b'0',
-            b'a'..=b'f' => b - b'a' + 10,
-            b'A'..=b'F' => b - b'A' + 10,
-            _ => return None,
-        };
+    for &b in bytes {
+        let digit = HEX[b as usize];
+        if digit == NOT_HEX {
+            return None;
+        }
         key = (key << 4) | u32::from(digit);
     }
     Some(key)
@@ -65,83 +72,63 @@ pub(crate) fn sha_has_prefix(sha: &str, prefix: &str) -> bool {
         && sha.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
 }
 
-pub(crate) fn find_shippers(history: &History) -> Shippers {
-    let events = &history.events;
+/// `scan`: the service's commits as its one pass over them found them (their sha keys, the
+/// reverts).
+pub(crate) fn find_shippers<'e>(
+    draft: &ServiceDraft<'e, '_>,
+    scan: &ChangeScan<'e>,
+) -> Shippers<'e> {
+    let events = draft.events;
     let mut shippers = Shippers {
-        reverts: Vec::new(),
-        pr_merge: vec![None; events.pull_requests.len()],
+        reverts: scan.reverts.clone(),
+        pr_merge: vec![None; draft.prs.len()],
     };
-    for (d, deployment) in events.deployments.iter().enumerate() {
-        if !history.deployments[d].counted {
-            continue;
-        }
-        for change in &deployment.changes {
-            if let Some(target) = &change.reverts {
-                shippers.reverts.push(RevertCommit {
-                    deployment: d as u32,
-                    sha: change.sha.clone(),
-                    target: target.clone(),
-                    target_shipper: None,
-                });
-            }
-        }
-    }
 
-    let mut wanted: Vec<Wanted> = Vec::new();
+    let mut wanted: Vec<(&str, Slot)> = Vec::new();
     for (i, revert) in shippers.reverts.iter().enumerate() {
-        wanted.push(Wanted {
-            service: history.deployments[revert.deployment as usize].service,
-            sha: revert.target.clone(),
-            slot: Slot::Revert(i),
-        });
+        wanted.push((revert.target, Slot::Revert(i)));
     }
-    for (i, pr) in events.pull_requests.iter().enumerate() {
-        if let (Some(sha), Some(service)) = (&pr.merge_sha, history.service(&pr.service)) {
-            wanted.push(Wanted {
-                service,
-                sha: sha.clone(),
-                slot: Slot::PrMerge(i),
-            });
+    for (i, &pr) in draft.prs.iter().enumerate() {
+        if let Some(sha) = &events.pull_requests[pr as usize].merge_sha {
+            wanted.push((sha, Slot::PrMerge(i)));
         }
     }
     if wanted.is_empty() {
         return shippers;
     }
     let mut by_key: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
-    for (i, w) in wanted.iter().enumerate() {
-        if let Some(key) = sha_key(&w.sha) {
+    for (i, (sha, _)) in wanted.iter().enumerate() {
+        if let Some(key) = sha_key(sha) {
             by_key.entry(key).or_default().push(i);
         }
     }
 
+    // Deploy order: the first deployment found to ship a sha is the earliest.
     let mut found: Vec<Option<u32>> = vec![None; wanted.len()];
-    for (d, deployment) in events.deployments.iter().enumerate() {
-        let facts = &history.deployments[d];
-        if !facts.counted {
-            continue;
-        }
-        for change in &deployment.changes {
-            let Some(candidates) = sha_key(&change.sha).and_then(|k| by_key.get(&k)) else {
+    for (k, &p) in draft.order.iter().enumerate() {
+        let keys = &scan.keys[scan.key_start[k] as usize..scan.key_start[k + 1] as usize];
+        for (c, &key) in keys.iter().enumerate() {
+            let Some(candidates) = by_key.get(&key) else {
                 continue;
             };
+            let change = &draft.deployment(p).changes[c];
             for &w in candidates {
-                let want = &wanted[w];
-                if want.service != facts.service || !sha_has_prefix(&change.sha, &want.sha) {
+                if !sha_has_prefix(&change.sha, wanted[w].0) {
                     continue;
                 }
                 let earlier = match found[w] {
                     None => true,
-                    Some(other) => history.deployed_before(d as u32, other),
+                    Some(other) => draft.deployed_before(p, other),
                 };
                 if earlier {
-                    found[w] = Some(d as u32);
+                    found[w] = Some(p);
                 }
             }
         }
     }
 
-    for (w, shipper) in wanted.iter().zip(found) {
-        match w.slot {
+    for ((_, slot), shipper) in wanted.iter().zip(found) {
+        match *slot {
             Slot::Revert(i) => shippers.reverts[i].target_shipper = shipper,
             Slot::PrMerge(i) => shippers.pr_merge[i] = shipper,
         }

@@ -62,7 +62,7 @@ pub(crate) fn quantile<T: Sample>(values: &mut [T], q: f64) -> Option<f64> {
 
 /// low + (high − low) × fraction, rounded to a millionth so that 0.9 × (n − 1) computed in
 /// binary does not print as 398170.9999999999.
-fn interpolate(low: f64, high: f64, fraction: f64) -> f64 {
+pub(crate) fn interpolate(low: f64, high: f64, fraction: f64) -> f64 {
     ((low + (high - low) * fraction) * 1e6).round() / 1e6
 }
 

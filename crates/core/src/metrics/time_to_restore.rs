@@ -10,8 +10,8 @@ use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use super::facts::History;
+use super::pooled::median_and_p90_pooled;
 use super::rows::{IncidentRow, NONE, ServiceRows, nanos, seconds};
-use super::stats::median_and_p90;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TimeToRestore {
@@ -21,32 +21,29 @@ pub struct TimeToRestore {
     pub p90_seconds: Option<f64>,
 }
 
-/// Fills the incident rows of every service by start time, and returns those of all incidents
-/// (for the total, which also holds incidents of no service).
-pub(crate) fn fill_rows(history: &History, rows: &mut [ServiceRows]) -> ServiceRows {
-    let incidents = &history.events.incidents;
-    let mut order: Vec<u32> = (0..incidents.len() as u32).collect();
-    order.sort_by_key(|&i| incidents[i as usize].started_at);
-    let mut all = ServiceRows::default();
-    for &i in &order {
-        let incident = &incidents[i as usize];
-        let services = &history.incident_services[i as usize];
-        let row = IncidentRow {
-            incident: i,
-            duration_seconds: incident.resolved_at.map_or(NONE, |resolved| {
-                seconds((resolved - incident.started_at).num_seconds())
-            }),
-            shared: services.len() > 1,
-        };
-        let time = nanos(incident.started_at);
-        for &s in services {
-            rows[s as usize].incident_time.push(time);
-            rows[s as usize].incidents.push(row);
-        }
-        all.incident_time.push(time);
-        all.incidents.push(row);
-    }
-    all
+/// The rows of `incidents` (indices, in index order) by start time, ties in index order: one
+/// service's, or every incident for the total (which also holds incidents of no service).
+pub(crate) fn fill_rows(history: &History, incidents: &[u32], out: &mut ServiceRows) {
+    let events = &history.events.incidents;
+    let mut order = incidents.to_vec();
+    order.sort_by_key(|&i| events[i as usize].started_at);
+    out.incident_time = order
+        .iter()
+        .map(|&i| nanos(events[i as usize].started_at))
+        .collect();
+    out.incidents = order
+        .iter()
+        .map(|&i| {
+            let incident = &events[i as usize];
+            IncidentRow {
+                incident: i,
+                duration_seconds: incident.resolved_at.map_or(NONE, |resolved| {
+                    seconds((resolved - incident.started_at).num_seconds())
+                }),
+                shared: history.incident_services[i as usize].len() > 1,
+            }
+        })
+        .collect();
 }
 
 /// `lists`: the rows of the incidents started in the window, one list per service of the scope
@@ -66,7 +63,7 @@ pub(crate) fn measure<'a>(lists: impl IntoIterator<Item = &'a [IncidentRow]>) ->
             durations.push(row.duration_seconds);
         }
     }
-    let (median_seconds, p90_seconds) = median_and_p90(&mut durations);
+    let (median_seconds, p90_seconds) = median_and_p90_pooled(&[&durations]);
     TimeToRestore {
         incidents,
         open,
