@@ -279,6 +279,8 @@ pub enum SourceConfig {
     Prometheus(PrometheusSourceConfig),
     Pagerduty(PagerdutySourceConfig),
     Opsgenie(OpsgenieSourceConfig),
+    Circleci(CircleciSourceConfig),
+    Argocd(ArgocdSourceConfig),
 }
 
 impl SourceConfig {
@@ -290,6 +292,8 @@ impl SourceConfig {
             SourceConfig::Prometheus(_) => "prometheus",
             SourceConfig::Pagerduty(_) => "pagerduty",
             SourceConfig::Opsgenie(_) => "opsgenie",
+            SourceConfig::Circleci(_) => "circleci",
+            SourceConfig::Argocd(_) => "argocd",
         }
     }
 
@@ -302,6 +306,8 @@ impl SourceConfig {
             SourceConfig::Prometheus(s) => (&s.name, s.url.clone()),
             SourceConfig::Pagerduty(s) => (&s.name, s.base_url.clone()),
             SourceConfig::Opsgenie(s) => (&s.name, s.base_url.clone()),
+            SourceConfig::Circleci(s) => (&s.name, s.project.clone()),
+            SourceConfig::Argocd(s) => (&s.name, s.application.clone()),
         };
         name.clone()
             .unwrap_or_else(|| format!("{}:{}", self.kind(), scope))
@@ -509,6 +515,61 @@ fn default_opsgenie_url() -> String {
 
 fn default_priorities() -> Vec<String> {
     vec!["P1".into(), "P2".into()]
+}
+
+/// CircleCI (API v2): runs of `deploy_workflows` are deployment attempts, the other workflows
+/// (or only `ci_workflows`) CI runs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CircleciSourceConfig {
+    pub name: Option<String>,
+    pub service: String,
+    /// The project slug, `<vcs>/<org>/<repo>` ("gh/acme/api", "bb/acme/api",
+    /// "circleci/<org-id>/<project-id>").
+    pub project: String,
+    /// Workflow names whose runs are deployment attempts.
+    #[serde(default)]
+    pub deploy_workflows: Vec<String>,
+    /// Workflow names whose runs are CI runs; empty: every workflow not in deploy_workflows.
+    #[serde(default)]
+    pub ci_workflows: Vec<String>,
+    /// The environment the deploy workflows deploy to.
+    #[serde(default = "default_environment")]
+    pub environment: String,
+    #[serde(default = "default_circleci_url")]
+    pub base_url: String,
+    /// The variable holding the personal API token, sent as `Circle-Token`.
+    pub token_env: Option<String>,
+    /// A command printing the token; wins over token_env.
+    pub token_cmd: Option<String>,
+    pub interval: Option<HumanDuration>,
+}
+
+fn default_circleci_url() -> String {
+    "https://circleci.com".into()
+}
+
+/// Argo CD: the sync history of one application is its deployments.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArgocdSourceConfig {
+    pub name: Option<String>,
+    pub service: String,
+    pub base_url: String,
+    pub application: String,
+    /// The namespace of an application outside Argo CD's own (`appNamespace`).
+    pub app_namespace: Option<String>,
+    /// The environment the application deploys to.
+    #[serde(default = "default_environment")]
+    pub environment: String,
+    /// The variable holding an Argo CD API token, sent as a Bearer token.
+    pub token_env: Option<String>,
+    /// A command printing the token; wins over token_env.
+    pub token_cmd: Option<String>,
+    /// Each period the application's health is Degraded is an incident of the service.
+    #[serde(default)]
+    pub incidents_from_health: bool,
+    pub interval: Option<HumanDuration>,
 }
 
 /// An IANA timezone name ("UTC", "Europe/Berlin"), checked when read.

@@ -7,6 +7,8 @@
 
 #![warn(unreachable_pub)]
 
+pub mod argocd;
+pub mod circleci;
 mod collect;
 pub mod demo;
 pub mod git;
