@@ -11,6 +11,8 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod argocd;
+mod circleci;
 mod credential_scope;
 mod git;
 mod github;
