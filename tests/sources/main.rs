@@ -20,3 +20,4 @@ mod opsgenie;
 mod pagerduty;
 mod poller_faults;
 mod prometheus;
+mod shipped;
