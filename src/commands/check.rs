@@ -196,11 +196,18 @@ fn probe(source: &SourceConfig, ctx: &Context) -> Result<String, String> {
                 Some(".") => ctx.loaded.base_dir.clone(),
                 _ => ctx.loaded.base_dir.join(&git_config.path),
             };
+            if git_config.deploy_tags.is_empty() {
+                return Ok(format!(
+                    "repository {} opens; deploy_tags = [], so it only reads the commits other sources' deployments of {} shipped",
+                    path.display(),
+                    git_config.service
+                ));
+            }
             Ok(format!(
                 "repository {} opens, {} tag(s) match {:?}{}",
                 path.display(),
                 probe.tags_matched,
-                git_config.deploy_tags.as_str(),
+                git_config.deploy_tags.to_string(),
                 probe
                     .newest_tag
                     .map(|t| format!(", newest {t}"))

@@ -22,3 +22,4 @@ mod opsgenie;
 mod pagerduty;
 mod poller_faults;
 mod prometheus;
+mod shipped;

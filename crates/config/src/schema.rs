@@ -297,6 +297,18 @@ impl SourceConfig {
         }
     }
 
+    /// The one service whose deployments the source reads, for sources that have one.
+    pub fn deployment_service(&self) -> Option<&str> {
+        match self {
+            SourceConfig::Git(s) => Some(&s.service),
+            SourceConfig::Github(s) => Some(&s.service),
+            SourceConfig::Gitlab(s) => Some(&s.service),
+            SourceConfig::Prometheus(_)
+            | SourceConfig::Pagerduty(_)
+            | SourceConfig::Opsgenie(_) => None,
+        }
+    }
+
     /// The name the source is shown under: its `name`, else kind and scope.
     pub fn display_name(&self) -> String {
         let (name, scope) = match self {
@@ -330,9 +342,10 @@ pub struct GitSourceConfig {
     /// Work tree or bare repository; relative paths are relative to the config file.
     #[serde(default = "default_path")]
     pub path: PathBuf,
-    /// Tags matching this glob are production deployments.
+    /// Tags matching one of these globs are production deployments; none (`[]`) makes the
+    /// source a commit lookup only (docs/METRICS.md#shipped-commits-and-the-baseline).
     #[serde(default = "default_deploy_tags")]
-    pub deploy_tags: GlobPattern,
+    pub deploy_tags: DeployTags,
     #[serde(default)]
     pub commit_time: CommitTime,
     /// Monorepo: only commits touching these globs are this service's changes.
@@ -348,8 +361,85 @@ fn default_path() -> PathBuf {
     PathBuf::from(".")
 }
 
-fn default_deploy_tags() -> GlobPattern {
-    GlobPattern::new_unchecked("v*")
+fn default_deploy_tags() -> DeployTags {
+    DeployTags(vec![GlobPattern::new_unchecked("v*")])
+}
+
+/// A git source's `deploy_tags`: one glob (`"v*"`, the form every older config has) or a list
+/// of globs (`["api-v*", "hotfix-*"]`); the empty list means no tag is a deployment and the
+/// repository serves only to read the commits other sources' deployments shipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeployTags(Vec<GlobPattern>);
+
+impl DeployTags {
+    pub fn patterns(&self) -> &[GlobPattern] {
+        &self.0
+    }
+
+    /// No tag is a deployment: the source is a commit lookup only.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// One matcher for all the globs (matching none when there are none). Globs are checked
+    /// when read, so this fails only for a default.
+    pub fn matcher(&self) -> Result<globset::GlobSet, globset::Error> {
+        let mut set = globset::GlobSetBuilder::new();
+        for pattern in &self.0 {
+            set.add(
+                globset::GlobBuilder::new(pattern.as_str())
+                    .literal_separator(false)
+                    .build()?,
+            );
+        }
+        set.build()
+    }
+}
+
+/// The globs as a person wrote them: `v*`, or `api-v*, hotfix-*`, or `[]`.
+impl fmt::Display for DeployTags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("[]");
+        }
+        for (i, pattern) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(pattern.as_str())?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for DeployTags {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(DeployTagsVisitor)
+    }
+}
+
+/// A string or a list of strings, each checked as a glob with `GlobPattern`'s own error.
+struct DeployTagsVisitor;
+
+impl<'de> serde::de::Visitor<'de> for DeployTagsVisitor {
+    type Value = DeployTags;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a glob like \"v*\", or a list of globs like [\"api-v*\"] ([] for none)")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<DeployTags, E> {
+        let one = GlobPattern::deserialize(serde::de::value::StrDeserializer::<E>::new(text))?;
+        Ok(DeployTags(vec![one]))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<DeployTags, A::Error> {
+        let mut patterns = Vec::new();
+        while let Some(pattern) = seq.next_element::<GlobPattern>()? {
+            patterns.push(pattern);
+        }
+        Ok(DeployTags(patterns))
+    }
 }
 
 fn default_environment() -> String {

@@ -350,7 +350,7 @@ fn sources_keep_their_order_and_values() {
         panic!("not git")
     };
     assert_eq!(git.interval.map(|i| i.0.num_minutes()), Some(5));
-    assert_eq!(git.deploy_tags.as_str(), "v*");
+    assert_eq!(git.deploy_tags.to_string(), "v*");
 }
 
 // ----- loading -----
@@ -523,7 +523,7 @@ fn the_starter_parses_with_one_git_source() {
             panic!("not one git source: {:?}", config.sources)
         };
         assert_eq!(git.path, PathBuf::from(expected_path));
-        assert_eq!(git.deploy_tags.as_str(), "v*");
+        assert_eq!(git.deploy_tags.to_string(), "v*");
         let name = Path::new(repo).file_name().unwrap().to_string_lossy();
         assert_eq!(git.service, name);
         assert_eq!(config.services[0].name, name);

@@ -23,6 +23,7 @@ pub mod polled;
 pub mod poller;
 pub mod prometheus;
 pub mod registry;
+pub mod shipped;
 mod token;
 
 pub use collect::{collect, collect_demo};
