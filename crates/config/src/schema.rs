@@ -303,6 +303,8 @@ impl SourceConfig {
             SourceConfig::Git(s) => Some(&s.service),
             SourceConfig::Github(s) => Some(&s.service),
             SourceConfig::Gitlab(s) => Some(&s.service),
+            SourceConfig::Circleci(s) => Some(&s.service),
+            SourceConfig::Argocd(s) => Some(&s.service),
             SourceConfig::Prometheus(_)
             | SourceConfig::Pagerduty(_)
             | SourceConfig::Opsgenie(_) => None,
