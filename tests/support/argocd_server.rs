@@ -180,7 +180,11 @@ pub struct Argocd {
 
 impl Argocd {
     pub async fn start() -> Argocd {
-        let server = MockServer::start().await;
+        Argocd::on(MockServer::start().await).await
+    }
+
+    /// The fake API on a server already started (on a listener the test chose).
+    pub async fn on(server: MockServer) -> Argocd {
         let state = Arc::new(Mutex::new(State {
             history: Vec::new(),
             next_id: 0,

@@ -243,7 +243,11 @@ pub struct Circleci {
 
 impl Circleci {
     pub async fn start(pipes: &[Pipe]) -> Circleci {
-        let server = MockServer::start().await;
+        Circleci::on(MockServer::start().await, pipes).await
+    }
+
+    /// The fake API on a server already started (on a listener the test chose).
+    pub async fn on(server: MockServer, pipes: &[Pipe]) -> Circleci {
         let mut pipes = pipes.to_vec();
         newest_first(&mut pipes);
         let state = Arc::new(Mutex::new(State {

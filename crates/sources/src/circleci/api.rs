@@ -50,8 +50,12 @@ impl Api {
         Ok(self.origin.get(url, "pipelines").await?.body)
     }
 
-    /// Every workflow of a pipeline; none when CircleCI no longer has the pipeline (404).
-    pub(super) async fn workflows(&self, pipeline: &str) -> Result<Vec<Workflow>, SourceError> {
+    /// Every workflow of a pipeline; None when CircleCI answers 404 for it (a pipeline just
+    /// listed is not gone: the caller reads it again next sync).
+    pub(super) async fn workflows(
+        &self,
+        pipeline: &str,
+    ) -> Result<Option<Vec<Workflow>>, SourceError> {
         let mut workflows = Vec::new();
         let mut token: Option<String> = None;
         for _ in 0..MAX_WORKFLOW_PAGES {
@@ -66,23 +70,20 @@ impl Api {
                 .get_if_found::<Page<Workflow>>(url, "workflows")
                 .await?
             else {
-                tracing::warn!(
-                    pipeline,
-                    "CircleCI has no such pipeline (404); no workflows"
-                );
-                return Ok(workflows);
+                tracing::warn!(pipeline, "CircleCI has no workflows of the pipeline (404)");
+                return Ok(None);
             };
             workflows.extend(page.body.items);
             match page.body.next_page_token.filter(|t| !t.is_empty()) {
                 Some(next) => token = Some(next),
-                None => return Ok(workflows),
+                None => return Ok(Some(workflows)),
             }
         }
         tracing::warn!(
             pipeline,
             "workflow listing cut at {MAX_WORKFLOW_PAGES} pages"
         );
-        Ok(workflows)
+        Ok(Some(workflows))
     }
 }
 

@@ -11,7 +11,8 @@
 //!
 //! An unchanged poll costs one request (the first page of pipelines), plus one per pipeline
 //! still running. A first sync costs a page per 20 pipelines plus one request per pipeline.
-//! A workflow rerun after its pipeline ended (and after [`state::WAIT_DAYS`]) is not seen.
+//! A workflow rerun after its pipeline ended (and after [`state::WAIT_DAYS`]) is not seen. A
+//! pipeline whose workflows CircleCI answers 404 for is read again next sync, not dropped.
 //!
 //! The token is sent as `Circle-Token`; it comes from `token_cmd`, else the variable `token_env`
 //! names, else CIRCLECI_TOKEN, then CIRCLE_TOKEN. 429s wait `Retry-After` (the HTTP layer).
@@ -216,7 +217,12 @@ impl Circleci {
         events: &mut EventSet,
         open: &mut Vec<Facts>,
     ) -> Result<(), SourceError> {
-        let workflows = self.api.workflows(&facts.id).await?;
+        let Some(workflows) = self.api.workflows(&facts.id).await? else {
+            if facts.created_at >= now - chrono::Duration::days(state::WAIT_DAYS) {
+                open.push(facts);
+            }
+            return Ok(());
+        };
         translate::pipeline_events(&self.settings, &facts, &workflows, now, events);
         if state::still_open(&facts, &workflows, now) {
             open.push(facts);
@@ -243,7 +249,7 @@ impl Circleci {
                 let Some(facts) = Facts::of(pipeline) else {
                     continue;
                 };
-                let workflows = self.api.workflows(&pipeline.id).await?;
+                let workflows = self.api.workflows(&pipeline.id).await?.unwrap_or_default();
                 if let Some(success) = workflows
                     .iter()
                     .filter(|w| self.settings.is_deploy(&w.name) && w.status == "success")
@@ -277,7 +283,7 @@ impl Circleci {
             return Ok("no deploy_workflows configured: CI runs only".into());
         }
         for pipeline in recent.iter().take(PROBE_PIPELINES) {
-            let workflows = self.api.workflows(&pipeline.id).await?;
+            let workflows = self.api.workflows(&pipeline.id).await?.unwrap_or_default();
             if let Some(deploy) = workflows
                 .iter()
                 .filter(|w| self.settings.is_deploy(&w.name))
