@@ -12,6 +12,7 @@
 mod support;
 
 mod argocd;
+mod ci_binary;
 mod ci_faults;
 mod ci_lead_time;
 mod circleci;
