@@ -14,6 +14,7 @@ mod support;
 mod argocd;
 mod ci_binary;
 mod ci_faults;
+mod ci_figures;
 mod ci_lead_time;
 mod circleci;
 mod credential_scope;
