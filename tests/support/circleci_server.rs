@@ -233,7 +233,7 @@ impl Respond for Api {
 }
 
 fn newest_first(pipes: &mut [Pipe]) {
-    pipes.sort_by(|a, b| b.number.cmp(&a.number));
+    pipes.sort_by_key(|p| std::cmp::Reverse(p.number));
 }
 
 pub struct Circleci {
