@@ -237,6 +237,13 @@ fn probe(source: &SourceConfig, ctx: &Context) -> Result<String, String> {
                 Some(".") => ctx.loaded.base_dir.clone(),
                 _ => ctx.loaded.base_dir.join(&git_config.path),
             };
+            if git_config.deploy_tags.is_empty() {
+                return Ok(format!(
+                    "repository {} opens; deploy_tags = [], so it only reads the commits other sources' deployments of {} shipped",
+                    path.display(),
+                    git_config.service
+                ));
+            }
             let tz = ctx.loaded.config.general.timezone.0;
             // The newest tag with its date: a repository whose last deployment is old reads
             // as such here, not only as an empty window on the dashboard.
@@ -253,7 +260,7 @@ fn probe(source: &SourceConfig, ctx: &Context) -> Result<String, String> {
                 "repository {} opens, {} match {:?}{newest}{}",
                 path.display(),
                 crate::text::count(probe.tags_matched as u64, "tag"),
-                git_config.deploy_tags.as_str(),
+                git_config.deploy_tags.to_string(),
                 skipped_tags(&probe.skipped_tags)
             ))
         }

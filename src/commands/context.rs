@@ -126,6 +126,10 @@ impl Context {
                 events.extend(stored);
                 statuses.extend(polled);
             }
+            // Deployments that name only a sha get their commits from the service's git source
+            // (docs/METRICS.md#deployments-that-name-only-a-sha).
+            let notes = sources::shipped::resolve(config, &self.loaded.base_dir, &mut events);
+            sources::shipped::annotate(config, &notes, &mut statuses);
             (events, in_config_order(config, statuses))
         };
         let history = History::derive(events, config.rules());

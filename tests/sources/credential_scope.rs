@@ -81,6 +81,16 @@ fn kinds() -> Vec<Kind> {
             body: serde_json::json!({"data": [], "took": 0.01, "requestId": "r"}),
         },
         Kind {
+            name: "circleci",
+            config: "kind = \"circleci\"\nservice = \"api\"\nproject = \"gh/acme/api\"\ndeploy_workflows = [\"deploy\"]\nbase_url = \"{url}\"\ntoken_env = \"FD_SCOPE_TOKEN\"\n",
+            body: serde_json::json!({"items": [], "next_page_token": null}),
+        },
+        Kind {
+            name: "argocd",
+            config: "kind = \"argocd\"\nservice = \"api\"\nbase_url = \"{url}\"\napplication = \"api-production\"\ntoken_env = \"FD_SCOPE_TOKEN\"\n",
+            body: serde_json::json!({"metadata": {"name": "api-production", "namespace": "argocd"}, "spec": {"project": "default"}, "status": {"history": [], "health": {"status": "Healthy"}, "sync": {"status": "Synced"}}}),
+        },
+        Kind {
             name: "prometheus",
             config: "kind = \"prometheus\"\nurl = \"{url}\"\ntoken_env = \"FD_SCOPE_TOKEN\"\n",
             body: serde_json::json!({"status": "success", "data": {"resultType": "vector", "result": []}}),

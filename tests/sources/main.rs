@@ -11,6 +11,12 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod argocd;
+mod ci_binary;
+mod ci_faults;
+mod ci_figures;
+mod ci_lead_time;
+mod circleci;
 mod credential_scope;
 mod git;
 mod github;
@@ -20,3 +26,4 @@ mod opsgenie;
 mod pagerduty;
 mod poller_faults;
 mod prometheus;
+mod shipped;

@@ -12,7 +12,9 @@
 
 #![allow(dead_code)]
 
+pub mod argocd_server;
 pub mod child_test;
+pub mod circleci_server;
 pub mod github_fixture;
 pub mod github_generated;
 pub mod github_payloads;

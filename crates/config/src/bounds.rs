@@ -75,6 +75,8 @@ fn interval(source: &SourceConfig) -> Option<HumanDuration> {
         SourceConfig::Prometheus(s) => s.interval,
         SourceConfig::Pagerduty(s) => s.interval,
         SourceConfig::Opsgenie(s) => s.interval,
+        SourceConfig::Circleci(s) => s.interval,
+        SourceConfig::Argocd(s) => s.interval,
     }
 }
 

@@ -279,6 +279,8 @@ pub enum SourceConfig {
     Prometheus(PrometheusSourceConfig),
     Pagerduty(PagerdutySourceConfig),
     Opsgenie(OpsgenieSourceConfig),
+    Circleci(CircleciSourceConfig),
+    Argocd(ArgocdSourceConfig),
 }
 
 impl SourceConfig {
@@ -290,6 +292,22 @@ impl SourceConfig {
             SourceConfig::Prometheus(_) => "prometheus",
             SourceConfig::Pagerduty(_) => "pagerduty",
             SourceConfig::Opsgenie(_) => "opsgenie",
+            SourceConfig::Circleci(_) => "circleci",
+            SourceConfig::Argocd(_) => "argocd",
+        }
+    }
+
+    /// The one service whose deployments the source reads, for sources that have one.
+    pub fn deployment_service(&self) -> Option<&str> {
+        match self {
+            SourceConfig::Git(s) => Some(&s.service),
+            SourceConfig::Github(s) => Some(&s.service),
+            SourceConfig::Gitlab(s) => Some(&s.service),
+            SourceConfig::Circleci(s) => Some(&s.service),
+            SourceConfig::Argocd(s) => Some(&s.service),
+            SourceConfig::Prometheus(_)
+            | SourceConfig::Pagerduty(_)
+            | SourceConfig::Opsgenie(_) => None,
         }
     }
 
@@ -302,6 +320,8 @@ impl SourceConfig {
             SourceConfig::Prometheus(s) => (&s.name, s.url.clone()),
             SourceConfig::Pagerduty(s) => (&s.name, s.base_url.clone()),
             SourceConfig::Opsgenie(s) => (&s.name, s.base_url.clone()),
+            SourceConfig::Circleci(s) => (&s.name, s.project.clone()),
+            SourceConfig::Argocd(s) => (&s.name, s.application.clone()),
         };
         name.clone()
             .unwrap_or_else(|| format!("{}:{}", self.kind(), scope))
@@ -324,9 +344,10 @@ pub struct GitSourceConfig {
     /// Work tree or bare repository; relative paths are relative to the config file.
     #[serde(default = "default_path")]
     pub path: PathBuf,
-    /// Tags matching this glob are production deployments.
+    /// Tags matching one of these globs are production deployments; none (`[]`) makes the
+    /// source a commit lookup only (docs/METRICS.md#shipped-commits-and-the-baseline).
     #[serde(default = "default_deploy_tags")]
-    pub deploy_tags: GlobPattern,
+    pub deploy_tags: DeployTags,
     #[serde(default)]
     pub commit_time: CommitTime,
     /// Monorepo: only commits touching these globs are this service's changes.
@@ -342,8 +363,85 @@ fn default_path() -> PathBuf {
     PathBuf::from(".")
 }
 
-fn default_deploy_tags() -> GlobPattern {
-    GlobPattern::new_unchecked("v*")
+fn default_deploy_tags() -> DeployTags {
+    DeployTags(vec![GlobPattern::new_unchecked("v*")])
+}
+
+/// A git source's `deploy_tags`: one glob (`"v*"`, the form every older config has) or a list
+/// of globs (`["api-v*", "hotfix-*"]`); the empty list means no tag is a deployment and the
+/// repository serves only to read the commits other sources' deployments shipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeployTags(Vec<GlobPattern>);
+
+impl DeployTags {
+    pub fn patterns(&self) -> &[GlobPattern] {
+        &self.0
+    }
+
+    /// No tag is a deployment: the source is a commit lookup only.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// One matcher for all the globs (matching none when there are none). Globs are checked
+    /// when read, so this fails only for a default.
+    pub fn matcher(&self) -> Result<globset::GlobSet, globset::Error> {
+        let mut set = globset::GlobSetBuilder::new();
+        for pattern in &self.0 {
+            set.add(
+                globset::GlobBuilder::new(pattern.as_str())
+                    .literal_separator(false)
+                    .build()?,
+            );
+        }
+        set.build()
+    }
+}
+
+/// The globs as a person wrote them: `v*`, or `api-v*, hotfix-*`, or `[]`.
+impl fmt::Display for DeployTags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("[]");
+        }
+        for (i, pattern) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(pattern.as_str())?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for DeployTags {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(DeployTagsVisitor)
+    }
+}
+
+/// A string or a list of strings, each checked as a glob with `GlobPattern`'s own error.
+struct DeployTagsVisitor;
+
+impl<'de> serde::de::Visitor<'de> for DeployTagsVisitor {
+    type Value = DeployTags;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a glob like \"v*\", or a list of globs like [\"api-v*\"] ([] for none)")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<DeployTags, E> {
+        let one = GlobPattern::deserialize(serde::de::value::StrDeserializer::<E>::new(text))?;
+        Ok(DeployTags(vec![one]))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<DeployTags, A::Error> {
+        let mut patterns = Vec::new();
+        while let Some(pattern) = seq.next_element::<GlobPattern>()? {
+            patterns.push(pattern);
+        }
+        Ok(DeployTags(patterns))
+    }
 }
 
 fn default_environment() -> String {
@@ -509,6 +607,61 @@ fn default_opsgenie_url() -> String {
 
 fn default_priorities() -> Vec<String> {
     vec!["P1".into(), "P2".into()]
+}
+
+/// CircleCI (API v2): runs of `deploy_workflows` are deployment attempts, the other workflows
+/// (or only `ci_workflows`) CI runs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CircleciSourceConfig {
+    pub name: Option<String>,
+    pub service: String,
+    /// The project slug, `<vcs>/<org>/<repo>` ("gh/acme/api", "bb/acme/api",
+    /// "circleci/<org-id>/<project-id>").
+    pub project: String,
+    /// Workflow names whose runs are deployment attempts.
+    #[serde(default)]
+    pub deploy_workflows: Vec<String>,
+    /// Workflow names whose runs are CI runs; empty: every workflow not in deploy_workflows.
+    #[serde(default)]
+    pub ci_workflows: Vec<String>,
+    /// The environment the deploy workflows deploy to.
+    #[serde(default = "default_environment")]
+    pub environment: String,
+    #[serde(default = "default_circleci_url")]
+    pub base_url: String,
+    /// The variable holding the personal API token, sent as `Circle-Token`.
+    pub token_env: Option<String>,
+    /// A command printing the token; wins over token_env.
+    pub token_cmd: Option<String>,
+    pub interval: Option<HumanDuration>,
+}
+
+fn default_circleci_url() -> String {
+    "https://circleci.com".into()
+}
+
+/// Argo CD: the sync history of one application is its deployments.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArgocdSourceConfig {
+    pub name: Option<String>,
+    pub service: String,
+    pub base_url: String,
+    pub application: String,
+    /// The namespace of an application outside Argo CD's own (`appNamespace`).
+    pub app_namespace: Option<String>,
+    /// The environment the application deploys to.
+    #[serde(default = "default_environment")]
+    pub environment: String,
+    /// The variable holding an Argo CD API token, sent as a Bearer token.
+    pub token_env: Option<String>,
+    /// A command printing the token; wins over token_env.
+    pub token_cmd: Option<String>,
+    /// Each period the application's health is Degraded is an incident of the service.
+    #[serde(default)]
+    pub incidents_from_health: bool,
+    pub interval: Option<HumanDuration>,
 }
 
 /// An IANA timezone name ("UTC", "Europe/Berlin"), checked when read.

@@ -9,9 +9,10 @@ use serde::Deserializer;
 use super::duration::HumanDuration;
 use super::fields::fields_of;
 use super::schema::{
-    Config, CustomBands, Export, Fraction, FrequencyThreshold, General, GitSourceConfig,
-    GithubSourceConfig, GitlabSourceConfig, Incidents, OpsgenieSourceConfig, PagerdutySourceConfig,
-    PrometheusSourceConfig, ServiceConfig, SourceConfig, Thresholds, Ui,
+    ArgocdSourceConfig, CircleciSourceConfig, Config, CustomBands, Export, Fraction,
+    FrequencyThreshold, General, GitSourceConfig, GithubSourceConfig, GitlabSourceConfig,
+    Incidents, OpsgenieSourceConfig, PagerdutySourceConfig, PrometheusSourceConfig, ServiceConfig,
+    SourceConfig, Thresholds, Ui,
 };
 use super::theme;
 
@@ -119,13 +120,15 @@ where
 }
 
 /// The `kind` of every source, in the order error messages list them.
-pub const SOURCE_KINDS: [&str; 6] = [
+pub const SOURCE_KINDS: [&str; 8] = [
     "git",
     "github",
     "gitlab",
     "prometheus",
     "pagerduty",
     "opsgenie",
+    "circleci",
+    "argocd",
 ];
 
 /// The keys a source of `kind` accepts besides `kind` itself.
@@ -137,6 +140,8 @@ pub(crate) fn source_keys(kind: &str) -> Option<&'static [&'static str]> {
         "prometheus" => fields_of::<PrometheusSourceConfig>(),
         "pagerduty" => fields_of::<PagerdutySourceConfig>(),
         "opsgenie" => fields_of::<OpsgenieSourceConfig>(),
+        "circleci" => fields_of::<CircleciSourceConfig>(),
+        "argocd" => fields_of::<ArgocdSourceConfig>(),
         _ => return None,
     })
 }
@@ -163,6 +168,8 @@ where
             PagerdutySourceConfig::deserialize(deserializer).map(SourceConfig::Pagerduty)
         }
         "opsgenie" => OpsgenieSourceConfig::deserialize(deserializer).map(SourceConfig::Opsgenie),
+        "circleci" => CircleciSourceConfig::deserialize(deserializer).map(SourceConfig::Circleci),
+        "argocd" => ArgocdSourceConfig::deserialize(deserializer).map(SourceConfig::Argocd),
         _ => return None,
     })
 }
@@ -197,6 +204,8 @@ mod tests {
             SourceConfig::Prometheus(_) => "prometheus",
             SourceConfig::Pagerduty(_) => "pagerduty",
             SourceConfig::Opsgenie(_) => "opsgenie",
+            SourceConfig::Circleci(_) => "circleci",
+            SourceConfig::Argocd(_) => "argocd",
         }
     }
 
@@ -207,6 +216,10 @@ mod tests {
             "github" => "service = \"api\"\nrepo = \"acme/api\"",
             "gitlab" => "service = \"web\"\nproject = \"group/web\"",
             "prometheus" => "url = \"http://127.0.0.1:9090\"",
+            "circleci" => "service = \"api\"\nproject = \"gh/acme/api\"",
+            "argocd" => {
+                "service = \"api\"\nbase_url = \"https://argocd.example.com\"\napplication = \"api\""
+            }
             _ => "",
         };
         for kind in SOURCE_KINDS {

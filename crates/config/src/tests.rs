@@ -88,7 +88,7 @@ fn keys_of_another_source_kind_say_which_kind() {
         "[[sources]]\nkind = \"gitlab\"\nservice = \"web\"\nproject = \"g/w\"\ntoken_cmd = \"x\"\n";
     let (_, line, column, text) = error(text);
     assert_eq!((line, column), (5, 1));
-    assert!(text.ends_with("hint: \"token_cmd\" is only valid in [[sources]] of kind \"github\" or \"pagerduty\" or \"opsgenie\"; or did you mean \"token_env\"?"), "{text}");
+    assert!(text.ends_with("hint: \"token_cmd\" is only valid in [[sources]] of kind \"github\" or \"pagerduty\" or \"opsgenie\" or \"circleci\" or \"argocd\"; or did you mean \"token_env\"?"), "{text}");
 }
 
 #[test]
@@ -284,7 +284,7 @@ fn an_unknown_source_kind_lists_the_kinds() {
     assert_eq!((line, column), (2, 8));
     assert_eq!(
         text,
-        "f.toml:2:8: unknown source kind \"githb\"\n  hint: did you mean \"github\"? The kinds are \"git\", \"github\", \"gitlab\", \"prometheus\", \"pagerduty\", \"opsgenie\""
+        "f.toml:2:8: unknown source kind \"githb\"\n  hint: did you mean \"github\"? The kinds are \"git\", \"github\", \"gitlab\", \"prometheus\", \"pagerduty\", \"opsgenie\", \"circleci\", \"argocd\""
     );
     let (kind, _, _, _) = error("[[sources]]\nkind = 1\n");
     assert_eq!(kind, ErrorKind::WrongType);
@@ -350,7 +350,7 @@ fn sources_keep_their_order_and_values() {
         panic!("not git")
     };
     assert_eq!(git.interval.map(|i| i.0.num_minutes()), Some(5));
-    assert_eq!(git.deploy_tags.as_str(), "v*");
+    assert_eq!(git.deploy_tags.to_string(), "v*");
 }
 
 // ----- loading -----
@@ -523,7 +523,7 @@ fn the_starter_parses_with_one_git_source() {
             panic!("not one git source: {:?}", config.sources)
         };
         assert_eq!(git.path, PathBuf::from(expected_path));
-        assert_eq!(git.deploy_tags.as_str(), "v*");
+        assert_eq!(git.deploy_tags.to_string(), "v*");
         let name = Path::new(repo).file_name().unwrap().to_string_lossy();
         assert_eq!(git.service, name);
         assert_eq!(config.services[0].name, name);

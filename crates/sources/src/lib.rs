@@ -7,6 +7,8 @@
 
 #![warn(unreachable_pub)]
 
+pub mod argocd;
+pub mod circleci;
 mod collect;
 mod cuts;
 pub mod demo;
@@ -22,6 +24,7 @@ pub mod polled;
 pub mod poller;
 pub mod prometheus;
 pub mod registry;
+pub mod shipped;
 mod token;
 
 pub use collect::{collect, collect_demo};

@@ -7,6 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::SourceError;
+use super::argocd::Argocd;
+use super::circleci::Circleci;
 use super::github::Github;
 use super::gitlab::Gitlab;
 use super::http::{HttpClient, HttpSettings, StoreEtagCache, SystemClock};
@@ -26,6 +28,8 @@ const PROVIDERS: &[Entry] = &[
     Entry::of::<Prometheus>(),
     Entry::of::<Pagerduty>(),
     Entry::of::<Opsgenie>(),
+    Entry::of::<Circleci>(),
+    Entry::of::<Argocd>(),
 ];
 
 /// The kinds of source polled over the network into the store; every other kind (a local git
@@ -138,6 +142,8 @@ fn known_services(config: &Config) -> Vec<String> {
             SourceConfig::Git(s) => Some(&s.service),
             SourceConfig::Github(s) => Some(&s.service),
             SourceConfig::Gitlab(s) => Some(&s.service),
+            SourceConfig::Circleci(s) => Some(&s.service),
+            SourceConfig::Argocd(s) => Some(&s.service),
             _ => None,
         };
         if let Some(name) = named
@@ -188,6 +194,17 @@ mod tests {
             kind = "pagerduty"
             [[sources]]
             kind = "opsgenie"
+            [[sources]]
+            kind = "circleci"
+            service = "api"
+            project = "gh/acme/api"
+            token_cmd = "printf %s t"
+            [[sources]]
+            kind = "argocd"
+            service = "api"
+            base_url = "https://argocd.example.com"
+            application = "api-production"
+            token_cmd = "printf %s t"
             "#,
             std::path::Path::new("flowdeck.toml"),
         )

@@ -2,12 +2,15 @@
 //! that no earlier deployment reached (docs/METRICS.md#shipped-commits-and-the-baseline).
 //!
 //! - [`load`] reads a work tree or bare repository into deployments with their changes;
-//! - [`probe`] only opens it and counts the matching tags (for `flowdeck check`).
+//! - [`probe`] only opens it and counts the matching tags (for `flowdeck check`);
+//! - [`ship`] reads the commits other sources' deployments of the service shipped, from their
+//!   shas (`lookup`; with `deploy_tags = []` that is all the source does).
 //!
 //! Inside: `repo` opens and classifies errors, `tags` lists, peels, dates and orders the deploy
 //! tags, `walk` walks the history once, `paths` scopes a monorepo service by path, `message`
 //! reads titles and PR numbers, `remote` links tags to their forge page.
 
+mod lookup;
 mod message;
 mod paths;
 mod remote;
@@ -18,12 +21,13 @@ mod walk;
 use std::path::Path;
 
 use git2::Repository;
-use globset::GlobMatcher;
+use globset::{GlobMatcher, GlobSet};
 
 use crate::SourceError;
 use flowdeck_config::schema::{GitSourceConfig, GlobPattern};
 use flowdeck_core::model::{Deployment, DeploymentStatus};
 
+pub use lookup::{Shipped, ship};
 use paths::PathFilter;
 use remote::WebRepo;
 use walk::History;
@@ -63,7 +67,7 @@ pub fn load(config: &GitSourceConfig, base_dir: &Path) -> Result<GitLoad, Source
     tune_libgit2();
     let path = repo::resolve(&config.path, base_dir);
     let repo = repo::open(&path)?;
-    let deploy_tags = glob(&config.deploy_tags, "deploy_tags")?;
+    let deploy_tags = tag_globs(config)?;
     let filter = if config.paths.is_empty() {
         None
     } else {
@@ -133,7 +137,7 @@ pub fn probe(config: &GitSourceConfig, base_dir: &Path) -> Result<GitProbe, Sour
     tune_libgit2();
     let path = repo::resolve(&config.path, base_dir);
     let repo = repo::open(&path)?;
-    let deploy_tags = glob(&config.deploy_tags, "deploy_tags")?;
+    let deploy_tags = tag_globs(config)?;
     let scan = tags::scan(&repo, &deploy_tags)?;
     Ok(GitProbe {
         tags_matched: scan.matched,
@@ -150,6 +154,16 @@ pub fn probe(config: &GitSourceConfig, base_dir: &Path) -> Result<GitProbe, Sour
 fn tune_libgit2() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| git2::opts::enable_caching(false));
+}
+
+fn tag_globs(config: &GitSourceConfig) -> Result<GlobSet, SourceError> {
+    config.deploy_tags.matcher().map_err(|e| {
+        SourceError::Config(format!(
+            "git source: `deploy_tags` has an invalid glob ({}): {}",
+            config.deploy_tags,
+            e.kind()
+        ))
+    })
 }
 
 fn glob(pattern: &GlobPattern, key: &str) -> Result<GlobMatcher, SourceError> {

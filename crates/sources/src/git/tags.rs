@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::DateTime;
 use git2::{Commit, ObjectType, Oid, Repository};
-use globset::{Candidate, GlobMatcher};
+use globset::{Candidate, GlobSet};
 
 use super::repo::{classify, is_missing, unreadable_object};
 use crate::SourceError;
@@ -34,10 +34,10 @@ pub(super) struct TagScan<'repo> {
     pub commits: HashMap<Oid, Commit<'repo>>,
 }
 
-/// Lists, peels and orders the tags whose whole name matches `matcher`.
+/// Lists, peels and orders the tags whose whole name matches one of `matcher`'s globs.
 pub(super) fn scan<'repo>(
     repo: &'repo Repository,
-    matcher: &GlobMatcher,
+    matcher: &GlobSet,
 ) -> Result<TagScan<'repo>, SourceError> {
     let mut refs: Vec<(Vec<u8>, Oid)> = Vec::new();
     repo.tag_foreach(|oid, full_name| {

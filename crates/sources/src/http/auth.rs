@@ -17,6 +17,8 @@ pub enum Auth {
     PagerDutyToken(SecretString),
     /// `Authorization: GenieKey <key>` (Opsgenie API keys).
     GenieKey(SecretString),
+    /// `Circle-Token: <token>` (CircleCI personal API tokens).
+    CircleToken(SecretString),
     /// No credential (public APIs, Prometheus).
     #[default]
     None,
@@ -24,6 +26,8 @@ pub enum Auth {
 
 /// GitLab's token header.
 pub(super) const PRIVATE_TOKEN: HeaderName = HeaderName::from_static("private-token");
+/// CircleCI's token header.
+const CIRCLE_TOKEN: HeaderName = HeaderName::from_static("circle-token");
 
 /// Header names whose values are credentials: never logged, marked sensitive.
 pub(crate) fn is_sensitive_header(name: &str) -> bool {
@@ -63,6 +67,10 @@ impl Auth {
                 AUTHORIZATION,
                 HeaderValue::from_str(&format!("GenieKey {}", token.expose_secret().trim())),
             ),
+            Auth::CircleToken(token) => (
+                CIRCLE_TOKEN,
+                HeaderValue::from_str(token.expose_secret().trim()),
+            ),
             Auth::None => return Ok(()),
         };
         let mut value =
@@ -80,6 +88,7 @@ impl fmt::Debug for Auth {
             Auth::PrivateToken(_) => f.write_str("PrivateToken([redacted])"),
             Auth::PagerDutyToken(_) => f.write_str("PagerDutyToken([redacted])"),
             Auth::GenieKey(_) => f.write_str("GenieKey([redacted])"),
+            Auth::CircleToken(_) => f.write_str("CircleToken([redacted])"),
             Auth::None => f.write_str("None"),
         }
     }
@@ -120,6 +129,14 @@ mod tests {
         assert!(value.is_sensitive());
         assert_eq!(value.to_str().unwrap(), "glpat-x");
         assert!(!format!("{headers:?}").contains("glpat"));
+
+        let mut headers = HeaderMap::new();
+        let auth = Auth::CircleToken(SecretString::from("CCIPAT_secret\n"));
+        assert_eq!(format!("{auth:?}"), "CircleToken([redacted])");
+        auth.apply(&mut headers).unwrap();
+        let value = headers.get("circle-token").unwrap();
+        assert!(value.is_sensitive());
+        assert_eq!(value.to_str().unwrap(), "CCIPAT_secret");
     }
 
     #[test]
