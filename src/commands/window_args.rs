@@ -20,18 +20,7 @@ pub fn resolve(
     tz: Tz,
 ) -> Result<Window, CommandError> {
     let window = match (&args.from, &args.to, args.window) {
-        (Some(from_text), Some(to_text), None) => {
-            let from = bound(from_text, tz, Edge::Start)?;
-            let to = bound(to_text, tz, Edge::End)?;
-            if from < to {
-                limits::check_span(from, to).map_err(|o| {
-                    CommandError::Usage(
-                        o.sentence(&format!("the window from {from_text} to {to_text}")),
-                    )
-                })?;
-            }
-            Window::new(from, to)
-        }
+        (Some(from_text), Some(to_text), None) => return between(from_text, to_text, tz),
         (None, None, length) => {
             let length = length.unwrap_or(default_window).as_chrono();
             Window::ending(now, length)
@@ -43,6 +32,23 @@ pub fn resolve(
             ));
         }
     };
+    not_empty(window)
+}
+
+/// `--from DATE --to DATE`: days in `tz` (both inclusive) or RFC 3339 instants (the end
+/// exclusive), as a window that is not empty.
+pub fn between(from_text: &str, to_text: &str, tz: Tz) -> Result<Window, CommandError> {
+    let from = bound(from_text, tz, Edge::Start)?;
+    let to = bound(to_text, tz, Edge::End)?;
+    if from < to {
+        limits::check_span(from, to).map_err(|o| {
+            CommandError::Usage(o.sentence(&format!("the window from {from_text} to {to_text}")))
+        })?;
+    }
+    not_empty(Window::new(from, to))
+}
+
+fn not_empty(window: Window) -> Result<Window, CommandError> {
     if window.from >= window.to {
         return Err(CommandError::Usage(format!(
             "the window is empty: {} is not before {}",

@@ -13,6 +13,7 @@ mod support;
 
 mod collect;
 mod config;
+mod events;
 mod git_report;
 mod hardening;
 mod live_report;

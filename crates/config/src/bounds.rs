@@ -53,6 +53,14 @@ pub(crate) fn check(config: &Config, root: &DeTable<'_>) -> Vec<Problem> {
             duration(key("gap"), prometheus.gap, &limits::ALERT_GAP);
         }
     }
+    duration(
+        at(&["serve", "request_timeout"]),
+        config.serve.request_timeout,
+        &limits::REQUEST_TIMEOUT,
+    );
+    if let Err(out) = limits::check_max_body(config.serve.max_body) {
+        problems.push(problem(root, &at(&["serve", "max_body"]), out));
+    }
     let items = u64::try_from(general.report_items).unwrap_or(u64::MAX);
     if let Err(out) = limits::check_report_items(items) {
         problems.push(problem(root, &at(&["general", "report_items"]), out));
@@ -68,6 +76,7 @@ fn interval(source: &SourceConfig) -> Option<HumanDuration> {
         SourceConfig::Prometheus(s) => s.interval,
         SourceConfig::Pagerduty(s) => s.interval,
         SourceConfig::Opsgenie(s) => s.interval,
+        SourceConfig::Events(s) => s.interval,
     }
 }
 

@@ -13,6 +13,7 @@ use super::schema::{
     GithubSourceConfig, GitlabSourceConfig, Incidents, OpsgenieSourceConfig, PagerdutySourceConfig,
     PrometheusSourceConfig, ServiceConfig, SourceConfig, Thresholds, Ui,
 };
+use super::schema::{EventsSourceConfig, Serve};
 use super::theme;
 
 /// A table of the config file.
@@ -72,6 +73,10 @@ pub(crate) fn config() -> TableShape {
                 "export",
                 Child::Table(TableShape::leaf(fields_of::<Export>())),
             ),
+            (
+                "serve",
+                Child::Table(TableShape::leaf(fields_of::<Serve>())),
+            ),
             ("theme", Child::Table(theme())),
             ("keys", Child::KeyBindings),
             (
@@ -119,13 +124,14 @@ where
 }
 
 /// The `kind` of every source, in the order error messages list them.
-pub const SOURCE_KINDS: [&str; 6] = [
+pub const SOURCE_KINDS: [&str; 7] = [
     "git",
     "github",
     "gitlab",
     "prometheus",
     "pagerduty",
     "opsgenie",
+    "events",
 ];
 
 /// The keys a source of `kind` accepts besides `kind` itself.
@@ -137,6 +143,7 @@ pub(crate) fn source_keys(kind: &str) -> Option<&'static [&'static str]> {
         "prometheus" => fields_of::<PrometheusSourceConfig>(),
         "pagerduty" => fields_of::<PagerdutySourceConfig>(),
         "opsgenie" => fields_of::<OpsgenieSourceConfig>(),
+        "events" => fields_of::<EventsSourceConfig>(),
         _ => return None,
     })
 }
@@ -163,6 +170,7 @@ where
             PagerdutySourceConfig::deserialize(deserializer).map(SourceConfig::Pagerduty)
         }
         "opsgenie" => OpsgenieSourceConfig::deserialize(deserializer).map(SourceConfig::Opsgenie),
+        "events" => EventsSourceConfig::deserialize(deserializer).map(SourceConfig::Events),
         _ => return None,
     })
 }
@@ -197,6 +205,7 @@ mod tests {
             SourceConfig::Prometheus(_) => "prometheus",
             SourceConfig::Pagerduty(_) => "pagerduty",
             SourceConfig::Opsgenie(_) => "opsgenie",
+            SourceConfig::Events(_) => "events",
         }
     }
 

@@ -9,6 +9,7 @@
 
 mod collect;
 pub mod demo;
+pub mod events;
 pub mod git;
 pub mod github;
 pub mod gitlab;

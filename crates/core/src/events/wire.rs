@@ -256,6 +256,8 @@ impl Line {
 
 impl WireDeployment {
     fn check(self, cx: &Context<'_>) -> Checked<Parsed> {
+        let id = short(self.id, "id")?;
+        let service = short(self.service, "service")?;
         let environment = short(self.environment, "environment")?;
         let production = self.production.unwrap_or_else(|| {
             cx.production_environments
@@ -271,9 +273,9 @@ impl WireDeployment {
             .map(|(n, c)| c.check().map_err(|e| format!("changes[{n}]: {e}")))
             .collect::<Checked<Vec<Change>>>()?;
         let deployment = Deployment {
-            id: short(self.id, "id")?,
+            id,
             name: optional_short(self.name, "name")?,
-            service: short(self.service, "service")?,
+            service,
             environment,
             production,
             sha: sha(self.sha, "sha")?,
