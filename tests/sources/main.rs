@@ -12,6 +12,7 @@
 mod support;
 
 mod credential_scope;
+mod events;
 mod git;
 mod github;
 mod gitlab;
