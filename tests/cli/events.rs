@@ -518,3 +518,43 @@ fn the_round_trip_from_the_demo_gives_the_same_events_and_the_same_report() {
     assert_eq!(demo_report["metrics"], report_once["metrics"]);
     assert_eq!(demo_report["previous"], report_once["previous"]);
 }
+
+/// Every line `export events` writes (the demo data and the scenario) is valid under
+/// schema/flowdeck.events.v1.schema.json, and the schema refuses what the reader refuses.
+#[test]
+fn exported_lines_follow_the_schema() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/flowdeck.events.v1.schema.json"),
+    )
+    .unwrap();
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    jsonschema::meta::validate(&schema).unwrap();
+    let validator = jsonschema::draft202012::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let (dir, config) = home();
+    let demo = command(dir.path())
+        .args(["--demo", "export", "events"])
+        .output()
+        .unwrap();
+    let demo = String::from_utf8(demo.stdout).unwrap();
+    for line in demo.lines().chain(scenario().lines()).chain([
+        r#"{"type":"deployment","id":"x","deleted":true}"#,
+        r#"{"type":"pull_request","service":"api","number":3,"deleted":true}"#,
+    ]) {
+        let value: Value = serde_json::from_str(line).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{line}: {errors:?}");
+    }
+    for bad in [
+        r#"{"type":"release","id":"x"}"#,
+        r#"{"type":"deployment","id":"x"}"#,
+        r#"{"type":"service"}"#,
+        r#"{"type":"incident","id":"i","services":[],"title":"t","started_at":"2026-03-01T00:00:00Z"}"#,
+    ] {
+        let value: Value = serde_json::from_str(bad).unwrap();
+        assert!(!validator.is_valid(&value), "{bad}");
+        assert_eq!(ingest_text(dir.path(), &config, bad).status.code(), Some(2), "{bad}");
+    }
+}
