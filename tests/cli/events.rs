@@ -544,7 +544,10 @@ fn exported_lines_follow_the_schema() {
         r#"{"type":"pull_request","service":"api","number":3,"deleted":true}"#,
     ]) {
         let value: Value = serde_json::from_str(line).unwrap();
-        let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| e.to_string())
+            .collect();
         assert!(errors.is_empty(), "{line}: {errors:?}");
     }
     for bad in [
@@ -555,6 +558,10 @@ fn exported_lines_follow_the_schema() {
     ] {
         let value: Value = serde_json::from_str(bad).unwrap();
         assert!(!validator.is_valid(&value), "{bad}");
-        assert_eq!(ingest_text(dir.path(), &config, bad).status.code(), Some(2), "{bad}");
+        assert_eq!(
+            ingest_text(dir.path(), &config, bad).status.code(),
+            Some(2),
+            "{bad}"
+        );
     }
 }
