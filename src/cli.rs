@@ -53,12 +53,53 @@ pub enum Command {
     Init,
     /// Poll the configured sources into the store without a terminal, until SIGTERM or SIGINT.
     Collect(CollectArgs),
-    /// Serve the measures over HTTP: `--metrics ADDR` answers Prometheus scrapes at /metrics.
+    /// Serve over HTTP: `--metrics ADDR` answers Prometheus scrapes at /metrics, `--ingest ADDR`
+    /// takes flowdeck.events/v1 pushes and GitHub/GitLab webhooks.
     Serve(ServeArgs),
+    /// Store flowdeck.events/v1 lines from FILE ("-": standard input) in one transaction; an
+    /// invalid line stores nothing (exit 2).
+    Ingest(IngestArgs),
+    /// Write flowdeck's history in an open format.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Write a shell completion script to standard output.
     Completions(CompletionsArgs),
     /// Write the manual page (roff) to standard output.
     Man,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// The NDJSON file to read, or "-" for standard input (a .gz file is decompressed).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Check every line and say what would be stored; store nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The history (the store, plus what git sources read, or the demo data) as
+    /// flowdeck.events/v1 lines, which `flowdeck ingest` reads back.
+    Events(ExportEventsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportEventsArgs {
+    /// First day (YYYY-MM-DD, inclusive, in the configured timezone) or an RFC 3339 instant.
+    #[arg(long, value_name = "DATE", requires = "to")]
+    pub from: Option<String>,
+
+    /// Last day (YYYY-MM-DD, inclusive) or an RFC 3339 instant (exclusive).
+    #[arg(long, value_name = "DATE", requires = "from")]
+    pub to: Option<String>,
+
+    /// Write to FILE instead of standard output ("-": standard output). A file is replaced
+    /// whole or not at all.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -79,8 +120,13 @@ pub struct CollectArgs {
 pub struct ServeArgs {
     /// Address to serve the OpenMetrics / Prometheus text endpoint on, like 127.0.0.1:9464
     /// (an IP address and a port; localhost means 127.0.0.1).
+    #[arg(long, value_name = "ADDR", value_parser = parse_listen_address, required_unless_present = "ingest")]
+    pub metrics: Option<SocketAddr>,
+
+    /// Address to take pushed events on (POST /v1/events) and GitHub and GitLab webhooks
+    /// (POST /v1/hooks/github, /v1/hooks/gitlab); may be the same as --metrics.
     #[arg(long, value_name = "ADDR", value_parser = parse_listen_address)]
-    pub metrics: SocketAddr,
+    pub ingest: Option<SocketAddr>,
 
     /// Window ending now, like "30d" (default: general.window).
     #[arg(long, value_name = "DURATION", value_parser = parse_window)]

@@ -99,7 +99,7 @@ impl Live {
         let config = &ctx.loaded.config;
         let http = registry::http_client(store.clone())
             .map_err(|e| CommandError::Runtime(anyhow::Error::msg(e.to_string())))?;
-        let polled = registry::build(config, &http);
+        let polled = registry::build(config, &ctx.loaded.base_dir, &http);
         Ok(Live {
             store,
             sources: polled.sources,

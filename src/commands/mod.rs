@@ -7,6 +7,8 @@ mod check;
 mod collect;
 mod context;
 mod dashboard;
+mod export;
+pub(crate) mod ingest;
 mod live;
 mod report;
 mod serve;
@@ -14,7 +16,7 @@ mod shell;
 mod validate;
 mod window_args;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ExportCommand};
 use crate::config::{self, ConfigError};
 
 /// Why a command failed, which decides its exit code.
@@ -84,6 +86,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CommandError> {
         Some(Command::Check) => check::run(&ctx),
         Some(Command::Collect(_)) => collect::run(&ctx),
         Some(Command::Serve(args)) => serve::run(ctx, args),
+        Some(Command::Ingest(args)) => ingest::run(&ctx, args),
+        Some(Command::Export(ExportCommand::Events(args))) => export::events(&ctx, args),
         // Handled above, before any config is read.
         Some(Command::Init) => init(&cli),
         Some(Command::Completions(args)) => shell::completions(args.shell),

@@ -28,8 +28,10 @@ use crate::config::HumanDuration;
 use crate::metrics::{History, Window};
 use crate::model::Timestamp;
 use crate::poller::{self, PollerHandle, ReportSink};
+use crate::serve::hooks::Hooks;
+use crate::serve::ingest::{Ingest, OnCommit};
 use crate::serve::{
-    Exposition, Family, MetricsServer, Published, measure_families, source_families,
+    Exposition, Family, MetricsServer, Published, Routes, measure_families, source_families,
 };
 use crate::snapshot::{ScopeFilter, Snapshot, SnapshotRequest};
 use crate::sources::registry;
@@ -38,7 +40,7 @@ use crate::store::watch::{self, StoreEvent, StoreEventSink, WatchHandle};
 
 pub fn run(ctx: Context, args: &ServeArgs) -> Result<ExitCode, CommandError> {
     let config = ctx.loaded.config.clone();
-    if !ctx.demo && config.sources.is_empty() {
+    if args.metrics.is_some() && !ctx.demo && config.sources.is_empty() {
         // The same usage error and hint `report` gives.
         ctx.history(None)?;
     }
@@ -50,23 +52,33 @@ pub fn run(ctx: Context, args: &ServeArgs) -> Result<ExitCode, CommandError> {
     let window = args.window.unwrap_or(config.general.window);
     let refresh = config.general.refresh.as_std().max(Duration::from_secs(1));
 
-    let published = Arc::new(Published::default());
-    let server = MetricsServer::start(args.metrics, published.clone()).map_err(|e| {
-        CommandError::Runtime(
-            anyhow::Error::new(e).context(format!("could not serve metrics on {}", args.metrics)),
-        )
-    })?;
+    let (triggers, received) = mpsc::channel();
+    let ingest = match args.ingest {
+        Some(address) => Some(Arc::new(ingest_routes(
+            &ctx,
+            address,
+            live.as_ref(),
+            args.metrics.is_some().then(|| triggers.clone()),
+        )?)),
+        None => None,
+    };
+    let published = args.metrics.map(|_| Arc::new(Published::default()));
+    let servers = start_servers(args, published.clone(), ingest)?;
+    let Some(published) = published else {
+        // Ingest only: no measures to keep current, and no poller (a `collect` or the
+        // dashboard polls); the servers answer until a signal.
+        drop(triggers);
+        return wait_and_stop(&mut signals, None, servers);
+    };
     let mut refresher = Refresher::new(ctx, live.clone(), window, polling);
     refresher.reload()?;
     published.publish(refresher.exposition());
     tracing::info!(
-        address = %server.local_addr(),
         window = crate::serve::window_label(window).as_str(),
         polling,
         "serving metrics at /metrics"
     );
 
-    let (triggers, received) = mpsc::channel();
     // A store other processes write (a collector's) is followed by its commit feed, or read
     // every refresh interval while it has none; a store only this process's poller writes
     // needs no watching.
@@ -88,7 +100,15 @@ pub fn run(ctx: Context, args: &ServeArgs) -> Result<ExitCode, CommandError> {
             .spawn(move || refresh_forever(refresher, received, &published, refresh))
             .map_err(|e| CommandError::Runtime(e.into()))?
     };
+    wait_and_stop(&mut signals, poller, servers)
+}
 
+/// Waits for SIGTERM or SIGINT, then stops the poller and the servers.
+fn wait_and_stop(
+    signals: &mut Signals,
+    poller: Option<PollerHandle>,
+    servers: Vec<MetricsServer>,
+) -> Result<ExitCode, CommandError> {
     let signal = signals.forever().next();
     tracing::info!(
         signal = signal.map_or("none", super::collect::signal_name),
@@ -97,10 +117,128 @@ pub fn run(ctx: Context, args: &ServeArgs) -> Result<ExitCode, CommandError> {
     if let Some(poller) = poller {
         poller.stop();
     }
-    server.shutdown();
+    for server in servers {
+        server.shutdown();
+    }
     // The refresher only reads; it ends with the process (a reload in progress is dropped).
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// One server per address: `--metrics` and `--ingest` on the same address share one.
+fn start_servers(
+    args: &ServeArgs,
+    published: Option<Arc<Published>>,
+    ingest: Option<Arc<Ingest>>,
+) -> Result<Vec<MetricsServer>, CommandError> {
+    let start = |address: std::net::SocketAddr, routes: Routes| {
+        let what = match (&routes.metrics, &routes.ingest) {
+            (Some(_), Some(_)) => "metrics and events",
+            (Some(_), None) => "metrics",
+            _ => "events",
+        };
+        let server = MetricsServer::serve(address, routes).map_err(|e| {
+            CommandError::Runtime(
+                anyhow::Error::new(e).context(format!("could not serve {what} on {address}")),
+            )
+        })?;
+        tracing::info!(address = %server.local_addr(), what, "listening");
+        Ok::<_, CommandError>(server)
+    };
+    let mut servers = Vec::new();
+    match (args.metrics, args.ingest) {
+        (Some(metrics), Some(pushes)) if metrics == pushes => servers.push(start(
+            metrics,
+            Routes {
+                metrics: published,
+                ingest,
+            },
+        )?),
+        (metrics, pushes) => {
+            if let Some(address) = metrics {
+                servers.push(start(
+                    address,
+                    Routes {
+                        metrics: published,
+                        ingest: None,
+                    },
+                )?);
+            }
+            if let Some(address) = pushes {
+                servers.push(start(
+                    address,
+                    Routes {
+                        metrics: None,
+                        ingest,
+                    },
+                )?);
+            }
+        }
+    }
+    Ok(servers)
+}
+
+/// What the ingest routes need: the store (the polled sources' one, else the one the config
+/// names), the token, the limits, the webhook secrets. A token, a secret or a token variable
+/// that is configured but unset stops the command; no token at all is allowed only on a
+/// loopback address.
+fn ingest_routes(
+    ctx: &Context,
+    address: std::net::SocketAddr,
+    live: Option<&Arc<Live>>,
+    triggers: Option<Sender<Trigger>>,
+) -> Result<Ingest, CommandError> {
+    let serve = &ctx.loaded.config.serve;
+    let secret = |key: &str, variable: &Option<String>| -> Result<Option<String>, CommandError> {
+        let Some(variable) = variable else {
+            return Ok(None);
+        };
+        match std::env::var(variable) {
+            Ok(value) if !value.trim().is_empty() => Ok(Some(value)),
+            _ => Err(CommandError::Usage(format!(
+                "[serve] {key} names {variable}, which is not set (or empty): set it, or remove the key"
+            ))),
+        }
+    };
+    let token = secret("ingest_token_env", &serve.ingest_token_env)?;
+    if token.is_none() && !address.ip().is_loopback() {
+        return Err(CommandError::Usage(format!(
+            "--ingest {address} is not a loopback address, and [serve] ingest_token_env is not set: \
+             anyone who reaches it could write the history\n  hint: set [serve] ingest_token_env, or listen on 127.0.0.1"
+        )));
+    }
+    let github = secret(
+        "github_webhook_secret_env",
+        &serve.github_webhook_secret_env,
+    )?;
+    let gitlab = secret("gitlab_webhook_token_env", &serve.gitlab_webhook_token_env)?;
+    let store = match live {
+        Some(live) => live.store.clone(),
+        None => super::live::open_store(ctx)?,
+    };
+    store
+        .check_writable()
+        .map_err(|e| CommandError::Runtime(anyhow::Error::msg(e.to_string())))?;
+    let on_commit: Option<OnCommit> = triggers.map(|triggers| {
+        let triggers = std::sync::Mutex::new(triggers);
+        Arc::new(move || {
+            if let Ok(triggers) = triggers.lock() {
+                let _ = triggers.send(Trigger::StoreChanged);
+            }
+        }) as OnCommit
+    });
+    Ok(Ingest {
+        store,
+        token: token.as_deref().map(Ingest::token_digest),
+        max_body: serve.max_body,
+        timeout: serve.request_timeout.as_std(),
+        options: super::ingest::parse_options(ctx, crate::serve::ingest::SOURCE),
+        hooks: Hooks {
+            github_secret: github.map(String::into_bytes),
+            gitlab_token: gitlab.as_deref().map(Ingest::token_digest),
+        },
+        on_commit,
+    })
 }
 
 /// Follows the store's commits (`store::watch`), each one that asks for a read a reload.

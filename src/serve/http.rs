@@ -1,4 +1,6 @@
-//! The HTTP side of `serve --metrics`: HTTP/1.1 (hyper) on the given address. `GET /metrics`
+//! The HTTP side of `serve`: HTTP/1.1 (hyper) on the given address, answering the metrics
+//! routes, the ingest routes (`/v1/…`, `ingest.rs`), or both when `--metrics` and `--ingest`
+//! name the same address. `GET /metrics`
 //! answers the exposition last published (never computed per scrape), in OpenMetrics when the
 //! scraper's `Accept` asks for it, else in the Prometheus text format; `GET /` a small index;
 //! anything else 404 (or 405 for another method on those paths). Until the first snapshot is
@@ -19,6 +21,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 
 use super::Published;
 use super::exposition::Format;
+use super::ingest::Ingest;
 
 /// A client that sends no complete request head within this long is dropped.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
@@ -31,15 +34,36 @@ pub struct MetricsServer {
     local_addr: SocketAddr,
 }
 
+/// What one address answers.
+#[derive(Clone, Default)]
+pub struct Routes {
+    /// `/` and `/metrics`.
+    pub metrics: Option<Arc<Published>>,
+    /// `/v1/events` and the webhooks.
+    pub ingest: Option<Arc<Ingest>>,
+}
+
 impl MetricsServer {
     /// Binds `addr` at once (so a taken or invalid address fails here) and serves `published`
     /// on a runtime of its own.
     pub fn start(addr: SocketAddr, published: Arc<Published>) -> std::io::Result<MetricsServer> {
+        MetricsServer::serve(
+            addr,
+            Routes {
+                metrics: Some(published),
+                ingest: None,
+            },
+        )
+    }
+
+    /// Binds `addr` at once and serves `routes` on a runtime of its own (two worker threads
+    /// when it takes pushes: a slow store write never holds up a scrape).
+    pub fn serve(addr: SocketAddr, routes: Routes) -> std::io::Result<MetricsServer> {
         let listener = std::net::TcpListener::bind(addr)?;
         listener.set_nonblocking(true)?;
         let local_addr = listener.local_addr()?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
+            .worker_threads(if routes.ingest.is_some() { 2 } else { 1 })
             .thread_name("flowdeck-http")
             .enable_all()
             .build()?;
@@ -47,7 +71,7 @@ impl MetricsServer {
             let _entered = runtime.enter();
             tokio::net::TcpListener::from_std(listener)?
         };
-        runtime.spawn(accept_forever(listener, published));
+        runtime.spawn(accept_forever(listener, Arc::new(routes)));
         Ok(MetricsServer {
             runtime: Some(runtime),
             local_addr,
@@ -75,7 +99,7 @@ impl Drop for MetricsServer {
     }
 }
 
-async fn accept_forever(listener: tokio::net::TcpListener, published: Arc<Published>) {
+async fn accept_forever(listener: tokio::net::TcpListener, routes: Arc<Routes>) {
     loop {
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
@@ -86,11 +110,11 @@ async fn accept_forever(listener: tokio::net::TcpListener, published: Arc<Publis
                 continue;
             }
         };
-        let published = published.clone();
+        let routes = routes.clone();
         tokio::spawn(async move {
             let service = service_fn(move |request: Request<Incoming>| {
-                let response = respond(&published, &request);
-                async move { Ok::<_, Infallible>(response) }
+                let routes = routes.clone();
+                async move { Ok::<_, Infallible>(route(&routes, request).await) }
             });
             let connection = http1::Builder::new()
                 .timer(TokioTimer::new())
@@ -100,6 +124,24 @@ async fn accept_forever(listener: tokio::net::TcpListener, published: Arc<Publis
                 tracing::debug!(%error, "a metrics connection ended with an error");
             }
         });
+    }
+}
+
+/// The answer to one request: `/v1/…` to the ingest routes when they are served, the rest to
+/// the metrics routes when they are.
+async fn route(routes: &Routes, request: Request<Incoming>) -> Response<Full<Bytes>> {
+    let ingest_path = request.uri().path().starts_with("/v1/");
+    match (&routes.ingest, &routes.metrics) {
+        (Some(ingest), _) if ingest_path || routes.metrics.is_none() => {
+            super::ingest::handle(ingest.clone(), request).await
+        }
+        (_, Some(published)) => respond(published, &request),
+        // Not reached: a server serves at least one set of routes.
+        (_, None) => answer(
+            StatusCode::NOT_FOUND,
+            "text/plain; charset=utf-8",
+            Bytes::from_static(b"not found\n"),
+        ),
     }
 }
 

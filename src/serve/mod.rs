@@ -59,7 +59,9 @@
 
 pub mod exposition;
 pub mod families;
+pub mod hooks;
 pub mod http;
+pub mod ingest;
 
 use std::sync::{Arc, RwLock};
 
@@ -67,7 +69,7 @@ use hyper::body::Bytes;
 
 pub use exposition::{Family, Format};
 pub use families::{measure_families, source_families};
-pub use http::MetricsServer;
+pub use http::{MetricsServer, Routes};
 
 /// The `window` label of a window's length: whole days as days ("7d", "30d", "90d", as
 /// people name them), anything else as the config writes durations ("36h", "90m").

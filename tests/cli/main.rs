@@ -13,6 +13,7 @@ mod support;
 
 mod collect;
 mod config;
+mod events;
 mod git_report;
 mod hardening;
 mod live_report;
@@ -21,6 +22,7 @@ mod report_chromium;
 mod report_escaping;
 mod report_html;
 mod report_schema;
+mod serve_ingest;
 mod serve_metrics;
 mod shell;
 mod window;

@@ -18,6 +18,7 @@ mod ci_figures;
 mod ci_lead_time;
 mod circleci;
 mod credential_scope;
+mod events;
 mod git;
 mod github;
 mod gitlab;

@@ -60,6 +60,14 @@ pub(crate) fn check(config: &Config, root: &DeTable<'_>) -> Vec<Problem> {
     if let Err(out) = super::window::length_bounds(written.trim_matches('"'), general.window) {
         problems.push(problem(root, &window_path, out));
     }
+    duration(
+        at(&["serve", "request_timeout"]),
+        config.serve.request_timeout,
+        &limits::REQUEST_TIMEOUT,
+    );
+    if let Err(out) = limits::check_max_body(config.serve.max_body) {
+        problems.push(problem(root, &at(&["serve", "max_body"]), out));
+    }
     let items = u64::try_from(general.report_items).unwrap_or(u64::MAX);
     if let Err(out) = limits::check_report_items(items) {
         problems.push(problem(root, &at(&["general", "report_items"]), out));
@@ -77,6 +85,7 @@ fn interval(source: &SourceConfig) -> Option<HumanDuration> {
         SourceConfig::Opsgenie(s) => s.interval,
         SourceConfig::Circleci(s) => s.interval,
         SourceConfig::Argocd(s) => s.interval,
+        SourceConfig::Events(s) => s.interval,
     }
 }
 

@@ -112,6 +112,36 @@ pub const ALERT_GAP: DurationBounds = DurationBounds {
     whole_days: false,
 };
 
+/// `[serve] request_timeout`: how long a client may take to send its request.
+pub const REQUEST_TIMEOUT: DurationBounds = DurationBounds {
+    what: "a request timeout",
+    min_seconds: 1,
+    max_seconds: 3600,
+    whole_days: false,
+};
+
+/// `[serve] max_body`'s bounds in bytes: 1 KiB to 1 GiB (a batch is held in memory whole).
+pub const MIN_MAX_BODY: u64 = 1 << 10;
+pub const MAX_MAX_BODY: u64 = 1 << 30;
+
+/// `[serve] max_body`.
+pub fn check_max_body(value: u64) -> Result<(), OutOfBounds> {
+    if !(MIN_MAX_BODY..=MAX_MAX_BODY).contains(&value) {
+        return Err(OutOfBounds {
+            problem: if value < MIN_MAX_BODY {
+                "is too small"
+            } else {
+                "is too large"
+            }
+            .into(),
+            hint: format!(
+                "A body limit is {MIN_MAX_BODY} to {MAX_MAX_BODY} bytes (1 KiB to 1 GiB)"
+            ),
+        });
+    }
+    Ok(())
+}
+
 impl DurationBounds {
     pub fn check(&self, value: HumanDuration) -> Result<(), OutOfBounds> {
         let seconds = value.as_chrono().num_seconds();

@@ -23,6 +23,8 @@ pub struct Config {
     pub incidents: Incidents,
     pub ui: Ui,
     pub export: Export,
+    /// `flowdeck serve --ingest`: the push endpoint's token, body limit and webhook secrets.
+    pub serve: Serve,
     /// Role styles applied over the theme `general.theme` picks.
     #[serde(deserialize_with = "super::theme::overrides_table")]
     pub theme: ThemeOverrides,
@@ -281,6 +283,7 @@ pub enum SourceConfig {
     Opsgenie(OpsgenieSourceConfig),
     Circleci(CircleciSourceConfig),
     Argocd(ArgocdSourceConfig),
+    Events(EventsSourceConfig),
 }
 
 impl SourceConfig {
@@ -308,6 +311,7 @@ impl SourceConfig {
             SourceConfig::Prometheus(_)
             | SourceConfig::Pagerduty(_)
             | SourceConfig::Opsgenie(_) => None,
+            SourceConfig::Events(_) => "events",
         }
     }
 
@@ -322,9 +326,59 @@ impl SourceConfig {
             SourceConfig::Opsgenie(s) => (&s.name, s.base_url.clone()),
             SourceConfig::Circleci(s) => (&s.name, s.project.clone()),
             SourceConfig::Argocd(s) => (&s.name, s.application.clone()),
+            SourceConfig::Events(s) => (&s.name, s.path.clone().unwrap_or_else(|| "pushed".into())),
         };
         name.clone()
             .unwrap_or_else(|| format!("{}:{}", self.kind(), scope))
+    }
+}
+
+/// `[[sources]] kind = "events"`: flowdeck.events/v1 lines, followed in files and pushed.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventsSourceConfig {
+    pub name: Option<String>,
+    /// A file, a directory (its `*.ndjson`, `*.jsonl`, `*.json` and `.gz` files) or a glob;
+    /// relative to the config file. None: the source only stands for pushed and ingested
+    /// events (the store is read for them).
+    pub path: Option<String>,
+    /// Environment names that mean production for a deployment whose line does not say.
+    #[serde(default = "default_production_environments")]
+    pub deploy_environments: Vec<String>,
+    pub interval: Option<HumanDuration>,
+}
+
+/// The `[serve]` table: what `flowdeck serve --ingest` needs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Serve {
+    /// The environment variable holding the bearer token of POST /v1/events. Unset: the
+    /// endpoint starts only on a loopback address, and takes pushes without a token.
+    pub ingest_token_env: Option<String>,
+    /// Largest request body accepted, in bytes (413 above it).
+    pub max_body: u64,
+    /// How long a client may take to send its whole request.
+    pub request_timeout: HumanDuration,
+    /// The environment variable holding the GitHub webhook secret (X-Hub-Signature-256).
+    /// Unset: /v1/hooks/github answers 404.
+    pub github_webhook_secret_env: Option<String>,
+    /// The environment variable holding the GitLab webhook token (X-Gitlab-Token). Unset:
+    /// /v1/hooks/gitlab answers 404.
+    pub gitlab_webhook_token_env: Option<String>,
+}
+
+/// `[serve] max_body`'s default: 10 MiB.
+pub const DEFAULT_MAX_BODY: u64 = 10 << 20;
+
+impl Default for Serve {
+    fn default() -> Self {
+        Serve {
+            ingest_token_env: None,
+            max_body: DEFAULT_MAX_BODY,
+            request_timeout: HumanDuration::seconds(30),
+            github_webhook_secret_env: None,
+            gitlab_webhook_token_env: None,
+        }
     }
 }
 

@@ -14,6 +14,7 @@ use super::schema::{
     Incidents, OpsgenieSourceConfig, PagerdutySourceConfig, PrometheusSourceConfig, ServiceConfig,
     SourceConfig, Thresholds, Ui,
 };
+use super::schema::{EventsSourceConfig, Serve};
 use super::theme;
 
 /// A table of the config file.
@@ -73,6 +74,10 @@ pub(crate) fn config() -> TableShape {
                 "export",
                 Child::Table(TableShape::leaf(fields_of::<Export>())),
             ),
+            (
+                "serve",
+                Child::Table(TableShape::leaf(fields_of::<Serve>())),
+            ),
             ("theme", Child::Table(theme())),
             ("keys", Child::KeyBindings),
             (
@@ -120,7 +125,7 @@ where
 }
 
 /// The `kind` of every source, in the order error messages list them.
-pub const SOURCE_KINDS: [&str; 8] = [
+pub const SOURCE_KINDS: [&str; 9] = [
     "git",
     "github",
     "gitlab",
@@ -129,6 +134,7 @@ pub const SOURCE_KINDS: [&str; 8] = [
     "opsgenie",
     "circleci",
     "argocd",
+    "events",
 ];
 
 /// The keys a source of `kind` accepts besides `kind` itself.
@@ -142,6 +148,7 @@ pub(crate) fn source_keys(kind: &str) -> Option<&'static [&'static str]> {
         "opsgenie" => fields_of::<OpsgenieSourceConfig>(),
         "circleci" => fields_of::<CircleciSourceConfig>(),
         "argocd" => fields_of::<ArgocdSourceConfig>(),
+        "events" => fields_of::<EventsSourceConfig>(),
         _ => return None,
     })
 }
@@ -170,6 +177,7 @@ where
         "opsgenie" => OpsgenieSourceConfig::deserialize(deserializer).map(SourceConfig::Opsgenie),
         "circleci" => CircleciSourceConfig::deserialize(deserializer).map(SourceConfig::Circleci),
         "argocd" => ArgocdSourceConfig::deserialize(deserializer).map(SourceConfig::Argocd),
+        "events" => EventsSourceConfig::deserialize(deserializer).map(SourceConfig::Events),
         _ => return None,
     })
 }
@@ -206,6 +214,7 @@ mod tests {
             SourceConfig::Opsgenie(_) => "opsgenie",
             SourceConfig::Circleci(_) => "circleci",
             SourceConfig::Argocd(_) => "argocd",
+            SourceConfig::Events(_) => "events",
         }
     }
 

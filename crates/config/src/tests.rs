@@ -284,7 +284,7 @@ fn an_unknown_source_kind_lists_the_kinds() {
     assert_eq!((line, column), (2, 8));
     assert_eq!(
         text,
-        "f.toml:2:8: unknown source kind \"githb\"\n  hint: did you mean \"github\"? The kinds are \"git\", \"github\", \"gitlab\", \"prometheus\", \"pagerduty\", \"opsgenie\", \"circleci\", \"argocd\""
+        "f.toml:2:8: unknown source kind \"githb\"\n  hint: did you mean \"github\"? The kinds are \"git\", \"github\", \"gitlab\", \"prometheus\", \"pagerduty\", \"opsgenie\", \"circleci\", \"argocd\", \"events\""
     );
     let (kind, _, _, _) = error("[[sources]]\nkind = 1\n");
     assert_eq!(kind, ErrorKind::WrongType);

@@ -161,6 +161,45 @@ pub struct Incident {
     pub url: Option<String>,
 }
 
+/// The kinds of events: the `type` of a flowdeck.events/v1 line and the `kind` column of a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    Service,
+    Deployment,
+    PullRequest,
+    PipelineRun,
+    Incident,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 5] = [
+        EventKind::Service,
+        EventKind::Deployment,
+        EventKind::PullRequest,
+        EventKind::PipelineRun,
+        EventKind::Incident,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Service => "service",
+            EventKind::Deployment => "deployment",
+            EventKind::PullRequest => "pull_request",
+            EventKind::PipelineRun => "pipeline_run",
+            EventKind::Incident => "incident",
+        }
+    }
+
+    pub fn parse(kind: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.as_str() == kind)
+    }
+}
+
+/// The stable key of a pull request: `service#number` (numbers are only unique per repository).
+pub fn pull_request_id(service: &str, number: u64) -> String {
+    format!("{service}#{number}")
+}
+
 /// Everything flowdeck knows, as one history: what the metric engine is computed from.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EventSet {

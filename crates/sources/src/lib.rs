@@ -12,6 +12,7 @@ pub mod circleci;
 mod collect;
 mod cuts;
 pub mod demo;
+pub mod events;
 pub mod git;
 pub mod github;
 pub mod gitlab;

@@ -26,6 +26,8 @@ pub struct SyncContext {
 pub struct SyncOutcome {
     /// New and changed events (upserted by stable id; unchanged ones may be included).
     pub events: EventSet,
+    /// Events to remove, atomically with the rest (`"deleted": true` lines of a followed file).
+    pub removals: Vec<flowdeck_core::events::EventKey>,
     /// Watermarks to store with the events, atomically (e.g. "deployments" → newest id).
     pub watermarks: Vec<(String, String)>,
     /// Data is complete from this time on (the backfill horizon); None for all history.

@@ -161,7 +161,25 @@ async fn sync_and_log(
     let next_poll = next.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let report = match outcome {
         Ok(outcome) => {
-            match store.commit_sync(source.name(), &outcome.events, &outcome.watermarks, &status) {
+            let committed = if outcome.removals.is_empty() {
+                store.commit_sync(source.name(), &outcome.events, &outcome.watermarks, &status)
+            } else {
+                store
+                    .commit_batch(
+                        source.name(),
+                        &outcome.events,
+                        &outcome.removals,
+                        &outcome.watermarks,
+                        Some(&status),
+                    )
+                    .map(|batch| {
+                        // A removal changes the history as an update does: readers reload.
+                        let mut count = batch.upserts;
+                        count.updated += batch.removed;
+                        count
+                    })
+            };
+            match committed {
                 Ok(count) => {
                     tracing::info!(
                         source = source.name(),

@@ -9,6 +9,7 @@ use std::time::Duration;
 use super::SourceError;
 use super::argocd::Argocd;
 use super::circleci::Circleci;
+use super::events::Events;
 use super::github::Github;
 use super::gitlab::Gitlab;
 use super::http::{HttpClient, HttpSettings, StoreEtagCache, SystemClock};
@@ -30,6 +31,7 @@ const PROVIDERS: &[Entry] = &[
     Entry::of::<Opsgenie>(),
     Entry::of::<Circleci>(),
     Entry::of::<Argocd>(),
+    Entry::of::<Events>(),
 ];
 
 /// The kinds of source polled over the network into the store; every other kind (a local git
@@ -100,10 +102,10 @@ pub fn http_client(store: Arc<dyn Store>) -> Result<HttpClient, SourceError> {
 }
 
 /// Builds every polled source of `config`, in config order. Tokens are looked up here, once.
-pub fn build(config: &Config, http: &HttpClient) -> PolledSources {
+pub fn build(config: &Config, base_dir: &std::path::Path, http: &HttpClient) -> PolledSources {
     let refresh = config.general.refresh.as_std();
     let services = known_services(config);
-    let setup = Setup::new(http, &services);
+    let setup = Setup::new(http, &services).in_dir(base_dir);
     let mut polled = PolledSources {
         sources: Vec::new(),
         broken: Vec::new(),

@@ -14,44 +14,7 @@ use flowdeck_core::model::{
 
 use super::StoreError;
 
-/// The kinds of stored events, as written in the `kind` column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum EventKind {
-    Service,
-    Deployment,
-    PullRequest,
-    PipelineRun,
-    Incident,
-}
-
-impl EventKind {
-    pub const ALL: [EventKind; 5] = [
-        EventKind::Service,
-        EventKind::Deployment,
-        EventKind::PullRequest,
-        EventKind::PipelineRun,
-        EventKind::Incident,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::Service => "service",
-            EventKind::Deployment => "deployment",
-            EventKind::PullRequest => "pull_request",
-            EventKind::PipelineRun => "pipeline_run",
-            EventKind::Incident => "incident",
-        }
-    }
-
-    pub fn parse(kind: &str) -> Option<EventKind> {
-        EventKind::ALL.into_iter().find(|k| k.as_str() == kind)
-    }
-}
-
-/// The stable key of a pull request: `service#number` (numbers are only unique per repository).
-pub fn pull_request_id(service: &str, number: u64) -> String {
-    format!("{service}#{number}")
-}
+pub use flowdeck_core::model::{EventKind, pull_request_id};
 
 /// One event ready to be written.
 #[derive(Debug, Clone, PartialEq)]

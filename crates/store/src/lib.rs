@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use flowdeck_core::events::EventKey;
 use flowdeck_core::model::{EventSet, Timestamp};
 
 /// A cached HTTP response for conditional requests (If-None-Match; a 304 reuses the body).
@@ -62,6 +63,14 @@ pub struct UpsertCount {
     pub updated: u64,
     /// Events sent again exactly as stored (no write).
     pub unchanged: u64,
+}
+
+/// What one batch of ingested events wrote ([`Store::commit_batch`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchCount {
+    pub upserts: UpsertCount,
+    /// Stored events the batch removed (a removal of an event not stored counts nothing).
+    pub removed: u64,
 }
 
 /// Why the history cannot be read or written. None of these is ever "fixed" by replacing the
@@ -131,7 +140,7 @@ pub trait ChangeFeed: Send {
 ///
 /// Semantics every implementation keeps (see `codec`, which they share): events are keyed by
 /// (kind, id) and stored as their JSON body; an upsert whose body equals the stored one writes
-/// nothing and counts as unchanged; nothing is ever deleted by a sync; `load` returns the
+/// nothing and counts as unchanged; nothing is ever deleted by a sync (only a batch's explicit removals, `commit_batch`); `load` returns the
 /// canonical order of [`codec::canonical_order`].
 pub trait Store: Send + Sync {
     /// Everything stored, as one history, in the canonical order (services by name;
@@ -150,6 +159,34 @@ pub trait Store: Send + Sync {
         watermarks: &[(String, String)],
         status: &StoredStatus,
     ) -> Result<UpsertCount, StoreError>;
+
+    /// One batch of `flowdeck.events/v1` events (`flowdeck ingest`, a push, a followed file),
+    /// atomically, as `commit_sync` stores a sync: the upserts, the removals (`"deleted":
+    /// true`: the events with those keys are deleted), the source's watermarks and, when given,
+    /// its status. The batch holds each key once (`events::parse` makes it so), so the order of
+    /// upserts and removals does not matter. Either all of it is stored or none of it.
+    fn commit_batch(
+        &self,
+        source: &str,
+        events: &EventSet,
+        removals: &[EventKey],
+        watermarks: &[(String, String)],
+        status: Option<&StoredStatus>,
+    ) -> Result<BatchCount, StoreError> {
+        // Real stores implement it; a test double that keeps only syncs can still take a
+        // batch without removals that carries a status.
+        match status {
+            Some(status) if removals.is_empty() => self
+                .commit_sync(source, events, watermarks, status)
+                .map(|upserts| BatchCount {
+                    upserts,
+                    removed: 0,
+                }),
+            _ => Err(StoreError::Io(
+                "this store cannot take a batch of events with removals or without a status".into(),
+            )),
+        }
+    }
 
     /// Records a failed sync's status without touching its events or watermarks.
     fn put_status(&self, status: &StoredStatus) -> Result<(), StoreError>;

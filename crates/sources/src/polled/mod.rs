@@ -85,6 +85,8 @@ pub trait Provider: std::fmt::Debug + Send + Sync + Sized + 'static {
 pub struct Found {
     /// New and changed events (upserted by stable id; unchanged ones may be included).
     pub events: EventSet,
+    /// Events to remove (only the `events` source has any: its `"deleted": true` lines).
+    pub removals: Vec<flowdeck_core::events::EventKey>,
     /// What this sync could not read although its events are good (Prometheus without its
     /// Alertmanager): shown on the status line. None when it read everything.
     pub degraded: Option<String>,
@@ -95,6 +97,7 @@ impl Found {
     pub fn events(events: EventSet) -> Found {
         Found {
             events,
+            removals: Vec::new(),
             degraded: None,
         }
     }

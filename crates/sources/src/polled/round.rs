@@ -75,6 +75,7 @@ impl Round {
     pub(crate) fn finish(self, found: Found) -> SyncOutcome {
         SyncOutcome {
             events: found.events,
+            removals: found.removals,
             watermarks: self.marks.into_updates(),
             covers_from: Some(self.covers_from),
             degraded: found.degraded,

@@ -16,11 +16,22 @@ pub struct Setup<'a> {
     /// The flowdeck services the config knows: its `[[services]]` and every service a deployment
     /// source names. A provider's service of one of these names (ignoring case) is that service.
     pub services: &'a [String],
+    /// The folder relative paths in the config are read from (the config file's).
+    pub base_dir: &'a std::path::Path,
 }
 
 impl<'a> Setup<'a> {
     pub fn new(http: &'a HttpClient, services: &'a [String]) -> Setup<'a> {
-        Setup { http, services }
+        Setup {
+            http,
+            services,
+            base_dir: std::path::Path::new("."),
+        }
+    }
+
+    /// The same setup, reading relative paths from `base_dir`.
+    pub fn in_dir(self, base_dir: &'a std::path::Path) -> Setup<'a> {
+        Setup { base_dir, ..self }
     }
 
     /// An API root the source sends requests to with `auth`: every request through it is scoped

@@ -128,6 +128,7 @@ pub(super) async fn sync(
             incidents,
             ..EventSet::default()
         },
+        removals: Vec::new(),
         degraded,
     })
 }

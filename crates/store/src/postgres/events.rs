@@ -32,6 +32,7 @@ use super::driver::block_on;
 use super::errors::{map, mapper};
 use crate::codec::{self, EncodedEvent, EventKind};
 use crate::{StoreError, UpsertCount};
+use flowdeck_core::events::EventKey;
 use flowdeck_core::model::{EventSet, Service};
 
 /// Rows per upsert statement, and per decoding batch on load.
@@ -67,6 +68,32 @@ struct Owned {
     service: Option<String>,
     at: i64,
     body: String,
+}
+
+/// Deletes the events `removals` names inside `tx` (in key order, as upserts lock), returning
+/// how many were stored.
+pub(crate) fn remove(
+    tx: &Transaction<'_>,
+    server: &str,
+    removals: &[EventKey],
+) -> Result<u64, StoreError> {
+    if removals.is_empty() {
+        return Ok(0);
+    }
+    let mut keys: Vec<(&str, &str)> = removals
+        .iter()
+        .map(|k| (k.kind.as_str(), k.id.as_str()))
+        .collect();
+    keys.sort_unstable();
+    let kinds: Vec<&str> = keys.iter().map(|k| k.0).collect();
+    let ids: Vec<&str> = keys.iter().map(|k| k.1).collect();
+    let deleted = block_on(tx.execute(
+        "DELETE FROM flowdeck.events e USING unnest($1::text[], $2::text[]) AS r(kind, id) \
+         WHERE e.kind = r.kind AND e.id = r.id",
+        &[&kinds, &ids],
+    ))
+    .map_err(mapper(server, "removing events"))?;
+    Ok(deleted)
 }
 
 /// Upserts every event of `events` inside `tx`.

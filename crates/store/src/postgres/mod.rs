@@ -35,10 +35,11 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio_postgres::Client;
 
 use super::codec::EventKind;
-use super::{CachedResponse, ChangeFeed, Store, StoreError, StoredStatus, UpsertCount};
+use super::{BatchCount, CachedResponse, ChangeFeed, Store, StoreError, StoredStatus, UpsertCount};
 use connect::Settings;
 use driver::{Driver, block_on};
 use errors::mapper;
+use flowdeck_core::events::EventKey;
 use flowdeck_core::model::{EventSet, Timestamp};
 
 pub use connect::{
@@ -126,18 +127,33 @@ impl Store for PostgresStore {
         watermarks: &[(String, String)],
         status: &StoredStatus,
     ) -> Result<UpsertCount, StoreError> {
+        self.commit_batch(source, events, &[], watermarks, Some(status))
+            .map(|count| count.upserts)
+    }
+
+    fn commit_batch(
+        &self,
+        source: &str,
+        events: &EventSet,
+        removals: &[EventKey],
+        watermarks: &[(String, String)],
+        status: Option<&StoredStatus>,
+    ) -> Result<BatchCount, StoreError> {
         self.with_client(|client, server| {
             let tx = block_on(client.transaction())
                 .map_err(mapper(server, "starting to store a sync"))?;
-            let count = events::upsert(&tx, server, source, events)?;
+            let upserts = events::upsert(&tx, server, source, events)?;
+            let removed = events::remove(&tx, server, removals)?;
             status::put_watermarks(&tx, server, source, watermarks)?;
-            status::put_status(&tx, server, status)?;
-            if count.inserted + count.updated > 0 {
+            if let Some(status) = status {
+                status::put_status(&tx, server, status)?;
+            }
+            if upserts.inserted + upserts.updated + removed > 0 {
                 notify::announce(&tx, server, source)?;
             }
             // Dropping `tx` on any error above rolls the whole sync back.
             block_on(tx.commit()).map_err(mapper(server, "committing a sync"))?;
-            Ok(count)
+            Ok(BatchCount { upserts, removed })
         })
     }
 

@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::errors::{Phase, mapper};
 use crate::codec::{self, EncodedEvent, EventKind};
 use crate::{StoreError, UpsertCount};
+use flowdeck_core::events::EventKey;
 use flowdeck_core::model::{EventSet, Service};
 
 /// Inserts a new event or replaces a changed one; an event sent again unchanged is not written.
@@ -71,6 +72,32 @@ pub(crate) fn upsert(
     };
     codec::encode_each(events, merge, &mut write)?;
     Ok(count)
+}
+
+/// Deletes the events `removals` names (inside the caller's transaction), returning how many
+/// were stored.
+pub(crate) fn remove(
+    conn: &Connection,
+    path: &Path,
+    removals: &[EventKey],
+) -> Result<u64, StoreError> {
+    if removals.is_empty() {
+        return Ok(0);
+    }
+    let mut stmt = conn
+        .prepare_cached("DELETE FROM events WHERE kind = ?1 AND id = ?2")
+        .map_err(mapper(path, Phase::Use, "preparing the event removal"))?;
+    let mut removed = 0u64;
+    for key in removals {
+        let deleted = stmt
+            .execute(params![key.kind.as_str(), key.id])
+            .map_err(|e| {
+                let doing = format!("removing the {} {}", key.kind.as_str(), key.id);
+                super::errors::map(path, Phase::Use, &doing, e)
+            })?;
+        removed += deleted as u64;
+    }
+    Ok(removed)
 }
 
 fn stored_service(

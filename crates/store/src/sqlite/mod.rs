@@ -24,8 +24,9 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use rusqlite::{Connection, TransactionBehavior};
 
 use super::codec::EventKind;
-use super::{CachedResponse, Store, StoreError, StoredStatus, UpsertCount};
+use super::{BatchCount, CachedResponse, Store, StoreError, StoredStatus, UpsertCount};
 use errors::{Phase, mapper};
+use flowdeck_core::events::EventKey;
 use flowdeck_core::model::{EventSet, Timestamp};
 
 pub use migrations::LATEST as SCHEMA_VERSION;
@@ -99,6 +100,18 @@ impl Store for SqliteStore {
         watermarks: &[(String, String)],
         status: &StoredStatus,
     ) -> Result<UpsertCount, StoreError> {
+        self.commit_batch(source, events, &[], watermarks, Some(status))
+            .map(|count| count.upserts)
+    }
+
+    fn commit_batch(
+        &self,
+        source: &str,
+        events: &EventSet,
+        removals: &[EventKey],
+        watermarks: &[(String, String)],
+        status: Option<&StoredStatus>,
+    ) -> Result<BatchCount, StoreError> {
         let path = &self.path;
         let mut conn = self.conn();
         // IMMEDIATE takes the write lock up front (waiting up to the busy timeout): a deferred
@@ -106,13 +119,16 @@ impl Store for SqliteStore {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(mapper(path, Phase::Use, "starting to store a sync"))?;
-        let count = events::upsert(&tx, path, source, events)?;
+        let upserts = events::upsert(&tx, path, source, events)?;
+        let removed = events::remove(&tx, path, removals)?;
         status::put_watermarks(&tx, path, source, watermarks)?;
-        status::put_status(&tx, path, status)?;
+        if let Some(status) = status {
+            status::put_status(&tx, path, status)?;
+        }
         // Dropping `tx` on any error above rolls the whole sync back.
         tx.commit()
             .map_err(mapper(path, Phase::Use, "committing a sync"))?;
-        Ok(count)
+        Ok(BatchCount { upserts, removed })
     }
 
     fn put_status(&self, status: &StoredStatus) -> Result<(), StoreError> {
