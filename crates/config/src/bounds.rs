@@ -68,6 +68,8 @@ fn interval(source: &SourceConfig) -> Option<HumanDuration> {
         SourceConfig::Prometheus(s) => s.interval,
         SourceConfig::Pagerduty(s) => s.interval,
         SourceConfig::Opsgenie(s) => s.interval,
+        SourceConfig::Jenkins(s) => s.interval,
+        SourceConfig::Buildkite(s) => s.interval,
     }
 }
 

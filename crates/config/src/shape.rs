@@ -9,9 +9,10 @@ use serde::Deserializer;
 use super::duration::HumanDuration;
 use super::fields::fields_of;
 use super::schema::{
-    Config, CustomBands, Export, Fraction, FrequencyThreshold, General, GitSourceConfig,
-    GithubSourceConfig, GitlabSourceConfig, Incidents, OpsgenieSourceConfig, PagerdutySourceConfig,
-    PrometheusSourceConfig, ServiceConfig, SourceConfig, Thresholds, Ui,
+    BuildkiteSourceConfig, Config, CustomBands, Export, Fraction, FrequencyThreshold, General,
+    GitSourceConfig, GithubSourceConfig, GitlabSourceConfig, Incidents, JenkinsSourceConfig,
+    OpsgenieSourceConfig, PagerdutySourceConfig, PrometheusSourceConfig, ServiceConfig,
+    SourceConfig, Thresholds, Ui,
 };
 use super::theme;
 
@@ -119,13 +120,15 @@ where
 }
 
 /// The `kind` of every source, in the order error messages list them.
-pub const SOURCE_KINDS: [&str; 6] = [
+pub const SOURCE_KINDS: [&str; 8] = [
     "git",
     "github",
     "gitlab",
     "prometheus",
     "pagerduty",
     "opsgenie",
+    "jenkins",
+    "buildkite",
 ];
 
 /// The keys a source of `kind` accepts besides `kind` itself.
@@ -137,6 +140,8 @@ pub(crate) fn source_keys(kind: &str) -> Option<&'static [&'static str]> {
         "prometheus" => fields_of::<PrometheusSourceConfig>(),
         "pagerduty" => fields_of::<PagerdutySourceConfig>(),
         "opsgenie" => fields_of::<OpsgenieSourceConfig>(),
+        "jenkins" => fields_of::<JenkinsSourceConfig>(),
+        "buildkite" => fields_of::<BuildkiteSourceConfig>(),
         _ => return None,
     })
 }
@@ -163,6 +168,10 @@ where
             PagerdutySourceConfig::deserialize(deserializer).map(SourceConfig::Pagerduty)
         }
         "opsgenie" => OpsgenieSourceConfig::deserialize(deserializer).map(SourceConfig::Opsgenie),
+        "jenkins" => JenkinsSourceConfig::deserialize(deserializer).map(SourceConfig::Jenkins),
+        "buildkite" => {
+            BuildkiteSourceConfig::deserialize(deserializer).map(SourceConfig::Buildkite)
+        }
         _ => return None,
     })
 }
@@ -197,6 +206,8 @@ mod tests {
             SourceConfig::Prometheus(_) => "prometheus",
             SourceConfig::Pagerduty(_) => "pagerduty",
             SourceConfig::Opsgenie(_) => "opsgenie",
+            SourceConfig::Jenkins(_) => "jenkins",
+            SourceConfig::Buildkite(_) => "buildkite",
         }
     }
 
@@ -207,6 +218,10 @@ mod tests {
             "github" => "service = \"api\"\nrepo = \"acme/api\"",
             "gitlab" => "service = \"web\"\nproject = \"group/web\"",
             "prometheus" => "url = \"http://127.0.0.1:9090\"",
+            "jenkins" => {
+                "service = \"api\"\nbase_url = \"https://j.example\"\ndeploy_job = \"d\"\nuser = \"u\""
+            }
+            "buildkite" => "service = \"api\"\norganization = \"acme\"\ndeploy_pipeline = \"d\"",
             _ => "",
         };
         for kind in SOURCE_KINDS {

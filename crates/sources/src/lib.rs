@@ -7,6 +7,7 @@
 
 #![warn(unreachable_pub)]
 
+pub mod buildkite;
 mod collect;
 pub mod demo;
 pub mod git;
@@ -14,6 +15,7 @@ pub mod github;
 pub mod gitlab;
 pub mod http;
 mod incidents;
+pub mod jenkins;
 pub mod live;
 pub mod opsgenie;
 pub mod pagerduty;

@@ -7,9 +7,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::SourceError;
+use super::buildkite::Buildkite;
 use super::github::Github;
 use super::gitlab::Gitlab;
 use super::http::{HttpClient, HttpSettings, StoreEtagCache, SystemClock};
+use super::jenkins::Jenkins;
 use super::live::Source;
 use super::opsgenie::Opsgenie;
 use super::pagerduty::Pagerduty;
@@ -26,6 +28,8 @@ const PROVIDERS: &[Entry] = &[
     Entry::of::<Prometheus>(),
     Entry::of::<Pagerduty>(),
     Entry::of::<Opsgenie>(),
+    Entry::of::<Jenkins>(),
+    Entry::of::<Buildkite>(),
 ];
 
 /// The kinds of source polled over the network into the store; every other kind (a local git
@@ -138,6 +142,8 @@ fn known_services(config: &Config) -> Vec<String> {
             SourceConfig::Git(s) => Some(&s.service),
             SourceConfig::Github(s) => Some(&s.service),
             SourceConfig::Gitlab(s) => Some(&s.service),
+            SourceConfig::Jenkins(s) => Some(&s.service),
+            SourceConfig::Buildkite(s) => Some(&s.service),
             _ => None,
         };
         if let Some(name) = named
