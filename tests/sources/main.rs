@@ -11,11 +11,13 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod buildkite;
 mod credential_scope;
 mod git;
 mod github;
 mod gitlab;
 mod http_layer;
+mod jenkins;
 mod opsgenie;
 mod pagerduty;
 mod poller_faults;

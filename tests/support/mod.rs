@@ -12,6 +12,7 @@
 
 #![allow(dead_code)]
 
+pub mod buildkite_server;
 pub mod child_test;
 pub mod github_fixture;
 pub mod github_generated;
@@ -25,6 +26,7 @@ pub mod gitlab_store;
 pub mod gitrepo;
 pub mod headless;
 pub mod http_harness;
+pub mod jenkins_server;
 pub mod opsgenie_server;
 pub mod pagerduty_server;
 pub mod postgres_server;

@@ -28,10 +28,24 @@ use self::api::{Api, Since};
 use self::payload::Build;
 use self::setup::Settings;
 use crate::SourceError;
+use crate::http::HttpClient;
 use crate::live::ProbeReport;
-use crate::polled::{Found, Provider, Round, Setup};
+use crate::polled::{Found, Polled, Provider, Round, Setup};
 use flowdeck_config::{BuildkiteSourceConfig, SourceConfig};
 use flowdeck_core::model::EventSet;
+
+/// A Buildkite source as the poller runs it.
+pub type BuildkiteSource = Polled<Buildkite>;
+
+impl BuildkiteSource {
+    /// Checks the config and reads the token (no request is sent).
+    pub fn new(
+        config: &BuildkiteSourceConfig,
+        http: HttpClient,
+    ) -> Result<BuildkiteSource, SourceError> {
+        Polled::build(config, &Setup::new(&http, &[]))
+    }
+}
 
 #[derive(Debug)]
 pub struct Buildkite {

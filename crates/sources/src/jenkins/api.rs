@@ -3,7 +3,9 @@
 //! range (builds M up to N-1, newest first; plain `builds` stops at 100, `allBuilds` does not),
 //! with HTTP Basic user:token; and what Jenkins' statuses mean.
 
-use super::payload::{Build, Job};
+use serde::de::DeserializeOwned;
+
+use super::payload::{Build, Job, JobNumbers};
 use super::setup::{Settings, job_name};
 use crate::SourceError;
 use crate::http::Auth;
@@ -39,19 +41,24 @@ impl Api {
         from: u64,
         count: u64,
     ) -> Result<Vec<Build>, SourceError> {
-        self.tree(
-            job,
-            &format!("allBuilds[{FIELDS}]{{{from},{}}}", from + count),
-        )
-        .await
+        let tree = format!("allBuilds[{FIELDS}]{{{from},{}}}", from + count);
+        Ok(self.tree::<Job>(job, &tree).await?.all_builds)
     }
 
     /// The numbers of every build of `job` (for `check`: how many there are).
     pub(super) async fn build_numbers(&self, job: &[String]) -> Result<usize, SourceError> {
-        Ok(self.tree(job, "allBuilds[number]").await?.len())
+        Ok(self
+            .tree::<JobNumbers>(job, "allBuilds[number]")
+            .await?
+            .all_builds
+            .len())
     }
 
-    async fn tree(&self, job: &[String], tree: &str) -> Result<Vec<Build>, SourceError> {
+    async fn tree<T: DeserializeOwned>(
+        &self,
+        job: &[String],
+        tree: &str,
+    ) -> Result<T, SourceError> {
         let mut segments: Vec<&str> = Vec::with_capacity(job.len() * 2 + 2);
         for folder in job {
             segments.push("job");
@@ -60,8 +67,7 @@ impl Api {
         segments.extend(["api", "json"]);
         let url = self.origin.url(&segments, &[("tree", tree)]);
         let what = format!("the builds of job {}", job_name(job));
-        let page = self.origin.get::<Job>(url, &what).await?;
-        Ok(page.body.all_builds)
+        Ok(self.origin.get::<T>(url, &what).await?.body)
     }
 }
 

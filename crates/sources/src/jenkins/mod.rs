@@ -28,8 +28,9 @@ use self::api::{Api, PAGE};
 use self::payload::Build;
 use self::setup::{Settings, job_name};
 use crate::SourceError;
+use crate::http::HttpClient;
 use crate::live::ProbeReport;
-use crate::polled::{Found, Provider, Round, Setup};
+use crate::polled::{Found, Polled, Provider, Round, Setup};
 use flowdeck_config::{JenkinsSourceConfig, SourceConfig};
 use flowdeck_core::model::{EventSet, Timestamp};
 
@@ -39,6 +40,19 @@ const MAX_PAGES: u64 = 200;
 const MAX_OLDER: usize = 20;
 /// A build still running after this long no longer holds the settled number back.
 const RECHECK: chrono::Duration = chrono::Duration::days(7);
+
+/// A Jenkins source as the poller runs it.
+pub type JenkinsSource = Polled<Jenkins>;
+
+impl JenkinsSource {
+    /// Checks the config and reads the token (no request is sent).
+    pub fn new(
+        config: &JenkinsSourceConfig,
+        http: HttpClient,
+    ) -> Result<JenkinsSource, SourceError> {
+        Polled::build(config, &Setup::new(&http, &[]))
+    }
+}
 
 #[derive(Debug)]
 pub struct Jenkins {

@@ -12,6 +12,20 @@ pub(super) struct Job {
     pub all_builds: Vec<Build>,
 }
 
+/// `GET {job}/api/json?tree=allBuilds[number]`: every build's number, for `check`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct JobNumbers {
+    #[serde(default)]
+    pub all_builds: Vec<Number>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub(super) struct Number {
+    #[allow(dead_code)] // Read to check the shape; only the count is used.
+    pub number: u64,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub(super) struct Build {
     pub number: u64,
