@@ -510,3 +510,88 @@ fn hostile_config_is_refused_with_the_key_to_fix() {
         assert!(error.to_string().contains(key), "{bad}: {error}");
     }
 }
+
+fn flowdeck(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_flowdeck"))
+        .args(args)
+        .env("FD_JENKINS_TOKEN", TOKEN)
+        .env("FLOWDECK_NOW", NOW)
+        .env_remove("FLOWDECK_CONFIG")
+        .env_remove("JENKINS_TOKEN")
+        .output()
+        .unwrap()
+}
+
+/// The binary end to end: `check` probes the job, `report` syncs it and reads the commits from
+/// the git source; without the git source the status line says why lead time is unknown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_checks_and_reports_with_commits_from_the_git_source() {
+    let (repo, c) = repo();
+    let jenkins = Jenkins::start().await;
+    jenkins.set_job("deploy/api-production", deploy_builds(&c)[..7].to_vec());
+    jenkins.set_job("api/main", ci_builds(&c));
+    let dir = tempfile::tempdir().unwrap();
+    for with_git in [true, false] {
+        let git = if with_git {
+            format!(
+                "\n[[sources]]\nkind = \"git\"\nservice = \"api\"\npath = {:?}\ndeploy_tags = []\n",
+                repo.path().display().to_string()
+            )
+        } else {
+            String::new()
+        };
+        let config = dir.path().join(format!("flowdeck-{with_git}.toml"));
+        std::fs::write(
+            &config,
+            format!(
+                "[general]\nstore = {:?}\nlog_file = {:?}\n\n[[sources]]\nkind = \"jenkins\"\nservice = \"api\"\nbase_url = {:?}\ndeploy_job = \"deploy/api-production\"\nci_jobs = [\"api/main\"]\nuser = \"ci-bot\"\ntoken_env = \"FD_JENKINS_TOKEN\"\n{git}",
+                dir.path().join(format!("store-{with_git}.sqlite")).display().to_string(),
+                dir.path().join("flowdeck.log").display().to_string(),
+                jenkins.uri(),
+            ),
+        )
+        .unwrap();
+        let config = config.to_str().unwrap();
+        let check = flowdeck(&["check", "--config", config]);
+        let out = String::from_utf8_lossy(&check.stdout).to_string()
+            + &String::from_utf8_lossy(&check.stderr);
+        assert!(check.status.success(), "{out}");
+        // #7 started 15 Mar 12:00, 15 d 12 h before NOW.
+        assert!(
+            out.contains("job deploy/api-production, 7 builds, newest #7 SUCCESS 15d 12h ago"),
+            "{out}"
+        );
+        assert!(!out.contains(TOKEN), "{out}");
+
+        let report = flowdeck(&["report", "--config", config, "--format", "json"]);
+        assert!(
+            report.status.success(),
+            "{}",
+            String::from_utf8_lossy(&report.stderr)
+        );
+        let json: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+        let metrics = &json["metrics"];
+        assert_eq!(metrics["deployment_frequency"]["deployments"], 3, "{json}");
+        let jenkins_status = json["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["kind"] == "jenkins")
+            .unwrap()
+            .clone();
+        if with_git {
+            assert_eq!(metrics["lead_time_for_changes"]["changes"], 3, "{json}");
+            assert_eq!(
+                metrics["lead_time_for_changes"]["median_seconds"],
+                (72 * 3600 + 600) as f64
+            );
+            assert!(jenkins_status["error"].is_null(), "{jenkins_status}");
+        } else {
+            assert!(metrics["lead_time_for_changes"]["median_seconds"].is_null());
+            let error = jenkins_status["error"].as_str().unwrap();
+            assert!(error.contains("lead time unknown for api"), "{error}");
+        }
+    }
+    let log = std::fs::read_to_string(dir.path().join("flowdeck.log")).unwrap_or_default();
+    assert!(!log.contains(TOKEN));
+}
