@@ -475,8 +475,8 @@ fn hostile_config_is_refused_with_the_key_to_fix() {
         ("base_url = \"ftp://x\"", "base_url"),
         ("base_url = \"https://u:p@jenkins.example\"", "base_url"),
     ] {
-        let mut text = format!(
-            "service = \"api\"\nbase_url = \"https://jenkins.example\"\ndeploy_job = \"d\"\nuser = \"u\"\ntoken_cmd = \"printf %s t\"\n"
+        let mut text = String::from(
+            "service = \"api\"\nbase_url = \"https://jenkins.example\"\ndeploy_job = \"d\"\nuser = \"u\"\ntoken_cmd = \"printf %s t\"\n",
         );
         let name = extra.split(" =").next().unwrap();
         text = text
