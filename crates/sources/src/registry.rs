@@ -194,6 +194,19 @@ mod tests {
             kind = "pagerduty"
             [[sources]]
             kind = "opsgenie"
+            [[sources]]
+            kind = "jenkins"
+            service = "api"
+            base_url = "https://jenkins.example.com"
+            deploy_job = "deploy/api"
+            user = "ci-bot"
+            token_cmd = "printf %s t"
+            [[sources]]
+            kind = "buildkite"
+            service = "web"
+            organization = "acme"
+            deploy_pipeline = "web-deploy"
+            token_cmd = "printf %s t"
             "#,
             std::path::Path::new("flowdeck.toml"),
         )
