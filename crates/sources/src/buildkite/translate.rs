@@ -98,3 +98,44 @@ pub(super) fn pipeline_run(settings: &Settings, pipeline: &str, build: &Build) -
         url: url(build),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn states_map_to_deploy_statuses() {
+        for (state, status) in [
+            ("passed", DeploymentStatus::Success),
+            ("failed", DeploymentStatus::Failure),
+            ("canceled", DeploymentStatus::Cancelled),
+            ("skipped", DeploymentStatus::Cancelled),
+            ("not_run", DeploymentStatus::Cancelled),
+            ("running", DeploymentStatus::InProgress),
+            ("scheduled", DeploymentStatus::InProgress),
+            ("failing", DeploymentStatus::InProgress),
+            ("blocked", DeploymentStatus::InProgress),
+            ("something new", DeploymentStatus::InProgress),
+        ] {
+            let build: Build = serde_json::from_value(serde_json::json!({
+                "id": "b", "number": 1, "state": state, "commit": "HEAD\u{1b}[31m",
+                "branch": "ma\u{1b}[2Jin", "web_url": "file:///etc/passwd",
+                "created_at": "2026-03-01T00:00:00Z", "started_at": null, "finished_at": null
+            }))
+            .unwrap();
+            assert_eq!(deploy_status(&build), status, "{state}");
+            assert_eq!(sha(&build), "", "HEAD is no sha");
+            assert_eq!(url(&build), None);
+            assert!(
+                !build
+                    .branch
+                    .as_deref()
+                    .map(sanitize)
+                    .unwrap()
+                    .contains('\u{1b}')
+            );
+        }
+    }
+}

@@ -135,3 +135,67 @@ pub(super) fn pipeline_run(
         url: url(build),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::jenkins::payload::Job;
+
+    fn settings() -> Settings {
+        let config: flowdeck_config::JenkinsSourceConfig = toml::from_str(
+            "service = \"api\"\nbase_url = \"https://j.example\"\ndeploy_job = \"deploy/api\"\nuser = \"u\"\ntoken_cmd = \"printf %s t\"\n",
+        )
+        .unwrap();
+        Settings::from_config(&config).unwrap()
+    }
+
+    fn build(json: &str) -> Build {
+        let job: Job = serde_json::from_str(&format!("{{\"allBuilds\": [{json}]}}")).unwrap();
+        job.all_builds.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn results_map_to_deploy_statuses() {
+        let settings = settings();
+        for (result, building, status) in [
+            ("\"SUCCESS\"", false, DeploymentStatus::Success),
+            ("\"FAILURE\"", false, DeploymentStatus::Failure),
+            ("\"UNSTABLE\"", false, DeploymentStatus::Failure),
+            ("\"ABORTED\"", false, DeploymentStatus::Cancelled),
+            ("\"NOT_BUILT\"", false, DeploymentStatus::Cancelled),
+            ("null", true, DeploymentStatus::InProgress),
+            ("null", false, DeploymentStatus::InProgress),
+        ] {
+            let b = build(&format!(
+                "{{\"number\": 1, \"timestamp\": 1700000000000, \"duration\": 5000, \"building\": {building}, \"result\": {result}, \"actions\": []}}"
+            ));
+            assert_eq!(
+                deployment(&settings, &b).unwrap().status,
+                status,
+                "{result}"
+            );
+        }
+    }
+
+    #[test]
+    fn hostile_fields_are_made_inert_or_dropped() {
+        let settings = settings();
+        let b = build(
+            r#"{"number": 7, "timestamp": 1700000000000, "duration": 60000, "building": false, "result": "SUCCESS",
+                "url": "javascript:alert(1)",
+                "actions": [{}, {"_class": "x"}, {"lastBuiltRevision": {"SHA1": "ZZ\u001b[31m", "branch": [{"name": "origin/ma\u001b[2Jin"}]}}]}"#,
+        );
+        let d = deployment(&settings, &b).unwrap();
+        assert_eq!(d.url, None);
+        assert_eq!(d.sha, "");
+        assert!(!d.ref_name.unwrap().contains('\u{1b}'));
+        assert_eq!(d.finished_at.timestamp_millis(), 1_700_000_060_000);
+        // A timestamp out of range is no deployment rather than a panic.
+        let far = build(
+            r#"{"number": 8, "timestamp": 9223372036854775807, "duration": 9223372036854775807, "building": false, "result": "SUCCESS"}"#,
+        );
+        assert!(deployment(&settings, &far).is_none());
+    }
+}
