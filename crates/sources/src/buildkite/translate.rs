@@ -39,12 +39,6 @@ fn url(build: &Build) -> Option<String> {
         .map(sanitize)
 }
 
-fn is_production(environment: &str) -> bool {
-    ["production", "prod"]
-        .iter()
-        .any(|p| environment.eq_ignore_ascii_case(p))
-}
-
 pub(super) fn deployment(settings: &Settings, build: &Build) -> Deployment {
     let status = deploy_status(build);
     Deployment {
@@ -55,7 +49,7 @@ pub(super) fn deployment(settings: &Settings, build: &Build) -> Deployment {
         name: Some(format!("#{}", build.number)),
         service: settings.service.clone(),
         environment: settings.environment.clone(),
-        production: is_production(&settings.environment),
+        production: crate::polled::is_production_name(&settings.environment),
         sha: sha(build),
         ref_name: build.branch.as_deref().map(sanitize),
         started_at: Some(build.started_at.unwrap_or(build.created_at)),

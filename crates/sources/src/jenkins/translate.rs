@@ -67,13 +67,6 @@ fn url(build: &Build) -> Option<String> {
         .map(flowdeck_core::text::sanitize)
 }
 
-/// Whether the configured environment is a production one (only those count in DORA).
-pub(super) fn is_production(environment: &str) -> bool {
-    ["production", "prod"]
-        .iter()
-        .any(|p| environment.eq_ignore_ascii_case(p))
-}
-
 /// A build of the deploy job as a deployment; None when its start time is out of range.
 pub(super) fn deployment(settings: &Settings, build: &Build) -> Option<Deployment> {
     let started_at = started(build)?;
@@ -92,7 +85,7 @@ pub(super) fn deployment(settings: &Settings, build: &Build) -> Option<Deploymen
         name: Some(format!("#{}", build.number)),
         service: settings.service.clone(),
         environment: settings.environment.clone(),
-        production: is_production(&settings.environment),
+        production: crate::polled::is_production_name(&settings.environment),
         sha: sha(build),
         ref_name: branch(build),
         started_at: Some(started_at),
