@@ -406,7 +406,7 @@ async fn config_errors_and_nothing_to_poll_exit_2_and_a_damaged_store_exits_1() 
     assert!(stderr.contains("no polled source"), "{stderr}");
     assert!(
         stderr.contains(
-            "hint: add a [[sources]] of kind \"github\" or \"gitlab\" or \"prometheus\" or \"pagerduty\" or \"opsgenie\" or \"circleci\" or \"argocd\""
+            "hint: add a [[sources]] of kind \"github\" or \"gitlab\" or \"prometheus\" or \"pagerduty\" or \"opsgenie\" or \"jenkins\" or \"buildkite\" or \"circleci\" or \"argocd\""
         ),
         "{stderr}"
     );

@@ -197,7 +197,7 @@ fn an_unknown_source_kind() {
     assert_config_error(
         &output,
         &format!(
-            "{}:2:8: unknown source kind \"gitlub\"\n  hint: did you mean \"gitlab\"? The kinds are \"git\", \"github\", \"gitlab\", \"prometheus\", \"pagerduty\", \"opsgenie\", \"circleci\", \"argocd\", \"events\"",
+            "{}:2:8: unknown source kind \"gitlub\"\n  hint: did you mean \"gitlab\"? The kinds are \"git\", \"github\", \"gitlab\", \"prometheus\", \"pagerduty\", \"opsgenie\", \"jenkins\", \"buildkite\", \"circleci\", \"argocd\", \"events\"",
             path.display()
         ),
     );

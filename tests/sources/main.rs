@@ -12,6 +12,7 @@
 mod support;
 
 mod argocd;
+mod buildkite;
 mod ci_binary;
 mod ci_faults;
 mod ci_figures;
@@ -23,6 +24,7 @@ mod git;
 mod github;
 mod gitlab;
 mod http_layer;
+mod jenkins;
 mod opsgenie;
 mod pagerduty;
 mod poller_faults;

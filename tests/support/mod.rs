@@ -13,6 +13,7 @@
 #![allow(dead_code)]
 
 pub mod argocd_server;
+pub mod buildkite_server;
 pub mod child_test;
 pub mod circleci_server;
 pub mod github_fixture;
@@ -27,6 +28,7 @@ pub mod gitlab_store;
 pub mod gitrepo;
 pub mod headless;
 pub mod http_harness;
+pub mod jenkins_server;
 pub mod leaked;
 pub mod opsgenie_server;
 pub mod pagerduty_server;

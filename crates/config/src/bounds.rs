@@ -83,6 +83,8 @@ fn interval(source: &SourceConfig) -> Option<HumanDuration> {
         SourceConfig::Prometheus(s) => s.interval,
         SourceConfig::Pagerduty(s) => s.interval,
         SourceConfig::Opsgenie(s) => s.interval,
+        SourceConfig::Jenkins(s) => s.interval,
+        SourceConfig::Buildkite(s) => s.interval,
         SourceConfig::Circleci(s) => s.interval,
         SourceConfig::Argocd(s) => s.interval,
         SourceConfig::Events(s) => s.interval,

@@ -281,6 +281,8 @@ pub enum SourceConfig {
     Prometheus(PrometheusSourceConfig),
     Pagerduty(PagerdutySourceConfig),
     Opsgenie(OpsgenieSourceConfig),
+    Jenkins(JenkinsSourceConfig),
+    Buildkite(BuildkiteSourceConfig),
     Circleci(CircleciSourceConfig),
     Argocd(ArgocdSourceConfig),
     Events(EventsSourceConfig),
@@ -295,6 +297,8 @@ impl SourceConfig {
             SourceConfig::Prometheus(_) => "prometheus",
             SourceConfig::Pagerduty(_) => "pagerduty",
             SourceConfig::Opsgenie(_) => "opsgenie",
+            SourceConfig::Jenkins(_) => "jenkins",
+            SourceConfig::Buildkite(_) => "buildkite",
             SourceConfig::Circleci(_) => "circleci",
             SourceConfig::Argocd(_) => "argocd",
         }
@@ -306,6 +310,8 @@ impl SourceConfig {
             SourceConfig::Git(s) => Some(&s.service),
             SourceConfig::Github(s) => Some(&s.service),
             SourceConfig::Gitlab(s) => Some(&s.service),
+            SourceConfig::Jenkins(s) => Some(&s.service),
+            SourceConfig::Buildkite(s) => Some(&s.service),
             SourceConfig::Circleci(s) => Some(&s.service),
             SourceConfig::Argocd(s) => Some(&s.service),
             SourceConfig::Prometheus(_)
@@ -324,6 +330,10 @@ impl SourceConfig {
             SourceConfig::Prometheus(s) => (&s.name, s.url.clone()),
             SourceConfig::Pagerduty(s) => (&s.name, s.base_url.clone()),
             SourceConfig::Opsgenie(s) => (&s.name, s.base_url.clone()),
+            SourceConfig::Jenkins(s) => (&s.name, s.deploy_job.clone()),
+            SourceConfig::Buildkite(s) => {
+                (&s.name, format!("{}/{}", s.organization, s.deploy_pipeline))
+            }
             SourceConfig::Circleci(s) => (&s.name, s.project.clone()),
             SourceConfig::Argocd(s) => (&s.name, s.application.clone()),
             SourceConfig::Events(s) => (&s.name, s.path.clone().unwrap_or_else(|| "pushed".into())),
@@ -653,6 +663,58 @@ pub struct OpsgenieSourceConfig {
     /// The web app alert links point into, e.g. https://acme.app.opsgenie.com.
     pub app_url: Option<String>,
     pub interval: Option<HumanDuration>,
+}
+
+/// A Jenkins job's builds as deployments (docs/METRICS.md#deployments-that-name-only-a-sha).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JenkinsSourceConfig {
+    pub name: Option<String>,
+    pub service: String,
+    /// The Jenkins root, e.g. https://jenkins.example.com (or .../jenkins behind a prefix).
+    pub base_url: String,
+    /// A job path, folders separated by `/`: each finished build is a deployment attempt.
+    pub deploy_job: String,
+    /// Job paths whose builds are CI runs.
+    #[serde(default)]
+    pub ci_jobs: Vec<String>,
+    /// The environment `deploy_job` deploys to.
+    #[serde(default = "default_environment")]
+    pub environment: String,
+    /// The Jenkins user the API token belongs to (HTTP Basic user:token).
+    pub user: String,
+    pub token_env: Option<String>,
+    /// A command printing the API token; wins over token_env.
+    pub token_cmd: Option<String>,
+    pub interval: Option<HumanDuration>,
+}
+
+/// A Buildkite pipeline's builds as deployments.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildkiteSourceConfig {
+    pub name: Option<String>,
+    pub service: String,
+    /// The organization slug.
+    pub organization: String,
+    /// The pipeline slug whose finished builds are deployment attempts.
+    pub deploy_pipeline: String,
+    /// Pipeline slugs whose builds are CI runs.
+    #[serde(default)]
+    pub ci_pipelines: Vec<String>,
+    #[serde(default = "default_buildkite_url")]
+    pub base_url: String,
+    /// The environment `deploy_pipeline` deploys to.
+    #[serde(default = "default_environment")]
+    pub environment: String,
+    pub token_env: Option<String>,
+    /// A command printing the API access token; wins over token_env.
+    pub token_cmd: Option<String>,
+    pub interval: Option<HumanDuration>,
+}
+
+fn default_buildkite_url() -> String {
+    "https://api.buildkite.com".into()
 }
 
 fn default_opsgenie_url() -> String {

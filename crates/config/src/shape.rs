@@ -9,10 +9,10 @@ use serde::Deserializer;
 use super::duration::HumanDuration;
 use super::fields::fields_of;
 use super::schema::{
-    ArgocdSourceConfig, CircleciSourceConfig, Config, CustomBands, Export, Fraction,
-    FrequencyThreshold, General, GitSourceConfig, GithubSourceConfig, GitlabSourceConfig,
-    Incidents, OpsgenieSourceConfig, PagerdutySourceConfig, PrometheusSourceConfig, ServiceConfig,
-    SourceConfig, Thresholds, Ui,
+    ArgocdSourceConfig, BuildkiteSourceConfig, CircleciSourceConfig, Config, CustomBands, Export,
+    Fraction, FrequencyThreshold, General, GitSourceConfig, GithubSourceConfig, GitlabSourceConfig,
+    Incidents, JenkinsSourceConfig, OpsgenieSourceConfig, PagerdutySourceConfig,
+    PrometheusSourceConfig, ServiceConfig, SourceConfig, Thresholds, Ui,
 };
 use super::schema::{EventsSourceConfig, Serve};
 use super::theme;
@@ -125,13 +125,15 @@ where
 }
 
 /// The `kind` of every source, in the order error messages list them.
-pub const SOURCE_KINDS: [&str; 9] = [
+pub const SOURCE_KINDS: [&str; 11] = [
     "git",
     "github",
     "gitlab",
     "prometheus",
     "pagerduty",
     "opsgenie",
+    "jenkins",
+    "buildkite",
     "circleci",
     "argocd",
     "events",
@@ -146,6 +148,8 @@ pub(crate) fn source_keys(kind: &str) -> Option<&'static [&'static str]> {
         "prometheus" => fields_of::<PrometheusSourceConfig>(),
         "pagerduty" => fields_of::<PagerdutySourceConfig>(),
         "opsgenie" => fields_of::<OpsgenieSourceConfig>(),
+        "jenkins" => fields_of::<JenkinsSourceConfig>(),
+        "buildkite" => fields_of::<BuildkiteSourceConfig>(),
         "circleci" => fields_of::<CircleciSourceConfig>(),
         "argocd" => fields_of::<ArgocdSourceConfig>(),
         "events" => fields_of::<EventsSourceConfig>(),
@@ -175,6 +179,10 @@ where
             PagerdutySourceConfig::deserialize(deserializer).map(SourceConfig::Pagerduty)
         }
         "opsgenie" => OpsgenieSourceConfig::deserialize(deserializer).map(SourceConfig::Opsgenie),
+        "jenkins" => JenkinsSourceConfig::deserialize(deserializer).map(SourceConfig::Jenkins),
+        "buildkite" => {
+            BuildkiteSourceConfig::deserialize(deserializer).map(SourceConfig::Buildkite)
+        }
         "circleci" => CircleciSourceConfig::deserialize(deserializer).map(SourceConfig::Circleci),
         "argocd" => ArgocdSourceConfig::deserialize(deserializer).map(SourceConfig::Argocd),
         "events" => EventsSourceConfig::deserialize(deserializer).map(SourceConfig::Events),
@@ -212,6 +220,8 @@ mod tests {
             SourceConfig::Prometheus(_) => "prometheus",
             SourceConfig::Pagerduty(_) => "pagerduty",
             SourceConfig::Opsgenie(_) => "opsgenie",
+            SourceConfig::Jenkins(_) => "jenkins",
+            SourceConfig::Buildkite(_) => "buildkite",
             SourceConfig::Circleci(_) => "circleci",
             SourceConfig::Argocd(_) => "argocd",
             SourceConfig::Events(_) => "events",
@@ -225,6 +235,10 @@ mod tests {
             "github" => "service = \"api\"\nrepo = \"acme/api\"",
             "gitlab" => "service = \"web\"\nproject = \"group/web\"",
             "prometheus" => "url = \"http://127.0.0.1:9090\"",
+            "jenkins" => {
+                "service = \"api\"\nbase_url = \"https://j.example\"\ndeploy_job = \"d\"\nuser = \"u\""
+            }
+            "buildkite" => "service = \"api\"\norganization = \"acme\"\ndeploy_pipeline = \"d\"",
             "circleci" => "service = \"api\"\nproject = \"gh/acme/api\"",
             "argocd" => {
                 "service = \"api\"\nbase_url = \"https://argocd.example.com\"\napplication = \"api\""

@@ -88,7 +88,7 @@ fn keys_of_another_source_kind_say_which_kind() {
         "[[sources]]\nkind = \"gitlab\"\nservice = \"web\"\nproject = \"g/w\"\ntoken_cmd = \"x\"\n";
     let (_, line, column, text) = error(text);
     assert_eq!((line, column), (5, 1));
-    assert!(text.ends_with("hint: \"token_cmd\" is only valid in [[sources]] of kind \"github\" or \"pagerduty\" or \"opsgenie\" or \"circleci\" or \"argocd\"; or did you mean \"token_env\"?"), "{text}");
+    assert!(text.ends_with("hint: \"token_cmd\" is only valid in [[sources]] of kind \"github\" or \"pagerduty\" or \"opsgenie\" or \"jenkins\" or \"buildkite\" or \"circleci\" or \"argocd\"; or did you mean \"token_env\"?"), "{text}");
 }
 
 #[test]
@@ -284,7 +284,7 @@ fn an_unknown_source_kind_lists_the_kinds() {
     assert_eq!((line, column), (2, 8));
     assert_eq!(
         text,
-        "f.toml:2:8: unknown source kind \"githb\"\n  hint: did you mean \"github\"? The kinds are \"git\", \"github\", \"gitlab\", \"prometheus\", \"pagerduty\", \"opsgenie\", \"circleci\", \"argocd\", \"events\""
+        "f.toml:2:8: unknown source kind \"githb\"\n  hint: did you mean \"github\"? The kinds are \"git\", \"github\", \"gitlab\", \"prometheus\", \"pagerduty\", \"opsgenie\", \"jenkins\", \"buildkite\", \"circleci\", \"argocd\", \"events\""
     );
     let (kind, _, _, _) = error("[[sources]]\nkind = 1\n");
     assert_eq!(kind, ErrorKind::WrongType);

@@ -8,6 +8,7 @@
 #![warn(unreachable_pub)]
 
 pub mod argocd;
+pub mod buildkite;
 pub mod circleci;
 mod collect;
 mod cuts;
@@ -18,6 +19,7 @@ pub mod github;
 pub mod gitlab;
 pub mod http;
 mod incidents;
+pub mod jenkins;
 pub mod live;
 pub mod opsgenie;
 pub mod pagerduty;

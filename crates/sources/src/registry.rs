@@ -8,11 +8,13 @@ use std::time::Duration;
 
 use super::SourceError;
 use super::argocd::Argocd;
+use super::buildkite::Buildkite;
 use super::circleci::Circleci;
 use super::events::Events;
 use super::github::Github;
 use super::gitlab::Gitlab;
 use super::http::{HttpClient, HttpSettings, StoreEtagCache, SystemClock};
+use super::jenkins::Jenkins;
 use super::live::Source;
 use super::opsgenie::Opsgenie;
 use super::pagerduty::Pagerduty;
@@ -29,6 +31,8 @@ const PROVIDERS: &[Entry] = &[
     Entry::of::<Prometheus>(),
     Entry::of::<Pagerduty>(),
     Entry::of::<Opsgenie>(),
+    Entry::of::<Jenkins>(),
+    Entry::of::<Buildkite>(),
     Entry::of::<Circleci>(),
     Entry::of::<Argocd>(),
     Entry::of::<Events>(),
@@ -144,6 +148,8 @@ fn known_services(config: &Config) -> Vec<String> {
             SourceConfig::Git(s) => Some(&s.service),
             SourceConfig::Github(s) => Some(&s.service),
             SourceConfig::Gitlab(s) => Some(&s.service),
+            SourceConfig::Jenkins(s) => Some(&s.service),
+            SourceConfig::Buildkite(s) => Some(&s.service),
             SourceConfig::Circleci(s) => Some(&s.service),
             SourceConfig::Argocd(s) => Some(&s.service),
             _ => None,
@@ -197,6 +203,17 @@ mod tests {
             [[sources]]
             kind = "opsgenie"
             [[sources]]
+            kind = "jenkins"
+            service = "api"
+            base_url = "https://jenkins.example.com"
+            deploy_job = "deploy/api"
+            user = "ci-bot"
+            token_cmd = "printf %s t"
+            [[sources]]
+            kind = "buildkite"
+            service = "web"
+            organization = "acme"
+            deploy_pipeline = "web-deploy"
             kind = "circleci"
             service = "api"
             project = "gh/acme/api"

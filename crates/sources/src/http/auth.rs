@@ -17,6 +17,9 @@ pub enum Auth {
     PagerDutyToken(SecretString),
     /// `Authorization: GenieKey <key>` (Opsgenie API keys).
     GenieKey(SecretString),
+    /// `Authorization: Basic base64(user:token)` (Jenkins API tokens). The user is no secret;
+    /// the token is, and so is the encoded header.
+    Basic { user: String, token: SecretString },
     /// `Circle-Token: <token>` (CircleCI personal API tokens).
     CircleToken(SecretString),
     /// No credential (public APIs, Prometheus).
@@ -67,6 +70,15 @@ impl Auth {
                 AUTHORIZATION,
                 HeaderValue::from_str(&format!("GenieKey {}", token.expose_secret().trim())),
             ),
+            Auth::Basic { user, token } => {
+                use base64::Engine as _;
+                let pair = format!("{}:{}", user.trim(), token.expose_secret().trim());
+                let encoded = base64::engine::general_purpose::STANDARD.encode(pair.as_bytes());
+                (
+                    AUTHORIZATION,
+                    HeaderValue::from_str(&format!("Basic {encoded}")),
+                )
+            }
             Auth::CircleToken(token) => (
                 CIRCLE_TOKEN,
                 HeaderValue::from_str(token.expose_secret().trim()),
@@ -88,6 +100,7 @@ impl fmt::Debug for Auth {
             Auth::PrivateToken(_) => f.write_str("PrivateToken([redacted])"),
             Auth::PagerDutyToken(_) => f.write_str("PagerDutyToken([redacted])"),
             Auth::GenieKey(_) => f.write_str("GenieKey([redacted])"),
+            Auth::Basic { user, .. } => write!(f, "Basic({user:?}, [redacted])"),
             Auth::CircleToken(_) => f.write_str("CircleToken([redacted])"),
             Auth::None => f.write_str("None"),
         }
@@ -169,6 +182,25 @@ mod tests {
             .unwrap_err();
         assert!(!err.contains("og"));
         assert!(headers.is_empty());
+    }
+
+    #[test]
+    fn basic_auth_encodes_user_and_token_and_hides_the_token() {
+        let auth = Auth::Basic {
+            user: "ci-bot".into(),
+            token: SecretString::from(" 11aa-jenkins-secret\n"),
+        };
+        assert_eq!(format!("{auth:?}"), "Basic(\"ci-bot\", [redacted])");
+        let mut headers = HeaderMap::new();
+        auth.apply(&mut headers).unwrap();
+        let value = headers.get(AUTHORIZATION).unwrap();
+        assert!(value.is_sensitive());
+        // base64("ci-bot:11aa-jenkins-secret")
+        assert_eq!(
+            value.to_str().unwrap(),
+            "Basic Y2ktYm90OjExYWEtamVua2lucy1zZWNyZXQ="
+        );
+        assert!(!format!("{headers:?}").contains("Y2kt"));
     }
 
     #[test]

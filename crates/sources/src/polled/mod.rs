@@ -32,7 +32,7 @@ pub(crate) use hints::{Failure, Hint, StatusHints};
 pub(crate) use origin::Origin;
 pub use round::{Horizon, Round};
 pub use setup::Setup;
-pub(crate) use setup::{api_root, known_service, required_token};
+pub(crate) use setup::{api_root, is_production_name, known_service, required_token};
 pub use watermarks::Watermarks;
 pub(crate) use watermarks::{day_start, format_time, store_error};
 pub use wrapper::Polled;

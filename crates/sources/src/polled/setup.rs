@@ -112,6 +112,15 @@ pub(crate) fn known_service<'a>(services: &'a [String], name: &str) -> Option<&'
         .map(String::as_str)
 }
 
+/// Whether a configured environment name is a production one, for sources that deploy to one
+/// named environment (Jenkins, Buildkite): "production" or "prod", in any case. Only
+/// production deployments count in the DORA measures.
+pub(crate) fn is_production_name(environment: &str) -> bool {
+    ["production", "prod"]
+        .iter()
+        .any(|p| environment.eq_ignore_ascii_case(p))
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
