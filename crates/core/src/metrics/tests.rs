@@ -1122,4 +1122,6 @@ fn every_deployment_status_but_a_successful_production_one_is_left_out() {
 }
 
 mod attribution_edges;
+mod laws;
+mod strategies;
 mod worked_example;
