@@ -398,11 +398,26 @@ fn reason_points_at_a_real_item(
 
 #[test]
 fn law_every_failed_deployment_has_a_reason_that_points_at_a_real_item() {
+    // How often each kind of reason was met, so a run shows the histories reach every rule.
+    let seen: std::cell::RefCell<BTreeMap<String, u64>> = Default::default();
     check(
         "every failed deployment has a reason, every reason points at a real item",
         (history_spec(1..=3, 16), window_strategy()),
         |(spec, window)| {
             let h = history(&spec);
+            for facts in &h.deployments {
+                let mut seen = seen.borrow_mut();
+                for (reasons, what) in [
+                    (&facts.failure_reasons, "failure"),
+                    (&facts.rework_reasons, "rework"),
+                ] {
+                    for r in reasons {
+                        *seen
+                            .entry(format!("{what} {}", r.kind.as_str()))
+                            .or_default() += 1;
+                    }
+                }
+            }
             for (d, facts) in h.deployments.iter().enumerate() {
                 if !h.events.deployments[d].counts() {
                     prop_assert!(
@@ -443,6 +458,7 @@ fn law_every_failed_deployment_has_a_reason_that_points_at_a_real_item() {
             Ok(())
         },
     );
+    eprintln!("law reasons met (shrinking included): {:?}", seen.borrow());
 }
 
 #[test]

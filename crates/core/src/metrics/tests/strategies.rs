@@ -55,7 +55,7 @@ pub(super) struct IncidentSpec {
     started: u32,
     resolved_after_hours: Option<u32>,
     /// 0: names nothing; 1: a tag name; 2: `deployment:<id>` in the body; 3: a sha prefix;
-    /// 4: a `deployment=<id>` label.
+    /// 4: a `deployment=<id>` label; 0 and 5.. name nothing.
     mention: u8,
     target: usize,
 }
@@ -160,7 +160,8 @@ fn incident_spec() -> impl Strategy<Value = IncidentSpec> {
         0u8..16,
         0..SPAN_HOURS,
         prop::option::weighted(0.8, 0u32..48),
-        0u8..5,
+        // Half of them name nothing, for rule (b).
+        0u8..9,
         0usize..64,
     )
         .prop_map(
