@@ -9,6 +9,7 @@
 
 mod collect;
 pub mod demo;
+pub mod detect;
 pub mod git;
 pub mod github;
 pub mod gitlab;

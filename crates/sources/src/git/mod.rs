@@ -10,7 +10,7 @@
 
 mod message;
 mod paths;
-mod remote;
+pub(crate) mod remote;
 mod repo;
 mod tags;
 mod walk;
