@@ -44,7 +44,11 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
     } else {
         NotYetSynced::when_reading(polling, args.offline)
     };
-    let (history, sources) = ctx.history(Live::read_stored(live.as_ref(), not_yet)?)?;
+    let (history, sources, chosen) =
+        ctx.history_explained(Live::read_stored(live.as_ref(), not_yet)?)?;
+    if let Some(chosen) = &chosen {
+        eprintln!("flowdeck: {chosen}");
+    }
     for source in sources.iter().filter(|s| s.error.is_some()) {
         let problem = source.error.as_deref().unwrap_or("unknown error");
         if source.status == SourceState::Ok {
@@ -83,7 +87,7 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
         emit(&output, &Content::Text(svg.as_bytes()))?;
         return Ok(ExitCode::SUCCESS);
     }
-    let snapshot = Snapshot::build(
+    let mut snapshot = Snapshot::build(
         &history,
         SnapshotRequest {
             window,
@@ -93,6 +97,13 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
             environment: None,
         },
     );
+    snapshot.inferred = ctx
+        .inferred
+        .iter()
+        .flatten()
+        .cloned()
+        .chain(chosen)
+        .collect();
     let options = RenderOptions {
         max_items: config.general.report_items,
     };

@@ -23,3 +23,4 @@ mod report_html;
 mod report_schema;
 mod serve_metrics;
 mod shell;
+mod zero_config;

@@ -37,7 +37,7 @@ pub mod window;
 mod wip;
 
 pub use bands::{Band, BandTable};
-pub use compute::{Scope, compute, deployments_in};
+pub use compute::{Scope, compute, deployments_in, latest_deployment_before};
 pub use facts::{Attribution, DeploymentFacts, History, Reason, ReasonKind};
 pub use measures::MetricSet;
 pub use rules::Rules;

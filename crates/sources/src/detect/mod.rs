@@ -73,7 +73,16 @@ pub struct DetectOptions {
 /// Reads the repository `dir` is in (a work tree, or a bare repository).
 pub fn detect(dir: &Path, options: &DetectOptions) -> Result<Detection, DetectError> {
     let repo = Repository::discover(dir).map_err(|e| match e.code() {
-        ErrorCode::NotFound => DetectError::NotARepository(dir.to_path_buf()),
+        // A `.git` git cannot open (a broken gitdir link, no permission) is not "no repository".
+        ErrorCode::NotFound => match dir.ancestors().find(|d| d.join(".git").exists()) {
+            Some(top) => DetectError::Unreadable(format!(
+                "{}: the git repository here cannot be read ({} exists, but git cannot open it: {})",
+                dir.display(),
+                top.join(".git").display(),
+                flowdeck_core::text::sanitize(e.message())
+            )),
+            None => DetectError::NotARepository(dir.to_path_buf()),
+        },
         ErrorCode::Owner => DetectError::Unreadable(format!(
             "{}: the git repository here belongs to another user and git refuses to open it; add it to git's safe.directory or fix its owner",
             dir.display()
@@ -202,7 +211,7 @@ fn describe_tags(detection: &Detection) -> Vec<String> {
         let groups: Vec<String> = service
             .groups
             .iter()
-            .map(|g| format!("{} ({} tags like {})", g.glob(), g.count, g.example))
+            .map(|g| format!("{} ({} like {})", g.glob(), tags_count(g.count), g.example))
             .collect();
         let folder = detection
             .folders
@@ -221,7 +230,7 @@ fn describe_tags(detection: &Detection) -> Vec<String> {
             .passed_over
             .iter()
             .take(5)
-            .map(|g| format!("{} ({} tags)", g.glob(), g.count))
+            .map(|g| format!("{} ({})", g.glob(), tags_count(g.count)))
             .collect();
         let more = inference.passed_over.len().saturating_sub(5);
         notes.push(format!(
@@ -242,6 +251,14 @@ fn describe_tags(detection: &Detection) -> Vec<String> {
         ));
     }
     notes
+}
+
+/// "1 tag", "126 tags".
+fn tags_count(count: usize) -> String {
+    match count {
+        1 => "1 tag".to_string(),
+        n => format!("{n} tags"),
+    }
 }
 
 /// Decides the forge to read: known, remembered or probed, and only with a token.

@@ -76,9 +76,9 @@ pub fn render(detection: &Detection, store: Option<&Path>) -> String {
             let _ = writeln!(out, "path = {path}");
             let _ = writeln!(
                 out,
-                "deploy_tags = {}   # inferred from {} tags like {}",
+                "deploy_tags = {}   # inferred from {} like {}",
                 quoted(&group.glob()),
-                group.count,
+                super::tags_count(group.count),
                 sanitize_comment(&group.example)
             );
             // The folder scopes the changes only of the tags named after it.

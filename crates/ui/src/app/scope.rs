@@ -70,7 +70,18 @@ impl ScopeData {
         let prior = PreparedWindow::new(history, previous);
         let metrics = compute_prepared(history, &scope, &current, now);
         let previous_metrics = compute_prepared(history, &scope, &prior, now);
-        let headline = headline(&metrics, &previous_metrics);
+        let mut headline = headline(&metrics, &previous_metrics);
+        // An empty window says when the latest deployment was, on the frequency tile.
+        if let Some(note) = crate::snapshot::scope_note(
+            history,
+            &scope,
+            metrics.deployment_frequency.deployments,
+            &window,
+            now,
+        ) && let Some(tile) = headline.first_mut()
+        {
+            tile.detail = note;
+        }
         let series = series(history, &scope, &window, now);
 
         let mut indices = deployments_in(history, &scope, &window);
