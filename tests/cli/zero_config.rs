@@ -428,11 +428,11 @@ fn thousands_of_tags_with_noise() {
         stdout.contains("deployments are tags v[0-9]* (2500 tags like v24.99.0)"),
         "{stdout}"
     );
+    // build-N, and a name with non-ASCII letters in its version part.
     assert!(
-        stdout.contains("500 of 3001 tags fit no version pattern"),
+        stdout.contains("501 of 3001 tags fit no version pattern"),
         "{stdout}"
     );
-    assert!(stdout.contains("other tag patterns not used"), "{stdout}");
 }
 
 /// A repository named `name` whose origin is `http://127.0.0.1:PORT/<project>.git`.
