@@ -54,6 +54,9 @@ pub struct Live {
     /// Configured sources that could not be set up, with the reason.
     broken: Vec<SourceStatus>,
     pub backfill: chrono::Duration,
+    /// The HTTP client the sources share: its request counts and rate limits feed the
+    /// report's progress line.
+    pub http: crate::sources::http::HttpClient,
 }
 
 impl Live {
@@ -95,6 +98,7 @@ impl Live {
             sources: polled.sources,
             broken: polled.broken,
             backfill: config.general.backfill.as_chrono(),
+            http,
         })
     }
 

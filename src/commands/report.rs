@@ -36,6 +36,11 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
         && polling
         && !args.offline
     {
+        // On a terminal, a line on stderr while the sources sync; nothing on a pipe.
+        let _progress = super::progress::SyncProgress::start(
+            live.http.clone(),
+            live.sources.iter().map(|s| s.name().to_string()).collect(),
+        );
         live.sync_round(ctx.now)?;
     }
     let not_yet = if polling && !args.offline {

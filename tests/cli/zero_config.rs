@@ -484,6 +484,8 @@ async fn github_enterprise_found_by_the_probe_gives_the_explicit_configs_report(
     );
     assert!(stderr.contains("deployments: GitHub's"), "{stderr}");
     assert!(stderr.contains("so tags are not counted"), "{stderr}");
+    // stderr is a pipe here: no progress line (it is drawn on a terminal only).
+    assert!(!stderr.contains("syncing"), "{stderr}");
     assert!(!text(&out.stdout).contains(github_fixture::TOKEN));
 
     // The same through an explicit config.
