@@ -126,6 +126,7 @@ fn first_frame(store_path: &Path, theme: &Arc<Theme>) -> (App, String) {
             keymap: Keymap::default(),
             mouse: false,
             wall_rotate: None,
+            ..AppOptions::default()
         },
     );
     update(

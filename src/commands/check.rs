@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::CommandError;
 use super::context::Context;
-use super::live::{self, Live};
+use super::live::{self, Live, NotYetSynced};
 use crate::config::SourceConfig;
 use crate::sources::git;
 use crate::sources::live::SyncContext;
@@ -27,8 +27,18 @@ pub fn run(ctx: &Context) -> Result<ExitCode, CommandError> {
             crate::text::count(config.sources.len() as u64, "source"),
             crate::text::count(config.services.len() as u64, "service")
         ),
-        None => writeln!(out, "ok    config: no config file, defaults apply"),
+        None => match (&ctx.inferred, &loaded.inferred_from) {
+            (Some(_), Some(repo)) => writeln!(
+                out,
+                "ok    config: no config file; inferred from the git repository {} (`flowdeck init` writes it out)",
+                repo.display()
+            ),
+            _ => writeln!(out, "ok    config: no config file, defaults apply"),
+        },
     };
+    for note in ctx.inferred.iter().flatten() {
+        let _ = writeln!(out, "      - {note}");
+    }
     let mut failures = 0;
     if ctx.demo {
         let events = crate::sources::demo::generate(ctx.now);
@@ -68,6 +78,9 @@ pub fn run(ctx: &Context) -> Result<ExitCode, CommandError> {
             }
         }
     }
+    if ctx.inferred.is_some() {
+        deployments_line(ctx, &mut out);
+    }
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(out.as_bytes());
     let _ = stdout.flush();
@@ -76,6 +89,28 @@ pub fn run(ctx: &Context) -> Result<ExitCode, CommandError> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// For an inferred config: which system's deployments count and why, and what an empty
+/// default window says about itself (from what is stored; nothing is synced here).
+fn deployments_line(ctx: &Context, out: &mut String) {
+    let stored = Live::open(ctx)
+        .ok()
+        .flatten()
+        .and_then(|live| live.read(NotYetSynced::Collector).ok());
+    let Ok((history, _, chosen)) = ctx.history_explained(stored) else {
+        return;
+    };
+    if let Some(chosen) = chosen {
+        let _ = writeln!(out, "ok    {chosen}");
+    }
+    let config = &ctx.loaded.config;
+    let window = crate::metrics::Window::new(ctx.now - config.general.window.as_chrono(), ctx.now);
+    let scope = crate::metrics::Scope::all(&history);
+    let in_window = crate::metrics::deployments_in(&history, &scope, &window).len() as u64;
+    if let Some(note) = crate::snapshot::scope_note(&history, &scope, in_window, &window, ctx.now) {
+        let _ = writeln!(out, "note  {note}");
+    }
 }
 
 /// A source's name and what its probe found (or why it failed).
@@ -128,7 +163,7 @@ fn probe_polled(
     if !live::should_poll(config.general.poll, store.as_ref()) {
         // A reader beside a collector: nothing is probed and no token is needed; each
         // source's line is what the collector last stored.
-        return Ok(read_only_lines(ctx, &Live::reading(ctx, store), &stored));
+        return Ok(read_only_lines(ctx, &Live::reading(ctx, store)?, &stored));
     }
     let live = Live::with_store(ctx, store.clone())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()

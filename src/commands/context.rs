@@ -35,6 +35,9 @@ pub struct Context {
     pub log_file: Option<Arc<(PathBuf, File)>>,
     /// The SQLite store's file, when the run uses one.
     pub store_file: Option<PathBuf>,
+    /// Zero-config: what was inferred from the repository, one line each (None: a config
+    /// file, or the defaults, configure the run).
+    pub inferred: Option<Vec<String>>,
 }
 
 impl Context {
@@ -42,6 +45,14 @@ impl Context {
     /// of them accepts a config another refuses.
     pub fn new(cli: &Cli) -> Result<Context, CommandError> {
         let loaded = config::load(cli.config.as_deref())?;
+        // No config file: inside a git repository, the repository configures the run.
+        let (loaded, inferred) = match cli.demo {
+            true => (loaded, None),
+            false => match super::zero::infer(&loaded)? {
+                Some((inferred, notes)) => (inferred, Some(notes)),
+                None => (loaded, None),
+            },
+        };
         let uses_store = !cli.demo && loaded.config.sources.iter().any(registry::is_polled);
         let Validated {
             theme,
@@ -58,6 +69,7 @@ impl Context {
             keymap,
             log_file: log_file.map(Arc::new),
             store_file,
+            inferred,
         })
     }
 
@@ -107,7 +119,18 @@ impl Context {
         &self,
         stored: Option<(EventSet, Vec<SourceStatus>)>,
     ) -> Result<(History, Vec<SourceStatus>), CommandError> {
+        self.history_explained(stored)
+            .map(|(history, statuses, _)| (history, statuses))
+    }
+
+    /// [`Context::history`], and for an inferred config which system's deployments were
+    /// counted and why (`zero::choose_deployments`).
+    pub fn history_explained(
+        &self,
+        stored: Option<(EventSet, Vec<SourceStatus>)>,
+    ) -> Result<(History, Vec<SourceStatus>, Option<String>), CommandError> {
         let config = &self.loaded.config;
+        let mut chosen = None;
         let (events, statuses) = if self.demo {
             sources::collect_demo(self.now)
         } else {
@@ -130,10 +153,15 @@ impl Context {
             // (docs/METRICS.md#deployments-that-name-only-a-sha).
             let notes = sources::shipped::resolve(config, &self.loaded.base_dir, &mut events);
             sources::shipped::annotate(config, &notes, &mut statuses);
+            if self.inferred.is_some() {
+                let since = self.now - config.general.backfill.as_chrono();
+                let forge_read = config.sources.iter().any(registry::is_polled);
+                chosen = super::zero::choose_deployments(&mut events, since, forge_read);
+            }
             (events, in_config_order(config, statuses))
         };
         let history = History::derive(events, config.rules());
-        Ok((history, statuses))
+        Ok((history, statuses, chosen))
     }
 }
 

@@ -59,6 +59,9 @@ pub struct Live {
     /// Configured sources that could not be set up, with the reason.
     broken: Vec<SourceStatus>,
     pub backfill: chrono::Duration,
+    /// The HTTP client the sources share: its request counts and rate limits feed the
+    /// report's progress line.
+    pub http: crate::sources::http::HttpClient,
 }
 
 impl Live {
@@ -84,7 +87,7 @@ impl Live {
         if !polling {
             // A reader beside a collector sends no request, so it needs no credentials: a
             // teammate reads the shared store without any source's token.
-            return Ok(Some(Live::reading(ctx, store)));
+            return Live::reading(ctx, store).map(Some);
         }
         // A store this run cannot write would fail every sync, while its status (not
         // writable either) kept saying "ok".
@@ -106,18 +109,23 @@ impl Live {
             listed: listed(ctx),
             broken: polled.broken,
             backfill: config.general.backfill.as_chrono(),
+            http,
         })
     }
 
     /// A run that only reads what the store holds: no source is set up, no token read.
-    pub fn reading(ctx: &Context, store: Arc<dyn Store>) -> Live {
-        Live {
+    pub fn reading(ctx: &Context, store: Arc<dyn Store>) -> Result<Live, CommandError> {
+        // The client sends nothing here; it is built so a reader and a poller look alike.
+        let http = registry::http_client(store.clone())
+            .map_err(|e| CommandError::Runtime(anyhow::Error::msg(e.to_string())))?;
+        Ok(Live {
+            http,
             store,
             sources: Vec::new(),
             listed: listed(ctx),
             broken: Vec::new(),
             backfill: ctx.loaded.config.general.backfill.as_chrono(),
-        }
+        })
     }
 
     /// Configured sources that could not be set up, with the reason.

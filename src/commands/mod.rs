@@ -10,11 +10,13 @@ mod dashboard;
 mod export;
 pub(crate) mod ingest;
 mod live;
+mod progress;
 mod report;
 mod serve;
 mod shell;
 mod validate;
 mod window_args;
+mod zero;
 
 use crate::cli::{Cli, Command, ExportCommand};
 use crate::config::{self, ConfigError};
@@ -75,6 +77,18 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CommandError> {
         ));
     }
     let ctx = context::Context::new(&cli)?;
+    // Say what was inferred (check says it in its own lines).
+    if let (Some(notes), Some(repo)) = (&ctx.inferred, &ctx.loaded.inferred_from)
+        && !matches!(cli.command, Some(Command::Check))
+    {
+        eprintln!(
+            "flowdeck: no config file; configured from the git repository {} (`flowdeck init` writes this config out):",
+            repo.display()
+        );
+        for note in notes {
+            eprintln!("  - {note}");
+        }
+    }
     let log = ctx.log_file.as_ref().and_then(|log| log.1.try_clone().ok());
     match &cli.command {
         Some(Command::Collect(args)) => crate::logging::init_headless(log, args.log_format),
@@ -107,6 +121,14 @@ fn init(cli: &Cli) -> Result<ExitCode, CommandError> {
     };
     let starter = config::starter_for(cli.config.as_deref()).map_err(fail)?;
     let path = starter.path;
+    // Inside a git repository, the config says what was detected there.
+    let (text, notes) = match zero::detect_here()? {
+        Some((detection, store)) => (
+            crate::sources::detect::render(&detection, store.as_deref()),
+            detection.notes,
+        ),
+        None => (starter.text, Vec::new()),
+    };
     // flowdeck's own config folder (or the one --config names) is made for it.
     if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|source| {
@@ -118,7 +140,7 @@ fn init(cli: &Cli) -> Result<ExitCode, CommandError> {
         })?;
     }
     Output::prepare(&path, &[], Existing::Keep)
-        .and_then(|output| output.write(|out| out.write_all(starter.text.as_bytes())))
+        .and_then(|output| output.write(|out| out.write_all(text.as_bytes())))
         .map_err(|e| match e {
             OutputError::Exists { .. } => fail(InitError::Exists { path: path.clone() }),
             OutputError::Io { source, .. } => fail(InitError::Write {
@@ -130,7 +152,10 @@ fn init(cli: &Cli) -> Result<ExitCode, CommandError> {
                 path.display()
             )),
         })?;
-    writeln!(std::io::stdout(), "wrote {}", path.display())
-        .map_err(|e| CommandError::Runtime(e.into()))?;
+    let mut stdout = std::io::stdout();
+    writeln!(stdout, "wrote {}", path.display()).map_err(|e| CommandError::Runtime(e.into()))?;
+    for note in notes {
+        writeln!(stdout, "  - {note}").map_err(|e| CommandError::Runtime(e.into()))?;
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -34,6 +34,11 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
         && polling
         && !args.offline
     {
+        // On a terminal, a line on stderr while the sources sync; nothing on a pipe.
+        let _progress = super::progress::SyncProgress::start(
+            live.http.clone(),
+            live.sources.iter().map(|s| s.name().to_string()).collect(),
+        );
         live.sync_round(ctx.now)?;
     }
     let not_yet = if polling && !args.offline {
@@ -42,7 +47,11 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
     } else {
         NotYetSynced::when_reading(polling, args.offline)
     };
-    let (history, sources) = ctx.history(Live::read_stored(live.as_ref(), not_yet)?)?;
+    let (history, sources, chosen) =
+        ctx.history_explained(Live::read_stored(live.as_ref(), not_yet)?)?;
+    if let Some(chosen) = &chosen {
+        eprintln!("flowdeck: {chosen}");
+    }
     // The process ends with the report: freeing a large history piece by piece takes longer
     // than the report itself (about 0.4 s at 100k deployments), and the system takes the
     // memory back at exit anyway.
@@ -85,7 +94,7 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
         emit(&output, &Content::Text(svg.as_bytes()))?;
         return Ok(ExitCode::SUCCESS);
     }
-    let snapshot = Snapshot::build(
+    let mut snapshot = Snapshot::build(
         &history,
         SnapshotRequest {
             window,
@@ -95,6 +104,13 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
             environment: None,
         },
     );
+    snapshot.inferred = ctx
+        .inferred
+        .iter()
+        .flatten()
+        .cloned()
+        .chain(chosen)
+        .collect();
     let options = RenderOptions {
         max_items: config.general.report_items,
     };

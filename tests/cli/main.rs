@@ -26,3 +26,4 @@ mod serve_ingest;
 mod serve_metrics;
 mod shell;
 mod window;
+mod zero_config;

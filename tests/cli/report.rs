@@ -10,6 +10,8 @@ fn flowdeck(args: &[&str]) -> Output {
     let home = tempfile::tempdir().unwrap();
     Command::new(env!("CARGO_BIN_EXE_flowdeck"))
         .args(args)
+        // Outside any git repository: inside one, a run with no config configures itself.
+        .current_dir(home.path())
         .env("HOME", home.path())
         .env("XDG_CONFIG_HOME", home.path().join("config"))
         .env("XDG_STATE_HOME", home.path().join("state"))

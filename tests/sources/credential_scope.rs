@@ -93,11 +93,15 @@ fn kinds() -> Vec<Kind> {
             name: "circleci",
             config: "kind = \"circleci\"\nservice = \"api\"\nproject = \"gh/acme/api\"\ndeploy_workflows = [\"deploy\"]\nbase_url = \"{url}\"\ntoken_env = \"FD_SCOPE_TOKEN\"\n",
             body: serde_json::json!({"items": [], "next_page_token": null}),
+            // Pages by next_page_token in the body, never by a Link header.
+            follows_links: false,
         },
         Kind {
             name: "argocd",
             config: "kind = \"argocd\"\nservice = \"api\"\nbase_url = \"{url}\"\napplication = \"api-production\"\ntoken_env = \"FD_SCOPE_TOKEN\"\n",
             body: serde_json::json!({"metadata": {"name": "api-production", "namespace": "argocd"}, "spec": {"project": "default"}, "status": {"history": [], "health": {"status": "Healthy"}, "sync": {"status": "Synced"}}}),
+            // One application, one request: no paging at all.
+            follows_links: false,
         },
         Kind {
             name: "prometheus",

@@ -579,14 +579,19 @@ pub fn issues(base: &str) -> Vec<Value> {
 
 /// Mounts the whole repository.
 pub async fn mount(server: &MockServer) {
-    let base = server.uri();
+    mount_under(server, "").await;
+}
+
+/// Mounts the whole repository under `prefix` (`/api/v3`: GitHub Enterprise's API root).
+pub async fn mount_under(server: &MockServer, prefix: &str) {
+    let base = format!("{}{prefix}", server.uri());
     let base = base.as_str();
     let repo = repo_url(base);
-    let at = |rest: &str| format!("/repos/acme/{REPO}/{rest}");
+    let at = |rest: &str| format!("{prefix}/repos/acme/{REPO}/{rest}");
 
     serve(
         server,
-        &format!("/repos/acme/{REPO}"),
+        &format!("{prefix}/repos/acme/{REPO}"),
         &[],
         gh::repository(base, REPO, true),
         None,
@@ -633,7 +638,7 @@ pub async fn mount(server: &MockServer) {
     let page2: Vec<Value> = [102, 101, 100].iter().map(|&i| d(base, i)).collect();
     serve(
         server,
-        &format!("/repositories/{REPO_ID}/deployments"),
+        &format!("{prefix}/repositories/{REPO_ID}/deployments"),
         &[
             ("environment", "production"),
             ("per_page", "100"),
@@ -692,7 +697,7 @@ pub async fn mount(server: &MockServer) {
     .await;
     serve(
         server,
-        &format!("/repositories/{REPO_ID}/{two_pages}"),
+        &format!("{prefix}/repositories/{REPO_ID}/{two_pages}"),
         &[("per_page", "100"), ("page", "2")],
         gh::comparison(base, REPO, &sha("m1"), &sha("c4"), 2, vec![c4(base)]),
         link(&next, 2, 2),
@@ -735,7 +740,7 @@ pub async fn mount(server: &MockServer) {
     .await;
     serve(
         server,
-        &format!("/repositories/{REPO_ID}/actions/runs"),
+        &format!("{prefix}/repositories/{REPO_ID}/actions/runs"),
         &[
             ("per_page", "100"),
             ("created", ">=2026-03-01"),

@@ -52,6 +52,11 @@ pub(crate) fn check(config: &Config, root: &DeTable<'_>) -> Vec<Problem> {
             duration(key("gap"), prometheus.gap, &limits::ALERT_GAP);
         }
     }
+    duration(
+        at(&["serve", "request_timeout"]),
+        config.serve.request_timeout,
+        &limits::REQUEST_TIMEOUT,
+    );
     // The window's own check (config, flags and prompt share it) names "3m" meant as months.
     let window_path = at(&["general", "window"]);
     let written = tree::get(root, &window_path)
@@ -60,11 +65,6 @@ pub(crate) fn check(config: &Config, root: &DeTable<'_>) -> Vec<Problem> {
     if let Err(out) = super::window::length_bounds(written.trim_matches('"'), general.window) {
         problems.push(problem(root, &window_path, out));
     }
-    duration(
-        at(&["serve", "request_timeout"]),
-        config.serve.request_timeout,
-        &limits::REQUEST_TIMEOUT,
-    );
     if let Err(out) = limits::check_max_body(config.serve.max_body) {
         problems.push(problem(root, &at(&["serve", "max_body"]), out));
     }

@@ -23,6 +23,9 @@ pub struct LoadedConfig {
     pub path: Option<PathBuf>,
     /// The directory relative paths in the config resolve against.
     pub base_dir: PathBuf,
+    /// Zero-config: no file was found, and this config was inferred from the git repository
+    /// at this path (`flowdeck init` writes the same text).
+    pub inferred_from: Option<PathBuf>,
     /// The file's text, to point later checks (the theme exists, the store opens) at the
     /// line and column of the key they are about.
     text: Arc<str>,
@@ -35,8 +38,22 @@ impl LoadedConfig {
             config: Config::default(),
             path: None,
             base_dir: locate::base_dir(None),
+            inferred_from: None,
             text: Arc::from(""),
         }
+    }
+
+    /// The config inferred from the repository at `repo` (its text as `flowdeck init` would
+    /// write it), used when no config file is found.
+    pub fn inferred(text: &str, repo: &Path) -> Result<LoadedConfig, ConfigError> {
+        let shown = PathBuf::from(format!("<inferred from {}>", repo.display()));
+        Ok(LoadedConfig {
+            config: parse(text, &shown)?,
+            path: None,
+            base_dir: repo.to_path_buf(),
+            inferred_from: Some(repo.to_path_buf()),
+            text: Arc::from(text),
+        })
     }
 
     /// An error about the value of the key at `keys` (like `["general", "theme"]`), at its
@@ -118,6 +135,7 @@ pub(crate) fn load_from(
     Ok(LoadedConfig {
         config,
         base_dir: locate::base_dir(Some(&path)),
+        inferred_from: None,
         path: Some(path),
         text: Arc::from(text),
     })

@@ -301,6 +301,7 @@ impl SourceConfig {
             SourceConfig::Buildkite(_) => "buildkite",
             SourceConfig::Circleci(_) => "circleci",
             SourceConfig::Argocd(_) => "argocd",
+            SourceConfig::Events(_) => "events",
         }
     }
 
@@ -316,8 +317,8 @@ impl SourceConfig {
             SourceConfig::Argocd(s) => Some(&s.service),
             SourceConfig::Prometheus(_)
             | SourceConfig::Pagerduty(_)
-            | SourceConfig::Opsgenie(_) => None,
-            SourceConfig::Events(_) => "events",
+            | SourceConfig::Opsgenie(_)
+            | SourceConfig::Events(_) => None,
         }
     }
 

@@ -13,6 +13,7 @@ pub mod circleci;
 mod collect;
 mod cuts;
 pub mod demo;
+pub mod detect;
 pub mod events;
 pub mod git;
 pub mod github;

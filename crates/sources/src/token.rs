@@ -20,6 +20,8 @@ pub(crate) struct TokenLookup {
     pub defaults: &'static [&'static str],
     /// Ask the GitHub CLI for the token of this host as a last resort.
     pub gh_host: Option<String>,
+    /// Ask the GitLab CLI (`glab config get token --host HOST`) as a last resort.
+    pub glab_host: Option<String>,
 }
 
 /// Reads one variable; an empty value counts as unset.
@@ -96,6 +98,18 @@ pub(crate) fn resolve(lookup: &TokenLookup) -> Result<Option<SecretString>, Sour
             return Ok(Some(token));
         }
     }
+    if let Some(host) = &lookup.glab_host {
+        // Only when `glab` exists and has a token stored for the host.
+        if Command::new("glab").arg("--version").output().is_ok()
+            && let Ok(token) = run(
+                "glab",
+                &["config", "get", "token", "--host", host],
+                &format!("glab config get token --host {host}"),
+            )
+        {
+            return Ok(Some(token));
+        }
+    }
     Ok(None)
 }
 
@@ -111,6 +125,7 @@ mod tests {
             env: None,
             defaults: &[],
             gh_host: None,
+            glab_host: None,
         }
     }
 

@@ -5,6 +5,7 @@
 mod charts;
 mod deployments;
 mod headline;
+mod quiet;
 mod scope;
 mod standup;
 
@@ -16,12 +17,14 @@ pub(crate) use headline::{
     Delta, Headline, HeadlineInput, count_delta, duration_delta, headline, missing_data,
     points_delta, reaches_back, rule_words,
 };
+pub use quiet::{empty_window_note, scope_note};
 pub use scope::{ReportScope, ScopeFilter};
 pub(crate) use standup::{Standup, standup_since};
 
 use flowdeck_core::metrics::compute::{PreparedWindow, compute_prepared};
 use flowdeck_core::metrics::{
     Attribution, BandTable, History, MetricSet, Scope, Window, deployments_in,
+    latest_deployment_before,
 };
 use flowdeck_core::model::Timestamp;
 use flowdeck_core::status::{SourceState, SourceStatus};
@@ -50,6 +53,13 @@ pub struct Snapshot<'h> {
     /// deployment; newest first.
     pub incidents: Vec<IncidentRow>,
     pub(crate) sources: Vec<SourceStatus>,
+    /// The scope's last counted deployment before the window's end, whether or not it lies in
+    /// the window: what an empty window names. Null when there is none.
+    pub latest_deployment: Option<LatestDeployment>,
+    /// With no config file: what was inferred from the git repository, one line each, and
+    /// which system's deployments were counted. Absent when a config file was read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inferred: Vec<String>,
     /// What the HTML charts draw beyond the rows; not part of the JSON contract.
     #[serde(skip)]
     pub charts: Charts,
@@ -80,6 +90,29 @@ pub struct ServiceReport {
     pub team: Option<String>,
     pub metrics: MetricSet,
     pub(crate) previous: PreviousMetrics,
+    pub latest_deployment: Option<LatestDeployment>,
+}
+
+/// A deployment named by id, name and time: the latest one of a scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LatestDeployment {
+    pub id: String,
+    /// The tag or version name ("v1.2.0"), if the source gives one.
+    pub name: Option<String>,
+    pub finished_at: Timestamp,
+}
+
+impl LatestDeployment {
+    /// The scope's last counted deployment finished before `before`.
+    pub(crate) fn of(history: &History, scope: &Scope, before: Timestamp) -> Option<Self> {
+        let index = latest_deployment_before(history, scope, before)?;
+        let deployment = history.events.deployments.get(index as usize)?;
+        Some(LatestDeployment {
+            id: deployment.id.clone(),
+            name: deployment.name.clone(),
+            finished_at: deployment.finished_at,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -88,6 +121,7 @@ pub struct TeamReport {
     pub(crate) services: Vec<String>,
     pub metrics: MetricSet,
     pub(crate) previous: PreviousMetrics,
+    pub latest_deployment: Option<LatestDeployment>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -213,6 +247,8 @@ impl<'h> Snapshot<'h> {
             deployments,
             incidents,
             sources,
+            latest_deployment: LatestDeployment::of(history, &scope, window.to),
+            inferred: Vec::new(),
             charts,
             missing,
         }
@@ -251,6 +287,7 @@ pub(crate) fn measure(
             previous: PreviousMetrics {
                 metrics: compute(&one, &previous),
             },
+            latest_deployment: LatestDeployment::of(history, &one, window.to),
         });
     }
     // Teams wholly inside the scope: a team row over only part of its services would carry the
@@ -271,6 +308,7 @@ pub(crate) fn measure(
                 previous: PreviousMetrics {
                     metrics: compute(&team, &previous),
                 },
+                latest_deployment: LatestDeployment::of(history, &team, window.to),
             }
         })
         .collect();
@@ -351,6 +389,16 @@ fn incident_rows(
 }
 
 impl Snapshot<'_> {
+    /// What an empty window says about itself (`quiet.rs`); None when it holds a deployment.
+    pub fn empty_window_note(&self) -> Option<String> {
+        empty_window_note(
+            self.metrics.deployment_frequency.deployments,
+            &Window::new(self.window.from, self.window.to),
+            self.latest_deployment.as_ref(),
+            self.generated_at,
+        )
+    }
+
     /// The five DORA measures, current against previous.
     pub(crate) fn headline(&self) -> Vec<Headline> {
         headline(HeadlineInput {

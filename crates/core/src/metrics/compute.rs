@@ -78,6 +78,29 @@ pub fn deployments_in(history: &History, scope: &Scope, window: &Window) -> Vec<
     out
 }
 
+/// The scope's counted deployment that finished last before `before`, if any: what an empty
+/// window names ("the latest, v1.2.0, was 40 days ago").
+pub fn latest_deployment_before(
+    history: &History,
+    scope: &Scope,
+    before: Timestamp,
+) -> Option<u32> {
+    scope
+        .services
+        .iter()
+        .filter_map(|&s| {
+            let service = history.services.get(s as usize)?;
+            let end = service.deployment_finished.partition_point(|t| *t < before);
+            let at = end.checked_sub(1)?;
+            Some((
+                *service.deployment_finished.get(at)?,
+                *service.deployments.get(at)?,
+            ))
+        })
+        .max()
+        .map(|(_, index)| index)
+}
+
 /// A window with what every scope's computation over it shares, worked out once.
 #[derive(Debug, Clone)]
 pub struct PreparedWindow {

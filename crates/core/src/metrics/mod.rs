@@ -47,7 +47,7 @@ mod wip;
 
 pub use bands::{Band, BandTable};
 pub use board::MetricBoard;
-pub use compute::{Scope, compute, deployments_in};
+pub use compute::{Scope, compute, deployments_in, latest_deployment_before};
 pub use facts::{Attribution, DeploymentFacts, History, Reason, ReasonKind};
 pub use incremental::{Applied, EventChange};
 pub use measures::MetricSet;

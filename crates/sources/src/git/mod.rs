@@ -13,7 +13,7 @@
 mod lookup;
 mod message;
 mod paths;
-mod remote;
+pub(crate) mod remote;
 mod repo;
 mod tags;
 mod walk;

@@ -1,4 +1,72 @@
-//! The web page of a tag, derived (best effort) from the URL of the remote "origin".
+//! A remote's URL read into its parts (credentials dropped), and the web page of a tag derived
+//! (best effort) from the URL of the remote "origin".
+
+/// A remote URL's parts, in any of the forms git accepts: `https://[user[:secret]@]host[:port]/path`,
+/// `ssh://git@host[:port]/path`, `git://host/path`, or scp-like `git@host:path`. Credentials
+/// are dropped while reading, never kept. Local paths and `file://` give None.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RemoteUrl {
+    /// Lower case: `https`, `http`, `ssh` (scp-like too), `git`.
+    pub(crate) scheme: String,
+    /// Lower case, without brackets around an IPv6 address.
+    pub(crate) host: String,
+    pub(crate) port: Option<u16>,
+    /// Without surrounding slashes and without a trailing `.git`.
+    pub(crate) path: String,
+}
+
+impl RemoteUrl {
+    pub(crate) fn parse(url: &str) -> Option<RemoteUrl> {
+        let url = url.trim();
+        let (scheme, authority, path) = match url.split_once("://") {
+            Some((scheme, rest)) => {
+                let scheme = match scheme.to_ascii_lowercase().as_str() {
+                    "https" => "https",
+                    "http" => "http",
+                    "ssh" | "git+ssh" | "ssh+git" => "ssh",
+                    "git" => "git",
+                    _ => return None,
+                };
+                let (authority, path) = rest.split_once('/')?;
+                (scheme, authority, path)
+            }
+            None => {
+                // scp-like: [user@]host:path, where the host part holds no slash.
+                let (authority, path) = url.split_once(':')?;
+                if authority.contains('/') || authority.is_empty() {
+                    return None;
+                }
+                ("ssh", authority, path)
+            }
+        };
+        let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        let (host, port) = match host_port.rsplit_once(':') {
+            Some((h, port))
+                if !port.is_empty()
+                    && port.bytes().all(|b| b.is_ascii_digit())
+                    && (!h.starts_with('[') || h.ends_with(']')) =>
+            {
+                (h, port.parse().ok())
+            }
+            _ => (host_port, None),
+        };
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        if host.is_empty() || host.contains(['/', '@', ' ']) {
+            return None;
+        }
+        let path = path.trim_matches('/');
+        let path = path
+            .strip_suffix(".git")
+            .unwrap_or(path)
+            .trim_end_matches('/');
+        Some(RemoteUrl {
+            scheme: scheme.to_string(),
+            host: host.to_ascii_lowercase(),
+            port,
+            path: path.to_string(),
+        })
+    }
+}
 
 /// A repository hosted on a forge whose tag pages flowdeck knows how to link to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,40 +83,8 @@ impl WebRepo {
     /// `git://host/o/r`, or scp-like `git@host:o/r.git`. Anything else gives None.
     /// Credentials in the URL are dropped, never carried into the result.
     pub(super) fn from_remote_url(url: &str) -> Option<WebRepo> {
-        let url = url.trim();
-        let (host, path) = match url.split_once("://") {
-            Some((scheme, rest)) => {
-                let scheme = scheme.to_ascii_lowercase();
-                if !matches!(
-                    scheme.as_str(),
-                    "https" | "http" | "ssh" | "git" | "git+ssh" | "ssh+git"
-                ) {
-                    return None;
-                }
-                let (authority, path) = rest.split_once('/')?;
-                let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-                let host = match host.rsplit_once(':') {
-                    Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
-                    _ => host,
-                };
-                (host, path)
-            }
-            None => {
-                // scp-like: [user@]host:path, where the host part holds no slash.
-                let (authority, path) = url.split_once(':')?;
-                if authority.contains('/') || authority.is_empty() {
-                    return None;
-                }
-                let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-                (host, path)
-            }
-        };
-        let host = host.to_ascii_lowercase();
-        let path = path.trim_matches('/');
-        let path = path
-            .strip_suffix(".git")
-            .unwrap_or(path)
-            .trim_end_matches('/');
+        let remote = RemoteUrl::parse(url)?;
+        let (host, path) = (remote.host, remote.path.as_str());
         let segments: Vec<&str> = path.split('/').collect();
         if !segments.iter().all(|s| is_plain_segment(s)) {
             return None;
@@ -75,7 +111,7 @@ impl WebRepo {
 }
 
 /// An owner, group or repository name as forges allow them.
-fn is_plain_segment(segment: &str) -> bool {
+pub(crate) fn is_plain_segment(segment: &str) -> bool {
     !segment.is_empty()
         && segment != "."
         && segment != ".."

@@ -47,6 +47,7 @@ impl Settings {
             env: config.token_env.clone(),
             defaults: &["GH_TOKEN", "GITHUB_TOKEN"],
             gh_host: Some(gh_host.to_string()),
+            glab_host: None,
         })?;
         if token.is_some()
             && root.scheme() == "http"

@@ -53,6 +53,11 @@ impl Settings {
             env: config.token_env.clone(),
             defaults: &["GITLAB_TOKEN"],
             gh_host: None,
+            // glab keeps a token per host, written as in its config (with a port if any).
+            glab_host: api.host_str().map(|host| match api.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host.to_string(),
+            }),
         })?;
         // A token over plain http to a non-loopback host is warned about by the HTTP layer.
         Ok(Settings {

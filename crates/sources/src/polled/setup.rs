@@ -93,6 +93,7 @@ pub(crate) fn required_token(
         env: env.map(str::to_string),
         defaults,
         gh_host: None,
+        glab_host: None,
     })?;
     found.ok_or_else(|| {
         SourceError::Config(format!(

@@ -138,6 +138,7 @@ fn endpoint(key: &str, url: &str, token_env: Option<&String>) -> Result<Endpoint
             env: Some(name.clone()),
             defaults: &[],
             gh_host: None,
+            glab_host: None,
         })?,
         None => None,
     };

@@ -107,6 +107,8 @@ impl ScopeData {
             missing: missing_data(history, &services, sources),
             previous_known: reaches_back(sources, previous.from),
         });
+        // An empty window already names its newest deployment on the tiles (headline.rs);
+        // reports and `check` say it in the words of snapshot/quiet.rs.
         let series = series(history, &scope, &window, now);
         let (failing, elsewhere) = failing_and_elsewhere(history, &services, &window);
 

@@ -87,6 +87,12 @@ pub(crate) fn render(snapshot: &Snapshot, options: RenderOptions) -> String {
     if let Some(note) = words::coverage_note(snapshot) {
         let _ = writeln!(out, "\n> **Note:** {note}.");
     }
+    if let Some(note) = snapshot.empty_window_note() {
+        let _ = writeln!(out, "\n> **No deployments:** {}.", escape(&note));
+    }
+    for line in &snapshot.inferred {
+        let _ = writeln!(out, "\n> **Inferred:** {}", escape(line));
+    }
 
     out.push_str("\n| Measure | Value | Band | Trend | Detail |\n|---|---|---|---|---|\n");
     for h in snapshot.headline() {

@@ -98,6 +98,20 @@ pub(crate) fn header(out: &mut String, snapshot: &Snapshot) {
             escape::text(note)
         );
     }
+    if let Some(note) = snapshot.empty_window_note() {
+        let _ = writeln!(
+            out,
+            "<p class=\"note\" role=\"note\"><strong>No deployments:</strong> {}.</p>",
+            escape::text(&note)
+        );
+    }
+    for line in &snapshot.inferred {
+        let _ = writeln!(
+            out,
+            "<p class=\"note\" role=\"note\"><strong>Inferred:</strong> {}</p>",
+            escape::text(line)
+        );
+    }
     out.push_str("</header>\n");
 }
 
