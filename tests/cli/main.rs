@@ -12,9 +12,11 @@
 mod support;
 
 mod collect;
+mod collect_git;
 mod config;
 mod git_report;
 mod hardening;
+mod headless;
 mod live_report;
 mod report;
 mod report_chromium;

@@ -3,10 +3,12 @@
 //! on a host). Adding a source is its module and one line in `PROVIDERS`
 //! (docs/ARCHITECTURE.md#the-polled-source-scaffold).
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use super::SourceError;
+use super::git::collected::CollectedGit;
 use super::github::Github;
 use super::gitlab::Gitlab;
 use super::http::{HttpClient, HttpSettings, StoreEtagCache, SystemClock};
@@ -127,6 +129,25 @@ pub fn build(config: &Config, http: &HttpClient) -> PolledSources {
         }
     }
     polled
+}
+
+/// The git sources of a config as sources the poller runs (`flowdeck collect` reads them into
+/// the store like any polled source; see `git::collected`).
+pub fn collected_git(config: &Config, base_dir: &Path) -> Vec<Arc<dyn Source>> {
+    let refresh = config.general.refresh.as_std();
+    config
+        .sources
+        .iter()
+        .filter_map(|source| match source {
+            SourceConfig::Git(git) => Some(Arc::new(CollectedGit::new(
+                git,
+                source.display_name(),
+                base_dir.to_path_buf(),
+                refresh,
+            )) as Arc<dyn Source>),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The flowdeck services a config knows: its `[[services]]` and every service a deployment

@@ -8,6 +8,7 @@
 //! tags, `walk` walks the history once, `paths` scopes a monorepo service by path, `message`
 //! reads titles and PR numbers, `remote` links tags to their forge page.
 
+pub mod collected;
 mod message;
 mod paths;
 mod remote;
