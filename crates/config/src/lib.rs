@@ -7,6 +7,7 @@ pub mod keymap;
 pub mod limits;
 pub mod load;
 pub mod locate;
+pub mod notify;
 mod rules;
 pub mod schema;
 pub mod theme;
