@@ -18,6 +18,7 @@ use signal_hook::iterator::Signals;
 use super::CommandError;
 use super::context::Context;
 use super::live::{self, Live};
+use crate::notify::Notifier;
 use crate::poller;
 use crate::sources::registry;
 use crate::store::StoreLocation;
@@ -59,12 +60,27 @@ pub fn run(ctx: &Context) -> Result<ExitCode, CommandError> {
         store = location.as_str(),
         "collecting"
     );
+    let fixed_now = ctx.fixed_now.then_some(ctx.now);
+    let notifier = Notifier::start(&ctx.loaded.config, live.store.clone(), move || {
+        fixed_now.unwrap_or_else(chrono::Utc::now)
+    });
+    // What the store held before this run is looked at once, then after every sync.
+    let nudge: Arc<dyn Fn() + Send + Sync> = match &notifier {
+        Some(notifier) => {
+            notifier.nudge();
+            Arc::new(notifier.nudger())
+        }
+        None => Arc::new(|| {}),
+    };
     let poller = poller::spawn(
         live.sources.clone(),
         live.store.clone(),
         live.backfill,
-        // Every sync logs its own line; the collector only keeps polling.
-        Arc::new(|_| true),
+        // Every sync logs its own line; the collector keeps polling and nudges the notifier.
+        Arc::new(move |_| {
+            nudge();
+            true
+        }),
         ctx.fixed_now.then_some(ctx.now),
     )
     .map_err(|e| {
@@ -76,6 +92,9 @@ pub fn run(ctx: &Context) -> Result<ExitCode, CommandError> {
         "stopping: finishing the write in progress"
     );
     poller.stop();
+    if let Some(notifier) = notifier {
+        notifier.stop();
+    }
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }

@@ -59,8 +59,18 @@ impl Home {
 
     /// Starts `flowdeck collect` with `config`.
     pub fn collect(&self, config: &Path) -> Collector {
-        let mut child = self
-            .command(config, &["collect"])
+        self.spawn(self.command(config, &["collect"]))
+    }
+
+    /// `collect` with its clock fixed at `now`.
+    pub fn collect_at(&self, config: &Path, now: &str) -> Collector {
+        let mut command = self.command(config, &["collect"]);
+        command.env("FLOWDECK_NOW", now);
+        self.spawn(command)
+    }
+
+    fn spawn(&self, mut command: Command) -> Collector {
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())

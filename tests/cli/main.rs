@@ -18,6 +18,7 @@ mod git_report;
 mod hardening;
 mod headless;
 mod live_report;
+mod notify;
 mod report;
 mod report_chromium;
 mod report_escaping;
