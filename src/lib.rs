@@ -17,5 +17,6 @@ pub use flowdeck_ui::{app, report, snapshot, ui};
 pub mod cli;
 pub mod commands;
 pub mod logging;
+pub mod notify;
 pub mod serve;
 pub mod tui;

@@ -1,7 +1,8 @@
 //! `flowdeck collect`: the headless collector. Polls every polled source (GitHub, GitLab,
-//! Prometheus, PagerDuty, Opsgenie) on its interval into the configured store, forever, so
-//! that dashboards, reports and `serve` elsewhere can read one shared history instead of
-//! each spending the sources' rate limits.
+//! Prometheus, PagerDuty, Opsgenie) and reads every git source on its interval into the
+//! configured store, forever, so that dashboards, reports and `serve` elsewhere can read one
+//! shared history (tag deployments included, without a clone) instead of each spending the
+//! sources' rate limits.
 //!
 //! Logs go to standard error and the log file (JSON lines by default), one line per sync. On
 //! SIGTERM or SIGINT the poller stops gracefully (a commit in progress completes, a request in
@@ -17,6 +18,7 @@ use signal_hook::iterator::Signals;
 use super::CommandError;
 use super::context::Context;
 use super::live::{self, Live};
+use crate::notify::Notifier;
 use crate::poller;
 use crate::sources::registry;
 use crate::store::StoreLocation;
@@ -58,12 +60,27 @@ pub fn run(ctx: &Context) -> Result<ExitCode, CommandError> {
         store = location.as_str(),
         "collecting"
     );
+    let fixed_now = ctx.fixed_now.then_some(ctx.now);
+    let notifier = Notifier::start(&ctx.loaded.config, live.store.clone(), move || {
+        fixed_now.unwrap_or_else(chrono::Utc::now)
+    });
+    // What the store held before this run is looked at once, then after every sync.
+    let nudge: Arc<dyn Fn() + Send + Sync> = match &notifier {
+        Some(notifier) => {
+            notifier.nudge();
+            Arc::new(notifier.nudger())
+        }
+        None => Arc::new(|| {}),
+    };
     let poller = poller::spawn(
         live.sources.clone(),
         live.store.clone(),
         live.backfill,
-        // Every sync logs its own line; the collector only keeps polling.
-        Arc::new(|_| true),
+        // Every sync logs its own line; the collector keeps polling and nudges the notifier.
+        Arc::new(move |_| {
+            nudge();
+            true
+        }),
         ctx.fixed_now.then_some(ctx.now),
     )
     .map_err(|e| {
@@ -75,6 +92,9 @@ pub fn run(ctx: &Context) -> Result<ExitCode, CommandError> {
         "stopping: finishing the write in progress"
     );
     poller.stop();
+    if let Some(notifier) = notifier {
+        notifier.stop();
+    }
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }
@@ -86,7 +106,7 @@ fn nothing_to_poll(ctx: &Context) -> Result<(), CommandError> {
             "collect polls the configured sources, and --demo has none\n  hint: try `flowdeck serve --demo --metrics 127.0.0.1:9464` or `flowdeck --demo`".into(),
         ));
     }
-    if !live::polls_anything(ctx) {
+    if !live::collects_anything(ctx) {
         return Err(no_polled_sources(ctx));
     }
     Ok(())
@@ -97,24 +117,12 @@ fn no_polled_sources(ctx: &Context) -> CommandError {
         Some(path) => path.display().to_string(),
         None => "the default config (no config file)".into(),
     };
-    let direct = ctx
-        .loaded
-        .config
-        .sources
-        .iter()
-        .filter(|s| !registry::is_polled(s))
-        .count();
-    let read_where = if direct > 0 {
-        format!("; its {direct} other source(s) (git) are read where the report or dashboard runs")
-    } else {
-        String::new()
-    };
-    let kinds: Vec<String> = registry::POLLED_KINDS
-        .iter()
+    let kinds: Vec<String> = std::iter::once(crate::sources::git::collected::KIND)
+        .chain(registry::POLLED_KINDS)
         .map(|kind| format!("{kind:?}"))
         .collect();
     CommandError::Usage(format!(
-        "{config} configures no polled source for collect to poll{read_where}\n  hint: add a [[sources]] of kind {} (see config.example.toml)",
+        "{config} configures no source for collect to read\n  hint: add a [[sources]] of kind {} (see config.example.toml)",
         kinds.join(" or ")
     ))
 }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use chrono::Utc;
 
 use super::CommandError;
+use super::collected_git;
 use super::validate::{self, Validated};
 use crate::app::Keymap;
 use crate::cli::Cli;
@@ -53,7 +54,9 @@ impl Context {
                 None => (loaded, None),
             },
         };
-        let uses_store = !cli.demo && loaded.config.sources.iter().any(registry::is_polled);
+        let uses_store = !cli.demo
+            && (loaded.config.sources.iter().any(registry::is_polled)
+                || super::live::may_hold_collected_git(&loaded.config, &loaded.base_dir));
         let Validated {
             theme,
             keymap,
@@ -145,7 +148,8 @@ impl Context {
             }
             let (mut events, direct) = sources::collect(config, &self.loaded.base_dir, self.now);
             let mut statuses = direct;
-            if let Some((stored, polled)) = stored {
+            if let Some((mut stored, mut polled)) = stored {
+                collected_git::prefer_clones(config, &mut statuses, &mut stored, &mut polled);
                 events.extend(stored);
                 statuses.extend(polled);
             }

@@ -1,7 +1,8 @@
 //! The polled part of a run: the store the config names, the sources polled into it, and what
 //! the store holds turned into events and status lines. Only opened when the config has polled
-//! sources (GitHub, GitLab, Prometheus, PagerDuty, Opsgenie): a git-only or demo run never
-//! touches the data folder.
+//! sources (GitHub, GitLab, Prometheus, PagerDuty, Opsgenie), when `collect` reads git sources
+//! into it, or when a git-only run finds a store a collector may have filled (a PostgreSQL one,
+//! or a SQLite file that exists): a git-only or demo run never creates a data folder.
 
 use std::sync::Arc;
 
@@ -78,7 +79,11 @@ impl Live {
     }
 
     fn open_for(ctx: &Context, writes: Writes) -> Result<Option<Live>, CommandError> {
-        if !polls_anything(ctx) {
+        let opens = match writes {
+            Writes::IfPolling => uses_store(ctx),
+            Writes::Always => collects_anything(ctx),
+        };
+        if !opens {
             return Ok(None);
         }
         let store = open_store(ctx)?;
@@ -94,7 +99,15 @@ impl Live {
         store
             .check_writable()
             .map_err(|e| CommandError::Runtime(anyhow::Error::msg(e.to_string())))?;
-        Live::with_store(ctx, store).map(Some)
+        let mut live = Live::with_store(ctx, store)?;
+        if writes == Writes::Always {
+            // The collector reads the clones too, so readers of its store need none.
+            live.sources.extend(registry::collected_git(
+                &ctx.loaded.config,
+                &ctx.loaded.base_dir,
+            ));
+        }
+        Ok(Some(live))
     }
 
     /// Sets up the polled sources around a store already open (tokens are read here).
@@ -167,7 +180,7 @@ impl Live {
     /// One status line per polled source (config order), as the store has them now.
     pub fn statuses(&self, not_yet: NotYetSynced) -> Result<Vec<SourceStatus>, StoreError> {
         let stored = self.store.statuses()?;
-        let statuses = self
+        let mut statuses: Vec<SourceStatus> = self
             .listed
             .iter()
             .map(|(name, kind)| {
@@ -180,6 +193,14 @@ impl Live {
                 }
             })
             .collect();
+        // A git source a collector reads into this store: its line, for a run whose clone is
+        // missing (`Context::history` prefers a clone it can read).
+        let collected_git: Vec<SourceStatus> = stored
+            .iter()
+            .filter(|s| s.kind == git_kind() && !statuses.iter().any(|l| l.name == s.name))
+            .map(from_stored)
+            .collect();
+        statuses.extend(collected_git);
         Ok(statuses)
     }
 }
@@ -206,6 +227,34 @@ fn listed(ctx: &Context) -> Vec<(String, String)> {
 /// Whether the run has polled sources (and so a store).
 pub fn polls_anything(ctx: &Context) -> bool {
     !ctx.demo && ctx.loaded.config.sources.iter().any(registry::is_polled)
+}
+
+/// Whether `collect` has anything to read into the store: any source, git ones included.
+pub fn collects_anything(ctx: &Context) -> bool {
+    !ctx.demo && !ctx.loaded.config.sources.is_empty()
+}
+
+/// Whether a reading run (dashboard, report, serve) opens the store: it polls, or it has git
+/// sources and a store a collector may have filled with them (a shared server, or a SQLite
+/// file that already exists; a git-only run never creates one).
+pub fn uses_store(ctx: &Context) -> bool {
+    polls_anything(ctx)
+        || (!ctx.demo && may_hold_collected_git(&ctx.loaded.config, &ctx.loaded.base_dir))
+}
+
+/// The config has git sources and names a store that exists or is shared.
+pub fn may_hold_collected_git(config: &crate::config::Config, base_dir: &std::path::Path) -> bool {
+    let has_git = config.sources.iter().any(|s| s.kind() == git_kind());
+    has_git
+        && match StoreLocation::parse(&config.general.store, base_dir) {
+            Ok(StoreLocation::Postgres(_)) => true,
+            Ok(StoreLocation::Sqlite(path)) => path.is_file(),
+            Err(_) => false,
+        }
+}
+
+fn git_kind() -> &'static str {
+    crate::sources::git::collected::KIND
 }
 
 /// The store `[general] store` names. A bad setting is a config error (exit 2); a store that

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 mod check;
 mod collect;
+mod collected_git;
 mod context;
 mod dashboard;
 mod export;

@@ -6,7 +6,7 @@
 //! what one `flowdeck report` sync stores; a second run sends only conditional requests; a
 //! SIGTERM in the middle of a sync (a request left hanging) exits 0 at once and leaves nothing
 //! half-written, and the next run stores everything once; config errors and a config with
-//! nothing to poll exit 2 with the message, a damaged store exits 1.
+//! no source at all exit 2 with the message, a damaged store exits 1.
 
 use crate::support::{github_fixture, github_server};
 
@@ -394,19 +394,15 @@ async fn config_errors_and_nothing_to_poll_exit_2_and_a_damaged_store_exits_1() 
     assert!(stderr.contains("bad.toml:2:"), "{stderr}");
     assert!(stderr.contains("soon"), "{stderr}");
 
-    let git_only = home.join("git.toml");
-    std::fs::write(
-        &git_only,
-        "[[sources]]\nkind = \"git\"\nservice = \"api\"\npath = \".\"\ndeploy_tags = \"v*\"\n",
-    )
-    .unwrap();
-    let out = setup.command(&git_only, &["collect"]).output().unwrap();
+    let no_sources = home.join("empty.toml");
+    std::fs::write(&no_sources, "[general]\ntimezone = \"UTC\"\n").unwrap();
+    let out = setup.command(&no_sources, &["collect"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("no polled source"), "{stderr}");
+    assert!(stderr.contains("no source for collect"), "{stderr}");
     assert!(
         stderr.contains(
-            "hint: add a [[sources]] of kind \"github\" or \"gitlab\" or \"prometheus\" or \"pagerduty\" or \"opsgenie\" or \"jenkins\" or \"buildkite\" or \"circleci\" or \"argocd\""
+            "hint: add a [[sources]] of kind \"git\" or \"github\" or \"gitlab\" or \"prometheus\" or \"pagerduty\" or \"opsgenie\""
         ),
         "{stderr}"
     );

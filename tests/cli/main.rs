@@ -12,11 +12,14 @@
 mod support;
 
 mod collect;
+mod collect_git;
 mod config;
 mod events;
 mod git_report;
 mod hardening;
+mod headless;
 mod live_report;
+mod notify;
 mod report;
 mod report_chromium;
 mod report_escaping;

@@ -8,6 +8,7 @@ pub mod keymap;
 pub mod limits;
 pub mod load;
 pub mod locate;
+pub mod notify;
 mod rules;
 pub mod schema;
 pub mod theme;

@@ -34,6 +34,8 @@ pub struct Config {
     pub bands: Option<CustomBands>,
     pub services: Vec<ServiceConfig>,
     pub sources: Vec<SourceConfig>,
+    /// `[[notify]]`: who is told what when something changes.
+    pub notify: Vec<super::notify::NotifyConfig>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

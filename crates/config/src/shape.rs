@@ -97,6 +97,10 @@ pub(crate) fn config() -> TableShape {
                 Child::ArrayOfTables(TableShape::leaf(fields_of::<ServiceConfig>())),
             ),
             ("sources", Child::Sources),
+            (
+                "notify",
+                Child::ArrayOfTables(TableShape::leaf(fields_of::<super::notify::NotifyConfig>())),
+            ),
         ],
     }
 }

@@ -3,6 +3,7 @@
 //! on a host). Adding a source is its module and one line in `PROVIDERS`
 //! (docs/ARCHITECTURE.md#the-polled-source-scaffold).
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,6 +12,7 @@ use super::argocd::Argocd;
 use super::buildkite::Buildkite;
 use super::circleci::Circleci;
 use super::events::Events;
+use super::git::collected::CollectedGit;
 use super::github::Github;
 use super::gitlab::Gitlab;
 use super::http::{HttpClient, HttpSettings, StoreEtagCache, SystemClock};
@@ -137,6 +139,25 @@ pub fn build(config: &Config, base_dir: &std::path::Path, http: &HttpClient) -> 
         }
     }
     polled
+}
+
+/// The git sources of a config as sources the poller runs (`flowdeck collect` reads them into
+/// the store like any polled source; see `git::collected`).
+pub fn collected_git(config: &Config, base_dir: &Path) -> Vec<Arc<dyn Source>> {
+    let refresh = config.general.refresh.as_std();
+    config
+        .sources
+        .iter()
+        .filter_map(|source| match source {
+            SourceConfig::Git(git) => Some(Arc::new(CollectedGit::new(
+                git,
+                source.display_name(),
+                base_dir.to_path_buf(),
+                refresh,
+            )) as Arc<dyn Source>),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The flowdeck services a config knows: its `[[services]]` and every service a deployment

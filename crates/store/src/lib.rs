@@ -6,6 +6,7 @@
 
 pub mod codec;
 pub mod locate;
+mod notified;
 pub mod postgres;
 mod shape;
 pub mod sqlite;
@@ -71,6 +72,14 @@ pub struct BatchCount {
     pub upserts: UpsertCount,
     /// Stored events the batch removed (a removal of an event not stored counts nothing).
     pub removed: u64,
+}
+
+/// The last state notified for one item: ("deployment", "github:acme/api:7", "failed").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notified {
+    pub kind: String,
+    pub item: String,
+    pub state: String,
 }
 
 /// Why the history cannot be read or written. None of these is ever "fixed" by replacing the
@@ -208,6 +217,27 @@ pub trait Store: Send + Sync {
     fn prune_cached_responses(&self, fetched_before: Timestamp) -> Result<u64, StoreError> {
         let _ = fetched_before;
         Ok(0)
+    }
+
+    /// Every item's last notified state (the `notifications` table).
+    fn notified(&self) -> Result<Vec<Notified>, StoreError> {
+        Ok(Vec::new())
+    }
+
+    /// Records that `kind`/`item` is now `state`, only if its stored state is still
+    /// `previous` (None: never notified): a compare-and-set, so of several processes seeing
+    /// one transition exactly one gets true and sends it. The default (test doubles) records
+    /// nothing and always wins.
+    fn mark_notified(
+        &self,
+        kind: &str,
+        item: &str,
+        previous: Option<&str>,
+        state: &str,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let _ = (kind, item, previous, state, at);
+        Ok(true)
     }
 
     /// Subscribes to the commits of every process writing this store. `None` when the store

@@ -23,6 +23,7 @@ pub(crate) const TABLES: &[(&str, &[&str])] = &[
             "next_retry_at",
         ],
     ),
+    ("notifications", &["kind", "item", "state", "sent_at"]),
 ];
 
 /// What differs between `found` (a table's columns in order, empty when it does not exist)

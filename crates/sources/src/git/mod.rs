@@ -10,6 +10,7 @@
 //! tags, `walk` walks the history once, `paths` scopes a monorepo service by path, `message`
 //! reads titles and PR numbers, `remote` links tags to their forge page.
 
+pub mod collected;
 mod lookup;
 mod message;
 mod paths;

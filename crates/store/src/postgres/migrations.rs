@@ -65,8 +65,19 @@ CREATE TABLE flowdeck.statuses (
 );
 "#;
 
+/// Version 2: what was notified (see the SQLite store's version 2).
+const V2: &str = r#"
+CREATE TABLE flowdeck.notifications (
+    kind    TEXT COLLATE "C" NOT NULL,
+    item    TEXT COLLATE "C" NOT NULL,
+    state   TEXT   NOT NULL,
+    sent_at BIGINT NOT NULL,
+    PRIMARY KEY (kind, item)
+);
+"#;
+
 /// The migrations in order; migration `i` brings a database to version `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this build writes and reads.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -35,7 +35,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio_postgres::Client;
 
 use super::codec::EventKind;
-use super::{BatchCount, CachedResponse, ChangeFeed, Store, StoreError, StoredStatus, UpsertCount};
+use super::{
+    BatchCount, CachedResponse, ChangeFeed, Notified, Store, StoreError, StoredStatus, UpsertCount,
+};
 use connect::Settings;
 use driver::{Driver, block_on};
 use errors::mapper;
@@ -179,6 +181,49 @@ impl Store for PostgresStore {
 
     fn prune_cached_responses(&self, fetched_before: Timestamp) -> Result<u64, StoreError> {
         self.with_client(|client, server| cache::prune(client, server, fetched_before))
+    }
+
+    fn notified(&self) -> Result<Vec<Notified>, StoreError> {
+        self.with_client(|client, server| {
+            let doing = "reading what was notified";
+            let sql = crate::notified::for_postgres(crate::notified::SELECT);
+            let rows = block_on(client.query(&sql, &[])).map_err(mapper(server, doing))?;
+            rows.iter()
+                .map(|row| {
+                    Ok(Notified {
+                        kind: row.try_get(0)?,
+                        item: row.try_get(1)?,
+                        state: row.try_get(2)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, tokio_postgres::Error>>()
+                .map_err(mapper(server, doing))
+        })
+    }
+
+    fn mark_notified(
+        &self,
+        kind: &str,
+        item: &str,
+        previous: Option<&str>,
+        state: &str,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let at = crate::codec::index_nanos(at);
+        self.with_client(|client, server| {
+            let changed = match previous {
+                None => {
+                    let sql = crate::notified::for_postgres(crate::notified::INSERT);
+                    block_on(client.execute(&sql, &[&kind, &item, &state, &at]))
+                }
+                Some(previous) => {
+                    let sql = crate::notified::for_postgres(crate::notified::UPDATE);
+                    block_on(client.execute(&sql, &[&kind, &item, &state, &at, &previous]))
+                }
+            }
+            .map_err(mapper(server, "recording a notification"))?;
+            Ok(changed == 1)
+        })
     }
 
     fn subscribe(&self) -> Result<Option<Box<dyn ChangeFeed>>, StoreError> {

@@ -64,8 +64,21 @@ CREATE TABLE statuses (
 );
 ";
 
+/// Version 2: what was notified, so a restart, a reload or a second process sends nothing
+/// twice: the last state notified per (kind, item), e.g. ("incident", "pagerduty:P1") is
+/// "open" (see `Store::mark_notified`). `sent_at` in Unix nanoseconds.
+const V2: &str = "
+CREATE TABLE notifications (
+    kind    TEXT   NOT NULL,
+    item    TEXT   NOT NULL,
+    state   TEXT   NOT NULL,
+    sent_at BIGINT NOT NULL,
+    PRIMARY KEY (kind, item)
+);
+";
+
 /// The migrations in order; migration `i` brings a database to version `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this build writes and reads.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -24,7 +24,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use rusqlite::{Connection, TransactionBehavior};
 
 use super::codec::EventKind;
-use super::{BatchCount, CachedResponse, Store, StoreError, StoredStatus, UpsertCount};
+use super::{BatchCount, CachedResponse, Notified, Store, StoreError, StoredStatus, UpsertCount};
 use errors::{Phase, mapper};
 use flowdeck_core::events::EventKey;
 use flowdeck_core::model::{EventSet, Timestamp};
@@ -153,6 +153,46 @@ impl Store for SqliteStore {
 
     fn prune_cached_responses(&self, fetched_before: Timestamp) -> Result<u64, StoreError> {
         cache::prune(&self.conn(), &self.path, fetched_before)
+    }
+
+    fn notified(&self) -> Result<Vec<Notified>, StoreError> {
+        let conn = self.conn();
+        conn.prepare_cached(crate::notified::SELECT)
+            .and_then(|mut stmt| {
+                stmt.query_map([], |row| {
+                    Ok(Notified {
+                        kind: row.get(0)?,
+                        item: row.get(1)?,
+                        state: row.get(2)?,
+                    })
+                })?
+                .collect()
+            })
+            .map_err(mapper(&self.path, Phase::Use, "reading what was notified"))
+    }
+
+    fn mark_notified(
+        &self,
+        kind: &str,
+        item: &str,
+        previous: Option<&str>,
+        state: &str,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let at = crate::codec::index_nanos(at);
+        let conn = self.conn();
+        let changed = match previous {
+            None => conn
+                .prepare_cached(crate::notified::INSERT)
+                .and_then(|mut stmt| stmt.execute(rusqlite::params![kind, item, state, at])),
+            Some(previous) => conn
+                .prepare_cached(crate::notified::UPDATE)
+                .and_then(|mut stmt| {
+                    stmt.execute(rusqlite::params![kind, item, state, at, previous])
+                }),
+        }
+        .map_err(mapper(&self.path, Phase::Use, "recording a notification"))?;
+        Ok(changed == 1)
     }
 }
 
