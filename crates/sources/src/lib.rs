@@ -9,6 +9,9 @@
 
 mod collect;
 pub mod demo;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod git;
 pub mod github;
 pub mod gitlab;
