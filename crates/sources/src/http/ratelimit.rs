@@ -340,8 +340,8 @@ mod tests {
 
     #[test]
     fn a_wait_no_timestamp_can_hold_names_no_instant() {
-        // Found reading the code for the fuzz target ratelimit_headers: a Retry-After or Opsgenie period past
-        // chrono's range overflowed `now + seconds` and panicked.
+        // Found reading the code for the fuzz target ratelimit_headers: a Retry-After or an
+        // Opsgenie period past chrono's range overflowed `now + seconds` and panicked.
         for huge in [
             "9999999999999999",
             "9223372036854775807",

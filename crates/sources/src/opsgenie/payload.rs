@@ -130,8 +130,8 @@ mod tests {
 
     #[test]
     fn a_close_time_no_timestamp_can_hold_falls_back_to_updated_at() {
-        // Found reading the code for the fuzz target opsgenie_payloads: createdAt + a closeTime of hundreds of
-        // millions of years overflowed and panicked.
+        // Found reading the code for the fuzz target opsgenie_payloads: createdAt + a closeTime
+        // of hundreds of millions of years overflowed and panicked.
         for ms in [i64::MAX, 9_000_000_000_000_000] {
             let alert = closed("9999-12-31T23:59:59.000Z", ms);
             assert_eq!(alert.closed_at(), alert.updated_at);
