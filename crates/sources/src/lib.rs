@@ -15,6 +15,9 @@ mod cuts;
 pub mod demo;
 pub mod detect;
 pub mod events;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod git;
 pub mod github;
 pub mod gitlab;

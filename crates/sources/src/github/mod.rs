@@ -40,6 +40,8 @@
 
 mod api;
 mod deployments;
+#[cfg(feature = "fuzzing")]
+pub(crate) mod fuzz;
 mod issues;
 mod known;
 mod payload;

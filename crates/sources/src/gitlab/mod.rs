@@ -19,6 +19,8 @@
 mod api;
 mod context;
 mod deployments;
+#[cfg(feature = "fuzzing")]
+pub(crate) mod fuzz;
 mod merge_requests;
 mod payload;
 mod pipelines;

@@ -32,6 +32,8 @@ mod cache;
 mod client;
 mod clock;
 mod error;
+#[cfg(feature = "fuzzing")]
+pub(crate) mod fuzz;
 mod link;
 mod paging;
 mod ratelimit;

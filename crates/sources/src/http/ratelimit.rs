@@ -54,12 +54,18 @@ fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
 const EPOCH_THRESHOLD: u64 = 1_000_000_000;
 
 fn reset_time(value: u64, now: Timestamp) -> Option<Timestamp> {
-    let seconds = i64::try_from(value).ok()?;
     if value < EPOCH_THRESHOLD {
-        Some(now + chrono::Duration::seconds(seconds))
+        seconds_after(now, value)
     } else {
-        Utc.timestamp_opt(seconds, 0).single()
+        Utc.timestamp_opt(i64::try_from(value).ok()?, 0).single()
     }
+}
+
+/// `now` plus a wait a server named; None when no timestamp can hold it (a wait of billions of
+/// years names no instant, so the caller backs off on its own rather than overflowing).
+fn seconds_after(now: Timestamp, seconds: u64) -> Option<Timestamp> {
+    let wait = chrono::TimeDelta::try_seconds(i64::try_from(seconds).ok()?)?;
+    now.checked_add_signed(wait)
 }
 
 /// Opsgenie's throttling: `X-RateLimit-State: THROTTLED` with the window it was counted over,
@@ -70,8 +76,7 @@ pub(super) fn throttled_until(headers: &HeaderMap, now: Timestamp) -> Option<Tim
     if !state.eq_ignore_ascii_case("throttled") {
         return None;
     }
-    let period = header_u64(headers, "x-ratelimit-period-in-sec")?;
-    Some(now + chrono::Duration::seconds(i64::try_from(period).ok()?))
+    seconds_after(now, header_u64(headers, "x-ratelimit-period-in-sec")?)
 }
 
 /// Retry-After as the instant it names: delay-seconds or an HTTP-date (IMF-fixdate, and the
@@ -79,8 +84,7 @@ pub(super) fn throttled_until(headers: &HeaderMap, now: Timestamp) -> Option<Tim
 pub(super) fn retry_after(headers: &HeaderMap, now: Timestamp) -> Option<Timestamp> {
     let value = header_str(headers, "retry-after")?;
     if let Ok(seconds) = value.parse::<u64>() {
-        let seconds = i64::try_from(seconds).ok()?;
-        return Some(now + chrono::Duration::seconds(seconds));
+        return seconds_after(now, seconds);
     }
     http_date(value)
 }
@@ -332,5 +336,27 @@ mod tests {
             classify(429, &no_period, b"{}", now()).unwrap().resume_at,
             None
         );
+    }
+
+    #[test]
+    fn a_wait_no_timestamp_can_hold_names_no_instant() {
+        // Found reading the code for the fuzz target ratelimit_headers: a Retry-After or an
+        // Opsgenie period past chrono's range overflowed `now + seconds` and panicked.
+        for huge in [
+            "9999999999999999",
+            "9223372036854775807",
+            "18446744073709551615",
+        ] {
+            let h = headers(&[("retry-after", huge)]);
+            assert_eq!(retry_after(&h, now()), None);
+            let h = headers(&[
+                ("x-ratelimit-state", "THROTTLED"),
+                ("x-ratelimit-period-in-sec", huge),
+            ]);
+            assert_eq!(throttled_until(&h, now()), None);
+            let limit = classify(429, &h, b"", now()).unwrap();
+            assert_eq!(limit.kind, LimitKind::TooMany);
+            assert_eq!(limit.resume_at, None);
+        }
     }
 }

@@ -20,6 +20,8 @@
 //! `state` (how its alerts feed what every incident source remembers), `probe`.
 
 mod api;
+#[cfg(feature = "fuzzing")]
+pub(crate) mod fuzz;
 mod payload;
 mod probe;
 mod setup;

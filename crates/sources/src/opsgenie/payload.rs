@@ -95,7 +95,46 @@ impl Alert {
             .as_ref()
             .and_then(|r| r.close_time)
             .filter(|ms| *ms >= 0)
-            .map(|ms| self.created_at + chrono::Duration::milliseconds(ms));
+            // A closeTime past what a timestamp holds is no close time: updatedAt says it.
+            .and_then(|ms| {
+                self.created_at
+                    .checked_add_signed(chrono::TimeDelta::try_milliseconds(ms)?)
+            });
         by_report.or(self.updated_at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn closed(created_at: &str, close_time: i64) -> Alert {
+        serde_json::from_value(serde_json::json!({
+            "id": "a-1",
+            "status": "closed",
+            "createdAt": created_at,
+            "updatedAt": "2026-03-03T11:00:00.000Z",
+            "report": {"closeTime": close_time}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn closed_at_is_created_at_plus_the_close_time() {
+        let alert = closed("2026-03-03T10:00:00.000Z", 60_000);
+        assert_eq!(
+            alert.closed_at().unwrap().to_rfc3339(),
+            "2026-03-03T10:01:00+00:00"
+        );
+    }
+
+    #[test]
+    fn a_close_time_no_timestamp_can_hold_falls_back_to_updated_at() {
+        // Found reading the code for the fuzz target opsgenie_payloads: createdAt + a closeTime
+        // of hundreds of millions of years overflowed and panicked.
+        for ms in [i64::MAX, 9_000_000_000_000_000] {
+            let alert = closed("9999-12-31T23:59:59.000Z", ms);
+            assert_eq!(alert.closed_at(), alert.updated_at);
+        }
     }
 }

@@ -18,6 +18,8 @@
 //! `state` (how its incidents feed what every incident source remembers), `probe`.
 
 mod api;
+#[cfg(feature = "fuzzing")]
+pub(crate) mod fuzz;
 mod payload;
 mod probe;
 mod setup;

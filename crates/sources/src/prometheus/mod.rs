@@ -19,6 +19,8 @@
 
 mod alertmanager;
 mod api;
+#[cfg(feature = "fuzzing")]
+pub(crate) mod fuzz;
 mod payload;
 mod probe;
 mod runs;

@@ -213,7 +213,7 @@ async fn reach_back(
 }
 
 /// Prometheus' float seconds as milliseconds.
-fn millis(seconds: f64) -> Millis {
+pub(super) fn millis(seconds: f64) -> Millis {
     // `as` saturates; sample times are far inside i64 milliseconds.
     (seconds * 1000.0).round() as Millis
 }
