@@ -77,6 +77,7 @@ impl Source for CollectedGit {
                     deployments: loaded.deployments,
                     ..EventSet::default()
                 },
+                removals: Vec::new(),
                 watermarks: Vec::new(),
                 covers_from: None,
                 degraded: None,
