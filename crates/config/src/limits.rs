@@ -112,6 +112,14 @@ pub const ALERT_GAP: DurationBounds = DurationBounds {
     whole_days: false,
 };
 
+/// A panel's `compare`: the before/after span of the verdict.
+pub const PANEL_COMPARE: DurationBounds = DurationBounds {
+    what: "a panel's compare span",
+    min_seconds: 60,
+    max_seconds: DAY,
+    whole_days: false,
+};
+
 impl DurationBounds {
     pub fn check(&self, value: HumanDuration) -> Result<(), OutOfBounds> {
         let seconds = value.as_chrono().num_seconds();

@@ -32,6 +32,8 @@ pub struct Config {
     pub bands: Option<CustomBands>,
     pub services: Vec<ServiceConfig>,
     pub sources: Vec<SourceConfig>,
+    /// Health panels: a service's series from a Prometheus source, with its deployments.
+    pub panels: Vec<super::panels::PanelConfig>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

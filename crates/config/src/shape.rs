@@ -8,6 +8,7 @@ use serde::Deserializer;
 
 use super::duration::HumanDuration;
 use super::fields::fields_of;
+use super::panels::PanelConfig;
 use super::schema::{
     Config, CustomBands, Export, Fraction, FrequencyThreshold, General, GitSourceConfig,
     GithubSourceConfig, GitlabSourceConfig, Incidents, OpsgenieSourceConfig, PagerdutySourceConfig,
@@ -91,6 +92,10 @@ pub(crate) fn config() -> TableShape {
                 Child::ArrayOfTables(TableShape::leaf(fields_of::<ServiceConfig>())),
             ),
             ("sources", Child::Sources),
+            (
+                "panels",
+                Child::ArrayOfTables(TableShape::leaf(fields_of::<PanelConfig>())),
+            ),
         ],
     }
 }
