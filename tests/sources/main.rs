@@ -18,5 +18,6 @@ mod gitlab;
 mod http_layer;
 mod opsgenie;
 mod pagerduty;
+mod panels;
 mod poller_faults;
 mod prometheus;

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 pub use assess::{Health, HealthTable, assess};
 pub use unit::Unit;
-pub use verdict::{Baseline, MIN_CHANGES, Verdict, window_median};
+pub use verdict::{Baseline, LOOKBACK_MS, MIN_CHANGES, Verdict, window_median};
 
 /// Which way is good for a panel's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

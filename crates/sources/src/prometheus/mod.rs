@@ -19,6 +19,7 @@
 
 mod alertmanager;
 mod api;
+mod panels;
 mod payload;
 mod probe;
 mod runs;
@@ -31,6 +32,7 @@ mod translate;
 use std::time::Duration;
 
 use self::api::{Api, Server};
+pub use self::panels::{MAX_POINTS, PanelReader, PanelSpan, step_ms};
 use self::setup::Settings;
 use crate::SourceError;
 use crate::http::HttpClient;
