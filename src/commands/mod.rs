@@ -8,6 +8,7 @@ mod collect;
 mod context;
 mod dashboard;
 mod live;
+mod panels;
 mod report;
 mod serve;
 mod shell;

@@ -93,6 +93,13 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
             environment: None,
         },
     );
+    let panels = match &live {
+        Some(live) if !args.offline => {
+            super::panels::read(config, live.store.clone(), &history, &window)
+        }
+        _ => Default::default(),
+    };
+    let snapshot = snapshot.with_panels(&history, panels);
     let options = RenderOptions {
         max_items: config.general.report_items,
     };

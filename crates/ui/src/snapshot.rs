@@ -14,6 +14,7 @@ pub(crate) use deployments::{DeploymentRow, Deployments, deployment_row};
 pub use scope::{ReportScope, ScopeFilter};
 pub(crate) use standup::{Standup, standup_since};
 
+use flowdeck_core::health::{Panel, Panels, assess};
 use flowdeck_core::metrics::compute::{PreparedWindow, compute_prepared};
 use flowdeck_core::metrics::{
     Attribution, BandTable, History, MetricSet, Scope, Window, deployments_in,
@@ -45,6 +46,9 @@ pub struct Snapshot<'h> {
     /// deployment; newest first.
     pub incidents: Vec<IncidentRow>,
     pub(crate) sources: Vec<SourceStatus>,
+    /// The health panels' series (`[[panels]]`; absent without panels).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub panels: Vec<Panel>,
     /// What the HTML charts draw beyond the rows; not part of the JSON contract.
     #[serde(skip)]
     pub charts: Charts,
@@ -203,8 +207,22 @@ impl<'h> Snapshot<'h> {
             deployments,
             incidents,
             sources,
+            panels: Vec::new(),
             charts,
         }
+    }
+
+    /// The snapshot with the health panels read for its window: their series, and each listed
+    /// deployment's verdict (docs/METRICS.md#health-panels-and-the-deployment-verdict).
+    pub fn with_panels(mut self, history: &'h History, panels: Panels) -> Snapshot<'h> {
+        let table = assess(
+            &panels,
+            &history.events.deployments,
+            self.deployments.indices(),
+        );
+        self.deployments = self.deployments.with_health(table);
+        self.panels = panels.panels;
+        self
     }
 }
 
