@@ -11,6 +11,7 @@ mod dashboard;
 mod export;
 pub(crate) mod ingest;
 mod live;
+mod panels;
 mod progress;
 mod report;
 mod serve;

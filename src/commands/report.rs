@@ -111,6 +111,13 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
         .cloned()
         .chain(chosen)
         .collect();
+    let panels = match &live {
+        Some(live) if !args.offline => {
+            super::panels::read(config, live.store.clone(), &history, &window)
+        }
+        _ => Default::default(),
+    };
+    let snapshot = snapshot.with_panels(&history, panels);
     let options = RenderOptions {
         max_items: config.general.report_items,
     };

@@ -142,6 +142,14 @@ pub fn check_max_body(value: u64) -> Result<(), OutOfBounds> {
     Ok(())
 }
 
+/// A panel's `compare`: the before/after span of the verdict.
+pub const PANEL_COMPARE: DurationBounds = DurationBounds {
+    what: "a panel's compare span",
+    min_seconds: 60,
+    max_seconds: DAY,
+    whole_days: false,
+};
+
 impl DurationBounds {
     pub fn check(&self, value: HumanDuration) -> Result<(), OutOfBounds> {
         let seconds = value.as_chrono().num_seconds();

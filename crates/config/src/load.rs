@@ -13,7 +13,7 @@ use super::limits::MAX_CONFIG_BYTES;
 use super::locate::{self, ConfigOrigin};
 use super::schema::{Config, SourceConfig};
 use super::tree::{self, Step};
-use super::{bounds, cross, explain, keys, shape, syntax};
+use super::{bounds, cross, explain, keys, panels, shape, syntax};
 
 /// The config in effect and where it came from.
 #[derive(Debug, Clone)]
@@ -225,6 +225,7 @@ fn parse_text(text: &str) -> Result<Config, Problem> {
     super::home::expand_paths(&mut config);
     let mut problems = cross::check(&config, &root, text);
     problems.extend(bounds::check(&config, &root));
+    problems.extend(panels::check(&config, &root));
     match earliest(problems) {
         Some(problem) => Err(problem),
         None => Ok(config),

@@ -36,6 +36,8 @@ pub struct Config {
     pub sources: Vec<SourceConfig>,
     /// `[[notify]]`: who is told what when something changes.
     pub notify: Vec<super::notify::NotifyConfig>,
+    /// Health panels: a service's series from a Prometheus source, with its deployments.
+    pub panels: Vec<super::panels::PanelConfig>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -8,6 +8,7 @@ use serde::Deserializer;
 
 use super::duration::HumanDuration;
 use super::fields::fields_of;
+use super::panels::PanelConfig;
 use super::schema::{
     ArgocdSourceConfig, BuildkiteSourceConfig, CircleciSourceConfig, Config, CustomBands, Export,
     Fraction, FrequencyThreshold, General, GitSourceConfig, GithubSourceConfig, GitlabSourceConfig,
@@ -100,6 +101,10 @@ pub(crate) fn config() -> TableShape {
             (
                 "notify",
                 Child::ArrayOfTables(TableShape::leaf(fields_of::<super::notify::NotifyConfig>())),
+            ),
+            (
+                "panels",
+                Child::ArrayOfTables(TableShape::leaf(fields_of::<PanelConfig>())),
             ),
         ],
     }

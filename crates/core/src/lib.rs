@@ -4,6 +4,7 @@
 //! numbers follow are in docs/METRICS.md, the layering in docs/ARCHITECTURE.md.
 
 pub mod events;
+pub mod health;
 pub mod metrics;
 pub mod model;
 pub mod plausible;

@@ -21,6 +21,7 @@ pub use quiet::{empty_window_note, scope_note};
 pub use scope::{ReportScope, ScopeFilter};
 pub(crate) use standup::{Standup, standup_since};
 
+use flowdeck_core::health::{Panel, Panels, assess};
 use flowdeck_core::metrics::compute::{PreparedWindow, compute_prepared};
 use flowdeck_core::metrics::{
     Attribution, BandTable, History, MetricSet, Scope, Window, deployments_in,
@@ -60,6 +61,9 @@ pub struct Snapshot<'h> {
     /// which system's deployments were counted. Absent when a config file was read.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub inferred: Vec<String>,
+    /// The health panels' series (`[[panels]]`; absent without panels).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub panels: Vec<Panel>,
     /// What the HTML charts draw beyond the rows; not part of the JSON contract.
     #[serde(skip)]
     pub charts: Charts,
@@ -249,9 +253,23 @@ impl<'h> Snapshot<'h> {
             sources,
             latest_deployment: LatestDeployment::of(history, &scope, window.to),
             inferred: Vec::new(),
+            panels: Vec::new(),
             charts,
             missing,
         }
+    }
+
+    /// The snapshot with the health panels read for its window: their series, and each listed
+    /// deployment's verdict (docs/METRICS.md#health-panels-and-the-deployment-verdict).
+    pub fn with_panels(mut self, history: &'h History, panels: Panels) -> Snapshot<'h> {
+        let table = assess(
+            &panels,
+            &history.events.deployments,
+            self.deployments.indices(),
+        );
+        self.deployments = self.deployments.with_health(table);
+        self.panels = panels.panels;
+        self
     }
 }
 

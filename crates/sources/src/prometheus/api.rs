@@ -27,26 +27,28 @@ use flowdeck_core::text::sanitize;
 pub(super) enum Server {
     Prometheus,
     Alertmanager,
+    /// The Prometheus a `[[panels]]` entry reads: its failures name the panel's query.
+    Panels,
 }
 
 impl Server {
     fn name(self) -> &'static str {
         match self {
-            Server::Prometheus => "Prometheus",
+            Server::Prometheus | Server::Panels => "Prometheus",
             Server::Alertmanager => "Alertmanager",
         }
     }
 
     fn url_key(self) -> &'static str {
         match self {
-            Server::Prometheus => "url",
+            Server::Prometheus | Server::Panels => "url",
             Server::Alertmanager => "alertmanager_url",
         }
     }
 
     fn token_key(self) -> &'static str {
         match self {
-            Server::Prometheus => "token_env",
+            Server::Prometheus | Server::Panels => "token_env",
             Server::Alertmanager => "alertmanager_token_env",
         }
     }
@@ -169,6 +171,37 @@ impl Api {
         self.query(selector, time, "vector").await
     }
 
+    /// `promql` evaluated every `step` from `start` to `end` (`/api/v1/query_range`): a matrix.
+    pub(super) async fn range(
+        &self,
+        promql: &str,
+        start: Millis,
+        end: Millis,
+        step: Millis,
+    ) -> Result<Vec<MatrixSeries>, SourceError> {
+        let what = format!("the panel query {promql}");
+        let data: QueryData<Vec<MatrixSeries>> = self
+            .data(
+                "api/v1/query_range",
+                &[
+                    ("query", promql),
+                    ("start", &seconds(start)),
+                    ("end", &seconds(end)),
+                    ("step", &seconds(step)),
+                ],
+                &what,
+            )
+            .await?;
+        if data.result_type != "matrix" {
+            return Err(SourceError::Data(format!(
+                "Prometheus at {} answered {what} with a {:?}, not a matrix",
+                self.host(),
+                sanitize(&data.result_type)
+            )));
+        }
+        Ok(data.result)
+    }
+
     /// Prometheus' firing and pending alerts, with their annotations.
     pub(super) async fn alerts(&self) -> Result<Vec<PrometheusAlert>, SourceError> {
         let data: AlertsData = self.data("api/v1/alerts", &[], "the alerts").await?;
@@ -220,6 +253,9 @@ impl StatusHints for Words {
             .detail
             .map_or_else(|| "no reason given".to_string(), sanitize);
         Some(match status {
+            400 if self.server == Server::Panels => Hint::Config(format!(
+                "{server} at {host} rejected {what} (400 bad_data): {detail}; check the panel's `query`"
+            )),
             400 => Hint::Config(format!(
                 "{server} at {host} rejected {what} (400 bad_data): {detail}; check `selector` (PromQL label matchers such as severity=\"page\")"
             )),

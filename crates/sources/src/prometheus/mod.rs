@@ -21,6 +21,7 @@ mod alertmanager;
 mod api;
 #[cfg(feature = "fuzzing")]
 pub(crate) mod fuzz;
+mod panels;
 mod payload;
 mod probe;
 mod runs;
@@ -33,6 +34,7 @@ mod translate;
 use std::time::Duration;
 
 use self::api::{Api, Server};
+pub use self::panels::{MAX_POINTS, PanelReader, PanelSpan, step_ms};
 use self::setup::Settings;
 use crate::SourceError;
 use crate::http::HttpClient;

@@ -172,6 +172,8 @@ pub(crate) fn render(snapshot: &Snapshot, options: RenderOptions) -> String {
         }
     }
 
+    unusual_deployments(&mut out, snapshot, options.max_items);
+
     let (failed_total, _) = snapshot.deployments.failed_counts();
     let failed: Vec<DeploymentRow> = snapshot
         .deployments
@@ -265,6 +267,31 @@ pub(crate) fn render(snapshot: &Snapshot, options: RenderOptions) -> String {
         }
     }
     out
+}
+
+/// The deployments a health panel finds unusual (a hint; the change failure rate ignores it).
+fn unusual_deployments(out: &mut String, snapshot: &Snapshot, max_items: usize) {
+    let unusual: Vec<DeploymentRow> = snapshot.deployments.unusual().take(max_items).collect();
+    if unusual.is_empty() {
+        return;
+    }
+    out.push_str("\n## Unusual deployments\n\nA health panel changed more than in 8 of 10 comparable spans of the 7 days before (a hint, not a failure).\n\n| Deployment | Service | Finished | Health |\n|---|---|---|---|\n");
+    for d in &unusual {
+        let health: Vec<String> = d
+            .health
+            .iter()
+            .filter(|h| h.unusual)
+            .map(|h| escape(&h.describe()))
+            .collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            link(d.name.as_deref().unwrap_or(&d.id), d.url.as_deref()),
+            escape(&d.service),
+            day(snapshot, d.finished_at),
+            health.join("; "),
+        );
+    }
 }
 
 #[cfg(test)]

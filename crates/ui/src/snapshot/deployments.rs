@@ -5,6 +5,9 @@
 use serde::Serialize;
 use serde::ser::SerializeSeq;
 
+use std::sync::Arc;
+
+use flowdeck_core::health::{Health, HealthTable};
 use flowdeck_core::metrics::{History, Reason};
 use flowdeck_core::model::Timestamp;
 
@@ -28,6 +31,9 @@ pub(crate) struct DeploymentRow {
     pub(crate) rework_reasons: Vec<Reason>,
     pub(crate) recovered_at: Option<Timestamp>,
     pub(crate) recovery_seconds: Option<f64>,
+    /// Each health panel's verdict (none without `[[panels]]`): a hint, never a failure.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) health: Vec<Health>,
     /// Index into the history's deployments, for drill-down.
     #[serde(skip)]
     pub(crate) index: u32,
@@ -53,9 +59,16 @@ struct RowView<'a> {
     rework_reasons: &'a [Reason],
     recovered_at: Option<Timestamp>,
     recovery_seconds: Option<f64>,
+    #[serde(skip_serializing_if = "<[Health]>::is_empty")]
+    health: &'a [Health],
 }
 
-fn view<'a>(history: &'a History, d: u32, scratch: &mut Vec<i64>) -> RowView<'a> {
+fn view<'a>(
+    history: &'a History,
+    health: &'a HealthTable,
+    d: u32,
+    scratch: &mut Vec<i64>,
+) -> RowView<'a> {
     let deployment = &history.events.deployments[d as usize];
     let facts = &history.deployments[d as usize];
     scratch.clear();
@@ -77,6 +90,7 @@ fn view<'a>(history: &'a History, d: u32, scratch: &mut Vec<i64>) -> RowView<'a>
         rework_reasons: &facts.rework_reasons,
         recovered_at: facts.recovered_at,
         recovery_seconds: recovery_seconds(facts.recovered_at, deployment.finished_at),
+        health: health.of(d),
     }
 }
 
@@ -86,7 +100,12 @@ fn recovery_seconds(recovered_at: Option<Timestamp>, finished_at: Timestamp) -> 
 
 /// One report row for a counted deployment.
 pub(crate) fn deployment_row(history: &History, d: u32) -> DeploymentRow {
-    let v = view(history, d, &mut Vec::new());
+    health_row(history, &HealthTable::default(), d)
+}
+
+/// One report row with its health verdicts.
+pub(crate) fn health_row(history: &History, health: &HealthTable, d: u32) -> DeploymentRow {
+    let v = view(history, health, d, &mut Vec::new());
     DeploymentRow {
         id: v.id.to_string(),
         name: v.name.map(str::to_string),
@@ -104,6 +123,7 @@ pub(crate) fn deployment_row(history: &History, d: u32) -> DeploymentRow {
         rework_reasons: v.rework_reasons.to_vec(),
         recovered_at: v.recovered_at,
         recovery_seconds: v.recovery_seconds,
+        health: v.health.to_vec(),
         index: d,
     }
 }
@@ -114,6 +134,8 @@ pub struct Deployments<'h> {
     history: &'h History,
     /// Indices into the history's deployments, newest first.
     order: Vec<u32>,
+    /// The health panels' verdicts on them (empty without panels).
+    health: Arc<HealthTable>,
 }
 
 impl std::fmt::Debug for Deployments<'_> {
@@ -146,7 +168,22 @@ impl<'h> Deployments<'h> {
         Deployments {
             history,
             order: keyed.into_iter().map(|(_, d)| d).collect(),
+            health: Arc::new(HealthTable::default()),
         }
+    }
+
+    /// The same list with the health panels' verdicts.
+    pub(crate) fn with_health(mut self, health: HealthTable) -> Deployments<'h> {
+        self.health = Arc::new(health);
+        self
+    }
+
+    /// The rows any panel finds unusual, newest first.
+    pub(crate) fn unusual(&self) -> impl Iterator<Item = DeploymentRow> + '_ {
+        self.order
+            .iter()
+            .filter(|&&d| self.health.rank(d) > 0)
+            .map(|&d| health_row(self.history, &self.health, d))
     }
 
     pub fn len(&self) -> usize {
@@ -164,7 +201,9 @@ impl<'h> Deployments<'h> {
 
     /// Every row, newest first, made as the iterator goes (take what you show).
     pub(crate) fn rows(&self) -> impl Iterator<Item = DeploymentRow> + '_ {
-        self.order.iter().map(|&d| deployment_row(self.history, d))
+        self.order
+            .iter()
+            .map(|&d| health_row(self.history, &self.health, d))
     }
 
     /// How many failed, and how many of those have not recovered.
@@ -183,7 +222,7 @@ impl<'h> Deployments<'h> {
         self.order
             .iter()
             .filter(|&&d| self.history.deployments[d as usize].failed())
-            .map(|&d| deployment_row(self.history, d))
+            .map(|&d| health_row(self.history, &self.health, d))
     }
 }
 
@@ -192,7 +231,7 @@ impl Serialize for Deployments<'_> {
         let mut seq = serializer.serialize_seq(Some(self.order.len()))?;
         let mut scratch = Vec::new();
         for &d in &self.order {
-            seq.serialize_element(&view(self.history, d, &mut scratch))?;
+            seq.serialize_element(&view(self.history, &self.health, d, &mut scratch))?;
         }
         seq.end()
     }

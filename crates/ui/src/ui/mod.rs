@@ -1,6 +1,7 @@
 //! Pure drawing: `draw(&ViewModel, &Theme, &mut Frame)`, its widgets, themes and the SVG renderer.
 
 pub(crate) mod draw;
+pub mod health_chart;
 pub mod layout;
 mod screens;
 pub mod svg;

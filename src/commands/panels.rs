@@ -1,0 +1,41 @@
+//! The health panels a report shows: one read of every `[[panels]]` entry for the window
+//! (docs/ARCHITECTURE.md#data-flow). A panel whose query fails carries Prometheus' message; a
+//! reader that cannot be set up is a warning, never a failed report.
+
+use std::sync::Arc;
+
+use flowdeck_core::health::Panels;
+use flowdeck_core::metrics::{History, Window};
+use flowdeck_sources::prometheus::{PanelReader, PanelSpan};
+use flowdeck_sources::registry::http_client;
+use flowdeck_store::Store;
+
+use crate::config::Config;
+
+/// How many columns a report's chart is sampled for.
+pub const REPORT_WIDTH: u16 = 600;
+
+/// Every panel's series for the history's services over `window`; empty without panels.
+pub fn read(config: &Config, store: Arc<dyn Store>, history: &History, window: &Window) -> Panels {
+    if config.panels.is_empty() {
+        return Panels::default();
+    }
+    let read = || -> anyhow::Result<Panels> {
+        let reader = PanelReader::new(config, &http_client(store)?)?;
+        let services: Vec<String> = history.services.iter().map(|s| s.name.clone()).collect();
+        let span = PanelSpan {
+            from_ms: window.from.timestamp_millis(),
+            to_ms: window.to.timestamp_millis(),
+            width: REPORT_WIDTH,
+        };
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
+        Ok(runtime.block_on(reader.read(&services, span)))
+    };
+    read().unwrap_or_else(|error| {
+        eprintln!("warning: health panels not read: {error:#}");
+        Panels::default()
+    })
+}
