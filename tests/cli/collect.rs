@@ -8,6 +8,8 @@
 //! half-written, and the next run stores everything once; config errors and a config with
 //! no source at all exit 2 with the message, a damaged store exits 1.
 
+#[allow(unused_imports)]
+use crate::support::leaked::{Leaked, leaked};
 use crate::support::{github_fixture, github_server};
 
 use std::collections::BTreeMap;
@@ -31,12 +33,12 @@ const PATIENCE: Duration = Duration::from_secs(120);
 
 struct Setup {
     home: tempfile::TempDir,
-    github: MockServer,
+    github: Leaked<MockServer>,
 }
 
 impl Setup {
     async fn start() -> Setup {
-        let github = MockServer::start().await;
+        let github = leaked(MockServer::start().await);
         github_fixture::mount(&github).await;
         let home = tempfile::tempdir().unwrap();
         let setup = Setup { home, github };

@@ -6,6 +6,8 @@
 //! report; `check` probes both; the tokens appear nowhere; a damaged store is refused and left
 //! as it was.
 
+#[allow(unused_imports)]
+use crate::support::leaked::{Leaked, leaked};
 use crate::support::{github_fixture, github_server, gitlab_fixture, gitlab_server};
 
 use std::path::{Path, PathBuf};
@@ -22,7 +24,7 @@ const GITLAB_TOKEN: &str = "glpat-TOPSECRET-0123456789abcdef";
 
 struct Setup {
     home: tempfile::TempDir,
-    github: MockServer,
+    github: Leaked<MockServer>,
     gitlab: Gitlab,
     config: PathBuf,
 }
@@ -30,7 +32,7 @@ struct Setup {
 impl Setup {
     /// Both servers mounted, and a config naming them; `store` is the `[general] store` value.
     async fn start(store: &str) -> Setup {
-        let github = MockServer::start().await;
+        let github = leaked(MockServer::start().await);
         github_fixture::mount(&github).await;
         let gitlab = Gitlab::start().await;
         gitlab_fixture::mount(&gitlab).await;

@@ -8,6 +8,8 @@
 //! sync brought; with `[general] poll = false` it reads the store and asks the sources nothing.
 //! SIGTERM exits 0; an address in use exits 1.
 
+#[allow(unused_imports)]
+use crate::support::leaked::{Leaked, leaked};
 use crate::support::{github_fixture, github_server, prometheus_server};
 
 use std::collections::BTreeMap;
@@ -696,7 +698,7 @@ const GITHUB: [(&str, &str); 2] = [("source", "github:acme/api"), ("kind", "gith
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_polls_an_embedded_store_and_publishes_what_the_sync_brought() {
-    let github = MockServer::start().await;
+    let github = leaked(MockServer::start().await);
     github_fixture::mount(&github).await;
     let home = tempfile::tempdir().unwrap();
     let config = github_config(home.path(), "flowdeck.toml", &github, None);
@@ -722,7 +724,7 @@ async fn serve_polls_an_embedded_store_and_publishes_what_the_sync_brought() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_poll_false_serve_reads_the_store_and_asks_the_sources_nothing() {
-    let github = MockServer::start().await;
+    let github = leaked(MockServer::start().await);
     github_fixture::mount(&github).await;
     let home = tempfile::tempdir().unwrap();
     // A report with a config that polls fills the store; then serve, told not to poll, reads it.

@@ -5,6 +5,8 @@
 //! the one an explicit config gives), and careless input: credentials in a remote URL, odd
 //! remotes, a bare repository, a broken `.git`, thousands of tags.
 
+#[allow(unused_imports)]
+use crate::support::leaked::{Leaked, leaked};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -457,7 +459,7 @@ fn numbers(report: &Value) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn github_enterprise_found_by_the_probe_gives_the_explicit_configs_report() {
-    let github = MockServer::start().await;
+    let github = leaked(MockServer::start().await);
     github_fixture::mount_under(&github, "/api/v3").await;
     github_server_meta(&github).await;
     let clone = clone_with_origin("api", &format!("{}/acme/api.git", github.uri()));

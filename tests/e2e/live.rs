@@ -10,6 +10,8 @@
 //!
 //! Skipped without tmux unless `FLOWDECK_REQUIRE_TMUX` is set (CI); see tests/e2e/dashboard.rs.
 
+#[allow(unused_imports)]
+use crate::support::leaked::{Leaked, leaked};
 use crate::support::{github_fixture, tmux};
 
 use std::path::{Path, PathBuf};
@@ -101,7 +103,7 @@ fn the_dashboard_draws_from_the_store_then_shows_what_the_poller_brings() {
         .build()
         .unwrap();
     let server = runtime.block_on(async {
-        let server = wiremock::MockServer::start().await;
+        let server = leaked(wiremock::MockServer::start().await);
         github_fixture::mount(&server).await;
         server
     });

@@ -15,6 +15,8 @@
 //! Skipped without tmux or PostgreSQL unless `FLOWDECK_REQUIRE_TMUX` / `FLOWDECK_REQUIRE_POSTGRES`
 //! is set (CI sets both).
 
+#[allow(unused_imports)]
+use crate::support::leaked::{Leaked, leaked};
 use crate::support::{github_fixture, github_generated, github_payloads, postgres_server, tmux};
 
 use std::io::{BufRead, BufReader};
@@ -214,7 +216,7 @@ fn a_dashboard_on_the_shared_store_shows_what_the_collector_writes_and_asks_gith
     };
     let runtime = runtime();
     let github = runtime.block_on(async {
-        let server = MockServer::start().await;
+        let server = leaked(MockServer::start().await);
         github_fixture::mount(&server).await;
         server
     });

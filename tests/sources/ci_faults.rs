@@ -5,6 +5,8 @@
 //! scheduled as the error says, a failed sync stores nothing, and after recovery the SQLite
 //! store holds exactly what a sync without the fault stores — every event once.
 
+#[allow(unused_imports)]
+use crate::support::leaked::{Leaked, leaked};
 use crate::support::{argocd_server, circleci_server};
 
 use std::io::Write;
@@ -39,7 +41,7 @@ enum Fake {
 }
 
 impl Fake {
-    async fn on(kind: Kind, server: MockServer) -> Fake {
+    async fn on(kind: Kind, server: Leaked<MockServer>) -> Fake {
         match kind {
             Kind::Circleci => Fake::Circleci(
                 circleci_server::Circleci::on(server, &crate::circleci::march()).await,
@@ -57,7 +59,7 @@ impl Fake {
     }
 
     async fn start(kind: Kind) -> Fake {
-        Fake::on(kind, MockServer::start().await).await
+        Fake::on(kind, leaked(MockServer::start().await)).await
     }
 
     fn uri(&self) -> String {
@@ -402,7 +404,7 @@ async fn refused_timed_out_and_truncated_connections_lose_nothing() {
                 Some(listener) => listener,
                 None => socket.unwrap().listen(64).unwrap().into_std().unwrap(),
             };
-            let server = MockServer::builder().listener(listener).start().await;
+            let server = leaked(MockServer::builder().listener(listener).start().await);
             let _fake = Fake::on(kind, server).await;
             assert_recovers(&run, &source, &clean, &what).await;
         }

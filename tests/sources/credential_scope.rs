@@ -4,6 +4,8 @@
 //! there (301, 302, 307, 308) gets an error naming that host, and the other host — a second
 //! listener — receives no request at all, so no token can reach it.
 
+#[allow(unused_imports)]
+use crate::support::leaked::{Leaked, leaked};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -155,7 +157,7 @@ fn flowdeck(args: &[&str]) -> Output {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_source_follows_a_link_or_redirect_to_another_host() {
     let dir = tempfile::tempdir().unwrap();
-    let thief = MockServer::start().await;
+    let thief = leaked(MockServer::start().await);
     Mock::given(any())
         .respond_with(ResponseTemplate::new(200).set_body_string("[]"))
         .mount(&thief)
@@ -164,7 +166,7 @@ async fn no_source_follows_a_link_or_redirect_to_another_host() {
 
     for kind in kinds() {
         for lure in Lure::all() {
-            let server = MockServer::start().await;
+            let server = leaked(MockServer::start().await);
             Mock::given(any())
                 .respond_with(lure.answer(&thief_host, &kind.body))
                 .mount(&server)

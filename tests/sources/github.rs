@@ -7,6 +7,8 @@ use crate::support::{
     github_fixture, github_generated, github_payloads, github_server, github_store,
 };
 
+#[allow(unused_imports)]
+use crate::support::leaked::{Leaked, leaked};
 use std::sync::Arc;
 
 use flowdeck::metrics::{History, ReasonKind, Rules, Scope, Window, compute};
@@ -62,8 +64,8 @@ async fn sync(source: &GithubSource, store: &Arc<MemoryStore>) -> (SyncOutcome, 
     (outcome, count)
 }
 
-async fn repository() -> (MockServer, Arc<MemoryStore>, GithubSource) {
-    let server = MockServer::start().await;
+async fn repository() -> (Leaked<MockServer>, Arc<MemoryStore>, GithubSource) {
+    let server = leaked(MockServer::start().await);
     fx::mount(&server).await;
     let store = Arc::new(MemoryStore::default());
     let source = GithubSource::new(&fx::config(&server.uri()), http(&store)).unwrap();
@@ -382,7 +384,7 @@ async fn an_unchanged_poll_sends_only_conditional_requests_answered_304() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_client_sees_every_request_of_an_unchanged_poll_answered_304() {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     fx::mount(&server).await;
     let store = Arc::new(MemoryStore::default());
     let client = http(&store);
@@ -962,7 +964,7 @@ async fn runs_beyond_the_1000_result_cap_are_read_in_day_ranges() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_on_the_sqlite_store_polls_with_304s_only() {
     use flowdeck::store::SqliteStore;
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     fx::mount(&server).await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("history.sqlite");

@@ -3,6 +3,8 @@
 //! See tests/support/http_harness.rs for how paused time and real sockets are combined.
 
 use crate::support::http_harness;
+#[allow(unused_imports)]
+use crate::support::leaked::{Leaked, leaked};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -55,7 +57,7 @@ fn secs(n: u64) -> Duration {
 
 #[tokio::test(start_paused = true)]
 async fn server_error_then_success_backs_off_once() {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     Mock::given(path("/items"))
         .respond_with(ResponseTemplate::new(500).set_body_string("oops"))
         .up_to_n_times(1)
@@ -81,7 +83,7 @@ async fn server_error_then_success_backs_off_once() {
 
 #[tokio::test(start_paused = true)]
 async fn bad_gateway_with_html_then_success() {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     Mock::given(path("/items"))
         .respond_with(
             ResponseTemplate::new(502)
@@ -108,7 +110,7 @@ async fn bad_gateway_with_html_then_success() {
 
 #[tokio::test(start_paused = true)]
 async fn persistent_server_errors_give_up_after_max_retries() {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     Mock::given(path("/items"))
         .respond_with(
             ResponseTemplate::new(503).set_body_string("<html>down for maintenance</html>"),
@@ -151,7 +153,7 @@ async fn persistent_server_errors_give_up_after_max_retries() {
 
 #[tokio::test(start_paused = true)]
 async fn server_error_honours_retry_after() {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     Mock::given(path("/items"))
         .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "12"))
         .up_to_n_times(1)
@@ -214,7 +216,7 @@ async fn connection_refused_is_retryable_and_named() {
 /// which fires at once and exactly.
 #[tokio::test(start_paused = true)]
 async fn timeout_on_paused_time() {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     Mock::given(path("/slow"))
         .respond_with(ResponseTemplate::new(200).set_delay(secs(60)))
         .mount(&server)
@@ -244,7 +246,7 @@ async fn timeout_on_paused_time() {
 /// The same through the real-time I/O runtime, with a short timeout: the real path.
 #[tokio::test(start_paused = true)]
 async fn timeout_on_real_time() {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     Mock::given(path("/slow"))
         .respond_with(ResponseTemplate::new(200).set_delay(secs(20)))
         .mount(&server)
@@ -266,7 +268,7 @@ async fn timeout_on_real_time() {
 
 #[tokio::test(start_paused = true)]
 async fn malformed_json_names_the_position_not_the_body() {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     Mock::given(path("/items"))
         .respond_with(
             ResponseTemplate::new(200)
@@ -342,7 +344,7 @@ async fn truncated_body_every_time_is_named() {
 
 #[tokio::test(start_paused = true)]
 async fn unauthorized_is_a_configuration_error_not_retried() {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     Mock::given(path("/user"))
         .respond_with(
             ResponseTemplate::new(401)
@@ -367,7 +369,7 @@ async fn unauthorized_is_a_configuration_error_not_retried() {
 
 #[tokio::test(start_paused = true)]
 async fn not_found_is_a_configuration_error_not_retried() {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     Mock::given(path("/repos/acme/nope"))
         .respond_with(
             ResponseTemplate::new(404).set_body_json(serde_json::json!({"message": "Not Found"})),
@@ -390,7 +392,7 @@ async fn not_found_is_a_configuration_error_not_retried() {
 
 #[tokio::test(start_paused = true)]
 async fn plain_forbidden_is_a_configuration_error_not_retried() {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     Mock::given(path("/repos/acme/api/deployments"))
         .respond_with(
             ResponseTemplate::new(403)
@@ -416,7 +418,7 @@ async fn plain_forbidden_is_a_configuration_error_not_retried() {
 
 #[tokio::test(start_paused = true)]
 async fn github_primary_rate_limit_waits_exactly_until_reset() {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     Mock::given(path("/repos/acme/api/deployments"))
         .respond_with(
             ResponseTemplate::new(403)
@@ -466,7 +468,7 @@ fn http_harness_host(server: &MockServer) -> String {
 
 #[tokio::test(start_paused = true)]
 async fn github_secondary_rate_limit_waits_at_least_a_minute() {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     Mock::given(path("/repos/acme/api/pulls"))
         .respond_with(
             ResponseTemplate::new(403)
@@ -497,7 +499,7 @@ async fn github_secondary_rate_limit_waits_at_least_a_minute() {
 
 #[tokio::test(start_paused = true)]
 async fn repeated_secondary_limits_double_the_wait_then_give_up() {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     Mock::given(path("/search"))
         .respond_with(
             ResponseTemplate::new(403)
@@ -528,7 +530,7 @@ async fn repeated_secondary_limits_double_the_wait_then_give_up() {
 
 #[tokio::test(start_paused = true)]
 async fn too_many_requests_honours_retry_after() {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     Mock::given(path("/incidents"))
         .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "7"))
         .up_to_n_times(1)
@@ -559,7 +561,7 @@ async fn too_many_requests_honours_retry_after() {
 
 #[tokio::test(start_paused = true)]
 async fn gitlab_429_waits_until_ratelimit_reset() {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     Mock::given(path("/api/v4/projects/7/pipelines"))
         .and(header("PRIVATE-TOKEN", "glpat-limit"))
         .respond_with(
@@ -596,7 +598,7 @@ async fn gitlab_429_waits_until_ratelimit_reset() {
 
 #[tokio::test(start_paused = true)]
 async fn a_reset_beyond_max_wait_returns_rate_limited_at_once() {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     Mock::given(path("/repos/acme/api/actions/runs"))
         .respond_with(
             ResponseTemplate::new(403)
@@ -637,7 +639,7 @@ async fn a_reset_beyond_max_wait_returns_rate_limited_at_once() {
 
 #[tokio::test(start_paused = true)]
 async fn conditional_request_reuses_the_cached_body_on_304() {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     let etag = r#"W/"5e1a0c8b7f""#;
     let next = format!("{}/deployments?page=2", server.uri());
     Mock::given(path("/deployments"))
@@ -699,7 +701,7 @@ async fn conditional_request_reuses_the_cached_body_on_304() {
 #[tokio::test(start_paused = true)]
 async fn the_persisted_cache_survives_a_new_client() {
     // A restart: a second client sharing the first one's cache sends only conditional requests.
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     Mock::given(path("/runs"))
         .and(header("if-none-match", "\"abc\""))
         .respond_with(ResponseTemplate::new(304))
@@ -733,7 +735,7 @@ async fn the_persisted_cache_survives_a_new_client() {
 
 #[tokio::test(start_paused = true)]
 async fn a_cached_body_that_no_longer_parses_is_refetched() {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     Mock::given(path("/runs"))
         .and(header("if-none-match", "\"v1\""))
         .respond_with(ResponseTemplate::new(304))
@@ -801,7 +803,7 @@ impl Store for BrokenStore {
 
 #[tokio::test(start_paused = true)]
 async fn a_failing_cache_never_fails_a_request() {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     Mock::given(path("/runs"))
         .respond_with(
             ResponseTemplate::new(200)
@@ -835,7 +837,7 @@ fn page_link(server: &MockServer, page: u32) -> String {
 
 #[tokio::test(start_paused = true)]
 async fn paging_follows_link_next_over_three_pages() {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     let links = |rels: &[(u32, &str)]| {
         rels.iter()
             .map(|(page, rel)| format!("<{}>; rel=\"{rel}\"", page_link(&server, *page)))
@@ -909,7 +911,7 @@ struct WorkflowRuns {
 
 #[tokio::test(start_paused = true)]
 async fn paging_github_wrapped_lists() {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     let page2 = format!(
         "{}/repos/acme/api/actions/runs?per_page=2&page=2",
         server.uri()
@@ -970,8 +972,8 @@ async fn paging_github_wrapped_lists() {
 
 #[tokio::test(start_paused = true)]
 async fn a_next_link_to_another_origin_is_not_followed() {
-    let server = MockServer::start().await;
-    let elsewhere = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
+    let elsewhere = leaked(MockServer::start().await);
     Mock::given(path("/items"))
         .respond_with(
             ResponseTemplate::new(200)
@@ -1001,8 +1003,8 @@ async fn a_next_link_to_another_origin_is_not_followed() {
 
 #[tokio::test(start_paused = true)]
 async fn a_url_from_an_answer_on_another_host_is_never_sent_the_credentials() {
-    let server = MockServer::start().await;
-    let elsewhere = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
+    let elsewhere = leaked(MockServer::start().await);
     let (client, _) = client();
     let base = url(&server, "/api/v4/");
     // A source scopes its requests to its configured base; a URL it took from a body (a
@@ -1030,8 +1032,8 @@ async fn a_url_from_an_answer_on_another_host_is_never_sent_the_credentials() {
 
 #[tokio::test(start_paused = true)]
 async fn redirects_stay_on_the_origin_and_one_elsewhere_is_named_not_followed() {
-    let server = MockServer::start().await;
-    let elsewhere = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
+    let elsewhere = leaked(MockServer::start().await);
     Mock::given(path("/moved"))
         .respond_with(ResponseTemplate::new(301).insert_header("location", "/items"))
         .mount(&server)
@@ -1086,8 +1088,8 @@ async fn redirects_stay_on_the_origin_and_one_elsewhere_is_named_not_followed() 
 
 #[tokio::test(start_paused = true)]
 async fn a_protocol_relative_next_link_to_another_host_is_refused() {
-    let server = MockServer::start().await;
-    let elsewhere = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
+    let elsewhere = leaked(MockServer::start().await);
     let link = format!("<//{}/steal?page=2>; rel=\"next\"", elsewhere.address());
     Mock::given(path("/items"))
         .respond_with(
@@ -1116,7 +1118,7 @@ async fn a_protocol_relative_next_link_to_another_host_is_refused() {
 
 #[tokio::test(start_paused = true)]
 async fn budget_exhaustion_stops_requests_until_the_window_ends() {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     Mock::given(path("/items"))
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([])))
         .mount(&server)
@@ -1155,7 +1157,7 @@ async fn budget_exhaustion_stops_requests_until_the_window_ends() {
 
 #[tokio::test(start_paused = true)]
 async fn retries_count_against_the_budget() {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     Mock::given(path("/items"))
         .respond_with(ResponseTemplate::new(500))
         .mount(&server)
@@ -1174,7 +1176,7 @@ async fn retries_count_against_the_budget() {
 
 #[tokio::test(start_paused = true)]
 async fn every_request_carries_the_user_agent_and_accept() {
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     Mock::given(path("/repos/acme/api"))
         .and(header("user-agent", "flowdeck-test/1"))
         .and(header("accept", "application/vnd.github+json"))
@@ -1214,7 +1216,7 @@ const TOKEN: &str = "ghp_S3CRET0123456789abcdefTOKEN";
 #[tokio::test(start_paused = true)]
 async fn the_token_never_appears_in_errors_or_logs() {
     let logs = http_harness::logs();
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     Mock::given(path("/ok"))
         .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
         .respond_with(
@@ -1349,7 +1351,7 @@ async fn a_token_over_plain_http_off_this_machine_is_warned_about() {
     assert!(!text.contains("glpat-plain-http-secret"));
 
     // Loopback is exempt.
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     Mock::given(path("/local"))
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({})))
         .mount(&server)
@@ -1370,7 +1372,7 @@ async fn a_token_over_plain_http_off_this_machine_is_warned_about() {
 #[tokio::test(start_paused = true)]
 async fn https_to_a_plain_http_server_is_a_tls_error_not_retried() {
     // Also proves the rustls + ring client builds and handshakes (it reaches the server).
-    let server = MockServer::start().await;
+    let server = leaked(MockServer::start().await);
     let (client, _) = client();
     let request = Request::get(
         url::Url::parse(&format!("https://{}/x", server.address())).unwrap(),

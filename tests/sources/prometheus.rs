@@ -13,6 +13,8 @@
 //! d) faults: a bad selector (400 bad_data) is a configuration error in Prometheus' words;
 //!    malformed JSON is a data error; a 503 is retried; a failing sync stores nothing.
 
+#[allow(unused_imports)]
+use crate::support::leaked::{Leaked, leaked};
 use crate::support::{gitrepo, prometheus_server};
 
 use std::collections::BTreeSet;
@@ -1035,7 +1037,7 @@ mod faults {
 
     #[tokio::test]
     async fn a_bad_selector_is_a_configuration_error_in_prometheus_words() {
-        let server = MockServer::start().await;
+        let server = leaked(MockServer::start().await);
         let message = "invalid parameter \"query\": 1:38: parse error: unterminated quoted string";
         Mock::given(method("GET"))
             .and(path("/api/v1/query"))
@@ -1069,7 +1071,7 @@ mod faults {
 
     #[tokio::test]
     async fn a_malformed_answer_is_a_data_error_and_stores_nothing() {
-        let server = MockServer::start().await;
+        let server = leaked(MockServer::start().await);
         Mock::given(method("GET"))
             .and(path("/api/v1/query"))
             .respond_with(ResponseTemplate::new(200).set_body_string("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":"))
@@ -1085,7 +1087,7 @@ mod faults {
         );
 
         // A matrix where a vector belongs is no better.
-        let server = MockServer::start().await;
+        let server = leaked(MockServer::start().await);
         Mock::given(method("GET"))
             .and(path("/api/v1/query"))
             .respond_with(ResponseTemplate::new(200).set_body_json(matrix()))
@@ -1102,7 +1104,7 @@ mod faults {
 
     #[tokio::test]
     async fn a_503_is_retried() {
-        let server = MockServer::start().await;
+        let server = leaked(MockServer::start().await);
         Mock::given(method("GET"))
             .and(path("/api/v1/query"))
             .respond_with(ResponseTemplate::new(503).set_body_json(serde_json::json!({
@@ -1133,7 +1135,7 @@ mod faults {
 
     #[tokio::test]
     async fn a_sync_failing_half_way_stores_nothing_and_the_next_stores_everything_once() {
-        let server = MockServer::start().await;
+        let server = leaked(MockServer::start().await);
         // The samples are read, then the instant query fails on every attempt.
         Mock::given(method("GET"))
             .and(path("/api/v1/query"))
@@ -1219,7 +1221,7 @@ mod reads {
     #[tokio::test]
     async fn a_first_sync_reads_the_backfill_a_day_at_a_time_and_later_ones_from_the_last_minus_the_gap()
      {
-        let server = MockServer::start().await;
+        let server = leaked(MockServer::start().await);
         mount_empty(&server).await;
         let local = Local::new(0);
         let source = local.source(&format!(
@@ -1299,7 +1301,7 @@ mod reads {
     #[tokio::test]
     async fn a_sync_at_an_earlier_now_than_the_last_reads_nothing() {
         // A report with --now in the past after a live sync: the store is newer.
-        let server = MockServer::start().await;
+        let server = leaked(MockServer::start().await);
         mount_empty(&server).await;
         let local = Local::new(0);
         let source = local.source(&format!("name = \"p\"\nurl = \"{}\"\n", server.uri()));

@@ -11,6 +11,8 @@
 //! password, missing database) is one line naming it, never the password, with exit 1; a
 //! malformed URL exit 2.
 
+#[allow(unused_imports)]
+use crate::support::leaked::{Leaked, leaked};
 use crate::support::{github_fixture, postgres_server, store_sample};
 
 use std::path::{Path, PathBuf};
@@ -129,12 +131,12 @@ fn the_same_syncs_give_the_same_counts_and_the_same_history() {
 /// A home folder with a config per store, both naming the same GitHub source.
 struct Setup {
     home: tempfile::TempDir,
-    github: MockServer,
+    github: Leaked<MockServer>,
 }
 
 impl Setup {
     async fn start() -> Setup {
-        let github = MockServer::start().await;
+        let github = leaked(MockServer::start().await);
         github_fixture::mount(&github).await;
         Setup {
             home: tempfile::tempdir().unwrap(),

@@ -7,6 +7,7 @@
 //! Argo CD's gRPC gateway: `{"error", "code": 16, "message"}`), an unknown application 404
 //! (`code: 5`) — and every request logged.
 
+use super::leaked::{Leaked, leaked};
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
@@ -174,17 +175,17 @@ impl Respond for Api {
 }
 
 pub struct Argocd {
-    pub server: MockServer,
+    pub server: Leaked<MockServer>,
     state: Arc<Mutex<State>>,
 }
 
 impl Argocd {
     pub async fn start() -> Argocd {
-        Argocd::on(MockServer::start().await).await
+        Argocd::on(leaked(MockServer::start().await)).await
     }
 
     /// The fake API on a server already started (on a listener the test chose).
-    pub async fn on(server: MockServer) -> Argocd {
+    pub async fn on(server: Leaked<MockServer>) -> Argocd {
         let state = Arc::new(Mutex::new(State {
             history: Vec::new(),
             next_id: 0,

@@ -5,6 +5,7 @@
 //! headers (`RateLimit-Limit: 200`, `RateLimit-Remaining`, `RateLimit-Reset` in seconds). A
 //! request without `Authorization: Bearer <TOKEN>` gets 401 `{"message": "Authentication required..."}`.
 
+use super::leaked::{Leaked, leaked};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
@@ -35,13 +36,13 @@ pub struct Pipelines {
 
 #[derive(Clone)]
 pub struct Buildkite {
-    pub server: Arc<MockServer>,
+    pub server: Arc<Leaked<MockServer>>,
     pub state: Arc<Mutex<Pipelines>>,
 }
 
 impl Buildkite {
     pub async fn start() -> Buildkite {
-        let server = MockServer::start().await;
+        let server = leaked(MockServer::start().await);
         let state = Arc::new(Mutex::new(Pipelines {
             base: server.uri(),
             ..Pipelines::default()

@@ -9,6 +9,7 @@
 //! the `Circle-Token` header checked (401 `{"message": "You must log in first."}`), an unknown
 //! project 404 `{"message": "Project not found"}` — and every request logged.
 
+use super::leaked::{Leaked, leaked};
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
@@ -237,17 +238,17 @@ fn newest_first(pipes: &mut [Pipe]) {
 }
 
 pub struct Circleci {
-    pub server: MockServer,
+    pub server: Leaked<MockServer>,
     state: Arc<Mutex<State>>,
 }
 
 impl Circleci {
     pub async fn start(pipes: &[Pipe]) -> Circleci {
-        Circleci::on(MockServer::start().await, pipes).await
+        Circleci::on(leaked(MockServer::start().await), pipes).await
     }
 
     /// The fake API on a server already started (on a listener the test chose).
-    pub async fn on(server: MockServer, pipes: &[Pipe]) -> Circleci {
+    pub async fn on(server: Leaked<MockServer>, pipes: &[Pipe]) -> Circleci {
         let mut pipes = pipes.to_vec();
         newest_first(&mut pipes);
         let state = Arc::new(Mutex::new(State {

@@ -25,6 +25,7 @@
 //! - c4...c5: c5 (Dave, 03-10 09:15) "This reverts commit <c3>"
 //! - c5...m2: c8 (Carol, 03-19 15:30), c7 "hotfix: guard nil user" (03-20 13:30), m2 (merge of #3)
 
+use super::leaked::{Leaked, leaked};
 use chrono::Duration;
 use flowdeck::config::schema::{CommitTime, GithubSourceConfig};
 use flowdeck::model::Timestamp;
@@ -950,8 +951,8 @@ pub async fn mount_new_deployment(server: &MockServer) {
 }
 
 /// A server answering every request with `status` and GitHub's error body.
-pub async fn failing(status: u16, message: &str) -> MockServer {
-    let server = MockServer::start().await;
+pub async fn failing(status: u16, message: &str) -> Leaked<MockServer> {
+    let server = leaked(MockServer::start().await);
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(status).set_body_json(json!({
             "message": message,

@@ -4,6 +4,7 @@
 //! path (a handful of regex mocks instead of thousands of fixed ones), with ETags and 304s like
 //! the fixed pages.
 
+use super::leaked::{Leaked, leaked};
 use chrono::Duration;
 use flowdeck::model::Timestamp;
 use serde_json::{Value, json};
@@ -151,8 +152,8 @@ impl Respond for Generated {
 }
 
 /// A server with every generated repository.
-pub async fn start() -> MockServer {
-    let server = MockServer::start().await;
+pub async fn start() -> Leaked<MockServer> {
+    let server = leaked(MockServer::start().await);
     Mock::given(method("GET"))
         .and(path_regex(r"^/repos/acme/[^/]+/"))
         .respond_with(Generated { base: server.uri() })

@@ -2,6 +2,7 @@
 //! matching If-None-Match), Link headers with absolute URLs, x-page / x-next-page / x-per-page /
 //! x-total / x-total-pages, RateLimit-* headers — and logging what it answered.
 
+use super::leaked::{Leaked, leaked};
 use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
@@ -24,7 +25,7 @@ pub struct Served {
 }
 
 pub struct Gitlab {
-    pub server: MockServer,
+    pub server: Leaked<MockServer>,
     log: Arc<Mutex<Vec<Served>>>,
 }
 
@@ -90,7 +91,7 @@ fn weak_etag(body: &str) -> String {
 impl Gitlab {
     pub async fn start() -> Gitlab {
         Gitlab {
-            server: MockServer::start().await,
+            server: leaked(MockServer::start().await),
             log: Arc::new(Mutex::new(Vec::new())),
         }
     }

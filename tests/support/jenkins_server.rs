@@ -5,6 +5,7 @@
 //! HTTP Basic is checked: without the right `user:token`, 403 as Jenkins answers an anonymous
 //! request (with its HTML body); a wrong token gets 401.
 
+use super::leaked::{Leaked, leaked};
 use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
@@ -61,13 +62,13 @@ pub struct Jobs {
 
 #[derive(Clone)]
 pub struct Jenkins {
-    pub server: Arc<MockServer>,
+    pub server: Arc<Leaked<MockServer>>,
     pub state: Arc<Mutex<Jobs>>,
 }
 
 impl Jenkins {
     pub async fn start() -> Jenkins {
-        let server = MockServer::start().await;
+        let server = leaked(MockServer::start().await);
         let state = Arc::new(Mutex::new(Jobs {
             base: server.uri(),
             ..Jobs::default()

@@ -6,6 +6,7 @@
 //! `status: open`), `limit` (at most 100), `offset` with the 20,000 cap (422 past it),
 //! `sort=createdAt`, `order=asc|desc`, Opsgenie's error bodies — and logging every request.
 
+use super::leaked::{Leaked, leaked};
 use std::sync::{Arc, Mutex};
 
 use chrono::DateTime;
@@ -195,7 +196,7 @@ struct State {
 }
 
 pub struct Opsgenie {
-    pub server: MockServer,
+    pub server: Leaked<MockServer>,
     state: Arc<Mutex<State>>,
 }
 
@@ -386,7 +387,7 @@ fn sort(alerts: &mut [Stored]) {
 
 impl Opsgenie {
     pub async fn start(specs: &[Spec]) -> Opsgenie {
-        let server = MockServer::start().await;
+        let server = leaked(MockServer::start().await);
         let mut alerts: Vec<Stored> = specs.iter().map(stored).collect();
         sort(&mut alerts);
         let state = Arc::new(Mutex::new(State {

@@ -6,6 +6,7 @@
 //! `total` only with `total=true`, 400 past offset + limit = 10,000), PagerDuty's error bodies
 //! and its `ratelimit-*` headers — and logging every request it answered.
 
+use super::leaked::{Leaked, leaked};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
@@ -239,7 +240,7 @@ struct State {
 }
 
 pub struct Pagerduty {
-    pub server: MockServer,
+    pub server: Leaked<MockServer>,
     state: Arc<Mutex<State>>,
 }
 
@@ -381,7 +382,7 @@ impl Pagerduty {
     pub async fn start(incidents: Vec<Value>) -> Pagerduty {
         let mut incidents: Vec<Stored> = incidents.into_iter().map(stored).collect();
         sort(&mut incidents);
-        let server = MockServer::start().await;
+        let server = leaked(MockServer::start().await);
         let state = Arc::new(Mutex::new(State {
             incidents,
             log: Vec::new(),

@@ -59,7 +59,14 @@ pub(crate) fn mark_deployments_during_incidents(history: &mut History, services:
             continue;
         }
         let mut open = service.incidents.clone();
-        open.sort_by_key(|&i| incidents[i as usize].started_at);
+        // Ties at one instant are ordered by id, so the incident named never depends on the
+        // input order (docs/METRICS.md#deployment-rework-rate).
+        open.sort_by(|&a, &b| {
+            let (a, b) = (&incidents[a as usize], &incidents[b as usize]);
+            a.started_at
+                .cmp(&b.started_at)
+                .then_with(|| a.id.cmp(&b.id))
+        });
         // Sweep in time order, keeping the latest end among incidents started so far.
         let mut next = 0;
         let mut latest_end: Option<(Option<Timestamp>, u32)> = None;
