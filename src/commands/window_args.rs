@@ -43,6 +43,14 @@ fn usage(error: WindowError) -> CommandError {
     })
 }
 
+/// `--from DATE --to DATE` alone (`export`): the same parser and bounds as every window.
+pub fn between(from: &str, to: &str, now: Timestamp, tz: Tz) -> Result<Window, CommandError> {
+    WindowSpec::between(from, to)
+        .map_err(usage)?
+        .resolve(now, tz)
+        .map_err(usage)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,12 +178,4 @@ mod tests {
         // A window that ends after today is refused, not rated.
         assert!(error("2026-03-01", "2026-05-31").contains("after today"));
     }
-}
-
-/// `--from DATE --to DATE` alone (`export`): the same parser and bounds as every window.
-pub fn between(from: &str, to: &str, now: Timestamp, tz: Tz) -> Result<Window, CommandError> {
-    WindowSpec::between(from, to)
-        .map_err(usage)?
-        .resolve(now, tz)
-        .map_err(usage)
 }

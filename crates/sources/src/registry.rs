@@ -235,6 +235,7 @@ mod tests {
             service = "web"
             organization = "acme"
             deploy_pipeline = "web-deploy"
+            [[sources]]
             kind = "circleci"
             service = "api"
             project = "gh/acme/api"
