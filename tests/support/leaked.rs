@@ -1,13 +1,13 @@
 //! A look-alike server that is never dropped.
 //!
 //! wiremock's `MockServer` verifies its expectations when dropped, with
-//! `futures::executor::block_on` on the lock its request handler takes. Dropped inside a
-//! multi-threaded tokio test while a request of the code under test is still in flight (a
-//! poller between retries), that nested executor was seen to spin forever (a gdb backtrace
-//! in `Semaphore::add_permits_locked` under `MockServer::drop`, 19 minutes at half a core),
-//! hanging the whole test binary and so CI. The tests that leave requests in flight keep
-//! their servers for the life of the process instead: a few sockets, no verification lost
-//! (they assert on what was received themselves).
+//! `futures::executor::block_on` nested inside the test's tokio task. Once that task has spent
+//! tokio's cooperative budget, every poll of the nested future gets Pending and an immediate
+//! wake, so the drop spins for ever (gdb: `Semaphore::add_permits_locked` under
+//! `MockServer::drop`, a whole core for many minutes), hanging the test binary and so CI. It
+//! was seen in `poller_faults` and `credential_scope`. Every look-alike server in the tests is
+//! therefore kept for the life of the process: a few sockets and threads, and no verification
+//! lost (the tests assert on what was received themselves).
 
 use std::mem::ManuallyDrop;
 use std::ops::Deref;
