@@ -41,7 +41,7 @@ pub fn events(ctx: &Context, args: &ExportEventsArgs) -> Result<ExitCode, Comman
     if let Some(span) = span {
         keep_within(&mut events, span);
     }
-    crate::store::codec::canonical_order(&mut events);
+    crate::store::canonical_order(&mut events);
     output
         .write(|out| {
             let mut out = std::io::BufWriter::with_capacity(1 << 20, out);

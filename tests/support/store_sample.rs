@@ -247,7 +247,7 @@ pub fn total(events: &EventSet) -> u64 {
 }
 
 pub fn canonical(mut events: EventSet) -> EventSet {
-    flowdeck::store::codec::canonical_order(&mut events);
+    flowdeck::store::canonical_order(&mut events);
     events
 }
 

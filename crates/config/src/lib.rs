@@ -1,13 +1,13 @@
 //! Config: the TOML schema, where the file is found, and errors that point at file:line:col.
 
-pub mod duration;
-pub mod error;
-pub mod home;
-pub mod init;
+mod duration;
+mod error;
+mod home;
+mod init;
 pub mod keymap;
 pub mod limits;
-pub mod load;
-pub mod locate;
+mod load;
+mod locate;
 pub mod notify;
 pub mod panels;
 mod rules;

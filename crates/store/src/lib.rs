@@ -4,14 +4,15 @@
 //! server-backed store (one collector writing, any number of dashboards reading), behind the
 //! same trait.
 
-pub mod codec;
-pub mod locate;
+mod codec;
+mod locate;
 mod notified;
 pub mod postgres;
 mod shape;
 pub mod sqlite;
 pub mod watch;
 
+pub use codec::canonical_order;
 pub use locate::{OpenError, OpenOptions, StoreLocation};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
