@@ -527,15 +527,41 @@ impl Postgres {
     /// Terminates every backend whose application_name is `name` (but the one asking); how
     /// many.
     pub fn terminate(&self, application_name: &str) -> usize {
-        self.psql(
+        let pids = self.psql(
             "postgres",
             &format!(
-                "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-                 WHERE application_name = '{application_name}' AND pid <> pg_backend_pid()) t"
+                "SELECT string_agg(pid::text, ',') FROM pg_stat_activity \
+                 WHERE application_name = '{application_name}' AND pid <> pg_backend_pid()"
             ),
-        )
-        .parse()
-        .unwrap()
+        );
+        let pids = pids.trim();
+        if pids.is_empty() {
+            return 0;
+        }
+        let ended: usize = self
+            .psql(
+                "postgres",
+                &format!(
+                    "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                     WHERE pid IN ({pids})) t"
+                ),
+            )
+            .parse()
+            .unwrap();
+        // pg_terminate_backend only signals the backend: wait until those sessions are gone,
+        // so the caller's next statement meets a closed connection, not one still ending.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::time::Instant::now() < deadline {
+            let left = self.psql(
+                "postgres",
+                &format!("SELECT count(*) FROM pg_stat_activity WHERE pid IN ({pids})"),
+            );
+            if left.trim() == "0" {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        ended
     }
 
     /// Stops the server now (`-m immediate`: as a crash would).
