@@ -5,6 +5,7 @@
 //! same trait.
 
 pub mod codec;
+mod compares;
 pub mod locate;
 mod notified;
 pub mod postgres;
@@ -12,6 +13,7 @@ mod shape;
 pub mod sqlite;
 pub mod watch;
 
+pub use compares::StoredCompare;
 pub use locate::{OpenError, OpenOptions, StoreLocation};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -217,6 +219,32 @@ pub trait Store: Send + Sync {
     fn prune_cached_responses(&self, fetched_before: Timestamp) -> Result<u64, StoreError> {
         let _ = fetched_before;
         Ok(0)
+    }
+
+    /// What a forge said about `base...head` in the repository `scope` (the `compares`
+    /// table), if it was asked before. The default (test doubles) keeps nothing.
+    fn compare(
+        &self,
+        scope: &str,
+        base: &str,
+        head: &str,
+    ) -> Result<Option<StoredCompare>, StoreError> {
+        let _ = (scope, base, head);
+        Ok(None)
+    }
+
+    /// Keeps a forge's compare of `base...head` in `scope`, outside any sync's transaction:
+    /// the commits between two shas never change, so a compare kept is never asked again,
+    /// whatever becomes of the sync that asked. The default (test doubles) keeps nothing.
+    fn put_compare(
+        &self,
+        scope: &str,
+        base: &str,
+        head: &str,
+        compare: &StoredCompare,
+    ) -> Result<(), StoreError> {
+        let _ = (scope, base, head, compare);
+        Ok(())
     }
 
     /// Every item's last notified state (the `notifications` table).

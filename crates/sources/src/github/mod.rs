@@ -39,6 +39,7 @@
 //! progress: 5 with the defaults, all answered 304.
 
 mod api;
+mod compare;
 mod deployments;
 #[cfg(feature = "fuzzing")]
 pub(crate) mod fuzz;
@@ -62,6 +63,7 @@ use crate::SourceError;
 use crate::http::HttpClient;
 use crate::live::ProbeReport;
 use crate::polled::{Found, Polled, Provider, Round, Setup, format_time};
+use crate::shipped::compared;
 use flowdeck_config::{GithubSourceConfig, SourceConfig};
 use flowdeck_core::model::EventSet;
 
@@ -74,6 +76,8 @@ pub struct Github {
     /// What the store holds of this source, for syncs that skip what is already known.
     known: tokio::sync::Mutex<Option<Known>>,
     syncs: AtomicU64,
+    /// Whether it compares other sources' deployments of its service (`shipped::compared`).
+    compares_others: bool,
 }
 
 impl std::fmt::Debug for Github {
@@ -108,6 +112,7 @@ impl Provider for Github {
         let settings = Settings::from_config(config)?;
         let api = Api::new(setup, &settings)?;
         Ok(Github {
+            compares_others: setup.compares_for(&settings.name),
             settings,
             api,
             known: tokio::sync::Mutex::new(None),
@@ -181,7 +186,19 @@ impl Provider for Github {
         let marker = format!("{} #{serial}", format_time(round.now));
         marks.set(state::SYNC_AT, marker.clone());
         known.absorb(&events, marker);
-        Ok(Found::events(events))
+        let mut found = Found::events(events);
+        if self.compares_others {
+            let forge = compare::Compares(api);
+            found.degraded = compared::after_sync(
+                &forge,
+                round,
+                &settings.name,
+                &settings.service,
+                &found.events,
+            )
+            .await?;
+        }
+        Ok(found)
     }
 
     async fn probe(&self, round: &Round) -> Result<ProbeReport, SourceError> {

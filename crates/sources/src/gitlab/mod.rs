@@ -17,6 +17,7 @@
 //! `pipelines`, `deployments`, and `probe`.
 
 mod api;
+mod compare;
 mod context;
 mod deployments;
 #[cfg(feature = "fuzzing")]
@@ -44,6 +45,7 @@ use crate::SourceError;
 use crate::http::HttpClient;
 use crate::live::{ProbeReport, SyncOutcome};
 use crate::polled::{Found, Horizon, Polled, Provider, Round, Setup};
+use crate::shipped::compared;
 use flowdeck_config::{GitlabSourceConfig, SourceConfig};
 
 /// One GitLab project as a polled source.
@@ -53,6 +55,8 @@ pub type GitlabSource = Polled<Gitlab>;
 pub struct Gitlab {
     settings: Settings,
     api: Api,
+    /// Whether it compares other sources' deployments of its service (`shipped::compared`).
+    compares_others: bool,
 }
 
 impl GitlabSource {
@@ -85,7 +89,11 @@ impl Provider for Gitlab {
     fn setup(config: &GitlabSourceConfig, setup: &Setup<'_>) -> Result<Gitlab, SourceError> {
         let settings = Settings::from_config(config)?;
         let api = Api::new(setup, &settings);
-        Ok(Gitlab { settings, api })
+        Ok(Gitlab {
+            compares_others: setup.compares_for(&settings.name),
+            settings,
+            api,
+        })
     }
 
     fn name(&self) -> &str {
@@ -135,7 +143,27 @@ impl Provider for Gitlab {
         for (key, value) in out.watermarks {
             round.marks.set(key, value);
         }
-        Ok(Found::events(out.events))
+        let mut found = Found::events(out.events);
+        if self.compares_others {
+            let forge = compare::Compares {
+                api,
+                scope: Scope {
+                    service: &settings.service,
+                    project: &settings.project,
+                    path: Some(&project.path),
+                    web_url: Some(&project.web_url),
+                },
+            };
+            found.degraded = compared::after_sync(
+                &forge,
+                round,
+                &settings.name,
+                &settings.service,
+                &found.events,
+            )
+            .await?;
+        }
+        Ok(found)
     }
 
     async fn probe(&self, round: &Round) -> Result<ProbeReport, SourceError> {
