@@ -1,0 +1,223 @@
+//! The forge compare fallback (docs/METRICS.md#deployments-that-name-only-a-sha): a service
+//! with no git source but a GitHub or GitLab source gets the commits of its sha-only
+//! deployments (Jenkins, Argo CD) from the forge's compare API, asked at the end of the
+//! forge's sync and kept in the store; lead times worked out by hand; a sha the forge no
+//! longer has costs only its own deployment; the request figures.
+//!
+//! The line of commits (author dates): c1 02-20 09:00, c2 03-01 12:00, c3 03-02 08:00,
+//! c4 03-11 10:00. The deploy system ships c1 before the horizon (the baseline), c3, c4, then
+//! c3 again (a rollback: GitHub says "behind", nothing ships).
+//!
+//!     cargo nextest run --test sources -E 'test(compare_fallback)' --no-capture
+
+use crate::support::argocd_server;
+use crate::support::forge_history::{self, Line};
+use crate::support::jenkins_server::{Build, Jenkins, TOKEN};
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use flowdeck::config::Config;
+use flowdeck::metrics::{History, Rules, Scope, Window, compute};
+use flowdeck::model::EventSet;
+use flowdeck::sources::poller::{SyncReport, sync_source};
+use flowdeck::sources::shipped::{self, compared};
+use flowdeck::sources::{live::Source, registry};
+use flowdeck::store::{SqliteStore, Store};
+
+const NOW: &str = "2026-03-31T00:00:00Z";
+const DEPLOY_JOB: &str = "deploy/api-production";
+
+fn at(t: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(t).unwrap().to_utc()
+}
+
+fn ms(t: &str) -> i64 {
+    at(t).timestamp_millis()
+}
+
+fn close(actual: Option<f64>, expected: f64) -> bool {
+    actual.is_some_and(|a| (a - expected).abs() < 1e-6)
+}
+
+fn line() -> (Line, [String; 4]) {
+    let mut line = Line::default();
+    let c = [
+        line.commit("c1", "2026-02-20T09:00:00Z"),
+        line.commit("c2", "2026-03-01T12:00:00Z"),
+        line.commit("c3", "2026-03-02T08:00:00Z"),
+        line.commit("c4", "2026-03-11T10:00:00Z"),
+    ];
+    (line, c)
+}
+
+fn config(text: &str) -> Config {
+    flowdeck::config::parse(text, Path::new("/nonexistent/flowdeck.toml")).unwrap()
+}
+
+fn jenkins_and_github(jenkins: &str, github: &str) -> Config {
+    config(&format!(
+        r#"
+[[sources]]
+kind = "jenkins"
+service = "api"
+base_url = {jenkins:?}
+deploy_job = "deploy/api-production"
+user = "ci-bot"
+token_cmd = "printf %s {TOKEN}"
+
+[[sources]]
+kind = "github"
+service = "api"
+repo = "acme/api"
+base_url = {github:?}
+token_cmd = "printf %s gh-token"
+"#
+    ))
+}
+
+/// The config's polled sources around a fresh store, in config order.
+fn sources(config: &Config, store: &Arc<dyn Store>) -> Vec<Arc<dyn Source>> {
+    let http = registry::http_client(store.clone()).unwrap();
+    let built = registry::build(config, Path::new("/"), &http);
+    assert!(built.broken.is_empty(), "{:?}", built.broken);
+    built.sources
+}
+
+/// Every source synced once at `now`, in config order (the deploy system before the forge).
+async fn round(sources: &[Arc<dyn Source>], store: &Arc<dyn Store>, now: &str) {
+    for source in sources {
+        let (report, _) = sync_source(
+            source.as_ref(),
+            store,
+            chrono::Duration::days(30),
+            0,
+            at(now),
+        )
+        .await;
+        assert!(
+            matches!(report, SyncReport::Synced { .. }),
+            "{}: {report:?}",
+            source.name()
+        );
+    }
+}
+
+/// What the store holds, as the binary reads it: the fallback applied, then the git rule
+/// (which leaves the service alone).
+fn read(config: &Config, store: &dyn Store) -> (History, Vec<shipped::ShippedNote>) {
+    let mut events: EventSet = store.load().unwrap();
+    let mut notes = compared::apply(&compared::fallbacks(config), store, &mut events).unwrap();
+    notes.extend(shipped::resolve(config, Path::new("/"), &mut events));
+    (History::derive(events, Rules::default()), notes)
+}
+
+fn changes(history: &History, id: &str) -> Vec<String> {
+    history
+        .events
+        .deployments
+        .iter()
+        .find(|d| d.id == id)
+        .unwrap_or_else(|| panic!("no deployment {id}"))
+        .changes
+        .iter()
+        .map(|c| c.sha.clone())
+        .collect()
+}
+
+/// Builds of the deploy job, 25 minutes each: #1 c1 02-25 (the baseline), #2 c3 03-02 10:00,
+/// #3 c4 03-12 10:00, #4 c3 03-20 10:00 (a rollback).
+fn builds(c: &[String; 4]) -> Vec<Build> {
+    const MIN25: i64 = 25 * 60_000;
+    vec![
+        Build::done(1, ms("2026-02-25T10:00:00Z"), MIN25, "SUCCESS", &c[0]),
+        Build::done(2, ms("2026-03-02T10:00:00Z"), MIN25, "SUCCESS", &c[2]),
+        Build::done(3, ms("2026-03-12T10:00:00Z"), MIN25, "SUCCESS", &c[3]),
+        Build::done(4, ms("2026-03-20T10:00:00Z"), MIN25, "SUCCESS", &c[2]),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compare_fallback_jenkins_lead_times_through_github() {
+    let (line, c) = line();
+    let github = forge_history::github(line).await;
+    let jenkins = Jenkins::start().await;
+    jenkins.set_job(DEPLOY_JOB, builds(&c));
+    let config = jenkins_and_github(&jenkins.uri(), &github.uri());
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().unwrap());
+    let sources = sources(&config, &store);
+    round(&sources, &store, NOW).await;
+
+    // #2: c1...c3; #3: c3...c4; #4: c4...c3 (behind). The baseline is never compared.
+    assert_eq!(forge_history::compares(&github).await, 3);
+    let (history, notes) = read(&config, store.as_ref());
+    assert!(notes.is_empty(), "{notes:?}");
+    let id = |n: u32| format!("jenkins:deploy/api-production:{n}");
+    assert_eq!(changes(&history, &id(2)), [c[2].clone(), c[1].clone()]);
+    assert_eq!(changes(&history, &id(3)), [c[3].clone()]);
+    assert!(
+        changes(&history, &id(4)).is_empty(),
+        "a rollback ships nothing"
+    );
+
+    // #2 finished 03-02 10:25: c2 22 h 25 m (80,700 s), c3 2 h 25 m (8,700 s); #3 finished
+    // 03-12 10:25: c4 24 h 25 m (87,900 s). Median 80,700; p90 at rank 1.8:
+    // 80,700 + 0.8 × 7,200 = 86,460.
+    let window = Window::new(at("2026-03-01T00:00:00Z"), at(NOW));
+    let m = compute(&history, &Scope::all(&history), &window, at(NOW));
+    let l = &m.lead_time_for_changes;
+    assert_eq!(l.changes, 3);
+    assert!(close(l.median_seconds, 80_700.0), "{l:?}");
+    assert!(close(l.p90_seconds, 86_460.0), "{l:?}");
+
+    // A second round asks GitHub for no compare: every pair is kept.
+    round(&sources, &store, "2026-03-31T00:05:00Z").await;
+    assert_eq!(forge_history::compares(&github).await, 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compare_fallback_argocd_lead_times_through_gitlab() {
+    let (line, c) = line();
+    let gitlab = forge_history::gitlab(line).await;
+    let argo = argocd_server::Argocd::start().await;
+    argo.sync(&c[0], "2026-02-25T10:00:00Z", "2026-02-25T10:02:00Z");
+    argo.sync(&c[2], "2026-03-02T10:00:00Z", "2026-03-02T10:02:00Z");
+    argo.sync(&c[3], "2026-03-12T10:00:00Z", "2026-03-12T10:02:00Z");
+    argo.sync(&c[2], "2026-03-20T10:00:00Z", "2026-03-20T10:02:00Z");
+    let config = config(&format!(
+        r#"
+[[sources]]
+kind = "argocd"
+service = "api"
+base_url = {argo:?}
+application = "api-production"
+token_cmd = "printf %s {argo_token}"
+
+[[sources]]
+kind = "gitlab"
+service = "api"
+project = "group/web"
+base_url = {gitlab:?}
+"#,
+        argo = argo.uri(),
+        argo_token = argocd_server::TOKEN,
+        gitlab = gitlab.uri(),
+    ));
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().unwrap());
+    let sources = sources(&config, &store);
+    round(&sources, &store, NOW).await;
+    assert_eq!(forge_history::compares(&gitlab.server).await, 3);
+    let (history, notes) = read(&config, store.as_ref());
+    assert!(notes.is_empty(), "{notes:?}");
+
+    // c2: 03-01 12:00 → 03-02 10:02 = 79,320 s; c3: 08:00 → 10:02 = 7,320 s;
+    // c4: 03-11 10:00 → 03-12 10:02 = 86,520 s. Median 79,320; p90 at rank 1.8:
+    // 79,320 + 0.8 × 7,200 = 85,080.
+    let window = Window::new(at("2026-03-01T00:00:00Z"), at(NOW));
+    let m = compute(&history, &Scope::all(&history), &window, at(NOW));
+    let l = &m.lead_time_for_changes;
+    assert_eq!(l.changes, 3);
+    assert!(close(l.median_seconds, 79_320.0), "{l:?}");
+    assert!(close(l.p90_seconds, 85_080.0), "{l:?}");
+}
