@@ -221,3 +221,155 @@ base_url = {gitlab:?}
     assert!(close(l.median_seconds, 79_320.0), "{l:?}");
     assert!(close(l.p90_seconds, 85_080.0), "{l:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compare_fallback_a_force_pushed_sha_costs_only_its_own_deployment() {
+    let (line, c) = line();
+    let github = forge_history::github(line).await;
+    let jenkins = Jenkins::start().await;
+    // #3 deployed a sha later force-pushed away: GitHub answers 404 for any compare naming it.
+    let gone = "0badc0de".repeat(5);
+    const MIN25: i64 = 25 * 60_000;
+    jenkins.set_job(
+        DEPLOY_JOB,
+        vec![
+            Build::done(1, ms("2026-02-25T10:00:00Z"), MIN25, "SUCCESS", &c[0]),
+            Build::done(2, ms("2026-03-02T10:00:00Z"), MIN25, "SUCCESS", &c[2]),
+            Build::done(3, ms("2026-03-05T10:00:00Z"), MIN25, "SUCCESS", &gone),
+            Build::done(4, ms("2026-03-12T10:00:00Z"), MIN25, "SUCCESS", &c[3]),
+        ],
+    );
+    let config = jenkins_and_github(&jenkins.uri(), &github.uri());
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().unwrap());
+    let sources = sources(&config, &store);
+    round(&sources, &store, NOW).await;
+
+    // c1...c3; c3...gone and c1...gone (404); gone...c4 (404), then c3...c4.
+    assert_eq!(forge_history::compares(&github).await, 5);
+    let (history, notes) = read(&config, store.as_ref());
+    let id = |n: u32| format!("jenkins:deploy/api-production:{n}");
+    assert!(changes(&history, &id(3)).is_empty());
+    assert_eq!(changes(&history, &id(4)), [c[3].clone()]);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(
+        notes[0].text,
+        format!(
+            "lead time unknown for 1 deployment(s) of api: github:acme/api cannot compare their sha with an earlier deployment's (force-pushed away, or not pushed there?), e.g. {} at 0badc0de0bad",
+            id(3)
+        )
+    );
+    // Nothing else is lost: the three deployments count, the other lead times are whole.
+    let window = Window::new(at("2026-03-01T00:00:00Z"), at(NOW));
+    let m = compute(&history, &Scope::all(&history), &window, at(NOW));
+    assert_eq!(m.deployment_frequency.deployments, 3);
+    let l = &m.lead_time_for_changes;
+    assert_eq!(l.changes, 3);
+    assert!(close(l.median_seconds, 80_700.0), "{l:?}");
+
+    // Within a day nothing is asked again; a day on, only the pairs GitHub could not compare.
+    round(&sources, &store, "2026-03-31T06:00:00Z").await;
+    assert_eq!(forge_history::compares(&github).await, 5);
+    round(&sources, &store, "2026-04-01T06:00:00Z").await;
+    assert_eq!(forge_history::compares(&github).await, 8);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compare_fallback_pages_a_long_compare_through_the_link_header() {
+    let mut line = Line::default();
+    let start = at("2026-03-01T00:00:00Z");
+    let shas: Vec<String> = (0..=260)
+        .map(|k| {
+            let when = start + chrono::Duration::minutes(k);
+            line.commit(
+                &format!("p{k}"),
+                &when.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            )
+        })
+        .collect();
+    let github = forge_history::github(line).await;
+    let jenkins = Jenkins::start().await;
+    jenkins.set_job(
+        DEPLOY_JOB,
+        vec![
+            Build::done(1, ms("2026-02-25T10:00:00Z"), 60_000, "SUCCESS", &shas[0]),
+            Build::done(2, ms("2026-03-02T10:00:00Z"), 60_000, "SUCCESS", &shas[260]),
+        ],
+    );
+    let config = jenkins_and_github(&jenkins.uri(), &github.uri());
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().unwrap());
+    let sources = sources(&config, &store);
+    round(&sources, &store, NOW).await;
+    // 260 commits, 100 a page: the first page, then two through Link (/repositories/{id}/…).
+    let pages: Vec<String> = github
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path().contains("/compare/"))
+        .map(|r| format!("{}?{}", r.url.path(), r.url.query().unwrap_or("")))
+        .collect();
+    assert_eq!(pages.len(), 3, "{pages:#?}");
+    assert!(
+        pages[0].starts_with("/repos/acme/api/compare/") && pages[0].ends_with("?per_page=100")
+    );
+    assert!(pages[2].starts_with("/repositories/") && pages[2].ends_with("&page=3"));
+    let (history, notes) = read(&config, store.as_ref());
+    assert!(notes.is_empty(), "{notes:?}");
+    assert_eq!(
+        changes(&history, "jenkins:deploy/api-production:2").len(),
+        260
+    );
+}
+
+/// The figure: requests for compare-fallback lead times of 1,000 Jenkins deployments (one
+/// older, the baseline), each shipping one commit, through a GitHub look-alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compare_fallback_requests_for_a_thousand_deployments() {
+    let mut line = Line::default();
+    let start = at("2026-03-03T00:00:00Z");
+    let mut builds = Vec::new();
+    for n in 0..=1_000u64 {
+        let finished = if n == 0 {
+            at("2026-02-20T10:00:00Z")
+        } else {
+            start + chrono::Duration::minutes(40 * i64::try_from(n).unwrap())
+        };
+        let sha = line.commit(
+            &format!("n{n}"),
+            &(finished - chrono::Duration::hours(1))
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        );
+        builds.push(Build::done(
+            n + 1,
+            finished.timestamp_millis() - 60_000,
+            60_000,
+            "SUCCESS",
+            &sha,
+        ));
+    }
+    let github = forge_history::github(line).await;
+    let jenkins = Jenkins::start().await;
+    jenkins.set_job(DEPLOY_JOB, builds);
+    let config = jenkins_and_github(&jenkins.uri(), &github.uri());
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().unwrap());
+    let sources = sources(&config, &store);
+    round(&sources, &store, NOW).await;
+    let first = forge_history::compares(&github).await;
+    let all_first = github.received_requests().await.unwrap().len();
+    let jenkins_first = jenkins.requests();
+    round(&sources, &store, "2026-03-31T00:05:00Z").await;
+    let second = forge_history::compares(&github).await - first;
+    let all_second = github.received_requests().await.unwrap().len() - all_first;
+    let (history, notes) = read(&config, store.as_ref());
+    assert!(notes.is_empty(), "{notes:?}");
+    let window = Window::new(at("2026-03-01T00:00:00Z"), at(NOW));
+    let m = compute(&history, &Scope::all(&history), &window, at(NOW));
+    eprintln!(
+        "compare fallback: 1,000 Jenkins deployments (+ the baseline) through GitHub: first sync {first} compare requests ({all_first} GitHub requests in all; Jenkins {jenkins_first}); next sync {second} compare requests ({all_second} in all); lead time over {} changes, median {:?} s",
+        m.lead_time_for_changes.changes, m.lead_time_for_changes.median_seconds
+    );
+    // One compare per deployment but the baseline; none on the next sync.
+    assert_eq!((first, second), (1_000, 0));
+    assert_eq!(m.lead_time_for_changes.changes, 1_000);
+    assert!(close(m.lead_time_for_changes.median_seconds, 3_600.0));
+}
