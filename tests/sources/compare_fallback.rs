@@ -373,3 +373,124 @@ async fn compare_fallback_requests_for_a_thousand_deployments() {
     assert_eq!(m.lead_time_for_changes.changes, 1_000);
     assert!(close(m.lead_time_for_changes.median_seconds, 3_600.0));
 }
+
+/// Through the binary: `report` syncs Jenkins and GitHub, reads the store with the fallback
+/// applied, and the Jenkins status line carries the note of the force-pushed sha.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compare_fallback_through_the_binary() {
+    use crate::ci_binary::{assert_not_shown, flowdeck_in, service, write_config};
+    use serde_json::Value;
+
+    let (line, c) = line();
+    let github = forge_history::github(line).await;
+    let jenkins = Jenkins::start().await;
+    let gone = "0badc0de".repeat(5);
+    const MIN25: i64 = 25 * 60_000;
+    jenkins.set_job(
+        DEPLOY_JOB,
+        vec![
+            Build::done(1, ms("2026-02-25T10:00:00Z"), MIN25, "SUCCESS", &c[0]),
+            Build::done(2, ms("2026-03-02T10:00:00Z"), MIN25, "SUCCESS", &c[2]),
+            Build::done(3, ms("2026-03-05T10:00:00Z"), MIN25, "SUCCESS", &gone),
+            Build::done(4, ms("2026-03-12T10:00:00Z"), MIN25, "SUCCESS", &c[3]),
+        ],
+    );
+    let home = tempfile::tempdir().unwrap();
+    let config = write_config(
+        home.path(),
+        &format!(
+            r#"
+[[sources]]
+kind = "jenkins"
+service = "api"
+base_url = {jenkins:?}
+deploy_job = "deploy/api-production"
+user = "ci-bot"
+token_env = "FD_JENKINS_TOKEN"
+
+[[sources]]
+kind = "github"
+service = "api"
+repo = "acme/api"
+base_url = {github:?}
+token_env = "FD_GH_TOKEN"
+"#,
+            jenkins = jenkins.uri(),
+            github = github.uri(),
+        ),
+    );
+    let gh_token = "ghp_TOPSECRETcompare0000000000000000000";
+    let tokens = [("FD_JENKINS_TOKEN", TOKEN), ("FD_GH_TOKEN", gh_token)];
+    let report = || {
+        let out = flowdeck_in(
+            home.path(),
+            &config,
+            &[
+                "report",
+                "--from",
+                "2026-03-01",
+                "--to",
+                "2026-03-30",
+                "--format",
+                "json",
+            ],
+            &tokens,
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_not_shown(home.path(), &out, "TOPSECRET");
+        assert_not_shown(home.path(), &out, TOKEN);
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let first = report();
+    let api = &service(&first, "api")["metrics"];
+    assert_eq!(api["deployment_frequency"]["deployments"], 3);
+    assert_eq!(api["lead_time_for_changes"]["changes"], 3);
+    assert_eq!(api["lead_time_for_changes"]["median_seconds"], 80_700.0);
+    let deployment = |id: &str| {
+        first["deployments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == id)
+            .unwrap_or_else(|| panic!("no {id}"))
+            .clone()
+    };
+    assert_eq!(
+        deployment("jenkins:deploy/api-production:3")["lead_time_median_seconds"],
+        Value::Null
+    );
+    // #4: c4, 03-11 10:00 → 03-12 10:25.
+    assert_eq!(
+        deployment("jenkins:deploy/api-production:4")["lead_time_median_seconds"],
+        87_900.0
+    );
+    let status = |name: &str| {
+        first["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap_or_else(|| panic!("no source {name}"))
+            .clone()
+    };
+    let jenkins_line = status("jenkins:deploy/api-production");
+    assert_eq!(jenkins_line["status"], "ok");
+    assert!(
+        jenkins_line["error"].as_str().unwrap().contains(
+            "lead time unknown for 1 deployment(s) of api: github:acme/api cannot compare"
+        ),
+        "{jenkins_line:#}"
+    );
+    assert_eq!(status("github:acme/api")["error"], Value::Null);
+    let asked = forge_history::compares(&github).await;
+    assert_eq!(asked, 5);
+
+    // A second report: the same numbers, no compare asked again.
+    let second = report();
+    assert_eq!(second["metrics"], first["metrics"]);
+    assert_eq!(forge_history::compares(&github).await, asked);
+}
