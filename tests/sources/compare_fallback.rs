@@ -494,3 +494,157 @@ token_env = "FD_GH_TOKEN"
     assert_eq!(second["metrics"], first["metrics"]);
     assert_eq!(forge_history::compares(&github).await, asked);
 }
+
+/// Careless and hostile compare answers (truncated, empty, the wrong type, a refused token):
+/// the forge's own sync still succeeds, its status line says the compares stopped, nothing is
+/// kept for the pair, and the next sync asks again and recovers. A 500 is retried at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compare_fallback_hostile_answers_stop_the_pass_and_lose_nothing() {
+    use wiremock::matchers::{method, path_regex};
+    use wiremock::{Mock, ResponseTemplate};
+
+    let json = |body: &str| {
+        ResponseTemplate::new(200).set_body_raw(body.to_string(), "application/json; charset=utf-8")
+    };
+    let cases: Vec<(&str, ResponseTemplate)> = vec![
+        (
+            "truncated",
+            json(r#"{"status":"ahead","total_commits":2,"commits":[{"sha":"ab"#),
+        ),
+        ("empty", json("")),
+        (
+            "wrong type",
+            json(r#"{"status":"ahead","total_commits":2,"commits":"many"}"#),
+        ),
+        (
+            "401",
+            ResponseTemplate::new(401).set_body_json(serde_json::json!({
+                "message": "Bad credentials",
+                "documentation_url": "https://docs.github.com/rest",
+                "status": "401"
+            })),
+        ),
+        (
+            "500",
+            ResponseTemplate::new(500).set_body_raw("<html>oops</html>", "text/html"),
+        ),
+    ];
+    for (name, answer) in cases {
+        let (line, c) = line();
+        let github = forge_history::github(line).await;
+        Mock::given(method("GET"))
+            .and(path_regex("/compare/"))
+            .respond_with(answer)
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(&github)
+            .await;
+        let jenkins = Jenkins::start().await;
+        jenkins.set_job(DEPLOY_JOB, builds(&c));
+        let config = jenkins_and_github(&jenkins.uri(), &github.uri());
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().unwrap());
+        let sources = sources(&config, &store);
+        round(&sources, &store, NOW).await;
+        let github_status = store
+            .statuses()
+            .unwrap()
+            .into_iter()
+            .find(|s| s.name == "github:acme/api")
+            .unwrap();
+        assert_eq!(github_status.status, "ok", "{name}");
+        let said = github_status.error.unwrap_or_default();
+        if name == "500" {
+            // A 5xx is retried within the sync, as every request of the source is.
+            assert_eq!(said, "", "{name}");
+            assert!(read(&config, store.as_ref()).1.is_empty(), "{name}");
+            assert_eq!(forge_history::compares(&github).await, 4, "{name}");
+            continue;
+        }
+        assert!(
+            said.starts_with("the compares of api's deployments stopped ("),
+            "{name}: {said}"
+        );
+        assert!(!said.contains("gh-token"), "{name}: {said}");
+        let (history, notes) = read(&config, store.as_ref());
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.text.contains("wait for their commits")),
+            "{name}: {notes:?}"
+        );
+        assert_eq!(history.events.deployments.len(), 4, "{name}");
+
+        round(&sources, &store, "2026-03-31T00:05:00Z").await;
+        let (history, notes) = read(&config, store.as_ref());
+        assert!(notes.is_empty(), "{name}: {notes:?}");
+        let window = Window::new(at("2026-03-01T00:00:00Z"), at(NOW));
+        let m = compute(&history, &Scope::all(&history), &window, at(NOW));
+        assert_eq!(m.lead_time_for_changes.changes, 3, "{name}");
+        // The bad answer, then the three pairs: nothing asked twice once kept.
+        assert_eq!(forge_history::compares(&github).await, 4, "{name}");
+    }
+}
+
+/// Commit text with terminal escape sequences is kept as GitHub sent it (the report and the
+/// screen sanitize what they show) and does not break the compare.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compare_fallback_keeps_escape_sequences_as_text() {
+    use crate::support::github_payloads as gh;
+    use wiremock::matchers::{method, path_regex};
+    use wiremock::{Mock, ResponseTemplate};
+
+    let (line, c) = line();
+    let github = forge_history::github(line).await;
+    let base = github.uri();
+    let evil = gh::commit(
+        &base,
+        "api",
+        &c[1],
+        "\u{1b}]8;;https://evil.example\u{7}Mallory\u{1b}]8;;\u{7}",
+        "2026-03-01T12:00:00Z",
+        "2026-03-01T12:00:00Z",
+        "\u{1b}[2J\u{1b}[31mwipe the screen",
+        &[c[0].clone()],
+    );
+    Mock::given(method("GET"))
+        .and(path_regex("/compare/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(gh::comparison(
+            &base,
+            "api",
+            &c[0],
+            &c[1],
+            1,
+            vec![evil],
+        )))
+        .with_priority(1)
+        .mount(&github)
+        .await;
+    let jenkins = Jenkins::start().await;
+    const MIN25: i64 = 25 * 60_000;
+    jenkins.set_job(
+        DEPLOY_JOB,
+        vec![
+            Build::done(1, ms("2026-02-25T10:00:00Z"), MIN25, "SUCCESS", &c[0]),
+            Build::done(2, ms("2026-03-02T10:00:00Z"), MIN25, "SUCCESS", &c[1]),
+        ],
+    );
+    let config = jenkins_and_github(&jenkins.uri(), &github.uri());
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().unwrap());
+    let sources = sources(&config, &store);
+    round(&sources, &store, NOW).await;
+    let (history, notes) = read(&config, store.as_ref());
+    assert!(notes.is_empty(), "{notes:?}");
+    let d = history
+        .events
+        .deployments
+        .iter()
+        .find(|d| d.id == "jenkins:deploy/api-production:2")
+        .unwrap();
+    assert_eq!(d.changes.len(), 1);
+    assert_eq!(d.changes[0].title, "\u{1b}[2J\u{1b}[31mwipe the screen");
+    let shown = flowdeck::text::sanitize(&d.changes[0].title);
+    assert!(
+        !shown.contains('\u{1b}') && shown.ends_with("wipe the screen"),
+        "{shown:?}"
+    );
+}

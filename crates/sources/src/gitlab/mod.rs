@@ -169,4 +169,8 @@ impl Provider for Gitlab {
     async fn probe(&self, round: &Round) -> Result<ProbeReport, SourceError> {
         probe::probe(&self.api, &self.settings, round).await
     }
+
+    fn reads_others(&self) -> bool {
+        self.compares_others
+    }
 }

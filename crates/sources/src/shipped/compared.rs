@@ -201,10 +201,7 @@ pub(crate) async fn fetch(
     let mut done = Fetch::default();
     for need in needs(&deployments) {
         for base in &need.bases {
-            match store
-                .compare(scope, base, &need.head)
-                .map_err(crate::polled::store_error)?
-            {
+            match kept(store, scope, base, &need.head).map_err(crate::polled::store_error)? {
                 Some(kept) if kept.commits.is_some() => break,
                 Some(kept) if now - kept.fetched_at < RETRY_MISSING => continue,
                 _ => {}
@@ -332,13 +329,30 @@ enum Lookup {
 /// base has not been asked yet.
 fn first_found(store: &dyn Store, scope: &str, need: &Need) -> Result<Lookup, StoreError> {
     for base in &need.bases {
-        match store.compare(scope, base, &need.head)? {
+        match kept(store, scope, base, &need.head)? {
             Some(kept) if kept.commits.is_some() => return Ok(Lookup::Found(kept)),
             Some(_) => continue,
             None => return Ok(Lookup::Waiting),
         }
     }
     Ok(Lookup::Missing)
+}
+
+/// The compare kept for a pair; one that cannot be read back is as good as none (it is asked
+/// again and replaced), never a history that cannot be read.
+fn kept(
+    store: &dyn Store,
+    scope: &str,
+    base: &str,
+    head: &str,
+) -> Result<Option<StoredCompare>, StoreError> {
+    match store.compare(scope, base, head) {
+        Err(StoreError::Decode(detail)) => {
+            tracing::warn!(scope, base, head, %detail, "a kept compare cannot be read; asked again");
+            Ok(None)
+        }
+        other => other,
+    }
 }
 
 /// Walks the service's deployments in deploy order (`order`: positions in

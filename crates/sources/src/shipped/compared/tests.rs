@@ -349,3 +349,76 @@ user = "ci"
         "web has a git source; mail has no forge"
     );
 }
+
+/// A store whose kept compares cannot be read back (a damaged row).
+struct Garbled(SqliteStore);
+
+impl Store for Garbled {
+    fn load(&self) -> Result<EventSet, StoreError> {
+        self.0.load()
+    }
+    fn commit_sync(
+        &self,
+        source: &str,
+        events: &EventSet,
+        watermarks: &[(String, String)],
+        status: &flowdeck_store::StoredStatus,
+    ) -> Result<flowdeck_store::UpsertCount, StoreError> {
+        self.0.commit_sync(source, events, watermarks, status)
+    }
+    fn put_status(&self, status: &flowdeck_store::StoredStatus) -> Result<(), StoreError> {
+        self.0.put_status(status)
+    }
+    fn statuses(&self) -> Result<Vec<flowdeck_store::StoredStatus>, StoreError> {
+        self.0.statuses()
+    }
+    fn watermark(&self, source: &str, key: &str) -> Result<Option<String>, StoreError> {
+        self.0.watermark(source, key)
+    }
+    fn cached_response(
+        &self,
+        url: &str,
+    ) -> Result<Option<flowdeck_store::CachedResponse>, StoreError> {
+        self.0.cached_response(url)
+    }
+    fn put_cached_response(
+        &self,
+        url: &str,
+        response: &flowdeck_store::CachedResponse,
+    ) -> Result<(), StoreError> {
+        self.0.put_cached_response(url, response)
+    }
+    fn compare(&self, _: &str, _: &str, _: &str) -> Result<Option<StoredCompare>, StoreError> {
+        Err(StoreError::Decode(
+            "a stored compare: expected value".into(),
+        ))
+    }
+}
+
+#[tokio::test]
+async fn a_kept_compare_that_cannot_be_read_is_asked_again_not_a_broken_history() {
+    let store = Garbled(SqliteStore::in_memory().unwrap());
+    let set = events(vec![
+        deployment("jenkins:deploy:1", "c1", "2026-03-01T10:00:00Z"),
+        deployment("jenkins:deploy:2", "c2", "2026-03-02T10:00:00Z"),
+    ]);
+    let forge = Table::default().with("c1", "c2", &[change("b", "2026-03-02T08:00:00Z")]);
+    let done = fetch(
+        &forge,
+        &store,
+        "github:acme/api",
+        "api",
+        &set,
+        at("2026-03-31T00:00:00Z"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(done.compared, 1);
+    let mut applied = set.clone();
+    let notes = apply(&[fallback()], &store, &mut applied).unwrap();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].text.contains("wait for their commits"),
+        "{notes:?}"
+    );
+}
