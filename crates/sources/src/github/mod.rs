@@ -33,6 +33,9 @@
 //!    on a first sync, which also reads `pulls?state=open`); `pulls/{n}/commits` and
 //!    `pulls/{n}/reviews` (first page each) once per merged pull request.
 //! 4. Per incident label, `issues?labels=L&state=all&since=DAY` (all pages), DAY moving like 1.
+//! 5. When the source compares the deployments of another source of its service (Jenkins,
+//!    Buildkite, CircleCI, Argo CD; no git source: `shipped::compared`), `compare/{base}...{head}`
+//!    (all pages, `compare.rs`) for each pair not kept in the store yet; none once all are kept.
 //!
 //! An unchanged repository costs one conditional request per deploy environment, one for the
 //! runs, one for the pull requests, one per incident label and one per deployment still in

@@ -14,7 +14,9 @@
 //! Files: `setup` (config), `api` (every request, what statuses mean), `payload` (GitLab's
 //! JSON), `translate` (payloads to model events), `state` (watermarks), `walk` (newest-first
 //! lists and cursors), `context` (what the parts of a sync share), `merge_requests`,
-//! `pipelines`, `deployments`, and `probe`.
+//! `pipelines`, `deployments`, and `probe`; `compare` asks `repository/compare` for the
+//! deployments of another source of the service that name only a sha (Jenkins, Argo CD, ...;
+//! no git source: `shipped::compared`), once per pair, at the end of a sync.
 
 mod api;
 mod compare;
