@@ -12,7 +12,7 @@ use crate::config::schema::General;
 use crate::model::{EventSet, Timestamp};
 use crate::poller::{self, SyncReport};
 use crate::sources::live::Source;
-use crate::sources::registry;
+use crate::sources::{registry, shipped};
 use crate::status::{SourceState, SourceStatus};
 use crate::store::{OpenError, OpenOptions, Store, StoreError, StoreLocation, StoredStatus};
 
@@ -59,6 +59,9 @@ pub struct Live {
     listed: Vec<(String, String)>,
     /// Configured sources that could not be set up, with the reason.
     broken: Vec<SourceStatus>,
+    /// The services whose sha-only deployments get their commits from a forge's stored
+    /// compares (docs/METRICS.md#deployments-that-name-only-a-sha).
+    compared: Vec<shipped::compared::Fallback>,
     pub backfill: chrono::Duration,
     /// The HTTP client the sources share: its request counts and rate limits feed the
     /// report's progress line.
@@ -121,6 +124,7 @@ impl Live {
             sources: polled.sources,
             listed: listed(ctx),
             broken: polled.broken,
+            compared: shipped::compared::fallbacks(config),
             backfill: config.general.backfill.as_chrono(),
             http,
         })
@@ -137,6 +141,7 @@ impl Live {
             sources: Vec::new(),
             listed: listed(ctx),
             broken: Vec::new(),
+            compared: shipped::compared::fallbacks(&ctx.loaded.config),
             backfill: ctx.loaded.config.general.backfill.as_chrono(),
         })
     }
@@ -161,10 +166,20 @@ impl Live {
         Ok(reports)
     }
 
-    /// Everything stored, and one status line per polled source (config order).
+    /// Everything stored, and one status line per polled source (config order). Deployments
+    /// that name only a sha get their commits from the stored compares of the service's
+    /// GitHub or GitLab source, when it has no git source (what is missing is said on the
+    /// status lines of the sources that found them).
     pub fn read(&self, not_yet: NotYetSynced) -> Result<(EventSet, Vec<SourceStatus>), StoreError> {
-        let events = self.store.load()?;
-        Ok((events, self.statuses(not_yet)?))
+        let mut events = self.store.load()?;
+        let notes = shipped::compared::apply(&self.compared, self.store.as_ref(), &mut events)?;
+        let mut statuses = self.statuses(not_yet)?;
+        for note in &notes {
+            if let Some(fallback) = self.compared.iter().find(|f| f.service == note.service) {
+                shipped::annotate_named(&fallback.shown_on, note, &mut statuses);
+            }
+        }
+        Ok((events, statuses))
     }
 
     /// What `Context::history` takes: `read`, with a store failure as a runtime error.

@@ -87,7 +87,7 @@ fn build(number: u64, state: &'static str, sha: char, created: &str, minutes: i6
 /// #1 passed before the horizon (the predecessor), #2 failed before it (passed over);
 /// March: #3 passed, #4 failed, #5 canceled, #6 passed, #7 passed (a rollback to #3's sha),
 /// #8 running.
-fn deploys() -> Vec<Build> {
+pub(crate) fn deploys() -> Vec<Build> {
     vec![
         build(1, "passed", 'a', "2026-02-20T12:00:00Z", 5),
         build(2, "failed", 'b', "2026-02-25T12:00:00Z", 5),
@@ -100,7 +100,7 @@ fn deploys() -> Vec<Build> {
     ]
 }
 
-fn ci() -> Vec<Build> {
+pub(crate) fn ci() -> Vec<Build> {
     vec![
         build(90, "passed", 'c', "2026-03-04T10:00:00Z", 3),
         build(91, "failed", 'd', "2026-03-09T12:00:00Z", 3),

@@ -98,11 +98,15 @@ struct Run {
 
 impl Run {
     fn new() -> Run {
+        Run::with(settings())
+    }
+
+    fn with(settings: HttpSettings) -> Run {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn Store> =
             Arc::new(SqliteStore::open(&dir.path().join("history.sqlite")).unwrap());
         let http = HttpClient::new(
-            settings(),
+            settings,
             Arc::new(StoreEtagCache(store.clone())),
             Arc::new(SystemClock),
         )
@@ -408,5 +412,119 @@ async fn refused_timed_out_and_truncated_connections_lose_nothing() {
             let _fake = Fake::on(kind, server).await;
             assert_recovers(&run, &source, &clean, &what).await;
         }
+    }
+}
+
+/// A look-alike that answers later than the configured timeout (wiremock's `set_delay`), for
+/// each of Jenkins, Buildkite, CircleCI and Argo CD: the sync fails as retryable naming the
+/// timeout, retried after the 30 s backoff, stores nothing; the next sync stores what a sync
+/// without the delay does, every event once. The timeout is 300 ms, so the test is fast.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_look_alike_slower_than_the_timeout_fails_one_sync_as_retryable_and_loses_nothing() {
+    use crate::support::buildkite_server::Buildkite;
+    use crate::support::jenkins_server::Jenkins;
+    use flowdeck::sources::buildkite::BuildkiteSource;
+    use flowdeck::sources::jenkins::JenkinsSource;
+
+    let timeout = Duration::from_millis(300);
+    let slow = || ResponseTemplate::new(200).set_delay(Duration::from_secs(2));
+    let short = HttpSettings {
+        timeout,
+        ..settings()
+    };
+    for kind in ["jenkins", "buildkite", "circleci", "argocd"] {
+        // The same scenario twice: once with the delay, once clean, for comparison.
+        let mut stored: Vec<EventSet> = Vec::new();
+        for delayed in [true, false] {
+            let run = Run::with(short.clone());
+            let (source, _server): (Arc<dyn Source>, Box<dyn std::any::Any>) = match kind {
+                "jenkins" => {
+                    let c: [String; 4] = std::array::from_fn(|i| format!("{:040x}", i + 1));
+                    let jenkins = Jenkins::start().await;
+                    jenkins.set_job("deploy/api-production", crate::jenkins::deploy_builds(&c));
+                    jenkins.set_job("api/main", crate::jenkins::ci_builds(&c));
+                    if delayed {
+                        jenkins.fault(slow());
+                    }
+                    let config = toml::from_str(&format!(
+                        "service = \"api\"\nbase_url = {:?}\ndeploy_job = \"deploy/api-production\"\nci_jobs = [\"api/main\"]\nuser = \"ci-bot\"\ntoken_cmd = \"printf %s {}\"\n",
+                        jenkins.uri(),
+                        crate::support::jenkins_server::TOKEN
+                    ))
+                    .unwrap();
+                    let source = JenkinsSource::new(&config, run.http.clone())
+                        .unwrap()
+                        .with_default_interval(INTERVAL);
+                    (Arc::new(source), Box::new(jenkins))
+                }
+                "buildkite" => {
+                    let bk = Buildkite::start().await;
+                    bk.set_pipeline("api-deploy", crate::buildkite::deploys());
+                    bk.set_pipeline("api", crate::buildkite::ci());
+                    if delayed {
+                        bk.fault(slow());
+                    }
+                    let config = toml::from_str(&format!(
+                        "service = \"api\"\norganization = \"acme\"\ndeploy_pipeline = \"api-deploy\"\nci_pipelines = [\"api\"]\nbase_url = {:?}\ntoken_cmd = \"printf %s {}\"\n",
+                        bk.uri(),
+                        crate::support::buildkite_server::TOKEN
+                    ))
+                    .unwrap();
+                    let source = BuildkiteSource::new(&config, run.http.clone())
+                        .unwrap()
+                        .with_default_interval(INTERVAL);
+                    (Arc::new(source), Box::new(bk))
+                }
+                other => {
+                    let kind = if other == "circleci" {
+                        Kind::Circleci
+                    } else {
+                        Kind::Argocd
+                    };
+                    let fake = Fake::start(kind).await;
+                    if delayed {
+                        fake.fault(slow(), true).await;
+                    }
+                    (run.source(kind, &fake.uri()), Box::new(fake))
+                }
+            };
+            if delayed {
+                let started = std::time::Instant::now();
+                let (report, wait) = run.sync(&source).await;
+                let SyncReport::Failed {
+                    error, retryable, ..
+                } = &report
+                else {
+                    panic!("{kind}: {report:?}");
+                };
+                assert!(error.contains("timeout"), "{kind}: {error}");
+                assert!(retryable, "{kind}: {error}");
+                assert_eq!(wait, Duration::from_secs(30), "{kind}");
+                assert!(
+                    started.elapsed() < Duration::from_secs(2),
+                    "{kind}: the sync waited for the slow answer"
+                );
+                assert!(run.store.load().unwrap().deployments.is_empty(), "{kind}");
+                assert_eq!(run.status(&source).0, "error", "{kind}");
+            }
+            let (report, _) = run.sync(&source).await;
+            assert!(
+                matches!(report, SyncReport::Synced { .. }),
+                "{kind} (delayed: {delayed}): {report:?}"
+            );
+            let (again, _) = run.sync(&source).await;
+            match again {
+                SyncReport::Synced { count, .. } => {
+                    assert_eq!(count.inserted + count.updated, 0, "{kind}: {count:?}")
+                }
+                other => panic!("{kind}: {other:?}"),
+            }
+            stored.push(without_urls(run.store.load().unwrap()));
+        }
+        assert!(!stored[1].deployments.is_empty(), "{kind}");
+        assert_eq!(
+            stored[0], stored[1],
+            "{kind}: the store after the timeout differs from a sync without it"
+        );
     }
 }

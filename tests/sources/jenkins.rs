@@ -117,7 +117,7 @@ fn repo() -> (GitRepo, [String; 4]) {
 /// | 6 | 12 Mar 12:00 | SUCCESS | c4 | ships c4 |
 /// | 7 | 15 Mar 12:00 | SUCCESS | c3 | a rollback: ships nothing, fails #6 |
 /// | 8 | 30 Mar 12:00 | building | c4 | in progress |
-fn deploy_builds(c: &[String; 4]) -> Vec<Build> {
+pub(crate) fn deploy_builds(c: &[String; 4]) -> Vec<Build> {
     const TEN_MIN: i64 = 600_000;
     let mut running = Build::done(8, ms("2026-03-30T12:00:00Z"), 0, "SUCCESS", &c[3]);
     running.building = true;
@@ -134,7 +134,7 @@ fn deploy_builds(c: &[String; 4]) -> Vec<Build> {
     ]
 }
 
-fn ci_builds(c: &[String; 4]) -> Vec<Build> {
+pub(crate) fn ci_builds(c: &[String; 4]) -> Vec<Build> {
     vec![
         Build::done(40, ms("2026-02-27T08:00:00Z"), 60_000, "SUCCESS", &c[0]),
         Build::done(41, ms("2026-03-04T10:05:00Z"), 60_000, "SUCCESS", &c[2]),

@@ -18,6 +18,7 @@ mod ci_faults;
 mod ci_figures;
 mod ci_lead_time;
 mod circleci;
+mod compare_fallback;
 mod credential_scope;
 mod events;
 mod git;

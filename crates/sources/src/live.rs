@@ -58,4 +58,10 @@ pub trait Source: Send + Sync {
     /// much it finds.
     fn probe<'a>(&'a self, ctx: &'a SyncContext)
     -> BoxFuture<'a, Result<ProbeReport, SourceError>>;
+
+    /// Whether its sync reads what other sources stored (a forge comparing other sources'
+    /// deployments, `shipped::compared`), so a round syncs it after the others.
+    fn reads_others(&self) -> bool {
+        false
+    }
 }

@@ -252,7 +252,9 @@ fn prune_etag_cache(store: &dyn Store, now: Timestamp) {
     }
 }
 
-/// One round at `now`: every source synced once, concurrently across sources.
+/// One round at `now`: every source synced once, concurrently across sources; those that
+/// read what the others store (`Source::reads_others`) after the others, so one round (a
+/// `report`) gives them everything.
 pub(crate) async fn sync_all(
     sources: &[Arc<dyn Source>],
     store: &Arc<dyn Store>,
@@ -260,22 +262,27 @@ pub(crate) async fn sync_all(
     now: Timestamp,
 ) -> Vec<SyncReport> {
     prune_etag_cache(store.as_ref(), now);
-    let mut tasks = tokio::task::JoinSet::new();
-    for (i, source) in sources.iter().enumerate() {
-        let source = source.clone();
-        let store = store.clone();
-        tasks.spawn(async move {
-            let report = sync_source(source.as_ref(), &store, backfill, 0, now)
-                .await
-                .0;
-            (i, report)
-        });
-    }
     let mut reports: Vec<(usize, SyncReport)> = Vec::new();
-    while let Some(joined) = tasks.join_next().await {
-        match joined {
-            Ok(report) => reports.push(report),
-            Err(error) => tracing::error!(%error, "a sync task ended abnormally"),
+    for later in [false, true] {
+        let mut tasks = tokio::task::JoinSet::new();
+        for (i, source) in sources.iter().enumerate() {
+            if source.reads_others() != later {
+                continue;
+            }
+            let source = source.clone();
+            let store = store.clone();
+            tasks.spawn(async move {
+                let report = sync_source(source.as_ref(), &store, backfill, 0, now)
+                    .await
+                    .0;
+                (i, report)
+            });
+        }
+        while let Some(joined) = tasks.join_next().await {
+            match joined {
+                Ok(report) => reports.push(report),
+                Err(error) => tracing::error!(%error, "a sync task ended abnormally"),
+            }
         }
     }
     reports.sort_by_key(|(i, _)| *i);

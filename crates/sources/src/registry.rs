@@ -111,7 +111,13 @@ pub fn http_client(store: Arc<dyn Store>) -> Result<HttpClient, SourceError> {
 pub fn build(config: &Config, base_dir: &std::path::Path, http: &HttpClient) -> PolledSources {
     let refresh = config.general.refresh.as_std();
     let services = known_services(config);
-    let setup = Setup::new(http, &services).in_dir(base_dir);
+    let compares: Vec<String> = crate::shipped::compared::fallbacks(config)
+        .into_iter()
+        .map(|f| f.forge)
+        .collect();
+    let setup = Setup::new(http, &services)
+        .in_dir(base_dir)
+        .comparing(&compares);
     let mut polled = PolledSources {
         sources: Vec::new(),
         broken: Vec::new(),

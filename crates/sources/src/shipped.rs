@@ -5,12 +5,15 @@
 //! 1. a git source of the same service (its `deploy_tags = []` makes it a commit lookup only):
 //!    the counted deployments of the service, from every source, are walked in deploy order
 //!    over its repository, each getting the commits no earlier one reached;
-//! 2. else none: the deployments have no changes, the service's lead time is unknown, and the
-//!    status line of each source that found them says why. (A GitHub or GitLab source of the
-//!    service compares only its own deployments; it does not yet compare other sources'.)
+//! 2. else a GitHub or GitLab source of the service: its compare API, asked by the forge's
+//!    sync and kept in the store, applied when the store is read ([`compared`]);
+//! 3. else none: the deployments have no changes, the service's lead time is unknown, and the
+//!    status line of each source that found them says why.
 //!
-//! This runs where the history is put together (the binary's `Context::history`), after the
+//! Rule 1 runs where the history is put together (the binary's `Context::history`), after the
 //! stored events are read: the git source is read there too, and nothing it finds is stored.
+
+pub mod compared;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -60,9 +63,13 @@ pub fn resolve(config: &Config, base_dir: &Path, events: &mut EventSet) -> Vec<S
                     });
                 }
             }
+            // A GitHub or GitLab source of the service compares them (`compared`).
+            None if compared::fallbacks(config)
+                .iter()
+                .any(|f| f.service == service) => {}
             None => notes.push(ShippedNote {
                 text: format!(
-                    "lead time unknown for {service}: its deployments name only a sha and no git source of {service} reads their commits (add [[sources]] kind = \"git\", service = \"{service}\", deploy_tags = [])"
+                    "lead time unknown for {service}: its deployments name only a sha and no git, GitHub or GitLab source of {service} reads their commits (add [[sources]] kind = \"git\", service = \"{service}\", deploy_tags = [])"
                 ),
                 service,
             }),
@@ -87,12 +94,18 @@ pub fn annotate(config: &Config, notes: &[ShippedNote], statuses: &mut [SourceSt
             .filter(|s| s.deployment_service() == Some(note.service.as_str()))
             .map(SourceConfig::display_name)
             .collect();
-        for status in statuses.iter_mut().filter(|s| names.contains(&s.name)) {
-            status.error = Some(match status.error.take() {
-                Some(error) => format!("{error}; {}", note.text),
-                None => note.text.clone(),
-            });
-        }
+        annotate_named(&names, note, statuses);
+    }
+}
+
+/// Adds `note` to the status lines of the sources `names` (a status that already says
+/// something keeps it).
+pub fn annotate_named(names: &[String], note: &ShippedNote, statuses: &mut [SourceStatus]) {
+    for status in statuses.iter_mut().filter(|s| names.contains(&s.name)) {
+        status.error = Some(match status.error.take() {
+            Some(error) => format!("{error}; {}", note.text),
+            None => note.text.clone(),
+        });
     }
 }
 

@@ -5,6 +5,7 @@
 //! same trait.
 
 mod codec;
+mod compares;
 mod locate;
 mod notified;
 pub mod postgres;
@@ -13,6 +14,7 @@ pub mod sqlite;
 pub mod watch;
 
 pub use codec::canonical_order;
+pub use compares::StoredCompare;
 pub use locate::{OpenError, OpenOptions, StoreLocation};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -218,6 +220,32 @@ pub trait Store: Send + Sync {
     fn prune_cached_responses(&self, fetched_before: Timestamp) -> Result<u64, StoreError> {
         let _ = fetched_before;
         Ok(0)
+    }
+
+    /// What a forge said about `base...head` in the repository `scope` (the `compares`
+    /// table), if it was asked before. The default (test doubles) keeps nothing.
+    fn compare(
+        &self,
+        scope: &str,
+        base: &str,
+        head: &str,
+    ) -> Result<Option<StoredCompare>, StoreError> {
+        let _ = (scope, base, head);
+        Ok(None)
+    }
+
+    /// Keeps a forge's compare of `base...head` in `scope`, outside any sync's transaction:
+    /// the commits between two shas never change, so a compare kept is never asked again,
+    /// whatever becomes of the sync that asked. The default (test doubles) keeps nothing.
+    fn put_compare(
+        &self,
+        scope: &str,
+        base: &str,
+        head: &str,
+        compare: &StoredCompare,
+    ) -> Result<(), StoreError> {
+        let _ = (scope, base, head, compare);
+        Ok(())
     }
 
     /// Every item's last notified state (the `notifications` table).

@@ -24,6 +24,7 @@ pub(crate) const TABLES: &[(&str, &[&str])] = &[
         ],
     ),
     ("notifications", &["kind", "item", "state", "sent_at"]),
+    ("compares", &["scope", "base", "head", "body", "fetched_at"]),
 ];
 
 /// What differs between `found` (a table's columns in order, empty when it does not exist)

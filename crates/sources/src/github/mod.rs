@@ -33,12 +33,16 @@
 //!    on a first sync, which also reads `pulls?state=open`); `pulls/{n}/commits` and
 //!    `pulls/{n}/reviews` (first page each) once per merged pull request.
 //! 4. Per incident label, `issues?labels=L&state=all&since=DAY` (all pages), DAY moving like 1.
+//! 5. When the source compares the deployments of another source of its service (Jenkins,
+//!    Buildkite, CircleCI, Argo CD; no git source: `shipped::compared`), `compare/{base}...{head}`
+//!    (all pages, `compare.rs`) for each pair not kept in the store yet; none once all are kept.
 //!
 //! An unchanged repository costs one conditional request per deploy environment, one for the
 //! runs, one for the pull requests, one per incident label and one per deployment still in
 //! progress: 5 with the defaults, all answered 304.
 
 mod api;
+mod compare;
 mod deployments;
 #[cfg(feature = "fuzzing")]
 pub(crate) mod fuzz;
@@ -62,6 +66,7 @@ use crate::SourceError;
 use crate::http::HttpClient;
 use crate::live::ProbeReport;
 use crate::polled::{Found, Polled, Provider, Round, Setup, format_time};
+use crate::shipped::compared;
 use flowdeck_config::{GithubSourceConfig, SourceConfig};
 use flowdeck_core::model::EventSet;
 
@@ -74,6 +79,8 @@ pub struct Github {
     /// What the store holds of this source, for syncs that skip what is already known.
     known: tokio::sync::Mutex<Option<Known>>,
     syncs: AtomicU64,
+    /// Whether it compares other sources' deployments of its service (`shipped::compared`).
+    compares_others: bool,
 }
 
 impl std::fmt::Debug for Github {
@@ -108,6 +115,7 @@ impl Provider for Github {
         let settings = Settings::from_config(config)?;
         let api = Api::new(setup, &settings)?;
         Ok(Github {
+            compares_others: setup.compares_for(&settings.name),
             settings,
             api,
             known: tokio::sync::Mutex::new(None),
@@ -181,10 +189,26 @@ impl Provider for Github {
         let marker = format!("{} #{serial}", format_time(round.now));
         marks.set(state::SYNC_AT, marker.clone());
         known.absorb(&events, marker);
-        Ok(Found::events(events))
+        let mut found = Found::events(events);
+        if self.compares_others {
+            let forge = compare::Compares(api);
+            found.degraded = compared::after_sync(
+                &forge,
+                round,
+                &settings.name,
+                &settings.service,
+                &found.events,
+            )
+            .await?;
+        }
+        Ok(found)
     }
 
     async fn probe(&self, round: &Round) -> Result<ProbeReport, SourceError> {
         probe::probe(&self.api, &self.settings, round).await
+    }
+
+    fn reads_others(&self) -> bool {
+        self.compares_others
     }
 }

@@ -14,9 +14,12 @@
 //! Files: `setup` (config), `api` (every request, what statuses mean), `payload` (GitLab's
 //! JSON), `translate` (payloads to model events), `state` (watermarks), `walk` (newest-first
 //! lists and cursors), `context` (what the parts of a sync share), `merge_requests`,
-//! `pipelines`, `deployments`, and `probe`.
+//! `pipelines`, `deployments`, and `probe`; `compare` asks `repository/compare` for the
+//! deployments of another source of the service that name only a sha (Jenkins, Argo CD, ...;
+//! no git source: `shipped::compared`), once per pair, at the end of a sync.
 
 mod api;
+mod compare;
 mod context;
 mod deployments;
 #[cfg(feature = "fuzzing")]
@@ -44,6 +47,7 @@ use crate::SourceError;
 use crate::http::HttpClient;
 use crate::live::{ProbeReport, SyncOutcome};
 use crate::polled::{Found, Horizon, Polled, Provider, Round, Setup};
+use crate::shipped::compared;
 use flowdeck_config::{GitlabSourceConfig, SourceConfig};
 
 /// One GitLab project as a polled source.
@@ -53,6 +57,8 @@ pub type GitlabSource = Polled<Gitlab>;
 pub struct Gitlab {
     settings: Settings,
     api: Api,
+    /// Whether it compares other sources' deployments of its service (`shipped::compared`).
+    compares_others: bool,
 }
 
 impl GitlabSource {
@@ -85,7 +91,11 @@ impl Provider for Gitlab {
     fn setup(config: &GitlabSourceConfig, setup: &Setup<'_>) -> Result<Gitlab, SourceError> {
         let settings = Settings::from_config(config)?;
         let api = Api::new(setup, &settings);
-        Ok(Gitlab { settings, api })
+        Ok(Gitlab {
+            compares_others: setup.compares_for(&settings.name),
+            settings,
+            api,
+        })
     }
 
     fn name(&self) -> &str {
@@ -135,10 +145,34 @@ impl Provider for Gitlab {
         for (key, value) in out.watermarks {
             round.marks.set(key, value);
         }
-        Ok(Found::events(out.events))
+        let mut found = Found::events(out.events);
+        if self.compares_others {
+            let forge = compare::Compares {
+                api,
+                scope: Scope {
+                    service: &settings.service,
+                    project: &settings.project,
+                    path: Some(&project.path),
+                    web_url: Some(&project.web_url),
+                },
+            };
+            found.degraded = compared::after_sync(
+                &forge,
+                round,
+                &settings.name,
+                &settings.service,
+                &found.events,
+            )
+            .await?;
+        }
+        Ok(found)
     }
 
     async fn probe(&self, round: &Round) -> Result<ProbeReport, SourceError> {
         probe::probe(&self.api, &self.settings, round).await
+    }
+
+    fn reads_others(&self) -> bool {
+        self.compares_others
     }
 }

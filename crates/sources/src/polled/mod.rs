@@ -78,6 +78,11 @@ pub trait Provider: std::fmt::Debug + Send + Sync + Sized + 'static {
     /// budget left, how much the backfill would find. One line for people.
     fn probe(&self, round: &Round)
     -> impl Future<Output = Result<ProbeReport, SourceError>> + Send;
+
+    /// Whether its sync reads what other sources stored (`Source::reads_others`).
+    fn reads_others(&self) -> bool {
+        false
+    }
 }
 
 /// What one sync found.

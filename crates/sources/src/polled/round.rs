@@ -71,6 +71,11 @@ impl Round {
         self.store.load().map_err(super::store_error)
     }
 
+    /// The store itself, for what is kept outside the sync's commit (a forge's compares).
+    pub(crate) fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
     /// What the poller commits: the events, the watermarks set, the horizon.
     pub(crate) fn finish(self, found: Found) -> SyncOutcome {
         SyncOutcome {

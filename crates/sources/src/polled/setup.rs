@@ -18,6 +18,9 @@ pub struct Setup<'a> {
     pub services: &'a [String],
     /// The folder relative paths in the config are read from (the config file's).
     pub base_dir: &'a std::path::Path,
+    /// The GitHub and GitLab sources (by name) that compare the deployments of other sources
+    /// of their service, which name only a sha (`shipped::compared`).
+    pub compares: &'a [String],
 }
 
 impl<'a> Setup<'a> {
@@ -26,12 +29,24 @@ impl<'a> Setup<'a> {
             http,
             services,
             base_dir: std::path::Path::new("."),
+            compares: &[],
         }
     }
 
     /// The same setup, reading relative paths from `base_dir`.
     pub fn in_dir(self, base_dir: &'a std::path::Path) -> Setup<'a> {
         Setup { base_dir, ..self }
+    }
+
+    /// The same setup, where the sources named in `compares` compare other sources'
+    /// deployments of their service.
+    pub fn comparing(self, compares: &'a [String]) -> Setup<'a> {
+        Setup { compares, ..self }
+    }
+
+    /// Whether the source named `name` compares other sources' deployments of its service.
+    pub(crate) fn compares_for(&self, name: &str) -> bool {
+        self.compares.iter().any(|n| n == name)
     }
 
     /// An API root the source sends requests to with `auth`: every request through it is scoped

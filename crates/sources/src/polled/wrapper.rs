@@ -48,6 +48,10 @@ impl<P: Provider> Source for Polled<P> {
         self.interval
     }
 
+    fn reads_others(&self) -> bool {
+        self.provider.reads_others()
+    }
+
     fn sync<'a>(&'a self, ctx: &'a SyncContext) -> BoxFuture<'a, Result<SyncOutcome, SourceError>> {
         Box::pin(async move {
             let mut round = Round::open(ctx, self.provider.name(), P::HORIZON)?;

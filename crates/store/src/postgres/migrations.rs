@@ -76,8 +76,20 @@ CREATE TABLE flowdeck.notifications (
 );
 "#;
 
+/// Version 3: the compares a forge answered (see the SQLite store's version 3).
+const V3: &str = r#"
+CREATE TABLE flowdeck.compares (
+    scope      TEXT COLLATE "C" NOT NULL,
+    base       TEXT COLLATE "C" NOT NULL,
+    head       TEXT COLLATE "C" NOT NULL,
+    body       TEXT   NOT NULL,
+    fetched_at BIGINT NOT NULL,
+    PRIMARY KEY (scope, base, head)
+);
+"#;
+
 /// The migrations in order; migration `i` brings a database to version `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this build writes and reads.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

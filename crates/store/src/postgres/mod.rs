@@ -36,7 +36,8 @@ use tokio_postgres::Client;
 
 use super::codec::EventKind;
 use super::{
-    BatchCount, CachedResponse, ChangeFeed, Notified, Store, StoreError, StoredStatus, UpsertCount,
+    BatchCount, CachedResponse, ChangeFeed, Notified, Store, StoreError, StoredCompare,
+    StoredStatus, UpsertCount,
 };
 use connect::Settings;
 use driver::{Driver, block_on};
@@ -198,6 +199,41 @@ impl Store for PostgresStore {
                 })
                 .collect::<Result<Vec<_>, tokio_postgres::Error>>()
                 .map_err(mapper(server, doing))
+        })
+    }
+
+    fn compare(
+        &self,
+        scope: &str,
+        base: &str,
+        head: &str,
+    ) -> Result<Option<StoredCompare>, StoreError> {
+        let body: Option<String> = self.with_client(|client, server| {
+            let doing = "reading a stored compare";
+            let sql = crate::compares::for_postgres(crate::compares::SELECT);
+            let row = block_on(client.query_opt(&sql, &[&scope, &base, &head]))
+                .map_err(mapper(server, doing))?;
+            row.map(|row| row.try_get(0))
+                .transpose()
+                .map_err(mapper(server, doing))
+        })?;
+        body.as_deref().map(StoredCompare::decode).transpose()
+    }
+
+    fn put_compare(
+        &self,
+        scope: &str,
+        base: &str,
+        head: &str,
+        compare: &StoredCompare,
+    ) -> Result<(), StoreError> {
+        let body = compare.encode()?;
+        let fetched_at = crate::codec::exact_nanos(compare.fetched_at)?;
+        self.with_client(|client, server| {
+            let sql = crate::compares::for_postgres(crate::compares::UPSERT);
+            block_on(client.execute(&sql, &[&scope, &base, &head, &body, &fetched_at]))
+                .map(|_| ())
+                .map_err(mapper(server, "keeping a compare"))
         })
     }
 

@@ -77,8 +77,21 @@ CREATE TABLE notifications (
 );
 ";
 
+/// Version 3: the compares a forge answered for deployments that name only a sha (see
+/// `Store::compare`): `body` is the `StoredCompare` as JSON, `fetched_at` Unix nanoseconds.
+const V3: &str = "
+CREATE TABLE compares (
+    scope      TEXT   NOT NULL,
+    base       TEXT   NOT NULL,
+    head       TEXT   NOT NULL,
+    body       TEXT   NOT NULL,
+    fetched_at BIGINT NOT NULL,
+    PRIMARY KEY (scope, base, head)
+);
+";
+
 /// The migrations in order; migration `i` brings a database to version `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this build writes and reads.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -21,10 +21,13 @@ mod status;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use super::codec::EventKind;
-use super::{BatchCount, CachedResponse, Notified, Store, StoreError, StoredStatus, UpsertCount};
+use super::{
+    BatchCount, CachedResponse, Notified, Store, StoreError, StoredCompare, StoredStatus,
+    UpsertCount,
+};
 use errors::{Phase, mapper};
 use flowdeck_core::events::EventKey;
 use flowdeck_core::model::{EventSet, Timestamp};
@@ -153,6 +156,41 @@ impl Store for SqliteStore {
 
     fn prune_cached_responses(&self, fetched_before: Timestamp) -> Result<u64, StoreError> {
         cache::prune(&self.conn(), &self.path, fetched_before)
+    }
+
+    fn compare(
+        &self,
+        scope: &str,
+        base: &str,
+        head: &str,
+    ) -> Result<Option<StoredCompare>, StoreError> {
+        let body: Option<String> = self
+            .conn()
+            .prepare_cached(crate::compares::SELECT)
+            .and_then(|mut stmt| {
+                stmt.query_row(rusqlite::params![scope, base, head], |row| row.get(0))
+                    .optional()
+            })
+            .map_err(mapper(&self.path, Phase::Use, "reading a stored compare"))?;
+        body.as_deref().map(StoredCompare::decode).transpose()
+    }
+
+    fn put_compare(
+        &self,
+        scope: &str,
+        base: &str,
+        head: &str,
+        compare: &StoredCompare,
+    ) -> Result<(), StoreError> {
+        let body = compare.encode()?;
+        let fetched_at = crate::codec::exact_nanos(compare.fetched_at)?;
+        self.conn()
+            .prepare_cached(crate::compares::UPSERT)
+            .and_then(|mut stmt| {
+                stmt.execute(rusqlite::params![scope, base, head, body, fetched_at])
+            })
+            .map(|_| ())
+            .map_err(mapper(&self.path, Phase::Use, "keeping a compare"))
     }
 
     fn notified(&self) -> Result<Vec<Notified>, StoreError> {
