@@ -147,7 +147,11 @@ fn needs(deployments: &[&Deployment]) -> Vec<Need> {
         if names_commits(deployment) {
             continue;
         }
-        let head = deployment.sha.to_ascii_lowercase();
+        let head = deployment.sha.trim().to_ascii_lowercase();
+        // A deployment that names no sha at all has nothing to compare.
+        if head.is_empty() {
+            continue;
+        }
         if position
             .checked_sub(1)
             .and_then(|p| deployments.get(p))
@@ -157,8 +161,8 @@ fn needs(deployments: &[&Deployment]) -> Vec<Need> {
         }
         let mut bases: Vec<String> = Vec::new();
         for earlier in deployments.iter().take(position).rev() {
-            let base = earlier.sha.to_ascii_lowercase();
-            if base != head && !bases.contains(&base) {
+            let base = earlier.sha.trim().to_ascii_lowercase();
+            if !base.is_empty() && base != head && !bases.contains(&base) {
                 bases.push(base);
             }
             if bases.len() == MAX_BASES {

@@ -120,7 +120,9 @@ fn the_baseline_a_redeploy_and_a_forge_deployment_need_no_compare() {
         deployment("jenkins:deploy:3", "c2", "2026-03-02T11:00:00Z"),
         own,
         deployment("jenkins:deploy:4", "c4", "2026-03-04T10:00:00Z"),
-        deployment("jenkins:deploy:5", "c5", "2026-03-05T10:00:00Z"),
+        // A build that checked out nothing: no compare, and no base for the next.
+        deployment("jenkins:deploy:5", "", "2026-03-04T11:00:00Z"),
+        deployment("jenkins:deploy:6", "c5", "2026-03-05T10:00:00Z"),
     ]);
     let order = deploy_order(&set, "api");
     let found = needs(&at_positions(&set, &order));
@@ -140,7 +142,7 @@ fn the_baseline_a_redeploy_and_a_forge_deployment_need_no_compare() {
         vec![
             (1, "c2", vec!["c1"]),
             (4, "c4", vec!["c3", "c2", "c1"]),
-            (5, "c5", vec!["c4", "c3", "c2"]),
+            (6, "c5", vec!["c4", "c3", "c2"]),
         ]
     );
 }
