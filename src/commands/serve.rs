@@ -238,7 +238,7 @@ fn ingest_routes(
             github_secret: github.map(String::into_bytes),
             gitlab_token: gitlab.as_deref().map(Ingest::token_digest),
             targets: crate::sources::hooks::Hooks::from_config(&ctx.loaded.config),
-            one_at_a_time: std::sync::Mutex::new(()),
+            one_at_a_time: std::sync::Mutex::new(None),
         },
         on_commit,
     })

@@ -13,8 +13,9 @@
 //! store one event) and stored in one transaction under the source name `hook:github` or
 //! `hook:gitlab`, with its delivery id (`X-GitHub-Delivery`, `X-Gitlab-Event-UUID`) as a
 //! watermark of that source: a delivery seen before (GitHub's "Redeliver", a retry after a
-//! timeout) is answered 200 `{"duplicate": true}` and stores nothing again. Deliveries are
-//! handled one at a time per process, so a delivery and its replay cannot race.
+//! timeout) is answered 200 `{"duplicate": true}` and stores nothing again. Ids older than a
+//! week are forgotten (at most once an hour). Deliveries are handled one at a time per
+//! process, so a delivery and its replay cannot race.
 //!
 //! | answer | when |
 //! |---|---|
@@ -47,8 +48,9 @@ pub struct Hooks {
     pub gitlab_token: Option<[u8; 32]>,
     /// The configured GitHub and GitLab sources, which deliveries are routed to.
     pub targets: Targets,
-    /// Held while a delivery is checked against the delivery ids stored and stored.
-    pub one_at_a_time: std::sync::Mutex<()>,
+    /// Held while a delivery is checked against the delivery ids stored and stored; holds
+    /// when delivery ids were last forgotten.
+    pub one_at_a_time: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 pub(super) async fn handle<B>(
@@ -166,6 +168,13 @@ where
     }
 }
 
+/// How long a delivery id is kept: GitHub redelivers deliveries of the last 3 days, GitLab
+/// retries within hours.
+const KEEP_DELIVERY_IDS: chrono::Duration = chrono::Duration::days(7);
+
+/// How often (at most) the ids older than that are deleted.
+const FORGET_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// What a verified delivery came to.
 enum Delivered {
     Stored {
@@ -185,7 +194,7 @@ fn deliver(
     body: &[u8],
     delivery: Option<&str>,
 ) -> Result<Delivered, HookError> {
-    let _one = ingest
+    let mut forgotten_at = ingest
         .hooks
         .one_at_a_time
         .lock()
@@ -214,6 +223,13 @@ fn deliver(
         .map(|m| (m, now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)))
         .collect();
     let count = store.commit_batch(source, &events, &[], &marks, None)?;
+    if forgotten_at.is_none_or(|at| at.elapsed() >= FORGET_EVERY) {
+        *forgotten_at = Some(std::time::Instant::now());
+        let before = (now - KEEP_DELIVERY_IDS).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        if let Err(error) = store.forget_watermarks(source, "delivery:", &before) {
+            tracing::warn!(%error, "could not forget old webhook delivery ids");
+        }
+    }
     Ok(Delivered::Stored {
         count,
         delivery: delivery.map(str::to_string),

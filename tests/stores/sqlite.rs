@@ -1008,3 +1008,11 @@ fn commits_by_other_connections_are_announced_and_own_ones_are_not() {
             .is_none()
     );
 }
+
+/// Webhook delivery ids are watermarks forgotten by key prefix and age; other keys and
+/// sources stay.
+#[test]
+fn watermarks_are_forgotten_by_prefix_and_age_only() {
+    let (_dir, path) = temp();
+    assert_watermarks_are_forgotten_by_prefix_and_age(&SqliteStore::open(&path).unwrap());
+}

@@ -227,6 +227,19 @@ pub trait Store: Send + Sync {
 
     fn watermark(&self, source: &str, key: &str) -> Result<Option<String>, StoreError>;
 
+    /// Deletes `source`'s watermarks whose key starts with `prefix` and whose value sorts
+    /// before `before`, returning how many: how the webhook routes forget delivery ids once no
+    /// provider would deliver them again. The default (test doubles) forgets nothing.
+    fn forget_watermarks(
+        &self,
+        source: &str,
+        prefix: &str,
+        before: &str,
+    ) -> Result<u64, StoreError> {
+        let _ = (source, prefix, before);
+        Ok(0)
+    }
+
     fn cached_response(&self, url: &str) -> Result<Option<CachedResponse>, StoreError>;
 
     /// Keeps `response` for `url`, within the cache's bounds: a body over

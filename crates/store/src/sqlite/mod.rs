@@ -161,6 +161,15 @@ impl Store for SqliteStore {
         status::watermark(&self.conn(), &self.path, source, key)
     }
 
+    fn forget_watermarks(
+        &self,
+        source: &str,
+        prefix: &str,
+        before: &str,
+    ) -> Result<u64, StoreError> {
+        status::forget_watermarks(&self.conn(), &self.path, source, prefix, before)
+    }
+
     fn cached_response(&self, url: &str) -> Result<Option<CachedResponse>, StoreError> {
         cache::get(&self.conn(), &self.path, url)
     }
