@@ -73,10 +73,16 @@ pub fn run(ctx: Context, wall: bool, window: &WindowArgs) -> Result<ExitCode, Co
                 )
             }) as tui::PollerStart
         }),
-        watch: live.clone().filter(|_| !polling).map(|live| {
-            Box::new(move |sink: StoreEventSink| watch::watch(live.store.clone(), refresh, sink))
-                as tui::WatchStart
-        }),
+        // Followed when nothing here polls, or when other processes' commits (pushes) can be
+        // heard of: a SQLite file's data version, a PostgreSQL store's feed.
+        watch: live
+            .clone()
+            .filter(|live| !polling || live.announces_commits())
+            .map(|live| {
+                Box::new(move |sink: StoreEventSink| {
+                    watch::watch(live.store.clone(), refresh, sink)
+                }) as tui::WatchStart
+            }),
     };
     let not_yet = NotYetSynced::when_reading(polling, false);
     let context = Arc::new(ctx);

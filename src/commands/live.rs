@@ -157,6 +157,14 @@ impl Live {
         should_poll(ctx.loaded.config.general.poll, self.store.as_ref())
     }
 
+    /// Whether the store announces commits made by other processes (a PostgreSQL store's
+    /// change feed, a SQLite file's data version): a reader that polls its sources itself
+    /// still follows the store then, so pushes (`flowdeck ingest`, `serve --ingest`) in
+    /// another process show up without a reload.
+    pub fn announces_commits(&self) -> bool {
+        matches!(self.store.subscribe(), Ok(Some(_)))
+    }
+
     /// Syncs every source once at `now`, each failure logged and kept in its status.
     pub fn sync_round(&self, now: Timestamp) -> Result<Vec<SyncReport>, CommandError> {
         let reports = poller::sync_all_blocking(&self.sources, &self.store, self.backfill, now)

@@ -80,10 +80,11 @@ pub fn run(ctx: Context, args: &ServeArgs) -> Result<ExitCode, CommandError> {
     );
 
     // A store other processes write (a collector's) is followed by its commit feed, or read
-    // every refresh interval while it has none; a store only this process's poller writes
-    // needs no watching.
+    // every refresh interval while it has none; a store this process's poller writes is
+    // followed when it can announce other processes' commits (pushes, a SQLite file's data
+    // version).
     let _watch = match &live {
-        Some(live) if !polling || live.store.is_shared() => {
+        Some(live) if !polling || live.store.is_shared() || live.announces_commits() => {
             Some(watch_store(live, triggers.clone(), refresh)?)
         }
         _ => None,
@@ -236,6 +237,8 @@ fn ingest_routes(
         hooks: Hooks {
             github_secret: github.map(String::into_bytes),
             gitlab_token: gitlab.as_deref().map(Ingest::token_digest),
+            targets: crate::sources::hooks::Hooks::from_config(&ctx.loaded.config),
+            one_at_a_time: std::sync::Mutex::new(None),
         },
         on_commit,
     })

@@ -15,14 +15,14 @@ use crate::support::prometheus_server::free_port;
 
 const TOKEN: &str = "t0ken-for-tests";
 
-struct Served {
+pub(crate) struct Served {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
 }
 
 impl Served {
     /// `serve --ingest` on a free port, with `--metrics` on the same address when `metrics`.
-    fn start(home: &Path, config: &Path, metrics: bool) -> Served {
+    pub(crate) fn start(home: &Path, config: &Path, metrics: bool) -> Served {
         let port = free_port();
         let address = format!("127.0.0.1:{port}");
         let extra: &[&str] = if metrics {
@@ -63,7 +63,7 @@ impl Drop for Served {
 }
 
 /// A config with a token, webhook secrets and a 64 KiB body limit and 2 s timeout.
-fn config_with_keys(dir: &Path, extra_source: &str) -> std::path::PathBuf {
+pub(crate) fn config_with_keys(dir: &Path, extra_source: &str) -> std::path::PathBuf {
     let config = dir.join("flowdeck.toml");
     std::fs::write(
         &config,
@@ -95,7 +95,7 @@ fn send(port: u16, head: &str, body: &[u8]) -> (u16, String) {
     (status, body)
 }
 
-fn post(port: u16, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
+pub(crate) fn post(port: u16, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
     let mut head = format!(
         "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n",
         body.len()

@@ -25,7 +25,7 @@ use github_payloads::sha;
 use github_server::{Asked, asked};
 use github_store::MemoryStore;
 
-fn http(store: &Arc<MemoryStore>) -> HttpClient {
+pub(crate) fn http(store: &Arc<MemoryStore>) -> HttpClient {
     HttpClient::new(
         HttpSettings {
             jitter: Jitter::Off,
@@ -47,7 +47,10 @@ fn context(store: &Arc<MemoryStore>) -> SyncContext {
 }
 
 /// One sync, committed as the poller commits it.
-async fn sync(source: &GithubSource, store: &Arc<MemoryStore>) -> (SyncOutcome, UpsertCount) {
+pub(crate) async fn sync(
+    source: &GithubSource,
+    store: &Arc<MemoryStore>,
+) -> (SyncOutcome, UpsertCount) {
     let outcome = source.sync(&context(store)).await.unwrap();
     let status = StoredStatus {
         name: source.name().to_string(),
@@ -64,7 +67,7 @@ async fn sync(source: &GithubSource, store: &Arc<MemoryStore>) -> (SyncOutcome, 
     (outcome, count)
 }
 
-async fn repository() -> (Leaked<MockServer>, Arc<MemoryStore>, GithubSource) {
+pub(crate) async fn repository() -> (Leaked<MockServer>, Arc<MemoryStore>, GithubSource) {
     let server = leaked(MockServer::start().await);
     fx::mount(&server).await;
     let store = Arc::new(MemoryStore::default());

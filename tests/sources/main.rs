@@ -23,6 +23,7 @@ mod credential_scope;
 mod events;
 mod git;
 mod github;
+mod github_hooks;
 mod gitlab;
 mod http_layer;
 mod jenkins;

@@ -272,3 +272,96 @@ fn without_a_git_source_lead_time_is_unknown_and_the_status_line_says_why() {
     // The GitHub source did not find these deployments: its line stays as it was.
     assert_eq!(statuses[0].error, None);
 }
+
+/// Pushed deployments (flowdeck.events/v1, docs/EVENTS.md#changes): one without `changes` takes
+/// them from the git source, one that gave them inline keeps them, and the walk passes through
+/// it all the same (what its sha reaches is not given to a later one).
+#[test]
+fn pushed_deployments_without_changes_take_them_from_git_and_inline_ones_keep_theirs() {
+    let line = line();
+    let [c1, _, c3, c4] = &line.c;
+    let config = parse(&format!(
+        "[[sources]]\nkind = \"git\"\nservice = \"api\"\npath = {:?}\ndeploy_tags = []\n\n\
+         [[sources]]\nkind = \"events\"\nname = \"pushed\"\n",
+        line.repo.path().display().to_string()
+    ));
+    let pushed = |id: &str, sha: &str, at: &str| Deployment {
+        id: id.into(),
+        ..ci_deploy(id, sha, at, DeploymentStatus::Success)
+    };
+    let inline = flowdeck::model::Change {
+        sha: c3.clone(),
+        authored_at: utc("2024-03-03T09:00:00Z"),
+        committed_at: utc("2024-03-03T09:00:00Z"),
+        author: "ann".into(),
+        title: "as the deploy script said".into(),
+        merge: false,
+        reverts: None,
+        pr: Some(7),
+    };
+    let mut events = EventSet {
+        deployments: vec![
+            pushed("d1", c1, "2024-03-01T12:00:00Z"),
+            Deployment {
+                changes: vec![inline.clone()],
+                ..pushed("d2", c3, "2024-03-03T12:00:00Z")
+            },
+            pushed("d3", c4, "2024-03-04T12:00:00Z"),
+        ],
+        ..EventSet::default()
+    };
+    let notes = shipped::resolve(&config, Path::new("/"), &mut events);
+    assert!(notes.is_empty(), "{notes:?}");
+    let by_id = |id: &str| events.deployments.iter().find(|d| d.id == id).unwrap();
+    assert_eq!(shas(by_id("d1")), [c1.as_str()]);
+    assert_eq!(by_id("d2").changes, vec![inline], "inline changes are kept");
+    // c2 and c3 were reached by d2's sha: d3 ships only c4.
+    assert_eq!(shas(by_id("d3")), [c4.as_str()]);
+
+    // Without a git source the events source's status line says why lead time is unknown;
+    // a service whose pushed deployments all carry changes gets no note.
+    let config = parse("[[sources]]\nkind = \"events\"\nname = \"pushed\"\n");
+    let mut sha_only = EventSet {
+        deployments: vec![pushed("d9", c4, "2024-03-05T12:00:00Z")],
+        ..EventSet::default()
+    };
+    let notes = shipped::resolve(&config, Path::new("/"), &mut sha_only);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    let mut statuses = vec![SourceStatus {
+        name: "pushed".into(),
+        kind: "events".into(),
+        status: SourceState::Ok,
+        last_success_at: None,
+        error: None,
+        covers_from: None,
+    }];
+    shipped::annotate(&config, &notes, &mut statuses);
+    assert!(
+        statuses[0]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("lead time unknown for api")),
+        "{statuses:?}"
+    );
+    let mut all_inline = EventSet {
+        deployments: vec![Deployment {
+            changes: vec![inline_change(c4)],
+            ..pushed("d10", c4, "2024-03-05T12:00:00Z")
+        }],
+        ..EventSet::default()
+    };
+    assert!(shipped::resolve(&config, Path::new("/"), &mut all_inline).is_empty());
+}
+
+fn inline_change(sha: &str) -> flowdeck::model::Change {
+    flowdeck::model::Change {
+        sha: sha.into(),
+        authored_at: utc("2024-03-04T09:00:00Z"),
+        committed_at: utc("2024-03-04T09:00:00Z"),
+        author: "ann".into(),
+        title: "inline".into(),
+        merge: false,
+        reverts: None,
+        pr: None,
+    }
+}

@@ -244,6 +244,12 @@ fn a_source_without_teams_does_not_erase_a_stored_team() {
 }
 
 #[test]
+fn watermarks_are_forgotten_by_prefix_and_age_only() {
+    let pg = server!();
+    assert_watermarks_are_forgotten_by_prefix_and_age(&fresh(&pg));
+}
+
+#[test]
 fn watermarks_are_kept_per_source_and_key() {
     let pg = server!();
     let store = fresh(&pg);

@@ -944,3 +944,75 @@ fn the_etag_cache_is_bounded_per_body_and_in_total_and_the_file_stops_growing() 
     let bound = u64::try_from(flowdeck::store::ETAG_CACHE_MAX_TOTAL).unwrap();
     assert!(size < bound + bound / 8, "{size} bytes");
 }
+
+/// Another process's commit (a push through `flowdeck ingest`) is announced by the file's
+/// data version within a poll; this store's own commits are not (its poller reports them).
+#[test]
+fn commits_by_other_connections_are_announced_and_own_ones_are_not() {
+    let (_dir, path) = temp();
+    let reader = SqliteStore::open(&path).unwrap();
+    let mut feed = reader
+        .subscribe()
+        .unwrap()
+        .expect("a file announces commits");
+    assert_eq!(feed.wait(Duration::from_millis(300)).unwrap(), None);
+
+    commit(&reader, "poller", &sample());
+    assert_eq!(
+        feed.wait(Duration::from_millis(600)).unwrap(),
+        None,
+        "its own commit"
+    );
+
+    let writer = SqliteStore::open(&path).unwrap();
+    let mut pushed = EventSet::default();
+    pushed.deployments.push(deployment(
+        "push-1",
+        "api",
+        "0123456789abcdef0123456789abcdef01234567",
+        "2026-03-02T10:00:00Z",
+        Vec::new(),
+    ));
+    let started = Instant::now();
+    writer
+        .commit_batch("push", &pushed, &[], &[], None)
+        .unwrap();
+    let change = feed.wait(Duration::from_secs(2)).unwrap();
+    assert!(change.is_some(), "another connection's commit");
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert_eq!(
+        feed.wait(Duration::from_millis(300)).unwrap(),
+        None,
+        "announced once"
+    );
+
+    // The keys asked for, and only those.
+    let keys = [
+        flowdeck::events::EventKey {
+            kind: EventKind::Deployment,
+            id: "push-1".into(),
+        },
+        flowdeck::events::EventKey {
+            kind: EventKind::Deployment,
+            id: "not-stored".into(),
+        },
+    ];
+    let found = reader.events_with_keys(&keys).unwrap();
+    assert_eq!(found.deployments.len(), 1);
+    assert_eq!(found.deployments[0].id, "push-1");
+    assert!(
+        SqliteStore::in_memory()
+            .unwrap()
+            .subscribe()
+            .unwrap()
+            .is_none()
+    );
+}
+
+/// Webhook delivery ids are watermarks forgotten by key prefix and age; other keys and
+/// sources stay.
+#[test]
+fn watermarks_are_forgotten_by_prefix_and_age_only() {
+    let (_dir, path) = temp();
+    assert_watermarks_are_forgotten_by_prefix_and_age(&SqliteStore::open(&path).unwrap());
+}

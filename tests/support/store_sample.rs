@@ -292,3 +292,45 @@ pub fn assert_the_etag_cache_is_bounded(store: &dyn flowdeck::store::Store) {
         }
     }
 }
+
+/// `forget_watermarks` deletes the source's keys with the prefix whose value sorts before the
+/// bound, and nothing else (every store alike).
+pub fn assert_watermarks_are_forgotten_by_prefix_and_age(store: &dyn flowdeck::store::Store) {
+    let marks = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let empty = EventSet::default();
+    let commit = |source: &str, pairs: &[(&str, &str)]| {
+        store
+            .commit_sync(source, &empty, &marks(pairs), &status(source, "ok"))
+            .unwrap();
+    };
+    commit(
+        "hook:github",
+        &[
+            ("delivery:old", "2026-03-01T10:00:00Z"),
+            ("delivery:new", "2026-03-09T10:00:00Z"),
+            ("cursor", "2026-01-01T00:00:00Z"),
+        ],
+    );
+    commit("other", &[("delivery:old", "2026-03-01T10:00:00Z")]);
+    let forgotten = store
+        .forget_watermarks("hook:github", "delivery:", "2026-03-02T10:00:00Z")
+        .unwrap();
+    assert_eq!(forgotten, 1);
+    assert_eq!(
+        store.watermark("hook:github", "delivery:old").unwrap(),
+        None
+    );
+    assert!(
+        store
+            .watermark("hook:github", "delivery:new")
+            .unwrap()
+            .is_some()
+    );
+    assert!(store.watermark("hook:github", "cursor").unwrap().is_some());
+    assert!(store.watermark("other", "delivery:old").unwrap().is_some());
+}

@@ -21,6 +21,7 @@ pub mod fuzzing;
 pub mod git;
 pub mod github;
 pub mod gitlab;
+pub mod hooks;
 pub mod http;
 mod incidents;
 pub mod jenkins;

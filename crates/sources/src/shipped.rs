@@ -4,7 +4,8 @@
 //!
 //! 1. a git source of the same service (its `deploy_tags = []` makes it a commit lookup only):
 //!    the counted deployments of the service, from every source, are walked in deploy order
-//!    over its repository, each getting the commits no earlier one reached;
+//!    over its repository, each that named no commits getting the commits no earlier one
+//!    reached (one that named them, inline or by a compare, keeps its own);
 //! 2. else a GitHub or GitLab source of the service: its compare API, asked by the forge's
 //!    sync and kept in the store, applied when the store is read ([`compared`]);
 //! 3. else none: the deployments have no changes, the service's lead time is unknown, and the
@@ -15,13 +16,13 @@
 
 pub mod compared;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use crate::git;
 use flowdeck_config::schema::GitSourceConfig;
 use flowdeck_config::{Config, SourceConfig};
-use flowdeck_core::model::{Deployment, EventSet};
+use flowdeck_core::model::{Change, Deployment, EventSet};
 use flowdeck_core::status::SourceStatus;
 
 /// The id prefixes of the deployments whose source reads their commits itself.
@@ -34,14 +35,16 @@ pub struct ShippedNote {
     pub text: String,
 }
 
-/// Fills in the shipped commits of the counted deployments of every service that has a git
-/// source and deployments from another source; returns what the status lines should say
+/// Fills in the shipped commits of the counted deployments that name none (a pushed or
+/// ingested deployment without `changes`, a webhook's deployment not yet compared, a CI
+/// source's) of every service that has a git source and a deployment that names only a sha;
+/// returns what the status lines should say
 /// (a sha missing from the clone, a service with no way to read its commits).
 pub fn resolve(config: &Config, base_dir: &Path, events: &mut EventSet) -> Vec<ShippedNote> {
     let mut by_service: BTreeMap<String, Vec<&mut Deployment>> = BTreeMap::new();
     let mut sha_only: BTreeSet<String> = BTreeSet::new();
     for deployment in events.deployments.iter_mut().filter(|d| d.counts()) {
-        if !names_commits(deployment) {
+        if !names_commits(deployment) && deployment.changes.is_empty() {
             sha_only.insert(deployment.service.clone());
         }
         by_service
@@ -79,7 +82,8 @@ pub fn resolve(config: &Config, base_dir: &Path, events: &mut EventSet) -> Vec<S
 }
 
 /// Adds each note to the status line of every source that found deployments of its service
-/// and does not read their commits itself (a status that already says something keeps it).
+/// and does not read their commits itself, and of every events source (a status that already
+/// says something keeps it).
 pub fn annotate(config: &Config, notes: &[ShippedNote], statuses: &mut [SourceStatus]) {
     for note in notes {
         let names: Vec<String> = config
@@ -91,7 +95,11 @@ pub fn annotate(config: &Config, notes: &[ShippedNote], statuses: &mut [SourceSt
                     SourceConfig::Git(_) | SourceConfig::Github(_) | SourceConfig::Gitlab(_)
                 )
             })
-            .filter(|s| s.deployment_service() == Some(note.service.as_str()))
+            // An events source may carry deployments of any service.
+            .filter(|s| {
+                s.deployment_service() == Some(note.service.as_str())
+                    || matches!(s, SourceConfig::Events(_))
+            })
             .map(SourceConfig::display_name)
             .collect();
         annotate_named(&names, note, statuses);
@@ -109,7 +117,8 @@ pub fn annotate_named(names: &[String], note: &ShippedNote, statuses: &mut [Sour
     }
 }
 
-/// Whether a deployment's source read its commits itself.
+/// Whether a deployment's source reads its commits itself (a deployment of another source
+/// that carries `changes` named them too: see `resolve`).
 fn names_commits(deployment: &Deployment) -> bool {
     SHIPS_OWN_COMMITS
         .iter()
@@ -142,7 +151,20 @@ fn ship_with(
     deployments: &mut [&mut Deployment],
 ) -> Option<String> {
     let service = &lookup.service;
-    match git::ship(lookup, base_dir, deployments) {
+    // Every counted deployment takes part in the walk (each commit goes to the first one that
+    // reaches it), but one that named its commits (inline `changes`, a compare) keeps them.
+    let named: HashMap<String, Vec<Change>> = deployments
+        .iter()
+        .filter(|d| !d.changes.is_empty())
+        .map(|d| (d.id.clone(), d.changes.clone()))
+        .collect();
+    let walked = git::ship(lookup, base_dir, deployments);
+    for deployment in deployments.iter_mut() {
+        if let Some(changes) = named.get(&deployment.id) {
+            deployment.changes.clone_from(changes);
+        }
+    }
+    match walked {
         Ok(shipped) if shipped.missing.is_empty() => {
             tracing::debug!(%service, resolved = shipped.resolved, "shipped commits read from git");
             None

@@ -200,12 +200,48 @@ pub trait Store: Send + Sync {
         }
     }
 
+    /// The stored events with these keys (a key not stored is left out), for a caller that
+    /// merges one item into what is stored (a webhook delivery). The default reads the whole
+    /// history; SQLite reads only the rows asked for.
+    fn events_with_keys(&self, keys: &[EventKey]) -> Result<EventSet, StoreError> {
+        let wanted: std::collections::HashSet<(flowdeck_core::model::EventKind, &str)> =
+            keys.iter().map(|k| (k.kind, k.id.as_str())).collect();
+        let mut all = self.load()?;
+        use flowdeck_core::model::EventKind as K;
+        all.services
+            .retain(|s| wanted.contains(&(K::Service, s.name.as_str())));
+        all.deployments
+            .retain(|d| wanted.contains(&(K::Deployment, d.id.as_str())));
+        all.pull_requests.retain(|p| {
+            let id = codec::pull_request_id(&p.service, p.number);
+            wanted.contains(&(K::PullRequest, id.as_str()))
+        });
+        all.pipeline_runs
+            .retain(|r| wanted.contains(&(K::PipelineRun, r.id.as_str())));
+        all.incidents
+            .retain(|i| wanted.contains(&(K::Incident, i.id.as_str())));
+        Ok(all)
+    }
+
     /// Records a failed sync's status without touching its events or watermarks.
     fn put_status(&self, status: &StoredStatus) -> Result<(), StoreError>;
 
     fn statuses(&self) -> Result<Vec<StoredStatus>, StoreError>;
 
     fn watermark(&self, source: &str, key: &str) -> Result<Option<String>, StoreError>;
+
+    /// Deletes `source`'s watermarks whose key starts with `prefix` and whose value sorts
+    /// before `before`, returning how many: how the webhook routes forget delivery ids once no
+    /// provider would deliver them again. The default (test doubles) forgets nothing.
+    fn forget_watermarks(
+        &self,
+        source: &str,
+        prefix: &str,
+        before: &str,
+    ) -> Result<u64, StoreError> {
+        let _ = (source, prefix, before);
+        Ok(0)
+    }
 
     fn cached_response(&self, url: &str) -> Result<Option<CachedResponse>, StoreError>;
 

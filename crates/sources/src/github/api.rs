@@ -80,21 +80,6 @@ impl Api {
         url
     }
 
-    /// The commit's page on the web: github.com for api.github.com, the Enterprise host for
-    /// HOST/api/v3, the API root otherwise.
-    pub(super) fn commit_url(&self, sha: &str) -> String {
-        let mut web = self.origin.root().clone();
-        if self.host() == "api.github.com" {
-            web = Url::parse("https://github.com/").unwrap_or(web);
-        } else if let Some(base) = web.path().strip_suffix("api/v3/") {
-            let base = base.to_string();
-            web.set_path(&base);
-        }
-        let path = web.path().trim_end_matches('/').to_string();
-        web.set_path(&format!("{path}/{}/commit/{sha}", self.repo));
-        web.to_string()
-    }
-
     /// A URL the API handed out (statuses_url, Link next): accepted only under the configured
     /// origin, so a payload cannot send the token elsewhere.
     pub(super) fn follow(&self, link: &str) -> Result<Url, SourceError> {
@@ -192,8 +177,12 @@ mod tests {
             api.repo_url().as_str(),
             "https://ghe.example.com/api/v3/repos/acme/api"
         );
+        let web = |base: &str| {
+            let root = super::super::setup::parse_base_url(base).unwrap();
+            super::super::setup::commit_url_under(&root, "acme/api", "abc")
+        };
         assert_eq!(
-            api.commit_url("abc"),
+            web("https://ghe.example.com/api/v3"),
             "https://ghe.example.com/acme/api/commit/abc"
         );
         let api = self::api(&http, "https://api.github.com/");
@@ -202,7 +191,7 @@ mod tests {
             "https://api.github.com/repos/acme/api/compare/a1...b2"
         );
         assert_eq!(
-            api.commit_url("abc"),
+            web("https://api.github.com/"),
             "https://github.com/acme/api/commit/abc"
         );
         assert!(api.follow("https://evil.example.com/x").is_err());

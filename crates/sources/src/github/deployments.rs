@@ -175,8 +175,7 @@ async fn statuses(api: &Api, id: u64) -> Result<Vec<payload::DeploymentStatus>, 
     Ok(all)
 }
 
-fn to_model(
-    api: &Api,
+pub(super) fn to_model(
     settings: &Settings,
     production_envs: &[String],
     d: &payload::Deployment,
@@ -196,10 +195,17 @@ fn to_model(
         started_at: Some(d.created_at),
         finished_at: outcome.finished_at,
         status: outcome.status,
-        url: outcome.url.or_else(|| Some(api.commit_url(&sha))),
+        url: outcome.url.or_else(|| Some(settings.commit_url(&sha))),
         sha,
         changes: Vec::new(),
     }
+}
+
+/// Whether a stored deployment needs nothing more from the API: its status is final, and it
+/// is not a counted one without its commits (a webhook delivery stores a deployment before
+/// this source compared it; the compare is made when the listing brings it).
+fn settled(stored: &Deployment) -> bool {
+    is_final(stored.status) && !(stored.counts() && stored.changes.is_empty())
 }
 
 /// The numeric GitHub id at the end of one of this source's deployment ids.
@@ -235,15 +241,11 @@ pub(super) async fn from_deployments_api(
             if !seen.insert(id.clone()) {
                 continue;
             }
-            if known
-                .deployments
-                .get(&id)
-                .is_some_and(|k| is_final(k.status))
-            {
+            if known.deployments.get(&id).is_some_and(settled) {
                 continue;
             }
             let outcome = translate::deploy_outcome(d, &statuses(api, d.id).await?);
-            found.push(Pending::new(to_model(api, settings, &envs, d, outcome)));
+            found.push(Pending::new(to_model(settings, &envs, d, outcome)));
         }
         // The first sync reaches one successful deployment past the horizon, so the first one
         // inside it has a predecessor to compare with.
@@ -256,7 +258,7 @@ pub(super) async fn from_deployments_api(
             }
             let outcome = translate::deploy_outcome(d, &statuses(api, d.id).await?);
             if outcome.status == DeploymentStatus::Success && seen.insert(id) {
-                found.push(Pending::new(to_model(api, settings, &envs, d, outcome)));
+                found.push(Pending::new(to_model(settings, &envs, d, outcome)));
                 break;
             }
         }
@@ -312,11 +314,7 @@ fn run_deploy_status(run: &payload::WorkflowRun) -> DeploymentStatus {
 }
 
 /// A deploy workflow run as a deployment to the first configured production environment.
-pub(super) fn run_deployment(
-    api: &Api,
-    settings: &Settings,
-    run: &payload::WorkflowRun,
-) -> Deployment {
+pub(super) fn run_deployment(settings: &Settings, run: &payload::WorkflowRun) -> Deployment {
     let sha = run.head_sha.to_ascii_lowercase();
     let branch = run.head_branch.clone();
     Deployment {
@@ -336,7 +334,10 @@ pub(super) fn run_deployment(
         // A completed run was last updated when it finished.
         finished_at: run.updated_at,
         status: run_deploy_status(run),
-        url: run.html_url.clone().or_else(|| Some(api.commit_url(&sha))),
+        url: run
+            .html_url
+            .clone()
+            .or_else(|| Some(settings.commit_url(&sha))),
         sha,
         changes: Vec::new(),
     }
@@ -345,7 +346,6 @@ pub(super) fn run_deployment(
 /// Deployments from runs of the deploy workflows seen in this sync's run listing: new ones and
 /// ones whose status moved on.
 pub(super) fn from_runs(
-    api: &Api,
     settings: &Settings,
     known: &Known,
     runs: &[payload::WorkflowRun],
@@ -356,9 +356,9 @@ pub(super) fn from_runs(
         if !settings.is_deploy_workflow(run) || !seen.insert(run.id) {
             continue;
         }
-        let deployment = run_deployment(api, settings, run);
+        let deployment = run_deployment(settings, run);
         match known.deployments.get(&deployment.id) {
-            Some(stored) if is_final(stored.status) => {}
+            Some(stored) if settled(stored) => {}
             Some(stored)
                 if stored.status == deployment.status
                     && stored.finished_at == deployment.finished_at => {}

@@ -80,7 +80,7 @@ pub(super) async fn sync(
             match incidents.get(&issue.number) {
                 Some((updated, _)) if *updated > issue.updated_at => {}
                 _ => {
-                    let id = format!("github:{}#{}", settings.repo, issue.number);
+                    let id = settings.incident_id(issue.number);
                     let incident = translate::incident(&issue, id, &settings.service);
                     incidents.insert(issue.number, (issue.updated_at, incident));
                 }

@@ -55,6 +55,8 @@ mod runs;
 mod setup;
 mod state;
 mod translate;
+pub mod webhook;
+mod webhook_payload;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -162,7 +164,7 @@ impl Provider for Github {
             if first_run_sync {
                 deploy_runs.extend(deployments::older_deploy_runs(api, settings, horizon).await?);
             }
-            deployments::from_runs(api, settings, known, &deploy_runs)
+            deployments::from_runs(settings, known, &deploy_runs)
         };
         deployments::attach_changes(api, known, &mut found).await?;
         let pull_requests = pulls::sync(api, &settings.service, known, marks, horizon).await?;

@@ -34,30 +34,37 @@ pub(super) struct Settings {
 impl Settings {
     /// Checks the config and finds the token. No request is sent.
     pub(super) fn from_config(config: &GithubSourceConfig) -> Result<Settings, SourceError> {
-        let root = parse_base_url(&config.base_url)?;
-        let host = root.host_str().unwrap_or_default();
+        let mut settings = Settings::without_token(config)?;
+        let host = settings.root.host_str().unwrap_or_default().to_string();
         // The CLI knows github.com by its web host.
         let gh_host = if host == "api.github.com" {
-            "github.com"
+            "github.com".to_string()
         } else {
-            host
+            host.clone()
         };
-        let token = token::resolve(&TokenLookup {
+        settings.token = token::resolve(&TokenLookup {
             command: config.token_cmd.clone(),
             env: config.token_env.clone(),
             defaults: &["GH_TOKEN", "GITHUB_TOKEN"],
-            gh_host: Some(gh_host.to_string()),
+            gh_host: Some(gh_host),
             glab_host: None,
         })?;
-        if token.is_some()
-            && root.scheme() == "http"
-            && !matches!(host, "127.0.0.1" | "localhost" | "[::1]" | "::1")
+        if settings.token.is_some()
+            && settings.root.scheme() == "http"
+            && !matches!(host.as_str(), "127.0.0.1" | "localhost" | "[::1]" | "::1")
         {
             tracing::warn!(
                 base_url = %config.base_url,
                 "the GitHub token travels over plain http to a host that is not this machine"
             );
         }
+        Ok(settings)
+    }
+
+    /// Checks the config, without looking for a token: what translating a webhook delivery
+    /// needs (it sends no request).
+    pub(super) fn without_token(config: &GithubSourceConfig) -> Result<Settings, SourceError> {
+        let root = parse_base_url(&config.base_url)?;
         parse_repo(&config.repo)?;
         if config.deploy_environments.is_empty() && config.deploy_workflows.is_empty() {
             return Err(SourceError::Config(format!(
@@ -72,7 +79,7 @@ impl Settings {
                 .unwrap_or_else(|| format!("github:{}", config.repo)),
             repo: config.repo.clone(),
             root,
-            token,
+            token: None,
             service: config.service.clone(),
             deploy_environments: config.deploy_environments.clone(),
             deploy_workflows: config.deploy_workflows.clone(),
@@ -95,6 +102,16 @@ impl Settings {
     /// A deployment made by a deploy workflow run, and a CI run: `github:acme/api:run:987`.
     pub(super) fn run_deployment_id(&self, id: u64) -> String {
         format!("github:{}:run:{id}", self.repo)
+    }
+
+    /// An issue carrying an incident label: `github:acme/api#42`.
+    pub(super) fn incident_id(&self, number: u64) -> String {
+        format!("github:{}#{number}", self.repo)
+    }
+
+    /// A commit's page on the web ([`commit_url_under`]).
+    pub(super) fn commit_url(&self, sha: &str) -> String {
+        commit_url_under(&self.root, &self.repo, sha)
     }
 
     pub(super) fn is_configured_environment(&self, environment: &str) -> bool {
@@ -124,6 +141,21 @@ impl Settings {
                     .any(|w| workflow_basename(w) == file)
             })
     }
+}
+
+/// The commit's page on the web: github.com for api.github.com, the Enterprise host for
+/// HOST/api/v3, the API root otherwise.
+pub(super) fn commit_url_under(root: &Url, repo: &str, sha: &str) -> String {
+    let mut web = root.clone();
+    if root.host_str() == Some("api.github.com") {
+        web = Url::parse("https://github.com/").unwrap_or(web);
+    } else if let Some(base) = web.path().strip_suffix("api/v3/") {
+        let base = base.to_string();
+        web.set_path(&base);
+    }
+    let path = web.path().trim_end_matches('/').to_string();
+    web.set_path(&format!("{path}/{repo}/commit/{sha}"));
+    web.to_string()
 }
 
 /// The file name of a workflow as config or a run path names it ("ci.yml").

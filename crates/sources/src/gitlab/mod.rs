@@ -32,6 +32,8 @@ mod setup;
 mod state;
 mod translate;
 mod walk;
+pub mod webhook;
+mod webhook_payload;
 
 use std::time::Duration;
 

@@ -40,15 +40,9 @@ impl fmt::Debug for Settings {
 
 impl Settings {
     pub(super) fn from_config(config: &GitlabSourceConfig) -> Result<Settings, SourceError> {
-        let project = config.project.trim().trim_matches('/').to_string();
-        if project.is_empty() {
-            return Err(SourceError::Config(
-                "gitlab source: `project` is empty; give a path like \"group/web\" or a numeric id"
-                    .into(),
-            ));
-        }
-        let (_, api) = roots(&config.base_url)?;
-        let token = resolve(&TokenLookup {
+        let mut settings = Settings::without_token(config)?;
+        let api = &settings.api;
+        settings.token = resolve(&TokenLookup {
             command: None,
             env: config.token_env.clone(),
             defaults: &["GITLAB_TOKEN"],
@@ -60,6 +54,20 @@ impl Settings {
             }),
         })?;
         // A token over plain http to a non-loopback host is warned about by the HTTP layer.
+        Ok(settings)
+    }
+
+    /// Checks the config, without looking for a token: what translating a webhook delivery
+    /// needs (it sends no request).
+    pub(super) fn without_token(config: &GitlabSourceConfig) -> Result<Settings, SourceError> {
+        let project = config.project.trim().trim_matches('/').to_string();
+        if project.is_empty() {
+            return Err(SourceError::Config(
+                "gitlab source: `project` is empty; give a path like \"group/web\" or a numeric id"
+                    .into(),
+            ));
+        }
+        let (_, api) = roots(&config.base_url)?;
         Ok(Settings {
             name: config
                 .name
@@ -68,7 +76,7 @@ impl Settings {
             service: config.service.clone(),
             project,
             api,
-            token,
+            token: None,
             deploy_environments: config.deploy_environments.clone(),
             interval: config.interval.map(|d| d.as_std()),
         })

@@ -172,6 +172,17 @@ impl Store for PostgresStore {
         self.with_client(|client, server| status::watermark(client, server, source, key))
     }
 
+    fn forget_watermarks(
+        &self,
+        source: &str,
+        prefix: &str,
+        before: &str,
+    ) -> Result<u64, StoreError> {
+        self.with_client(|client, server| {
+            status::forget_watermarks(client, server, source, prefix, before)
+        })
+    }
+
     fn cached_response(&self, url: &str) -> Result<Option<CachedResponse>, StoreError> {
         self.with_client(|client, server| cache::get(client, server, url))
     }

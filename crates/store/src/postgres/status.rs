@@ -107,3 +107,20 @@ pub(crate) fn watermark<C: GenericClient>(
     .and_then(|row| row.map(|r| r.try_get(0)).transpose())
     .map_err(mapper(server, doing))
 }
+
+/// Deletes `source`'s watermarks whose key starts with `prefix` and whose value sorts before
+/// `before` (bytewise, as SQLite compares), returning how many.
+pub(crate) fn forget_watermarks<C: GenericClient>(
+    client: &C,
+    server: &str,
+    source: &str,
+    prefix: &str,
+    before: &str,
+) -> Result<u64, StoreError> {
+    block_on(client.execute(
+        "DELETE FROM flowdeck.watermarks WHERE source = $1 AND left(key, length($2)) = $2 \
+         AND value COLLATE \"C\" < $3 COLLATE \"C\"",
+        &[&source, &prefix, &before],
+    ))
+    .map_err(mapper(server, "forgetting watermarks"))
+}

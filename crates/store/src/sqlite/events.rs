@@ -100,6 +100,29 @@ pub(crate) fn remove(
     Ok(removed)
 }
 
+/// The stored events with these keys, decoded (a key not stored is left out).
+pub(crate) fn with_keys(
+    conn: &Connection,
+    path: &Path,
+    keys: &[EventKey],
+) -> Result<EventSet, StoreError> {
+    let reading = "reading stored events by key";
+    let mut stmt = conn
+        .prepare_cached("SELECT body FROM events WHERE kind = ?1 AND id = ?2")
+        .map_err(mapper(path, Phase::Use, reading))?;
+    let mut events = EventSet::default();
+    for key in keys {
+        let body: Option<String> = stmt
+            .query_row(params![key.kind.as_str(), key.id], |row| row.get(0))
+            .optional()
+            .map_err(mapper(path, Phase::Use, reading))?;
+        if let Some(body) = body {
+            codec::decode_kind_into(key.kind, &key.id, &body, &mut events)?;
+        }
+    }
+    Ok(events)
+}
+
 fn stored_service(
     conn: &Connection,
     path: &Path,

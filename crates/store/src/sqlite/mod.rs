@@ -14,24 +14,26 @@
 mod cache;
 mod errors;
 mod events;
+mod feed;
 mod migrations;
 mod open;
 mod status;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use super::codec::EventKind;
 use super::{
-    BatchCount, CachedResponse, Notified, Store, StoreError, StoredCompare, StoredStatus,
-    UpsertCount,
+    BatchCount, CachedResponse, ChangeFeed, Notified, Store, StoreError, StoredCompare,
+    StoredStatus, UpsertCount,
 };
 use errors::{Phase, mapper};
 use flowdeck_core::events::EventKey;
 use flowdeck_core::model::{EventSet, Timestamp};
 
+pub use feed::{ANOTHER_PROCESS, POLL as CHANGE_POLL};
 pub use migrations::LATEST as SCHEMA_VERSION;
 pub use open::BUSY_TIMEOUT;
 
@@ -45,7 +47,8 @@ pub fn default_path() -> Option<PathBuf> {
 /// The history in one SQLite file.
 #[derive(Debug)]
 pub struct SqliteStore {
-    conn: Mutex<Connection>,
+    /// Shared with the change feed ([`feed`]), which reads the data version through it.
+    conn: Arc<Mutex<Connection>>,
     path: PathBuf,
 }
 
@@ -59,7 +62,7 @@ impl SqliteStore {
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
         let conn = open::open_file(path)?;
         Ok(SqliteStore {
-            conn: Mutex::new(conn),
+            conn: Arc::new(Mutex::new(conn)),
             path: path.to_path_buf(),
         })
     }
@@ -69,7 +72,7 @@ impl SqliteStore {
         let path = PathBuf::from(":memory:");
         let conn = open::open_memory(&path)?;
         Ok(SqliteStore {
-            conn: Mutex::new(conn),
+            conn: Arc::new(Mutex::new(conn)),
             path,
         })
     }
@@ -134,6 +137,19 @@ impl Store for SqliteStore {
         Ok(BatchCount { upserts, removed })
     }
 
+    fn events_with_keys(&self, keys: &[EventKey]) -> Result<EventSet, StoreError> {
+        events::with_keys(&self.conn(), &self.path, keys)
+    }
+
+    /// Commits by other processes (`PRAGMA data_version`, see [`feed`]); none for a store in
+    /// memory, which no other process can write.
+    fn subscribe(&self) -> Result<Option<Box<dyn ChangeFeed>>, StoreError> {
+        if self.path.as_os_str() == ":memory:" {
+            return Ok(None);
+        }
+        Ok(Some(Box::new(feed::DataVersionFeed::new(&self.conn))))
+    }
+
     fn put_status(&self, status: &StoredStatus) -> Result<(), StoreError> {
         status::put_status(&self.conn(), &self.path, status)
     }
@@ -144,6 +160,15 @@ impl Store for SqliteStore {
 
     fn watermark(&self, source: &str, key: &str) -> Result<Option<String>, StoreError> {
         status::watermark(&self.conn(), &self.path, source, key)
+    }
+
+    fn forget_watermarks(
+        &self,
+        source: &str,
+        prefix: &str,
+        before: &str,
+    ) -> Result<u64, StoreError> {
+        status::forget_watermarks(&self.conn(), &self.path, source, prefix, before)
     }
 
     fn cached_response(&self, url: &str) -> Result<Option<CachedResponse>, StoreError> {

@@ -98,3 +98,20 @@ pub(crate) fn watermark(
         .and_then(|mut stmt| stmt.query_row([source, key], |row| row.get(0)).optional())
         .map_err(mapper(path, Phase::Use, "reading a watermark"))
 }
+
+/// Deletes `source`'s watermarks whose key starts with `prefix` and whose value sorts before
+/// `before`, returning how many.
+pub(crate) fn forget_watermarks(
+    conn: &Connection,
+    path: &Path,
+    source: &str,
+    prefix: &str,
+    before: &str,
+) -> Result<u64, StoreError> {
+    conn.prepare_cached(
+        "DELETE FROM watermarks WHERE source = ?1 AND substr(key, 1, length(?2)) = ?2 AND value < ?3",
+    )
+    .and_then(|mut stmt| stmt.execute(params![source, prefix, before]))
+    .map(|n| n as u64)
+    .map_err(mapper(path, Phase::Use, "forgetting watermarks"))
+}
