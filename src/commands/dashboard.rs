@@ -9,6 +9,7 @@ use super::{CommandError, window_args};
 use crate::app::state::AppOptions;
 use crate::cli::WindowArgs;
 use crate::config::window::WindowSpec;
+use crate::notify::screen::{ScreenNotifier, Stores};
 use crate::poller::{self, ReportSink};
 use crate::store::watch::{self, StoreEventSink};
 use crate::tui::{self, ExportSettings, Loader, Options};
@@ -77,6 +78,7 @@ pub fn run(ctx: Context, wall: bool, window: &WindowArgs) -> Result<ExitCode, Co
             Box::new(move |sink: StoreEventSink| watch::watch(live.store.clone(), refresh, sink))
                 as tui::WatchStart
         }),
+        notify: notify_start(&ctx, live.as_deref(), polling),
     };
     let not_yet = NotYetSynced::when_reading(polling, false);
     let context = Arc::new(ctx);
@@ -95,4 +97,28 @@ pub fn run(ctx: Context, wall: bool, window: &WindowArgs) -> Result<ExitCode, Co
     });
     tui::run(options, loader).map_err(CommandError::Runtime)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The dashboard's notifier: bell and desktop always; commands and webhooks only when this
+/// dashboard writes an embedded store it polls (on a shared store `collect` sends them).
+fn notify_start(ctx: &Context, live: Option<&Live>, polling: bool) -> Option<tui::NotifyStart> {
+    let config = ctx.loaded.config.clone();
+    if config.notify.is_empty() {
+        return None;
+    }
+    let store = live.map(|l| l.store.clone());
+    let sends = store.clone().filter(|store| polling && !store.is_shared());
+    let fixed_now = ctx.fixed_now.then_some(ctx.now);
+    Some(Box::new(move |alert, report| {
+        ScreenNotifier::start(
+            &config,
+            Stores {
+                sends,
+                panels: store,
+            },
+            move || fixed_now.unwrap_or_else(chrono::Utc::now),
+            alert,
+            report,
+        )
+    }))
 }

@@ -31,3 +31,4 @@ mod panels;
 mod poller_faults;
 mod prometheus;
 mod shipped;
+mod webhook_post;
