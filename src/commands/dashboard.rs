@@ -106,8 +106,24 @@ fn notify_start(ctx: &Context, live: Option<&Live>, polling: bool) -> Option<tui
     if config.notify.is_empty() {
         return None;
     }
-    let store = live.map(|l| l.store.clone());
-    let sends = store.clone().filter(|store| polling && !store.is_shared());
+    let wants_headless = config
+        .notify
+        .iter()
+        .any(|e| e.command.is_some() || e.webhook.is_some());
+    let (store, polls) = match live {
+        Some(live) => (Some(live.store.clone()), polling),
+        // A git-only dashboard that runs commands keeps what it sent in the store (made if
+        // missing), so a restart does not send it again.
+        None if wants_headless && !ctx.demo => match super::live::open_store(ctx) {
+            Ok(store) => (Some(store), true),
+            Err(error) => {
+                tracing::warn!(error = %error, "no store for notifications: commands and webhooks are not sent");
+                (None, false)
+            }
+        },
+        None => (None, false),
+    };
+    let sends = store.clone().filter(|store| polls && !store.is_shared());
     let fixed_now = ctx.fixed_now.then_some(ctx.now);
     Some(Box::new(move |alert, report| {
         ScreenNotifier::start(

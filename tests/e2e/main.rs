@@ -16,4 +16,6 @@ mod dashboard;
 #[cfg(unix)]
 mod live;
 #[cfg(unix)]
+mod notify;
+#[cfg(unix)]
 mod team_scale;

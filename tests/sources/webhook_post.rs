@@ -80,7 +80,10 @@ fn the_json_arrives_with_a_text_field_and_a_hostile_title_made_inert() {
     let json: serde_json::Value = serde_json::from_slice(body).unwrap();
     let text = json["text"].as_str().unwrap();
     assert!(!text.chars().any(char::is_control), "{text:?}");
-    assert!(!text.contains("\\u001b") && !text.contains("777"), "{text:?}");
+    assert!(
+        !text.contains("\\u001b") && !text.contains("777"),
+        "{text:?}"
+    );
     assert!(text.contains("DB") && text.contains("down"), "{text:?}");
     assert_eq!(json["kind"], "incident_opened");
     assert_eq!(json["item"], "pd:P1");
@@ -94,7 +97,11 @@ fn a_server_error_is_retried_a_bounded_number_of_times_and_named_by_host_only() 
     let error = poster.post(&hook(&server), &event()).unwrap_err();
     assert!(error.contains("500"), "{error}");
     assert_secret_kept(&error);
-    assert_eq!(received(&runtime, &server).len(), 3, "the first try and 2 retries");
+    assert_eq!(
+        received(&runtime, &server).len(),
+        3,
+        "the first try and 2 retries"
+    );
 }
 
 #[test]
@@ -108,14 +115,17 @@ fn a_client_error_is_not_retried() {
 
 #[test]
 fn a_hanging_webhook_is_cut_off_by_the_timeout() {
-    let (runtime, server) =
-        server(ResponseTemplate::new(200).set_delay(Duration::from_secs(30)));
+    let (runtime, server) = server(ResponseTemplate::new(200).set_delay(Duration::from_secs(30)));
     let poster = Poster::with(Duration::from_millis(300), 1, Duration::from_millis(10)).unwrap();
     let started = Instant::now();
     let error = poster.post(&hook(&server), &event()).unwrap_err();
     assert!(error.contains("timeout"), "{error}");
     assert_secret_kept(&error);
-    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(received(&runtime, &server).len(), 2);
 }
 
