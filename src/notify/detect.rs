@@ -273,3 +273,107 @@ pub fn unusual(history: &History, verdicts: &[(u32, String)]) -> Vec<Observation
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::store::SqliteStore;
+
+    fn at(hour: u32) -> Timestamp {
+        use chrono::TimeZone;
+        chrono::Utc
+            .with_ymd_and_hms(2026, 3, 5, hour, 0, 0)
+            .single()
+            .unwrap()
+    }
+
+    fn seen(table: &'static str, item: &str, state: &str, since: Option<u32>) -> Observation {
+        Observation {
+            table,
+            item: item.into(),
+            state: state.into(),
+            since: since.map(at),
+            services: vec!["api".into()],
+            label: item.into(),
+            url: None,
+        }
+    }
+
+    /// The world at four moments: the baseline, every kind changing, nothing changing, and
+    /// the states going back.
+    fn moments() -> [Vec<Observation>; 4] {
+        let before = vec![
+            seen("incident", "pd:1", "open", Some(1)),
+            seen("source", "gh", "ok", None),
+            seen("band", "all/change_failure_rate", "high", None),
+        ];
+        let changed = vec![
+            seen("deployment", "git:api:v2", "failed", Some(9)),
+            seen("incident", "pd:1", "resolved", Some(9)),
+            seen("incident", "pd:2", "open", Some(9)),
+            seen("source", "gh", "stale", None),
+            seen("band", "all/change_failure_rate", "medium", None),
+            seen("health", "git:api:v3", "unusual", Some(9)),
+        ];
+        let back = vec![
+            seen("deployment", "git:api:v2", "failed", Some(9)),
+            seen("incident", "pd:1", "resolved", Some(9)),
+            seen("incident", "pd:2", "open", Some(9)),
+            seen("source", "gh", "ok", None),
+            seen("band", "all/change_failure_rate", "medium", None),
+            seen("health", "git:api:v3", "unusual", Some(9)),
+        ];
+        [before, changed.clone(), changed, back]
+    }
+
+    fn kinds(events: &[Event]) -> Vec<&'static str> {
+        let mut kinds: Vec<&'static str> = events.iter().map(|e| e.kind.as_str()).collect();
+        kinds.sort_unstable();
+        kinds
+    }
+
+    #[test]
+    fn every_kind_fires_once_per_transition_in_the_store_and_in_memory() {
+        let store = SqliteStore::in_memory().unwrap();
+        let mut memory = Seen::default();
+        let [before, changed, again, back] = moments();
+        assert!(settle(&store, &before, at(10)).unwrap().is_empty());
+        assert!(memory.compare(&before, at(10)).is_empty());
+        let wanted = vec![
+            "band_changed",
+            "deployment_failed",
+            "incident_opened",
+            "incident_resolved",
+            "source_stale",
+            "unusual_deployment",
+        ];
+        let sent = settle(&store, &changed, at(11)).unwrap();
+        assert_eq!(kinds(&sent), wanted, "{sent:?}");
+        assert_eq!(kinds(&memory.compare(&changed, at(11))), wanted);
+        assert!(settle(&store, &again, at(12)).unwrap().is_empty());
+        assert!(memory.compare(&again, at(12)).is_empty());
+        // The source recovers: one more source_stale event ("recovered").
+        let sent = settle(&store, &back, at(13)).unwrap();
+        assert_eq!(kinds(&sent), vec!["source_stale"]);
+        assert!(sent[0].text.contains("recovered"), "{}", sent[0].text);
+        assert_eq!(kinds(&memory.compare(&back, at(13))), vec!["source_stale"]);
+    }
+
+    #[test]
+    fn a_second_process_sends_nothing_the_first_sent_and_old_news_is_silent() {
+        let store = SqliteStore::in_memory().unwrap();
+        let [before, changed, ..] = moments();
+        settle(&store, &before, at(10)).unwrap();
+        assert_eq!(settle(&store, &changed, at(11)).unwrap().len(), 6);
+        // Another process seeing the same store: nothing left to send.
+        assert!(settle(&store, &changed, at(11)).unwrap().is_empty());
+        // A failure first seen two days after it happened is recorded silently.
+        let late = vec![seen("deployment", "git:api:v0", "failed", Some(1))];
+        let two_days = at(1) + chrono::Duration::days(2);
+        assert!(settle(&store, &late, two_days).unwrap().is_empty());
+        let mut memory = Seen::default();
+        memory.compare(&before, at(10));
+        assert!(memory.compare(&late, two_days).is_empty());
+    }
+}

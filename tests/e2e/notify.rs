@@ -12,55 +12,13 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
-use crate::support::gitrepo::GitRepo;
-use crate::support::leaked::{Leaked, leaked};
+use crate::support::notify_fixture::{self, three_releases, webhook_server};
 use crate::support::tmux::{self, Session};
 
 /// Three hours after v1.2.0, two after the rollback: still news (less than a day old).
 const NOW: &str = "2026-03-05T12:00:00Z";
-
-fn repo() -> (GitRepo, String) {
-    let repo = GitRepo::new();
-    let first = repo
-        .commit("Initial commit")
-        .file("main.rs", "fn main() {}\n")
-        .at("2026-03-05T01:00:00Z")
-        .create();
-    repo.tag_annotated("v1.0.0", &first, "2026-03-05T02:00:00Z");
-    let second = repo
-        .commit("Add orders")
-        .file("orders.rs", "pub fn orders() {}\n")
-        .at("2026-03-05T03:00:00Z")
-        .create();
-    repo.tag_annotated("v1.1.0", &second, "2026-03-05T04:00:00Z");
-    let third = repo
-        .commit("Add cache")
-        .file("cache.rs", "pub fn cache() {}\n")
-        .at("2026-03-05T05:00:00Z")
-        .create();
-    repo.tag_annotated("v1.2.0", &third, "2026-03-05T09:00:00Z");
-    (repo, second)
-}
-
-fn webhook_server() -> (tokio::runtime::Runtime, Leaked<MockServer>) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let server = runtime.block_on(async {
-        let server = leaked(MockServer::start().await);
-        Mock::given(method("POST"))
-            .respond_with(ResponseTemplate::new(200))
-            .mount(&server)
-            .await;
-        server
-    });
-    (runtime, server)
-}
 
 fn received(path: &Path) -> Vec<Value> {
     std::fs::read_to_string(path)
@@ -90,7 +48,7 @@ struct Run {
 
 /// The dashboard on a repository whose v1.2.0 is rolled back while it runs.
 fn run(binary: &Path, quiet_hours: Option<&str>, webhook: Option<&str>) -> Run {
-    let (repo, second) = repo();
+    let (repo, second) = three_releases("2026-03-05T09:00:00Z");
     let session = Session::start(120, 40);
     let dir = session.dir().to_path_buf();
     let recorder = dir.join("received.jsonl");
@@ -153,7 +111,7 @@ fn a_failed_deployment_runs_the_command_posts_the_webhook_and_rings_the_terminal
     let Some(binary) = tmux::prepare("notify e2e") else {
         return;
     };
-    let (runtime, server) = webhook_server();
+    let (runtime, server) = webhook_server(&[(None, ResponseTemplate::new(200))]);
     let url = format!("{}/services/T000/B000/secret", server.uri());
     let run = run(&binary, None, Some(&url));
     assert_eq!(run.events.len(), 1, "{:?}", run.events);
@@ -162,12 +120,9 @@ fn a_failed_deployment_runs_the_command_posts_the_webhook_and_rings_the_terminal
     assert!(run.screen.contains("deployment failed"), "{}", run.screen);
 
     wait_until("the webhook", || {
-        !runtime
-            .block_on(server.received_requests())
-            .unwrap_or_default()
-            .is_empty()
+        !notify_fixture::received(&runtime, &server).is_empty()
     });
-    let posted = runtime.block_on(server.received_requests()).unwrap();
+    let posted = notify_fixture::received(&runtime, &server);
     assert_eq!(posted.len(), 1);
     let json: Value = serde_json::from_slice(&posted[0].body).unwrap();
     assert!(

@@ -8,31 +8,15 @@ use std::time::{Duration, Instant};
 use flowdeck::config::notify::{EventKind, WebhookUrl};
 use flowdeck::notify::Event;
 use flowdeck::notify::webhook::Poster;
-use wiremock::matchers::{header, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
-use crate::support::leaked::{Leaked, leaked};
+use crate::support::leaked::Leaked;
+use crate::support::notify_fixture::{received, webhook_server};
 
 const SECRET_PATH: &str = "/services/T000/B000/s3cr3t";
 
-/// The look-alike runs on a runtime of its own: the poster blocks on its own runtime.
 fn server(answer: ResponseTemplate) -> (tokio::runtime::Runtime, Leaked<MockServer>) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let server = runtime.block_on(async {
-        let server = leaked(MockServer::start().await);
-        Mock::given(method("POST"))
-            .and(path(SECRET_PATH))
-            .and(header("content-type", "application/json"))
-            .respond_with(answer)
-            .mount(&server)
-            .await;
-        server
-    });
-    (runtime, server)
+    webhook_server(&[(Some(SECRET_PATH), answer)])
 }
 
 fn hook(server: &MockServer) -> WebhookUrl {
@@ -51,12 +35,6 @@ fn event() -> Event {
     )
 }
 
-fn received(runtime: &tokio::runtime::Runtime, server: &MockServer) -> Vec<wiremock::Request> {
-    runtime
-        .block_on(server.received_requests())
-        .unwrap_or_default()
-}
-
 fn assert_secret_kept(error: &str) {
     assert!(!error.contains("s3cr3t"), "{error}");
     assert!(!error.contains("T000"), "{error}");
@@ -71,6 +49,13 @@ fn the_json_arrives_with_a_text_field_and_a_hostile_title_made_inert() {
     assert_eq!(poster.post(&hook(&server), &event()), Ok(200));
     let requests = received(&runtime, &server);
     assert_eq!(requests.len(), 1);
+    assert_eq!(
+        requests[0]
+            .headers
+            .get("content-type")
+            .map(|v| v.as_bytes()),
+        Some(&b"application/json"[..])
+    );
     let body = &requests[0].body;
     assert!(
         !body.iter().any(|b| *b == 0x1b || *b == 0x07 || *b == 0),
