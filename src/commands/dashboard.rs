@@ -123,7 +123,9 @@ fn notify_start(ctx: &Context, live: Option<&Live>, polling: bool) -> Option<tui
         },
         None => (None, false),
     };
-    let sends = store.clone().filter(|store| polls && !store.is_shared());
+    let sends = store
+        .clone()
+        .filter(|store| sends_headless(polls, store.is_shared()));
     let fixed_now = ctx.fixed_now.then_some(ctx.now);
     Some(Box::new(move |alert, report| {
         ScreenNotifier::start(
@@ -137,4 +139,24 @@ fn notify_start(ctx: &Context, live: Option<&Live>, polling: bool) -> Option<tui
             report,
         )
     }))
+}
+
+/// Whether a dashboard runs `command`s and posts `webhook`s: only when it writes its store
+/// itself, and never on a shared store, where `collect` sends them (a dashboard told to poll
+/// a shared store, `[general] poll = true`, still leaves them to the collector).
+fn sends_headless(polls: bool, shared: bool) -> bool {
+    polls && !shared
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sends_headless;
+
+    #[test]
+    fn on_a_shared_store_only_the_collector_sends_commands_and_webhooks() {
+        assert!(sends_headless(true, false));
+        assert!(!sends_headless(true, true));
+        assert!(!sends_headless(false, true));
+        assert!(!sends_headless(false, false));
+    }
 }
