@@ -101,6 +101,7 @@ fn deliver(jobs: &Receiver<Job>, report: &Report) {
             kind = event.kind.as_str(),
             item = event.item.as_str(),
             latency_ms = u64::try_from(noticed.elapsed().as_millis()).unwrap_or(u64::MAX),
+            latency_us = u64::try_from(noticed.elapsed().as_micros()).unwrap_or(u64::MAX),
             "notifying"
         );
         if let Some(command) = &target.command

@@ -46,6 +46,8 @@ impl Poster {
             backoff_max: backoff * 4,
             // A Retry-After longer than this is not waited for: the next event tries again.
             max_wait: Duration::from_secs(30),
+            // Only the status is read: a huge answer is not kept.
+            max_body_bytes: 1 << 20,
             ..HttpSettings::default()
         };
         let client = HttpClient::new(settings, Arc::new(NoEtagCache), Arc::new(SystemClock))
