@@ -101,22 +101,22 @@ fn a_client_error_is_not_retried() {
 #[test]
 fn a_hostile_or_huge_answer_reaches_no_message() {
     let hostile = ResponseTemplate::new(400)
-        .set_body_string("{\"error\":\"invalid_payload \u001b]0;pwn\u0007\u001b[2J\"}");
-    let (_runtime, server) = server(hostile);
+        .set_body_string(r#"{"error":"invalid_payload \u001b]0;pwn\u0007\u001b[2J"}"#);
+    let (_runtime, refusing) = server(hostile);
     let poster = Poster::with(Duration::from_secs(2), 0, Duration::from_millis(10)).unwrap();
-    let error = poster.post(&hook(&server), &event()).unwrap_err();
+    let error = poster.post(&hook(&refusing), &event()).unwrap_err();
     assert!(!error.chars().any(char::is_control), "{error:?}");
     assert!(error.contains("400"), "{error}");
     assert_secret_kept(&error);
 
     // A 4 MiB answer is not kept: reported (the message may have arrived), never retried.
     let huge = ResponseTemplate::new(200).set_body_string("x".repeat(4 << 20));
-    let (runtime, server) = server(huge);
+    let (runtime, chatty) = server(huge);
     let poster = Poster::with(Duration::from_secs(5), 2, Duration::from_millis(10)).unwrap();
-    let error = poster.post(&hook(&server), &event()).unwrap_err();
+    let error = poster.post(&hook(&chatty), &event()).unwrap_err();
     assert!(error.contains("larger than"), "{error}");
     assert_secret_kept(&error);
-    assert_eq!(received(&runtime, &server).len(), 1);
+    assert_eq!(received(&runtime, &chatty).len(), 1);
 }
 
 #[test]
