@@ -3,27 +3,18 @@
 //! old on a first run. Prints the latency from the sync's commit to the command's start.
 
 use crate::headless::Home;
-use crate::support::notify_fixture::{received as received_by, three_releases, webhook_server};
+use crate::support::notify_fixture::{
+    self, received as received_by, three_releases, webhook_server,
+};
 
 use serde_json::Value;
 
-fn config(clone: &str, recorder: &str) -> String {
-    format!(
-        r#"[general]
-timezone = "UTC"
-refresh = "1h"
-store = "notify.sqlite"
-log_file = "flowdeck.log"
-
-[[sources]]
-kind = "git"
-service = "api"
-path = {clone:?}
-
-[[notify]]
-on = ["deployment_failed"]
-command = ["sh", "-c", "cat >> {recorder}"]
-"#
+fn config(clone: &std::path::Path, recorder: &str) -> String {
+    notify_fixture::config(
+        clone,
+        &format!(
+            "[[notify]]\non = [\"deployment_failed\"]\ncommand = [\"sh\", \"-c\", \"cat >> {recorder}\"]\n"
+        ),
     )
 }
 
@@ -43,10 +34,7 @@ fn a_recording_command_gets_one_event_per_transition_across_restarts() {
     let recorder = home.path().join("received.jsonl");
     let config = home.write(
         "collect.toml",
-        &config(
-            &repo.path().display().to_string(),
-            &recorder.display().to_string(),
-        ),
+        &config(repo.path(), &recorder.display().to_string()),
     );
     let run = |now: &str| {
         let mut collector = home.collect_at(&config, now);
@@ -96,19 +84,10 @@ fn collect_posts_webhooks_and_logs_a_failing_one_by_host_only() {
     let home = Home::new();
     let config = home.write(
         "collect.toml",
-        &format!(
-            r#"[general]
-timezone = "UTC"
-refresh = "1h"
-store = "notify.sqlite"
-log_file = "flowdeck.log"
-
-[[sources]]
-kind = "git"
-service = "api"
-path = {path:?}
-
-[[notify]]
+        &notify_fixture::config(
+            repo.path(),
+            &format!(
+                r#"[[notify]]
 on = ["deployment_failed"]
 webhook = "{uri}/hooks/good-s3cr3t"
 
@@ -116,8 +95,8 @@ webhook = "{uri}/hooks/good-s3cr3t"
 on = ["deployment_failed"]
 webhook = "{uri}/hooks/bad-s3cr3t?token=q-s3cr3t"
 "#,
-            path = repo.path().display().to_string(),
-            uri = server.uri(),
+                uri = server.uri(),
+            ),
         ),
     );
     let run = |now: &str, wait: bool| {

@@ -57,25 +57,17 @@ fn run(binary: &Path, quiet_hours: Option<&str>, webhook: Option<&str>) -> Run {
     let config = dir.join("flowdeck.toml");
     std::fs::write(
         &config,
-        format!(
-            r#"[general]
-timezone = "UTC"
-store = "notify.sqlite"
-log_file = "flowdeck.log"
-
-[[sources]]
-kind = "git"
-service = "api"
-path = {path:?}
-
-[[notify]]
+        notify_fixture::config(
+            repo.path(),
+            &format!(
+                r#"[[notify]]
 on = ["deployment_failed"]
 bell = true
 desktop = true
 command = ["sh", "-c", "cat >> {recorder}"]
 {quiet}{hook}"#,
-            path = repo.path().display().to_string(),
-            recorder = recorder.display(),
+                recorder = recorder.display(),
+            ),
         ),
     )
     .unwrap();

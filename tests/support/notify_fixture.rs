@@ -33,6 +33,26 @@ pub fn three_releases(last_at: &str) -> (GitRepo, String) {
     (repo, second)
 }
 
+/// A config reading `repo` as the git source of service "api" into "notify.sqlite", UTC, with
+/// `notify` (the [[notify]] entries) after it.
+pub fn config(repo: &std::path::Path, notify: &str) -> String {
+    format!(
+        r#"[general]
+timezone = "UTC"
+refresh = "1h"
+store = "notify.sqlite"
+log_file = "flowdeck.log"
+
+[[sources]]
+kind = "git"
+service = "api"
+path = {path:?}
+
+{notify}"#,
+        path = repo.display().to_string(),
+    )
+}
+
 /// A server answering a POST to each `(path, status)` (None: any path), with the runtime it
 /// runs on (keep both for the test's life).
 pub fn webhook_server(
