@@ -9,6 +9,7 @@ use super::{CommandError, window_args};
 use crate::app::state::AppOptions;
 use crate::cli::WindowArgs;
 use crate::config::window::WindowSpec;
+use crate::notify::screen::{ScreenNotifier, Stores};
 use crate::poller::{self, ReportSink};
 use crate::store::watch::{self, StoreEventSink};
 use crate::tui::{self, ExportSettings, Loader, Options};
@@ -83,6 +84,7 @@ pub fn run(ctx: Context, wall: bool, window: &WindowArgs) -> Result<ExitCode, Co
                     watch::watch(live.store.clone(), refresh, sink)
                 }) as tui::WatchStart
             }),
+        notify: notify_start(&ctx, live.as_deref(), polling),
     };
     let not_yet = NotYetSynced::when_reading(polling, false);
     let context = Arc::new(ctx);
@@ -101,4 +103,66 @@ pub fn run(ctx: Context, wall: bool, window: &WindowArgs) -> Result<ExitCode, Co
     });
     tui::run(options, loader).map_err(CommandError::Runtime)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The dashboard's notifier: bell and desktop always; commands and webhooks only when this
+/// dashboard writes an embedded store it polls (on a shared store `collect` sends them).
+fn notify_start(ctx: &Context, live: Option<&Live>, polling: bool) -> Option<tui::NotifyStart> {
+    let config = ctx.loaded.config.clone();
+    if config.notify.is_empty() {
+        return None;
+    }
+    let wants_headless = config
+        .notify
+        .iter()
+        .any(|e| e.command.is_some() || e.webhook.is_some());
+    let (store, polls) = match live {
+        Some(live) => (Some(live.store.clone()), polling),
+        // A git-only dashboard that runs commands keeps what it sent in the store (made if
+        // missing), so a restart does not send it again.
+        None if wants_headless && !ctx.demo => match super::live::open_store(ctx) {
+            Ok(store) => (Some(store), true),
+            Err(error) => {
+                tracing::warn!(error = %error, "no store for notifications: commands and webhooks are not sent");
+                (None, false)
+            }
+        },
+        None => (None, false),
+    };
+    let sends = store
+        .clone()
+        .filter(|store| sends_headless(polls, store.is_shared()));
+    let fixed_now = ctx.fixed_now.then_some(ctx.now);
+    Some(Box::new(move |alert, report| {
+        ScreenNotifier::start(
+            &config,
+            Stores {
+                sends,
+                panels: store,
+            },
+            move || fixed_now.unwrap_or_else(chrono::Utc::now),
+            alert,
+            report,
+        )
+    }))
+}
+
+/// Whether a dashboard runs `command`s and posts `webhook`s: only when it writes its store
+/// itself, and never on a shared store, where `collect` sends them (a dashboard told to poll
+/// a shared store, `[general] poll = true`, still leaves them to the collector).
+fn sends_headless(polls: bool, shared: bool) -> bool {
+    polls && !shared
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sends_headless;
+
+    #[test]
+    fn on_a_shared_store_only_the_collector_sends_commands_and_webhooks() {
+        assert!(sends_headless(true, false));
+        assert!(!sends_headless(true, true));
+        assert!(!sends_headless(false, true));
+        assert!(!sends_headless(false, false));
+    }
 }

@@ -313,7 +313,7 @@ fn open_options(general: &General) -> OpenOptions {
     }
 }
 
-fn from_stored(status: &StoredStatus) -> SourceStatus {
+pub(crate) fn from_stored(status: &StoredStatus) -> SourceStatus {
     SourceStatus {
         name: status.name.clone(),
         kind: status.kind.clone(),

@@ -17,25 +17,33 @@ pub const REPORT_WIDTH: u16 = 600;
 
 /// Every panel's series for the history's services over `window`; empty without panels.
 pub fn read(config: &Config, store: Arc<dyn Store>, history: &History, window: &Window) -> Panels {
-    if config.panels.is_empty() {
-        return Panels::default();
-    }
-    let read = || -> anyhow::Result<Panels> {
-        let reader = PanelReader::new(config, &http_client(store)?)?;
-        let services: Vec<String> = history.services.iter().map(|s| s.name.clone()).collect();
-        let span = PanelSpan {
-            from_ms: window.from.timestamp_millis(),
-            to_ms: window.to.timestamp_millis(),
-            width: REPORT_WIDTH,
-        };
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()?;
-        Ok(runtime.block_on(reader.read(&services, span)))
-    };
-    read().unwrap_or_else(|error| {
+    try_read(config, store, history, window).unwrap_or_else(|error| {
         eprintln!("warning: health panels not read: {error:#}");
         Panels::default()
     })
+}
+
+/// `read`, saying why the panels could not be read at all (the notifier logs it: it runs
+/// under the dashboard, where nothing may be printed).
+pub fn try_read(
+    config: &Config,
+    store: Arc<dyn Store>,
+    history: &History,
+    window: &Window,
+) -> anyhow::Result<Panels> {
+    if config.panels.is_empty() {
+        return Ok(Panels::default());
+    }
+    let reader = PanelReader::new(config, &http_client(store)?)?;
+    let services: Vec<String> = history.services.iter().map(|s| s.name.clone()).collect();
+    let span = PanelSpan {
+        from_ms: window.from.timestamp_millis(),
+        to_ms: window.to.timestamp_millis(),
+        width: REPORT_WIDTH,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    Ok(runtime.block_on(reader.read(&services, span)))
 }

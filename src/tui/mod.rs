@@ -7,6 +7,7 @@
 //! a synchronized update; with nothing happening the loop sleeps until the next minute (or the
 //! next second while an open incident's timer is on screen).
 
+mod alerts;
 mod browser;
 mod effects;
 mod terminal;
@@ -19,7 +20,7 @@ use chrono::Utc;
 use crossterm::event::{Event, KeyCode, KeyEventKind, MouseButton, MouseEventKind};
 
 use crate::app::state::{AppOptions, Effect};
-use crate::app::{Action, App, Loaded, update, view};
+use crate::app::{Action, Alert, App, Loaded, update, view};
 use crate::metrics::History;
 use crate::model::Timestamp;
 use crate::poller::{PollerHandle, ReportSink, SyncReport};
@@ -39,6 +40,8 @@ pub enum Message {
     Synced(SyncReport),
     /// The store another process writes says something changed (or may have).
     Store(StoreEvent),
+    /// The notifier found something to tell (docs/ARCHITECTURE.md#notifications).
+    Alert(Alert),
 }
 
 /// Reads the sources (or the demo data) on a background thread.
@@ -52,6 +55,16 @@ pub type PollerStart = Box<dyn FnOnce(ReportSink) -> std::io::Result<PollerHandl
 /// PostgreSQL): the dashboard then reloads on its commits instead of polling the sources.
 pub type WatchStart = Box<dyn FnOnce(StoreEventSink) -> std::io::Result<WatchHandle> + Send>;
 
+/// Starts the dashboard's notifier once the loop can hear it: what to show goes to the first
+/// sink, a failed command or webhook to the second.
+pub type NotifyStart = Box<
+    dyn FnOnce(
+            Box<dyn Fn(Alert) + Send>,
+            crate::notify::deliver::Report,
+        ) -> Option<crate::notify::screen::ScreenNotifier>
+        + Send,
+>;
+
 pub struct Options {
     pub app: AppOptions,
     pub theme: Arc<Theme>,
@@ -60,6 +73,7 @@ pub struct Options {
     pub export: effects::ExportSettings,
     pub poller: Option<PollerStart>,
     pub watch: Option<WatchStart>,
+    pub notify: Option<NotifyStart>,
 }
 
 pub use effects::{ExportSettings, export};
@@ -118,6 +132,19 @@ fn event_loop(
         }
         None => None,
     };
+    let notifier = options.notify.take().and_then(|start| {
+        let alerts = sender.clone();
+        let notices = sender.clone();
+        start(
+            Box::new(move |alert| {
+                let _ = alerts.send(Message::Alert(alert));
+            }),
+            Arc::new(move |failure| {
+                let _ = notices.send(Message::Notice(failure));
+            }),
+        )
+    });
+    let alerts = alerts::Alerts::new();
     let mut load_in_flight = true;
     let mut reload_queued = false;
     let mut next_rotation = app.wall.as_ref().map(|w| Instant::now() + w.rotate_every);
@@ -173,6 +200,7 @@ fn event_loop(
                     }
                 }
                 Message::Notice(note) => update(&mut app, Action::Notify(note)),
+                Message::Alert(alert) => update(&mut app, Action::Alert(alert)),
                 Message::Signal => update(&mut app, Action::Quit),
                 Message::Synced(report) => update(&mut app, synced(&report)),
                 Message::Store(event) => match event {
@@ -186,11 +214,20 @@ fn event_loop(
                 Message::Loaded(result) => {
                     load_in_flight = false;
                     let action = match *result {
-                        Ok((history, sources)) => Action::Loaded(Box::new(Loaded {
-                            history: Arc::new(history),
-                            sources,
-                            read_at: clock(options.fixed_now),
-                        })),
+                        Ok((history, sources)) => {
+                            let history = Arc::new(history);
+                            if let Some(notifier) = &notifier {
+                                notifier.look(crate::notify::screen::Look {
+                                    history: history.clone(),
+                                    statuses: sources.clone(),
+                                });
+                            }
+                            Action::Loaded(Box::new(Loaded {
+                                history,
+                                sources,
+                                read_at: clock(options.fixed_now),
+                            }))
+                        }
                         Err(error) => Action::LoadFailed(error),
                     };
                     update(&mut app, action);
@@ -237,6 +274,8 @@ fn event_loop(
                     let note = effects::export(&app, &options.export);
                     update(&mut app, Action::Notify(note));
                 }
+                Effect::Bell => alerts.bell(guard),
+                Effect::Desktop(text) => alerts.desktop(guard, &text),
             }
             dirty = true;
         }

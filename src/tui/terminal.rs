@@ -77,6 +77,15 @@ impl Guard {
     }
 }
 
+impl Guard {
+    /// Bytes for the terminal itself, between frames (the bell, an OSC notification).
+    pub fn write_raw(&mut self, bytes: &str) -> std::io::Result<()> {
+        let out = self.terminal.backend_mut();
+        out.write_all(bytes.as_bytes())?;
+        out.flush()
+    }
+}
+
 impl Drop for Guard {
     fn drop(&mut self) {
         restore(self.mouse);

@@ -16,6 +16,8 @@ mod dashboard;
 #[cfg(unix)]
 mod live;
 #[cfg(unix)]
+mod notify;
+#[cfg(unix)]
 mod pushed;
 #[cfg(unix)]
 mod team_scale;

@@ -33,3 +33,4 @@ mod panels;
 mod poller_faults;
 mod prometheus;
 mod shipped;
+mod webhook_post;

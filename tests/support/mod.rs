@@ -31,6 +31,7 @@ pub mod headless;
 pub mod http_harness;
 pub mod jenkins_server;
 pub mod leaked;
+pub mod notify_fixture;
 pub mod opsgenie_server;
 pub mod pagerduty_server;
 pub mod postgres_server;

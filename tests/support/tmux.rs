@@ -313,6 +313,13 @@ impl Session {
         }
     }
 
+    /// Appends every byte the pane's programs write from now on (escape sequences, the bell,
+    /// OSC strings: what the terminal is sent, before tmux reads it) to `file`.
+    pub fn record_output(&self, file: &Path) {
+        let command = format!("cat >> {}", shell_quote(file));
+        self.tmux_ok(&["pipe-pane", "-O", "-t", TARGET, &command]);
+    }
+
     /// The pid of the pane's shell.
     pub fn shell_pid(&self) -> u32 {
         self.format("#{pane_pid}")

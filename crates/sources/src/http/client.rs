@@ -12,19 +12,18 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderValue, IF_NONE_MATCH};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, IF_NONE_MATCH};
 use serde::de::DeserializeOwned;
 use tracing::instrument::WithSubscriber;
-use url::Url;
 
 use super::auth::is_loopback;
 use super::backoff::{Backoff, Jitter};
 use super::budget::{Budgets, RequestCounts};
 use super::cache::EtagCache;
 use super::clock::Clock;
-use super::error::{Endpoint, HttpError, host_key, json_detail, origin_text};
+use super::error::{HttpError, host_key, json_detail, origin_text};
 use super::ratelimit::RateInfo;
-use super::request::{Request, Response};
+use super::request::{JSON, Method, Request, Response};
 use super::retry::{Attempt, Fetched, Retrier, Step};
 use super::transport::{
     Raw, Transport, build_headers, check_url, exchange, root_cause, same_origin_redirects,
@@ -219,6 +218,16 @@ impl HttpClient {
         }
     }
 
+    /// POSTs `request` (made with `Request::post_json`, a webhook) and returns the status of
+    /// its 2xx answer. Failures retry as a GET's do (5xx, timeouts, a refused connection once,
+    /// rate limits), up to `max_retries`; a 4xx fails at once. Nothing is cached, and no error
+    /// or log line names more of the URL than its host.
+    pub async fn post_json(&self, request: &Request) -> Result<u16, HttpError> {
+        self.fetch(request, false)
+            .await
+            .map(|fetched| fetched.status)
+    }
+
     /// Keeps a fresh 2xx body with an ETag for the next conditional request.
     fn remember(&self, request: &Request, fetched: &Fetched) {
         if fetched.not_modified {
@@ -240,10 +249,10 @@ impl HttpClient {
         let settings = &self.inner.settings;
         let url = &request.url;
         check_url(url)?;
-        let endpoint = Endpoint::of(url);
+        let endpoint = request.endpoint_of(url);
         if request.has_credentials() && !request.in_scope(url) {
             return Err(HttpError::OtherHost {
-                endpoint: Endpoint::of(&request.scope),
+                endpoint: request.endpoint_of(&request.scope),
                 via: "a link in an answer".to_string(),
                 from: origin_text(&request.scope),
                 to: origin_text(url),
@@ -261,6 +270,10 @@ impl HttpClient {
             .and_then(|c| HeaderValue::from_str(&c.etag).ok());
         let is_conditional = if_none_match.is_some();
         let mut headers = build_headers(request)?;
+        let method = match request.method {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        };
         if let Some(etag) = if_none_match {
             headers.insert(IF_NONE_MATCH, etag);
         }
@@ -273,13 +286,13 @@ impl HttpClient {
         loop {
             self.take_budget(&endpoint.host, is_conditional, retry > 0)?;
             let started = std::time::Instant::now();
-            let outcome = self.exchange(url, &headers).await;
+            let outcome = self.exchange(request, &headers).await;
             let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             let now = self.inner.clock.now();
             let rate = match &outcome {
                 Ok(raw) => {
                     tracing::debug!(
-                        method = "GET",
+                        method,
                         host = %endpoint.host,
                         path = %endpoint.path,
                         status = raw.status,
@@ -296,7 +309,7 @@ impl HttpClient {
                 }
                 Err(transport) => {
                     tracing::debug!(
-                        method = "GET",
+                        method,
                         host = %endpoint.host,
                         path = %endpoint.path,
                         error = transport.kind(),
@@ -391,11 +404,16 @@ impl HttpClient {
     }
 
     /// One request on the wire: status, headers and body (or why there are none).
-    async fn exchange(&self, url: &Url, headers: &HeaderMap) -> Result<Raw, Transport> {
-        let request = self
-            .inner
-            .http
-            .get(url.clone())
+    async fn exchange(&self, request: &Request, headers: &HeaderMap) -> Result<Raw, Transport> {
+        let http = &self.inner.http;
+        let builder = match (request.method, &request.body) {
+            (Method::Get, _) => http.get(request.url.clone()),
+            (Method::Post, body) => http
+                .post(request.url.clone())
+                .header(CONTENT_TYPE, JSON)
+                .body(body.clone().unwrap_or_default()),
+        };
+        let request = builder
             .headers(headers.clone())
             .build()
             .map_err(Transport::from_reqwest)?;

@@ -49,7 +49,7 @@ pub use client::{HttpClient, HttpSettings};
 pub use clock::{SystemClock, TokioClock};
 pub use error::HttpError;
 pub(crate) use paging::PageWalk;
-pub use request::Request;
+pub use request::{Method, Request};
 
 pub(crate) use error::{Endpoint, host_key, origin_text};
 pub(crate) use ratelimit::RateInfo;

@@ -25,7 +25,15 @@ pub(crate) fn api_url(root: &Url, segments: &[&str], query: &[(&str, &str)]) -> 
     url
 }
 
-/// A GET request. `Debug` shows neither the token, nor sensitive header values, nor the query.
+/// The HTTP method: GET for every source; POST for a webhook (`Request::post_json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+}
+
+/// A request (a GET, or a webhook's POST). `Debug` shows neither the token, nor sensitive
+/// header values, nor the query; nor the path when the path is the secret (`secret_path`).
 ///
 /// Its credentials (`auth`, and any credential-like header) belong to one origin, `scope`: the
 /// client refuses to send the request anywhere else, and refuses a next-page link or a redirect
@@ -40,6 +48,12 @@ pub struct Request {
     pub accept: &'static str,
     /// Extra headers (e.g. `X-GitHub-Api-Version`). Values of credential-like names are never logged.
     pub headers: Vec<(&'static str, String)>,
+    pub method: Method,
+    /// The body of a POST (JSON), sent with `Content-Type: application/json`.
+    pub body: Option<Vec<u8>>,
+    /// The URL's path and query are a credential (a webhook URL carries its token in its
+    /// path): no error, log line or `Debug` shows more than its scheme and host.
+    pub secret_path: bool,
 }
 
 impl Request {
@@ -51,6 +65,20 @@ impl Request {
             auth,
             accept: JSON,
             headers: Vec::new(),
+            method: Method::Get,
+            body: None,
+            secret_path: false,
+        }
+    }
+
+    /// A POST of `json` to `url`, a webhook: no credential but the URL itself, whose path and
+    /// query are never shown. Scoped to its own origin, so no redirect takes it elsewhere.
+    pub fn post_json(url: Url, json: Vec<u8>) -> Request {
+        Request {
+            method: Method::Post,
+            body: Some(json),
+            secret_path: true,
+            ..Request::get(url, Auth::None)
         }
     }
 
@@ -92,17 +120,34 @@ impl Request {
             auth: self.auth.clone(),
             accept: self.accept,
             headers: self.headers.clone(),
+            method: self.method,
+            body: self.body.clone(),
+            secret_path: self.secret_path,
         }
     }
 
     pub fn endpoint(&self) -> Endpoint {
-        Endpoint::of(&self.url)
+        self.endpoint_of(&self.url)
+    }
+
+    /// Where `url` is, as errors and logs name it: host and path, or host and "/…" when the
+    /// path is a secret.
+    pub fn endpoint_of(&self, url: &Url) -> Endpoint {
+        let endpoint = Endpoint::of(url);
+        if self.secret_path {
+            Endpoint {
+                path: "/…".to_string(),
+                ..endpoint
+            }
+        } else {
+            endpoint
+        }
     }
 }
 
 impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let query = if self.url.query().is_some() {
+        let query = if self.url.query().is_some() && !self.secret_path {
             "?…"
         } else {
             ""
@@ -120,6 +165,7 @@ impl fmt::Debug for Request {
             })
             .collect();
         f.debug_struct("Request")
+            .field("method", &self.method)
             .field(
                 "url",
                 &format_args!("{}://{}{query}", self.url.scheme(), self.endpoint()),
@@ -177,5 +223,20 @@ mod tests {
             "{shown}"
         );
         assert!(shown.contains("2022-11-28"), "{shown}");
+    }
+
+    #[test]
+    fn a_webhook_post_shows_only_its_host() {
+        let url =
+            Url::parse("https://hooks.example.com/services/T000/B000/secret?token=q").unwrap();
+        let request = Request::post_json(url, b"{}".to_vec());
+        let shown = format!("{request:?}");
+        assert!(
+            !shown.contains("secret") && !shown.contains("T000"),
+            "{shown}"
+        );
+        assert!(!shown.contains("token"), "{shown}");
+        assert_eq!(request.endpoint().to_string(), "hooks.example.com/…");
+        assert!(!request.has_credentials());
     }
 }

@@ -57,4 +57,18 @@ pub enum Action {
     Quit,
     /// A one-line message for the status bar (export written, URL opened, ...).
     Notify(String),
+    /// Notifications the runtime found for this screen (docs/ARCHITECTURE.md#notifications):
+    /// a line for the status bar, and whether to ring the bell and show desktop notifications.
+    Alert(Alert),
+}
+
+/// What the dashboard's notifier asks of the terminal: quiet hours are already applied (a
+/// silenced alert has `bell` false and no `desktop` lines, and only its note is shown).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Alert {
+    /// For the status bar.
+    pub note: String,
+    pub bell: bool,
+    /// One desktop notification per line.
+    pub desktop: Vec<String>,
 }

@@ -15,7 +15,7 @@ pub(crate) mod table;
 pub(crate) mod update;
 pub mod view;
 
-pub use action::{Action, Command};
+pub use action::{Action, Alert, Command};
 pub use data::{Data, Loaded};
 pub use keymap::Keymap;
 pub use line::Edit;

@@ -274,6 +274,10 @@ pub enum Effect {
     /// Read the sources and the store again (a sync landed).
     Reload,
     Export,
+    /// Ring the terminal's bell (a notification).
+    Bell,
+    /// A desktop notification with this (sanitized, one-line) text.
+    Desktop(String),
 }
 
 #[derive(Debug, Clone)]

@@ -10,7 +10,7 @@ mod prompt;
 #[cfg(test)]
 mod tests;
 
-use super::action::{Action, Command};
+use super::action::{Action, Alert, Command};
 use super::line::Edit;
 use super::state::{App, Effect, ListState, Measure, Panel, Prompt, PromptKind, Screen};
 use filters::{clear_filters, cycle_environment, open_picker};
@@ -78,6 +78,7 @@ pub fn update(app: &mut App, action: Action) {
         Action::StoreChanged => app.effects.push(Effect::Reload),
         Action::Quit => app.quit = true,
         Action::Notify(message) => app.message = Some(flowdeck_core::text::sanitize(&message)),
+        Action::Alert(alert) => alerted(app, alert),
     }
     app.refresh_scope();
     app.refresh_table();
@@ -87,6 +88,21 @@ pub fn update(app: &mut App, action: Action) {
     if app.scope_key != scope_before || app.search != search_before || app.table_key != table_before
     {
         clamp_selections(app);
+    }
+}
+
+/// A notification: its note on the status line, the bell and desktop lines as effects (text
+/// from sources sanitized once more here, so nothing reaches the terminal unmade inert).
+fn alerted(app: &mut App, alert: Alert) {
+    if !alert.note.is_empty() {
+        app.message = Some(flowdeck_core::text::sanitize(&alert.note));
+    }
+    if alert.bell {
+        app.effects.push(Effect::Bell);
+    }
+    for line in &alert.desktop {
+        app.effects
+            .push(Effect::Desktop(flowdeck_core::text::sanitize(line)));
     }
 }
 

@@ -131,3 +131,38 @@ fn a_failed_reload_keeps_what_worked_on_screen() {
     assert_eq!(app.load_error.as_deref(), Some("no config"));
     assert!(Arc::ptr_eq(&app.data.history, &shown));
 }
+
+#[test]
+fn an_alert_shows_its_note_and_asks_for_bell_and_desktop_with_inert_text() {
+    let mut app = app();
+    app.take_effects();
+    update(
+        &mut app,
+        Action::Alert(crate::app::action::Alert {
+            note: "flowdeck: deployment failed: api \u{1b}]0;pwn\u{7}v1".into(),
+            bell: true,
+            desktop: vec!["incident \u{1b}[2Jopened\u{9c}".into()],
+        }),
+    );
+    let message = app.message.clone().unwrap_or_default();
+    assert!(!message.contains('\u{1b}') && message.contains("deployment failed"));
+    let effects = app.take_effects();
+    assert_eq!(effects[0], Effect::Bell);
+    match &effects[1] {
+        Effect::Desktop(text) => {
+            assert!(!text.chars().any(char::is_control), "{text:?}");
+            assert!(text.contains("opened"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // A silenced alert (quiet hours) only shows its note.
+    update(
+        &mut app,
+        Action::Alert(crate::app::action::Alert {
+            note: "quiet".into(),
+            ..Default::default()
+        }),
+    );
+    assert!(app.take_effects().is_empty());
+    assert_eq!(app.message.as_deref(), Some("quiet"));
+}
