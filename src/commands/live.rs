@@ -152,12 +152,20 @@ impl Live {
         should_poll(ctx.loaded.config.general.poll, self.store.as_ref())
     }
 
-    /// Syncs every source once at `now`, each failure logged and kept in its status.
-    pub fn sync_round(&self, now: Timestamp) -> Result<Vec<SyncReport>, CommandError> {
-        let reports = poller::sync_all_blocking(&self.sources, &self.store, self.backfill, now)
-            .map_err(|e| {
-                CommandError::Runtime(anyhow::Error::new(e).context("could not start the poller"))
-            })?;
+    /// Syncs every source once at `now`, within `limit` in all, each failure logged and kept
+    /// in its status (a sync cut at the limit stores nothing and fails as stale).
+    pub fn sync_round(
+        &self,
+        now: Timestamp,
+        limit: Option<std::time::Duration>,
+    ) -> Result<Vec<SyncReport>, CommandError> {
+        let reports =
+            poller::sync_all_blocking(&self.sources, &self.store, self.backfill, now, limit)
+                .map_err(|e| {
+                    CommandError::Runtime(
+                        anyhow::Error::new(e).context("could not start the poller"),
+                    )
+                })?;
         Ok(reports)
     }
 

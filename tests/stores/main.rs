@@ -10,6 +10,8 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod failover;
+mod leases;
 mod notified;
 mod parity;
 mod postgres;

@@ -29,6 +29,7 @@ use super::retry::{Attempt, Fetched, Retrier, Step};
 use super::transport::{
     Raw, Transport, build_headers, check_url, exchange, root_cause, same_origin_redirects,
 };
+use super::wait::{self, WaitObserver, Waiting};
 use flowdeck_core::model::Timestamp;
 use flowdeck_store::CachedResponse;
 
@@ -99,6 +100,8 @@ struct Inner {
     cache: Arc<dyn EtagCache>,
     clock: Arc<dyn Clock>,
     state: Mutex<State>,
+    /// Told of every wait before it begins (`observe_waits`).
+    observer: Mutex<Option<WaitObserver>>,
 }
 
 struct State {
@@ -151,8 +154,39 @@ impl HttpClient {
                 cache,
                 clock,
                 state: Mutex::new(state),
+                observer: Mutex::new(None),
             }),
         })
+    }
+
+    /// Tells `observer` of every wait before a retry from now on (what is waited for and
+    /// until when), whichever source's request it is.
+    pub fn observe_waits(&self, observer: WaitObserver) {
+        *self
+            .inner
+            .observer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(observer);
+    }
+
+    fn tell_wait(&self, endpoint: &Endpoint, failure: &HttpError, wait: Duration) {
+        let observer = self
+            .inner
+            .observer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if let Some(observer) = observer {
+            let until = self.inner.clock.now()
+                + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::zero());
+            observer(&Waiting {
+                source: wait::current_source(),
+                host: endpoint.host.clone(),
+                what: wait::what_for(failure),
+                until,
+                wait,
+            });
+        }
     }
 
     pub fn settings(&self) -> &HttpSettings {
@@ -354,6 +388,7 @@ impl HttpClient {
                 retry = retry + 1,
                 "retrying: {failure}"
             );
+            self.tell_wait(&endpoint, &failure, wait);
             tokio::time::sleep(wait).await;
             retry += 1;
         }
