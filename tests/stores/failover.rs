@@ -165,14 +165,19 @@ fn deploy(argo: &Argocd, n: i64, revision: u64) {
     argo.sync(&format!("{revision:040x}"), &at(n + 1), &at(n));
 }
 
-/// Who holds each source now (unexpired leases), by collector name.
+/// Who holds each source now (unexpired leases), by collector name; none before the first
+/// collector has made the schema.
 fn holders(pg: &Postgres, db: &str) -> BTreeMap<String, String> {
-    pg.psql(
+    let out = pg.try_psql(
         db,
         "SELECT source, collector FROM flowdeck.leases \
          WHERE expires_at > (extract(epoch FROM clock_timestamp()) * 1000000000)::bigint",
-    )
-    .lines()
+    );
+    if !out.status.success() {
+        return BTreeMap::new();
+    }
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
     .filter_map(|l| l.split_once('|'))
     .map(|(s, c)| (s.to_string(), c.to_string()))
     .collect()
@@ -243,8 +248,10 @@ async fn three_collectors_share_the_sources_and_fail_over() {
     let mut argos = Vec::new();
     for i in 0..SOURCES {
         let argo = Argocd::start().await;
-        deploy(&argo, 120, i as u64 * 100 + 1);
-        deploy(&argo, 60, i as u64 * 100 + 2);
+        // Times apart per source: a deployment's id is its application and start time.
+        let apart = i as i64 * 5;
+        deploy(&argo, 120 + apart, i as u64 * 100 + 1);
+        deploy(&argo, 60 + apart, i as u64 * 100 + 2);
         argos.push(argo);
     }
     let home = tempfile::tempdir().unwrap();

@@ -230,7 +230,7 @@ impl HttpClient {
         let fetched = self.fetch(request, true).await?;
         match serde_json::from_slice::<T>(&fetched.body) {
             Ok(body) => {
-                self.remember(request, &fetched);
+                let fetched = self.remember(request, fetched);
                 Ok(into_response(fetched, body))
             }
             Err(err) if fetched.not_modified => {
@@ -243,7 +243,7 @@ impl HttpClient {
                 );
                 let fetched = self.fetch(request, false).await?;
                 let body = parse(request, &fetched.body)?;
-                self.remember(request, &fetched);
+                let fetched = self.remember(request, fetched);
                 Ok(into_response(fetched, body))
             }
             Err(err) => Err(HttpError::Malformed {
@@ -253,20 +253,23 @@ impl HttpClient {
         }
     }
 
-    /// Keeps a fresh 2xx body with an ETag for the next conditional request.
-    fn remember(&self, request: &Request, fetched: &Fetched) {
+    /// Keeps a fresh 2xx body with an ETag for the next conditional request. The body is
+    /// decoded by then: it moves into the cache entry instead of being copied (a page is
+    /// never held twice), and `fetched` comes back without it.
+    fn remember(&self, request: &Request, mut fetched: Fetched) -> Fetched {
         if fetched.not_modified {
-            return;
+            return fetched;
         }
         if let Some(etag) = &fetched.etag {
             let entry = CachedResponse {
                 etag: etag.clone(),
-                body: fetched.body.clone(),
+                body: std::mem::take(&mut fetched.body),
                 next: fetched.next.as_ref().map(|url| url.to_string()),
                 fetched_at: self.inner.clock.now(),
             };
             self.inner.cache.put(request.url.as_str(), &entry);
         }
+        fetched
     }
 
     /// Sends `request` until it succeeds, fails for good, or retries run out.
