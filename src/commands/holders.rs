@@ -35,6 +35,14 @@ pub fn note(holders: &[Holder], source: &str) -> String {
     }
 }
 
+/// The collector holding `source`'s lease now, if any (the status lines' "polled by").
+pub fn polling(holders: &[Holder], source: &str) -> Option<String> {
+    holders
+        .iter()
+        .find(|h| h.source == source && h.expires_in.is_some())
+        .map(|h| sanitize(&h.collector))
+}
+
 /// Adds who polls each source to `check`'s source lines.
 pub fn annotate(lines: &mut [ProbeLine], holders: Option<&[Holder]>) {
     let Some(holders) = holders else {
@@ -77,6 +85,8 @@ mod tests {
             "; no collector polls it now (its lease with web-2:7 ran out)"
         );
         assert_eq!(note(&holders, "x"), "; no collector has taken it yet");
+        assert_eq!(polling(&holders, "github:a/b").as_deref(), Some("web-1:42"));
+        assert_eq!(polling(&holders, "gitlab:g/p"), None);
     }
 
     #[test]

@@ -209,6 +209,12 @@ impl Live {
             .map(from_stored)
             .collect();
         statuses.extend(collected_git);
+        // On a store collectors share: who polls each source now.
+        if let Some(holders) = super::holders::read(self.store.as_ref()) {
+            for status in &mut statuses {
+                status.collector = super::holders::polling(&holders, &status.name);
+            }
+        }
         Ok(statuses)
     }
 }
@@ -306,6 +312,7 @@ fn from_stored(status: &StoredStatus) -> SourceStatus {
         last_success_at: status.last_success_at,
         error: status.error.clone(),
         covers_from: status.covers_from,
+        collector: None,
     }
 }
 
@@ -334,6 +341,7 @@ fn waiting(name: &str, kind: &str, not_yet: NotYetSynced) -> SourceStatus {
         last_success_at: None,
         error,
         covers_from: None,
+        collector: None,
     }
 }
 

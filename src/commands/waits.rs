@@ -80,7 +80,7 @@ fn minutes_seconds(wait: Duration) -> String {
     let s = wait.as_secs();
     match s {
         0..60 => format!("{s}s"),
-        60..3_600 if s % 60 == 0 => format!("{}m", s / 60),
+        60..3_600 if s.is_multiple_of(60) => format!("{}m", s / 60),
         60..3_600 => format!("{}m {}s", s / 60, s % 60),
         _ => human_duration(i64::try_from(s).unwrap_or(i64::MAX)),
     }

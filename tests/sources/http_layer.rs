@@ -1425,7 +1425,10 @@ async fn a_page_past_the_body_cap_is_refused_with_a_clear_error_whether_announce
         .get_json::<Vec<Item>>(&get(&server, "/big"))
         .await
         .unwrap_err();
-    assert!(matches!(err, HttpError::TooLarge { limit: 10_000, .. }), "{err:?}");
+    assert!(
+        matches!(err, HttpError::TooLarge { limit: 10_000, .. }),
+        "{err:?}"
+    );
     assert!(
         err.to_string()
             .contains("the answer is larger than 10000 bytes, the most flowdeck reads in one page"),
@@ -1468,7 +1471,9 @@ async fn every_wait_is_told_with_its_source_what_for_and_until_when() {
     let (client, _) = client();
     let told = Arc::new(std::sync::Mutex::new(Vec::new()));
     let sink = told.clone();
-    client.observe_waits(Arc::new(move |waiting| sink.lock().unwrap().push(waiting.clone())));
+    client.observe_waits(Arc::new(move |waiting| {
+        sink.lock().unwrap().push(waiting.clone())
+    }));
     let item = flowdeck::sources::http::on_behalf_of(
         "argo",
         client.get_json::<Item>(&get(&server, "/busy")),

@@ -178,9 +178,9 @@ fn holders(pg: &Postgres, db: &str) -> BTreeMap<String, String> {
     }
     String::from_utf8_lossy(&out.stdout)
         .lines()
-    .filter_map(|l| l.split_once('|'))
-    .map(|(s, c)| (s.to_string(), c.to_string()))
-    .collect()
+        .filter_map(|l| l.split_once('|'))
+        .map(|(s, c)| (s.to_string(), c.to_string()))
+        .collect()
 }
 
 fn wait_until(what: &str, mut done: impl FnMut() -> bool, logs: impl Fn() -> String) {
@@ -316,6 +316,29 @@ fn run(pg: &Postgres, db: &str, home: &Path, config: &Path, argos: &[Argocd]) ->
             .map(|(c, _)| c.name.as_str())
             .collect();
         assert_eq!(syncing.len(), 1, "{} synced by {syncing:?}", source(i));
+    }
+    // `check` says which collector polls each source.
+    let check = Command::new(env!("CARGO_BIN_EXE_flowdeck"))
+        .arg("--config")
+        .arg(config)
+        .arg("check")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_STATE_HOME", home.join("state"))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&check.stdout);
+    let held = holders(pg, db);
+    for i in 0..SOURCES {
+        let line = said
+            .lines()
+            .find(|l| l.contains(&format!("{}:", source(i))))
+            .unwrap_or_else(|| panic!("no line for {} in\n{said}", source(i)));
+        assert!(
+            line.contains(&format!("; polled by collector {}", held[&source(i)])),
+            "{line}"
+        );
     }
     let total: usize = counts.iter().sum();
     figures.push_str(&format!(
