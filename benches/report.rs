@@ -49,6 +49,7 @@ fn build(history: &History, window: Window) -> Snapshot<'_> {
                 last_success_at: Some(now()),
                 error: None,
                 covers_from: None,
+                collector: None,
             }],
             scope: ScopeFilter::All,
             environment: None,

@@ -114,6 +114,12 @@ pub struct CollectArgs {
     /// How log lines are written to standard error and the log file.
     #[arg(long, value_enum, default_value = "json")]
     pub log_format: LogFormat,
+
+    /// This collector's name among the collectors sharing a PostgreSQL store, as `check`,
+    /// the status lines and the logs show it (default: host:pid). Letters, digits and
+    /// . - _ : @, at most 64.
+    #[arg(long, value_name = "NAME", value_parser = crate::commands::collector::parse_name)]
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -173,6 +179,13 @@ pub struct ReportArgs {
     #[arg(long)]
     pub offline: bool,
 
+    /// The longest the sync before the report may take, waits for rate limits and retries
+    /// included, like "60s" or "5m" (at most 1h; "0s": do not wait at all). Waits are said on
+    /// stderr; at the limit the report is made from the stored history, the sources not yet
+    /// synced marked stale.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_max_wait)]
+    pub max_wait: HumanDuration,
+
     /// Size of the SVG report in terminal cells (columns x rows).
     #[arg(long, value_name = "COLSxROWS", default_value = "200x60", value_parser = parse_size)]
     pub size: (u16, u16),
@@ -207,6 +220,20 @@ fn parse_now(text: &str) -> Result<Timestamp, String> {
     limits::check_instant(now, false).map_err(|out| out.sentence(&format!("{text:?}")))?;
     Ok(now)
 }
+
+/// `report --max-wait`: a duration up to [`MAX_WAIT`].
+fn parse_max_wait(text: &str) -> Result<HumanDuration, String> {
+    let wait: HumanDuration = text.parse().map_err(|e| format!("{e}"))?;
+    if wait.as_std() > MAX_WAIT {
+        return Err(format!(
+            "{text:?} is too long: a report waits at most 1h for its sources (`flowdeck collect` keeps waiting)"
+        ));
+    }
+    Ok(wait)
+}
+
+/// The longest `report --max-wait`.
+pub const MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// A window length, read as config and the dashboard's prompt read one (`config::window`).
 fn parse_window(text: &str) -> Result<HumanDuration, String> {

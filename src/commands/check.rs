@@ -114,7 +114,7 @@ fn deployments_line(ctx: &Context, out: &mut String) {
 }
 
 /// A source's name and what its probe found (or why it failed).
-type ProbeLine = (String, Result<String, String>);
+pub(super) type ProbeLine = (String, Result<String, String>);
 
 /// Opens the store (a line for it) and probes every polled source at once: reachable,
 /// authenticated, the rate limit left, what a sync would find, and how its last sync went.
@@ -160,10 +160,13 @@ fn probe_polled(
         Err(other) => return Err(other),
     };
     let stored = store.statuses().unwrap_or_default();
+    let holders = super::holders::read(store.as_ref());
     if !live::should_poll(config.general.poll, store.as_ref()) {
         // A reader beside a collector: nothing is probed and no token is needed; each
         // source's line is what the collector last stored.
-        return Ok(read_only_lines(ctx, &Live::reading(ctx, store)?, &stored));
+        let mut lines = read_only_lines(ctx, &Live::reading(ctx, store)?, &stored);
+        super::holders::annotate(&mut lines, holders.as_deref());
+        return Ok(lines);
     }
     let live = Live::with_store(ctx, store.clone())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -210,6 +213,7 @@ fn probe_polled(
             Err(broken.error.clone().unwrap_or_default()),
         ));
     }
+    super::holders::annotate(&mut lines, holders.as_deref());
     Ok(lines)
 }
 

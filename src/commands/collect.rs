@@ -8,6 +8,11 @@
 //! SIGTERM or SIGINT the poller stops gracefully (a commit in progress completes, a request in
 //! flight is dropped) and the command exits 0. A config error exits 2, as does a config with
 //! nothing to poll; a store that cannot be opened exits 1.
+//!
+//! Several collectors may share one PostgreSQL store: each source is polled by one of them at
+//! a time under a lease, and another takes it over when its holder dies or is cut off
+//! (docs/ARCHITECTURE.md#collectors-that-fail-over). `--name` names this one (default
+//! `host:pid`).
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -23,7 +28,7 @@ use crate::poller;
 use crate::sources::registry;
 use crate::store::StoreLocation;
 
-pub fn run(ctx: &Context) -> Result<ExitCode, CommandError> {
+pub fn run(ctx: &Context, name: Option<&str>) -> Result<ExitCode, CommandError> {
     nothing_to_poll(ctx)?;
     // Before anything is opened: a signal during start-up still ends the run cleanly.
     let mut signals = Signals::new([SIGTERM, SIGINT]).map_err(|e| {
@@ -55,9 +60,12 @@ pub fn run(ctx: &Context) -> Result<ExitCode, CommandError> {
         .map(|l| live::describe(&l))
         .unwrap_or_default();
     let names: Vec<&str> = live.sources.iter().map(|s| s.name()).collect();
+    let me = super::collector::member(name);
     tracing::info!(
         sources = names.join(", ").as_str(),
         store = location.as_str(),
+        collector = me.name.as_str(),
+        shared = live.store.leases().is_some(),
         "collecting"
     );
     let fixed_now = ctx.fixed_now.then_some(ctx.now);
@@ -82,6 +90,7 @@ pub fn run(ctx: &Context) -> Result<ExitCode, CommandError> {
             true
         }),
         ctx.fixed_now.then_some(ctx.now),
+        me,
     )
     .map_err(|e| {
         CommandError::Runtime(anyhow::Error::new(e).context("could not start the poller"))

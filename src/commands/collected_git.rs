@@ -57,6 +57,7 @@ mod tests {
             last_success_at: None,
             error: None,
             covers_from: None,
+            collector: None,
         }
     }
 

@@ -71,6 +71,7 @@ pub fn run(ctx: Context, wall: bool, window: &WindowArgs) -> Result<ExitCode, Co
                     live.backfill,
                     sink,
                     fixed_now,
+                    super::collector::member(None),
                 )
             }) as tui::PollerStart
         }),

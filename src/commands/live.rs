@@ -165,12 +165,20 @@ impl Live {
         matches!(self.store.subscribe(), Ok(Some(_)))
     }
 
-    /// Syncs every source once at `now`, each failure logged and kept in its status.
-    pub fn sync_round(&self, now: Timestamp) -> Result<Vec<SyncReport>, CommandError> {
-        let reports = poller::sync_all_blocking(&self.sources, &self.store, self.backfill, now)
-            .map_err(|e| {
-                CommandError::Runtime(anyhow::Error::new(e).context("could not start the poller"))
-            })?;
+    /// Syncs every source once at `now`, within `limit` in all, each failure logged and kept
+    /// in its status (a sync cut at the limit stores nothing and fails as stale).
+    pub fn sync_round(
+        &self,
+        now: Timestamp,
+        limit: Option<std::time::Duration>,
+    ) -> Result<Vec<SyncReport>, CommandError> {
+        let reports =
+            poller::sync_all_blocking(&self.sources, &self.store, self.backfill, now, limit)
+                .map_err(|e| {
+                    CommandError::Runtime(
+                        anyhow::Error::new(e).context("could not start the poller"),
+                    )
+                })?;
         Ok(reports)
     }
 
@@ -224,6 +232,12 @@ impl Live {
             .map(from_stored)
             .collect();
         statuses.extend(collected_git);
+        // On a store collectors share: who polls each source now.
+        if let Some(holders) = super::holders::read(self.store.as_ref()) {
+            for status in &mut statuses {
+                status.collector = super::holders::polling(&holders, &status.name);
+            }
+        }
         Ok(statuses)
     }
 }
@@ -321,6 +335,7 @@ pub(crate) fn from_stored(status: &StoredStatus) -> SourceStatus {
         last_success_at: status.last_success_at,
         error: status.error.clone(),
         covers_from: status.covers_from,
+        collector: None,
     }
 }
 
@@ -349,6 +364,7 @@ fn waiting(name: &str, kind: &str, not_yet: NotYetSynced) -> SourceStatus {
         last_success_at: None,
         error,
         covers_from: None,
+        collector: None,
     }
 }
 

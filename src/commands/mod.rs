@@ -6,9 +6,11 @@ use std::process::ExitCode;
 mod check;
 mod collect;
 mod collected_git;
+pub(crate) mod collector;
 mod context;
 mod dashboard;
 mod export;
+mod holders;
 pub(crate) mod ingest;
 pub(crate) mod live;
 pub(crate) mod panels;
@@ -17,6 +19,7 @@ mod report;
 mod serve;
 mod shell;
 mod validate;
+mod waits;
 mod window_args;
 mod zero;
 
@@ -100,7 +103,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CommandError> {
     match &cli.command {
         Some(Command::Report(args)) => report::run(&ctx, args),
         Some(Command::Check) => check::run(&ctx),
-        Some(Command::Collect(_)) => collect::run(&ctx),
+        Some(Command::Collect(args)) => collect::run(&ctx, args.name.as_deref()),
         Some(Command::Serve(args)) => serve::run(ctx, args),
         Some(Command::Ingest(args)) => ingest::run(&ctx, args),
         Some(Command::Export(ExportCommand::Events(args))) => export::events(&ctx, args),

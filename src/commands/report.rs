@@ -39,7 +39,11 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
             live.http.clone(),
             live.sources.iter().map(|s| s.name().to_string()).collect(),
         );
-        live.sync_round(ctx.now)?;
+        // Every wait is said on stderr, and the whole sync ends at --max-wait.
+        let limit = args.max_wait.as_std();
+        super::waits::say_waits(&live.http, config.general.timezone.0, limit);
+        let reports = live.sync_round(ctx.now, Some(limit))?;
+        super::waits::say_cut(&reports, limit);
     }
     let not_yet = if polling && !args.offline {
         // Its sync just ran; a source still without a status failed before one was stored.

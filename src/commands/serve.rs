@@ -289,6 +289,7 @@ fn start_poller(
         live.backfill,
         sink,
         ctx.fixed_now.then_some(ctx.now),
+        super::collector::member(None),
     )
     .map_err(|e| CommandError::Runtime(anyhow::Error::new(e).context("could not start the poller")))
 }

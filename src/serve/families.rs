@@ -605,6 +605,7 @@ mod tests {
                 last_success_at: Some(at),
                 error: None,
                 covers_from: None,
+                collector: None,
             },
             SourceStatus {
                 name: "gitlab:\u{1b}[31mweb".into(),
@@ -613,6 +614,7 @@ mod tests {
                 last_success_at: None,
                 error: Some("401".into()),
                 covers_from: None,
+                collector: None,
             },
         ];
         let families = source_families(&statuses);

@@ -824,7 +824,7 @@ fn stores_of_the_wrong_shape_newer_damaged_or_read_only_are_refused_untouched() 
         "c.toml",
         &store,
         &format!(
-            "cannot open the history database {}: its tables do not match schema version 3 (table watermarks is missing); it was left untouched",
+            "cannot open the history database {}: its tables do not match schema version 4 (table watermarks is missing); it was left untouched",
             store.display()
         ),
     );
@@ -907,7 +907,7 @@ fn postgres_stores_of_the_wrong_shape_or_read_only_are_refused_by_the_runs_that_
     pg.psql(&db, "ALTER TABLE flowdeck.events DROP COLUMN revision");
     let before = shape(&db);
     let expected = format!(
-        "cannot open the history database {}: its tables do not match schema version 3 (table events has no column revision); it was left untouched",
+        "cannot open the history database {}: its tables do not match schema version 4 (table events has no column revision); it was left untouched",
         pg.server_name(&db)
     );
     for args in [&["check"][..], &["report", "--offline"], &["collect"]] {

@@ -25,6 +25,7 @@ mod report_chromium;
 mod report_escaping;
 mod report_html;
 mod report_schema;
+mod report_waits;
 mod serve_hooks;
 mod serve_ingest;
 mod serve_metrics;

@@ -42,9 +42,14 @@ impl Follower {
     /// One poll; the error when it failed.
     fn poll(&self) -> Result<(), String> {
         let now = chrono::Utc::now();
-        let reports =
-            poller::sync_all_blocking(&self.sources, &self.store, chrono::Duration::days(90), now)
-                .unwrap();
+        let reports = poller::sync_all_blocking(
+            &self.sources,
+            &self.store,
+            chrono::Duration::days(90),
+            now,
+            None,
+        )
+        .unwrap();
         match &reports[0] {
             SyncReport::Synced { .. } => Ok(()),
             SyncReport::Failed { error, .. } => Err(error.clone()),

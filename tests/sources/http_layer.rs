@@ -1405,3 +1405,86 @@ fn client_futures_are_send() {
     fn assert_sync<T: Send + Sync + Clone>(_: &T) {}
     assert_sync(&client);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bounded bodies and told waits
+
+#[tokio::test(start_paused = true)]
+async fn a_page_past_the_body_cap_is_refused_with_a_clear_error_whether_announced_or_not() {
+    let server = leaked(MockServer::start().await);
+    let big = format!("[{}]", vec!["{\"id\": 1}"; 2_000].join(","));
+    Mock::given(path("/big"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(big.clone()))
+        .mount(&server)
+        .await;
+    let (client, _) = client_with(HttpSettings {
+        max_body_bytes: 10_000,
+        ..settings()
+    });
+    let err = client
+        .get_json::<Vec<Item>>(&get(&server, "/big"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, HttpError::TooLarge { limit: 10_000, .. }),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .contains("the answer is larger than 10000 bytes, the most flowdeck reads in one page"),
+        "{err}"
+    );
+    // Not announced (chunked): cut while reading, the same error.
+    let chunked = RawServer::start(vec![
+        [
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec(),
+            format!("{:x}\r\n{big}\r\n0\r\n\r\n", big.len()).into_bytes(),
+        ]
+        .concat(),
+    ]);
+    let err = client
+        .get_json::<Vec<Item>>(&Request::get(chunked.url("/big"), Auth::None))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, HttpError::TooLarge { .. }), "{err:?}");
+    // Under the cap, the same page reads.
+    let (client, _) = client_with(settings());
+    let page = client
+        .get_json::<Vec<Item>>(&get(&server, "/big"))
+        .await
+        .unwrap();
+    assert_eq!(page.body.len(), 2_000);
+}
+
+#[tokio::test(start_paused = true)]
+async fn every_wait_is_told_with_its_source_what_for_and_until_when() {
+    let server = leaked(MockServer::start().await);
+    Mock::given(path("/busy"))
+        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "40"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/busy"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{\"id\": 7}"))
+        .mount(&server)
+        .await;
+    let (client, _) = client();
+    let told = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = told.clone();
+    client.observe_waits(Arc::new(move |waiting| {
+        sink.lock().unwrap().push(waiting.clone())
+    }));
+    let item = flowdeck::sources::http::on_behalf_of(
+        "argo",
+        client.get_json::<Item>(&get(&server, "/busy")),
+    )
+    .await
+    .unwrap();
+    assert_eq!(item.body, Item { id: 7 });
+    let told = told.lock().unwrap().clone();
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0].source.as_deref(), Some("argo"));
+    assert_eq!(told[0].what, "server to recover (HTTP 503)");
+    assert_eq!(told[0].wait, secs(40));
+    assert_eq!(told[0].until, start() + chrono::Duration::seconds(40));
+}

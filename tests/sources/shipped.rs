@@ -267,6 +267,7 @@ fn without_a_git_source_lead_time_is_unknown_and_the_status_line_says_why() {
         last_success_at: None,
         error: None,
         covers_from: None,
+        collector: None,
     }];
     shipped::annotate(&config, &notes, &mut statuses);
     // The GitHub source did not find these deployments: its line stays as it was.

@@ -11,6 +11,8 @@
 mod support;
 
 mod compares;
+mod failover;
+mod leases;
 mod notified;
 mod parity;
 mod postgres;

@@ -1043,8 +1043,22 @@ fn a_dropped_connection_is_made_again_by_the_next_call() {
     let mut pg = server!();
     let store = fresh(&pg);
     commit(&store, "git", &sample());
-    // An administrator ends the store's session.
+    // An administrator ends the store's session. pg_terminate_backend only signals the
+    // backend: wait until it is gone, or the next call may still be served by it and the one
+    // after meet the drop.
     assert_eq!(pg.terminate("flowdeck"), 1);
+    let deadline = std::time::Instant::now() + PATIENCE;
+    while pg.psql(
+        "postgres",
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'flowdeck'",
+    ) != "0"
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the backend never ended"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     // The call that finds it gone may fail (retryable); the next one connects again.
     if let Err(error) = store.load() {
         assert!(error.is_retryable(), "{error:?}");

@@ -59,6 +59,7 @@ pub fn ok_source(name: &str, kind: &str) -> SourceStatus {
         last_success_at: Some(now()),
         error: None,
         covers_from: None,
+        collector: None,
     }
 }
 

@@ -61,6 +61,11 @@ pub struct SourceStatus {
     /// The earliest time the source's data is complete from; None when it holds all history.
     #[serde(skip)]
     pub covers_from: Option<Timestamp>,
+    /// On a store several collectors share: the collector polling the source now (its
+    /// lease's holder, docs/ARCHITECTURE.md#collectors-that-fail-over). None elsewhere, and
+    /// when nobody holds it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collector: Option<String>,
 }
 
 #[cfg(test)]

@@ -38,6 +38,7 @@ pub fn collect(config: &Config, base_dir: &Path, now: Timestamp) -> (EventSet, V
                     last_success_at: Some(now),
                     error: None,
                     covers_from: None,
+                    collector: None,
                 }
             }
             Err(error) => {
@@ -49,6 +50,7 @@ pub fn collect(config: &Config, base_dir: &Path, now: Timestamp) -> (EventSet, V
                     last_success_at: None,
                     error: Some(error.to_string()),
                     covers_from: None,
+                    collector: None,
                 }
             }
         });
@@ -86,6 +88,7 @@ pub fn collect_demo(now: Timestamp) -> (EventSet, Vec<SourceStatus>) {
         last_success_at: Some(now),
         error: None,
         covers_from: Some(now - chrono::Duration::days(demo::HISTORY_DAYS)),
+        collector: None,
     };
     (events, vec![status])
 }

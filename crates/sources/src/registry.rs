@@ -140,6 +140,7 @@ pub fn build(config: &Config, base_dir: &std::path::Path, http: &HttpClient) -> 
                     last_success_at: None,
                     error: Some(error.to_string()),
                     covers_from: None,
+                    collector: None,
                 });
             }
         }

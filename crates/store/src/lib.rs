@@ -6,6 +6,7 @@
 
 mod codec;
 mod compares;
+pub mod lease;
 mod locate;
 mod notified;
 pub mod postgres;
@@ -15,6 +16,7 @@ pub mod watch;
 
 pub use codec::canonical_order;
 pub use compares::StoredCompare;
+pub use lease::{Holder, Lease, Leases, Member};
 pub use locate::{OpenError, OpenOptions, StoreLocation};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -119,6 +121,12 @@ pub enum StoreError {
     Io(String),
     #[error("a stored event could not be read back ({0}); the history database may be damaged")]
     Decode(String),
+    /// A write for a source whose lease this collector no longer holds (it was paused or cut
+    /// off past the lease, and another collector took the source): nothing was stored.
+    #[error(
+        "the lease of {name} was taken over by collector {holder}; this collector's write was not stored"
+    )]
+    LeaseLost { name: String, holder: String },
 }
 
 impl StoreError {
@@ -316,6 +324,12 @@ pub trait Store: Send + Sync {
     /// the runs that will sync (a reader needs no write privilege).
     fn check_writable(&self) -> Result<(), StoreError> {
         Ok(())
+    }
+
+    /// The leases collectors sharing this store split the sources with; None for a store that
+    /// has a single writer (SQLite: its file lock lets one process write at a time).
+    fn leases(&self) -> Option<&dyn Leases> {
+        None
     }
 
     /// Whether other processes are expected to keep this store current (a shared server-backed

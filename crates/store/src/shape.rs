@@ -25,6 +25,14 @@ pub(crate) const TABLES: &[(&str, &[&str])] = &[
     ),
     ("notifications", &["kind", "item", "state", "sent_at"]),
     ("compares", &["scope", "base", "head", "body", "fetched_at"]),
+    (
+        "leases",
+        &["source", "holder", "collector", "generation", "expires_at"],
+    ),
+    (
+        "collectors",
+        &["token", "name", "backend_pid", "expires_at"],
+    ),
 ];
 
 /// What differs between `found` (a table's columns in order, empty when it does not exist)

@@ -28,6 +28,7 @@ use super::retry::{Attempt, Fetched, Retrier, Step};
 use super::transport::{
     Raw, Transport, build_headers, check_url, exchange, root_cause, same_origin_redirects,
 };
+use super::wait::{self, WaitObserver, Waiting};
 use flowdeck_core::model::Timestamp;
 use flowdeck_store::CachedResponse;
 
@@ -98,6 +99,8 @@ struct Inner {
     cache: Arc<dyn EtagCache>,
     clock: Arc<dyn Clock>,
     state: Mutex<State>,
+    /// Told of every wait before it begins (`observe_waits`).
+    observer: Mutex<Option<WaitObserver>>,
 }
 
 struct State {
@@ -150,8 +153,39 @@ impl HttpClient {
                 cache,
                 clock,
                 state: Mutex::new(state),
+                observer: Mutex::new(None),
             }),
         })
+    }
+
+    /// Tells `observer` of every wait before a retry from now on (what is waited for and
+    /// until when), whichever source's request it is.
+    pub fn observe_waits(&self, observer: WaitObserver) {
+        *self
+            .inner
+            .observer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(observer);
+    }
+
+    fn tell_wait(&self, endpoint: &Endpoint, failure: &HttpError, wait: Duration) {
+        let observer = self
+            .inner
+            .observer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if let Some(observer) = observer {
+            let until = self.inner.clock.now()
+                + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::zero());
+            observer(&Waiting {
+                source: wait::current_source(),
+                host: endpoint.host.clone(),
+                what: wait::what_for(failure),
+                until,
+                wait,
+            });
+        }
     }
 
     pub fn settings(&self) -> &HttpSettings {
@@ -195,7 +229,7 @@ impl HttpClient {
         let fetched = self.fetch(request, true).await?;
         match serde_json::from_slice::<T>(&fetched.body) {
             Ok(body) => {
-                self.remember(request, &fetched);
+                let fetched = self.remember(request, fetched);
                 Ok(into_response(fetched, body))
             }
             Err(err) if fetched.not_modified => {
@@ -208,7 +242,7 @@ impl HttpClient {
                 );
                 let fetched = self.fetch(request, false).await?;
                 let body = parse(request, &fetched.body)?;
-                self.remember(request, &fetched);
+                let fetched = self.remember(request, fetched);
                 Ok(into_response(fetched, body))
             }
             Err(err) => Err(HttpError::Malformed {
@@ -228,20 +262,23 @@ impl HttpClient {
             .map(|fetched| fetched.status)
     }
 
-    /// Keeps a fresh 2xx body with an ETag for the next conditional request.
-    fn remember(&self, request: &Request, fetched: &Fetched) {
+    /// Keeps a fresh 2xx body with an ETag for the next conditional request. The body is
+    /// decoded by then: it moves into the cache entry instead of being copied (a page is
+    /// never held twice), and `fetched` comes back without it.
+    fn remember(&self, request: &Request, mut fetched: Fetched) -> Fetched {
         if fetched.not_modified {
-            return;
+            return fetched;
         }
         if let Some(etag) = &fetched.etag {
             let entry = CachedResponse {
                 etag: etag.clone(),
-                body: fetched.body.clone(),
+                body: std::mem::take(&mut fetched.body),
                 next: fetched.next.as_ref().map(|url| url.to_string()),
                 fetched_at: self.inner.clock.now(),
             };
             self.inner.cache.put(request.url.as_str(), &entry);
         }
+        fetched
     }
 
     /// Sends `request` until it succeeds, fails for good, or retries run out.
@@ -367,6 +404,7 @@ impl HttpClient {
                 retry = retry + 1,
                 "retrying: {failure}"
             );
+            self.tell_wait(&endpoint, &failure, wait);
             tokio::time::sleep(wait).await;
             retry += 1;
         }

@@ -101,7 +101,9 @@ pub enum HttpError {
     )]
     Truncated { endpoint: Endpoint, attempts: u32 },
     /// The body is larger than `HttpSettings::max_body_bytes`.
-    #[error("{endpoint}: the answer is larger than {limit} bytes")]
+    #[error(
+        "{endpoint}: the answer is larger than {limit} bytes, the most flowdeck reads in one page; it was not read"
+    )]
     TooLarge { endpoint: Endpoint, limit: usize },
     /// The per-host request budget is spent until `until`; no request was sent.
     #[error("the request budget for {host} ({limit} requests per {} s) is spent until {until}", window.as_secs())]

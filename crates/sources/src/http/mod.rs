@@ -40,6 +40,7 @@ mod ratelimit;
 mod request;
 mod retry;
 mod transport;
+mod wait;
 
 // What tests and the binary use is public; the rest is the sources' own.
 pub use auth::Auth;
@@ -50,6 +51,7 @@ pub use clock::{SystemClock, TokioClock};
 pub use error::HttpError;
 pub(crate) use paging::PageWalk;
 pub use request::{Method, Request};
+pub use wait::{WaitObserver, Waiting, on_behalf_of};
 
 pub(crate) use error::{Endpoint, host_key, origin_text};
 pub(crate) use ratelimit::RateInfo;

@@ -189,13 +189,19 @@ pub(crate) async fn exchange(
 }
 
 async fn read_body(response: &mut reqwest::Response, max: usize) -> Result<Vec<u8>, Transport> {
-    if response
-        .content_length()
-        .is_some_and(|len| usize::try_from(len).map_or(true, |len| len > max))
-    {
+    let announced = response.content_length();
+    if announced.is_some_and(|len| usize::try_from(len).map_or(true, |len| len > max)) {
         return Err(Transport::TooLarge(max));
     }
-    let mut body = Vec::new();
+    // An announced length is allocated once: grown by doubling, a 60 MB page would pass
+    // through a 128 MB buffer and a copy. The announcement is bounded above, and a server
+    // sending less only leaves capacity unused.
+    let mut body = Vec::with_capacity(
+        announced
+            .and_then(|len| usize::try_from(len).ok())
+            .unwrap_or(0)
+            .min(max),
+    );
     while let Some(chunk) = response.chunk().await.map_err(Transport::from_reqwest)? {
         if body.len().saturating_add(chunk.len()) > max {
             return Err(Transport::TooLarge(max));

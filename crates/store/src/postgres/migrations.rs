@@ -88,8 +88,30 @@ CREATE TABLE flowdeck.compares (
 );
 "#;
 
+/// Version 4: who polls which source when several collectors share the store (see
+/// `postgres::leases` and docs/ARCHITECTURE.md#collectors-that-fail-over): one lease per
+/// source (its holder's token and name, a generation bumped at every change of holder, the
+/// expiry in the server's clock as Unix nanoseconds) and the collectors alive (a heartbeat
+/// with its expiry, and the server process of its connection).
+const V4: &str = r#"
+CREATE TABLE flowdeck.leases (
+    source     TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+    holder     TEXT COLLATE "C" NOT NULL,
+    collector  TEXT   NOT NULL,
+    generation BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL
+);
+
+CREATE TABLE flowdeck.collectors (
+    token       TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+    name        TEXT   NOT NULL,
+    backend_pid BIGINT,
+    expires_at  BIGINT NOT NULL
+);
+"#;
+
 /// The migrations in order; migration `i` brings a database to version `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The schema version this build writes and reads.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -9,6 +9,7 @@
 //!   lock;
 //! - `events`: upserts safe with several writers at once, and the history read back;
 //! - `status`, `cache`: statuses, watermarks, the ETag cache;
+//! - `leases`: the sources' leases of collectors sharing the store, and fenced commits;
 //! - `notify`: NOTIFY inside each sync that changed something, and the LISTEN feed;
 //! - `driver`: the thread the connections run on, so the synchronous trait is safe to call
 //!   from plain threads and from inside tokio runtimes alike.
@@ -25,16 +26,19 @@ pub mod connect;
 mod driver;
 mod errors;
 mod events;
+mod leases;
 mod migrations;
 mod notify;
 mod status;
 mod usable;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use tokio_postgres::Client;
 
 use super::codec::EventKind;
+use super::lease::{Holder, Lease, Leases, Member};
 use super::{
     BatchCount, CachedResponse, ChangeFeed, Notified, Store, StoreError, StoredCompare,
     StoredStatus, UpsertCount,
@@ -98,6 +102,38 @@ impl PostgresStore {
         self.with_client(|client, server| events::counts(client, server))
     }
 
+    /// One sync or batch in one transaction; with a `fence`, only while that lease still has
+    /// its generation (checked first, under a lock held until the commit).
+    fn commit(
+        &self,
+        fence: Option<&Lease>,
+        source: &str,
+        events: &EventSet,
+        removals: &[EventKey],
+        watermarks: &[(String, String)],
+        status: Option<&StoredStatus>,
+    ) -> Result<BatchCount, StoreError> {
+        self.with_client(|client, server| {
+            let tx = block_on(client.transaction())
+                .map_err(mapper(server, "starting to store a sync"))?;
+            if let Some(lease) = fence {
+                leases::fence(&tx, server, lease)?;
+            }
+            let upserts = events::upsert(&tx, server, source, events)?;
+            let removed = events::remove(&tx, server, removals)?;
+            status::put_watermarks(&tx, server, source, watermarks)?;
+            if let Some(status) = status {
+                status::put_status(&tx, server, status)?;
+            }
+            if upserts.inserted + upserts.updated + removed > 0 {
+                notify::announce(&tx, server, source)?;
+            }
+            // Dropping `tx` on any error above rolls the whole sync back.
+            block_on(tx.commit()).map_err(mapper(server, "committing a sync"))?;
+            Ok(BatchCount { upserts, removed })
+        })
+    }
+
     /// Runs `f` on the connection, connecting again first if the last one was closed.
     fn with_client<T>(
         &self,
@@ -142,22 +178,7 @@ impl Store for PostgresStore {
         watermarks: &[(String, String)],
         status: Option<&StoredStatus>,
     ) -> Result<BatchCount, StoreError> {
-        self.with_client(|client, server| {
-            let tx = block_on(client.transaction())
-                .map_err(mapper(server, "starting to store a sync"))?;
-            let upserts = events::upsert(&tx, server, source, events)?;
-            let removed = events::remove(&tx, server, removals)?;
-            status::put_watermarks(&tx, server, source, watermarks)?;
-            if let Some(status) = status {
-                status::put_status(&tx, server, status)?;
-            }
-            if upserts.inserted + upserts.updated + removed > 0 {
-                notify::announce(&tx, server, source)?;
-            }
-            // Dropping `tx` on any error above rolls the whole sync back.
-            block_on(tx.commit()).map_err(mapper(server, "committing a sync"))?;
-            Ok(BatchCount { upserts, removed })
-        })
+        self.commit(None, source, events, removals, watermarks, status)
     }
 
     fn put_status(&self, status: &StoredStatus) -> Result<(), StoreError> {
@@ -284,6 +305,53 @@ impl Store for PostgresStore {
 
     fn is_shared(&self) -> bool {
         true
+    }
+
+    fn leases(&self) -> Option<&dyn Leases> {
+        Some(self)
+    }
+}
+
+impl Leases for PostgresStore {
+    fn heartbeat(&self, me: &Member, ttl: Duration) -> Result<Vec<String>, StoreError> {
+        self.with_client(|client, server| leases::heartbeat(client, server, me, ttl))
+    }
+
+    fn acquire(
+        &self,
+        me: &Member,
+        source: &str,
+        ttl: Duration,
+    ) -> Result<Option<Lease>, StoreError> {
+        self.with_client(|client, server| leases::acquire(client, server, me, source, ttl))
+    }
+
+    fn renew(&self, me: &Member, lease: &Lease, ttl: Duration) -> Result<bool, StoreError> {
+        self.with_client(|client, server| leases::renew(client, server, me, lease, ttl))
+    }
+
+    fn release(&self, me: &Member, lease: &Lease) -> Result<(), StoreError> {
+        self.with_client(|client, server| leases::release(client, server, me, lease))
+    }
+
+    fn leave(&self, me: &Member) -> Result<(), StoreError> {
+        self.with_client(|client, server| leases::leave(client, server, me))
+    }
+
+    fn holders(&self) -> Result<Vec<Holder>, StoreError> {
+        self.with_client(|client, server| leases::holders(client, server))
+    }
+
+    fn commit_held(
+        &self,
+        lease: &Lease,
+        events: &EventSet,
+        removals: &[EventKey],
+        watermarks: &[(String, String)],
+        status: Option<&StoredStatus>,
+    ) -> Result<BatchCount, StoreError> {
+        let source = lease.source.as_str();
+        self.commit(Some(lease), source, events, removals, watermarks, status)
     }
 }
 

@@ -90,8 +90,29 @@ CREATE TABLE compares (
 );
 ";
 
+/// Version 4: the leases of collectors sharing a store (see the PostgreSQL store's version
+/// 4). A SQLite store has one writer at a time (its file lock) and so one collector: it takes
+/// no leases and these tables stay empty; they exist so that a schema version means the same
+/// tables in both stores (`shape::TABLES`).
+const V4: &str = "
+CREATE TABLE leases (
+    source     TEXT   NOT NULL PRIMARY KEY,
+    holder     TEXT   NOT NULL,
+    collector  TEXT   NOT NULL,
+    generation BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL
+);
+
+CREATE TABLE collectors (
+    token       TEXT   NOT NULL PRIMARY KEY,
+    name        TEXT   NOT NULL,
+    backend_pid BIGINT,
+    expires_at  BIGINT NOT NULL
+);
+";
+
 /// The migrations in order; migration `i` brings a database to version `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The schema version this build writes and reads.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

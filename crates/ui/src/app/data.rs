@@ -109,6 +109,7 @@ mod tests {
             last_success_at: at,
             error: error.map(str::to_string),
             covers_from: None,
+            collector: None,
         }
     }
 

@@ -125,6 +125,11 @@ fn source_lines(app: &App) -> Vec<SourceLine> {
                 (_, None, _) => (false, format!("never loaded: {}", error())),
                 (_, Some(at), _) => (false, format!("stale since {}: {}", when(at, tz), error())),
             };
+            // On a store collectors share: which one polls it.
+            let text = match &s.collector {
+                Some(collector) => format!("{text} · polled by {}", sanitize(collector)),
+                None => text,
+            };
             SourceLine {
                 name: sanitize(&s.name),
                 ok,

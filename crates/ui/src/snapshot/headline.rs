@@ -486,6 +486,7 @@ mod tests {
             last_success_at: None,
             error: None,
             covers_from: None,
+            collector: None,
         };
         assert!(reaches_back(&[], at("2020-01-01T00:00:00Z")));
         assert!(reaches_back(

@@ -10,6 +10,14 @@
 //! await point and waited for. A commit runs without awaiting, so a commit in progress always
 //! completes; an HTTP request in flight is dropped, and a sync cut short stores nothing of its
 //! events (only the response cache may keep pages it fetched, which a failed sync keeps too).
+//!
+//! On a store several processes poll into (PostgreSQL), each source is polled by one of them
+//! at a time, under a lease (`sharing`), and every write for it is fenced by that lease.
+
+mod sharing;
+mod spread;
+
+pub use sharing::{lease_ttl, member};
 
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -23,7 +31,8 @@ use tokio::sync::Notify;
 use crate::SourceError;
 use crate::live::{Source, SyncContext, SyncOutcome};
 use flowdeck_core::model::Timestamp;
-use flowdeck_store::{Store, StoredStatus, UpsertCount};
+use flowdeck_store::{Lease, Member, Store, StoreError, StoredStatus, UpsertCount};
+use sharing::Sharing;
 
 /// How one sync of one source ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -122,7 +131,131 @@ pub async fn sync_source(
     failures: u32,
     now: Timestamp,
 ) -> (SyncReport, Duration) {
-    sync_and_log(source, store, backfill, failures, now, 1.0).await
+    let run = Run {
+        backfill,
+        failures,
+        now,
+        jitter: 1.0,
+        held: None,
+        limit: None,
+    };
+    sync_and_log(source, store, run).await
+}
+
+/// How long a round of syncs may take in all (`report --max-wait`): a sync still running at
+/// the deadline is dropped (it stores nothing) and fails with a transient error saying so.
+#[derive(Debug, Clone, Copy)]
+pub struct WaitLimit {
+    deadline: tokio::time::Instant,
+    limit: Duration,
+}
+
+impl WaitLimit {
+    /// A deadline `limit` from now.
+    pub fn from_now(limit: Duration) -> WaitLimit {
+        WaitLimit {
+            deadline: tokio::time::Instant::now() + limit,
+            limit,
+        }
+    }
+
+    fn gave_up(&self) -> String {
+        format!(
+            "{GAVE_UP} {} s (the longest this run waits for its sources)",
+            self.limit.as_secs_f64()
+        )
+    }
+}
+
+/// How the error of a sync cut at a [`WaitLimit`] begins.
+const GAVE_UP: &str = "gave up waiting after";
+
+/// Whether a failed sync's error says it was cut at a [`WaitLimit`].
+pub fn gave_up(error: &str) -> bool {
+    error.starts_with(GAVE_UP)
+}
+
+/// The lease a sync runs under, with the process's leases (to drop one found lost).
+type Held<'a> = (&'a Sharing, &'a Lease);
+
+/// Commits a sync's result: fenced by the lease when there is one.
+fn commit(
+    store: &Arc<dyn Store>,
+    held: Option<Held<'_>>,
+    source: &str,
+    outcome: &SyncOutcome,
+    status: &StoredStatus,
+) -> Result<UpsertCount, StoreError> {
+    let fenced = held.and_then(|(sharing, lease)| Some((sharing, lease, store.leases()?)));
+    let batch = match fenced {
+        Some((sharing, lease, leases)) => leases
+            .commit_held(
+                lease,
+                &outcome.events,
+                &outcome.removals,
+                &outcome.watermarks,
+                Some(status),
+            )
+            .inspect_err(|error| {
+                if matches!(error, StoreError::LeaseLost { .. }) {
+                    sharing.lost(lease);
+                }
+            })?,
+        None if outcome.removals.is_empty() => {
+            return store.commit_sync(source, &outcome.events, &outcome.watermarks, status);
+        }
+        None => store.commit_batch(
+            source,
+            &outcome.events,
+            &outcome.removals,
+            &outcome.watermarks,
+            Some(status),
+        )?,
+    };
+    // A removal changes the history as an update does: readers reload.
+    let mut count = batch.upserts;
+    count.updated += batch.removed;
+    Ok(count)
+}
+
+/// Records a failed sync's status: fenced by the lease when there is one.
+fn record_failure(
+    store: &Arc<dyn Store>,
+    held: Option<Held<'_>>,
+    status: &StoredStatus,
+) -> Result<(), StoreError> {
+    let fenced = held.and_then(|(sharing, lease)| Some((sharing, lease, store.leases()?)));
+    match fenced {
+        Some((sharing, lease, leases)) => leases
+            .commit_held(
+                lease,
+                &flowdeck_core::model::EventSet::default(),
+                &[],
+                &[],
+                Some(status),
+            )
+            .map(|_| ())
+            .inspect_err(|error| {
+                if matches!(error, StoreError::LeaseLost { .. }) {
+                    sharing.lost(lease);
+                }
+            }),
+        None => store.put_status(status),
+    }
+}
+
+/// How one sync runs: besides the source and the store, everything `sync_and_log` needs.
+struct Run<'a> {
+    backfill: chrono::Duration,
+    /// Failures in a row before this sync (for the backoff).
+    failures: u32,
+    now: Timestamp,
+    /// The wait before the next sync is scaled by it (0.9 to 1.1).
+    jitter: f64,
+    /// The lease the sync runs under, on a shared store.
+    held: Option<Held<'a>>,
+    /// The deadline of a round (`report --max-wait`).
+    limit: Option<&'a WaitLimit>,
 }
 
 /// `sync_source` with the wait scaled by `jitter` (the poller spreads sources sharing a host),
@@ -130,18 +263,29 @@ pub async fn sync_source(
 async fn sync_and_log(
     source: &dyn Source,
     store: &Arc<dyn Store>,
-    backfill: chrono::Duration,
-    failures: u32,
-    now: Timestamp,
-    jitter: f64,
+    run: Run<'_>,
 ) -> (SyncReport, Duration) {
+    let Run {
+        backfill,
+        failures,
+        now,
+        jitter,
+        held,
+        limit,
+    } = run;
     let started = Instant::now();
     let ctx = SyncContext {
         store: store.clone(),
         now,
         backfill,
     };
-    let outcome = source.sync(&ctx).await;
+    let sync = crate::http::on_behalf_of(source.name(), source.sync(&ctx));
+    let outcome = match limit {
+        None => sync.await,
+        Some(limit) => tokio::time::timeout_at(limit.deadline, sync)
+            .await
+            .unwrap_or_else(|_| Err(SourceError::Transient(limit.gave_up()))),
+    };
     let previous = previous_status(store.as_ref(), source.name());
     let interval = source.interval();
     let wait = match &outcome {
@@ -161,24 +305,7 @@ async fn sync_and_log(
     let next_poll = next.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let report = match outcome {
         Ok(outcome) => {
-            let committed = if outcome.removals.is_empty() {
-                store.commit_sync(source.name(), &outcome.events, &outcome.watermarks, &status)
-            } else {
-                store
-                    .commit_batch(
-                        source.name(),
-                        &outcome.events,
-                        &outcome.removals,
-                        &outcome.watermarks,
-                        Some(&status),
-                    )
-                    .map(|batch| {
-                        // A removal changes the history as an update does: readers reload.
-                        let mut count = batch.upserts;
-                        count.updated += batch.removed;
-                        count
-                    })
-            };
+            let committed = commit(store, held, source.name(), &outcome, &status);
             match committed {
                 Ok(count) => {
                     tracing::info!(
@@ -221,7 +348,7 @@ async fn sync_and_log(
                 next_poll_in_seconds = wait.as_secs(),
                 "sync failed"
             );
-            if let Err(store_error) = store.put_status(&status) {
+            if let Err(store_error) = record_failure(store, held, &status) {
                 tracing::warn!(%store_error, "could not record the failed sync");
             }
             SyncReport::Failed {
@@ -254,13 +381,15 @@ fn prune_etag_cache(store: &dyn Store, now: Timestamp) {
 
 /// One round at `now`: every source synced once, concurrently across sources; those that
 /// read what the others store (`Source::reads_others`) after the others, so one round (a
-/// `report`) gives them everything.
+/// `report`) gives them everything; all of it within `limit` when there is one.
 pub(crate) async fn sync_all(
     sources: &[Arc<dyn Source>],
     store: &Arc<dyn Store>,
     backfill: chrono::Duration,
     now: Timestamp,
+    limit: Option<Duration>,
 ) -> Vec<SyncReport> {
+    let limit = limit.map(WaitLimit::from_now);
     prune_etag_cache(store.as_ref(), now);
     let mut reports: Vec<(usize, SyncReport)> = Vec::new();
     for later in [false, true] {
@@ -272,9 +401,15 @@ pub(crate) async fn sync_all(
             let source = source.clone();
             let store = store.clone();
             tasks.spawn(async move {
-                let report = sync_source(source.as_ref(), &store, backfill, 0, now)
-                    .await
-                    .0;
+                let run = Run {
+                    backfill,
+                    failures: 0,
+                    now,
+                    jitter: 1.0,
+                    held: None,
+                    limit: limit.as_ref(),
+                };
+                let report = sync_and_log(source.as_ref(), &store, run).await.0;
                 (i, report)
             });
         }
@@ -289,18 +424,19 @@ pub(crate) async fn sync_all(
     reports.into_iter().map(|(_, r)| r).collect()
 }
 
-/// One round, from synchronous code (the `report` command).
+/// One round, from synchronous code (the `report` command), within `limit` in all.
 pub fn sync_all_blocking(
     sources: &[Arc<dyn Source>],
     store: &Arc<dyn Store>,
     backfill: chrono::Duration,
     now: Timestamp,
+    limit: Option<Duration>,
 ) -> Result<Vec<SyncReport>, std::io::Error> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
-    Ok(runtime.block_on(sync_all(sources, store, backfill, now)))
+    Ok(runtime.block_on(sync_all(sources, store, backfill, now, limit)))
 }
 
 /// A running poller: ask it to refresh now; [`stop`](PollerHandle::stop) it gracefully. Dropping
@@ -342,14 +478,19 @@ impl Drop for PollerHandle {
 pub type ReportSink = Arc<dyn Fn(SyncReport) -> bool + Send + Sync>;
 
 /// Starts polling on a thread of its own; `reports` receives every sync's outcome. With
-/// `fixed_now` (a fixed clock, `--now`) every sync runs at that time.
+/// `fixed_now` (a fixed clock, `--now`) every sync runs at that time. On a store that
+/// processes share (`Store::leases`), `me` takes part in splitting the sources: this poller
+/// polls only those it holds the lease of.
 pub fn spawn(
     sources: Vec<Arc<dyn Source>>,
     store: Arc<dyn Store>,
     backfill: chrono::Duration,
     reports: ReportSink,
     fixed_now: Option<Timestamp>,
+    me: Member,
 ) -> Result<PollerHandle, std::io::Error> {
+    let sharing = Sharing::new(me, &sources, &store);
+    let keeper = sharing.as_ref().map(Sharing::start_keeper).transpose()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("flowdeck-poller")
@@ -374,12 +515,17 @@ pub fn spawn(
                         reports.clone(),
                         refresh.clone(),
                         fixed_now,
+                        sharing.clone(),
                     ));
                 }
                 stop.notified().await;
                 tasks.abort_all();
                 // Waits for each task to stop: one inside a commit finishes it first.
                 while tasks.join_next().await.is_some() {}
+                // Then the leases are given back, so the others take over at once.
+                if let Some(keeper) = keeper {
+                    keeper.stop();
+                }
                 tracing::info!("poller stopped");
             });
         })?;
@@ -399,6 +545,7 @@ async fn poll_forever(
     reports: ReportSink,
     refresh: Arc<Notify>,
     fixed_now: Option<Timestamp>,
+    sharing: Option<Arc<Sharing>>,
 ) {
     let seed = source
         .name()
@@ -406,11 +553,36 @@ async fn poll_forever(
         .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ Utc::now().timestamp() as u64);
     let mut failures = 0u32;
+    let mut last_generation = None;
     loop {
+        let lease = match &sharing {
+            Some(sharing) => sharing.take(source.name()).await,
+            None => None,
+        };
+        if let Some(lease) = &lease
+            && last_generation != Some(lease.generation)
+        {
+            // Taken from another collector: keep the schedule it stored.
+            last_generation = Some(lease.generation);
+            if fixed_now.is_none() {
+                tokio::time::sleep(until_due(store.as_ref(), source.as_ref())).await;
+            }
+        }
+        let held = sharing.as_deref().zip(lease.as_ref());
         let now = fixed_now.unwrap_or_else(Utc::now);
         let jitter = rng.random_range(0.9..1.1);
-        let (report, wait) =
-            sync_and_log(source.as_ref(), &store, backfill, failures, now, jitter).await;
+        let run = Run {
+            backfill,
+            failures,
+            now,
+            jitter,
+            held,
+            limit: None,
+        };
+        let (report, wait) = sync_and_log(source.as_ref(), &store, run).await;
+        if let Some(sharing) = &sharing {
+            sharing.done(source.name());
+        }
         failures = match report {
             SyncReport::Synced { .. } => 0,
             SyncReport::Failed { .. } => failures.saturating_add(1),
@@ -418,11 +590,28 @@ async fn poll_forever(
         if !reports(report) {
             return;
         }
+        let taken = async {
+            match &sharing {
+                Some(sharing) => sharing.taken(source.name()).await,
+                None => std::future::pending().await,
+            }
+        };
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
             () = refresh.notified() => {}
+            // Handed over and taken back while waiting: the loop's top keeps the schedule.
+            () = taken => {}
         }
     }
+}
+
+/// How long until the poll a source's stored status says is due (its last holder's
+/// schedule), at most its interval; zero when due or unknown.
+fn until_due(store: &dyn Store, source: &dyn Source) -> Duration {
+    previous_status(store, source.name())
+        .and_then(|status| status.next_retry_at)
+        .and_then(|due| (due - Utc::now()).to_std().ok())
+        .map_or(Duration::ZERO, |wait| wait.min(source.interval()))
 }
 
 #[cfg(test)]
@@ -519,6 +708,7 @@ mod tests {
             chrono::Duration::days(1),
             Arc::new(|_| true),
             None,
+            member("test"),
         )
         .unwrap();
         while !store.started.load(Ordering::SeqCst) {
@@ -541,6 +731,7 @@ mod tests {
             chrono::Duration::days(1),
             Arc::new(|_| true),
             None,
+            member("test"),
         )
         .unwrap();
         // No source, so the supervisor goes straight to its wait; the stop may come first.
