@@ -335,6 +335,7 @@ fn pushed_deployments_without_changes_take_them_from_git_and_inline_ones_keep_th
         last_success_at: None,
         error: None,
         covers_from: None,
+        collector: None,
     }];
     shipped::annotate(&config, &notes, &mut statuses);
     assert!(

@@ -21,7 +21,7 @@ use super::backoff::{Backoff, Jitter};
 use super::budget::{Budgets, RequestCounts};
 use super::cache::EtagCache;
 use super::clock::Clock;
-use super::error::{HttpError, host_key, json_detail, origin_text};
+use super::error::{Endpoint, HttpError, host_key, json_detail, origin_text};
 use super::ratelimit::RateInfo;
 use super::request::{JSON, Method, Request, Response};
 use super::retry::{Attempt, Fetched, Retrier, Step};
