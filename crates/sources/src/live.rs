@@ -35,6 +35,10 @@ pub struct SyncOutcome {
     /// What this sync could not read although its events are good (Prometheus without its
     /// Alertmanager): shown on the source's status line. None when it read everything.
     pub degraded: Option<String>,
+    /// What the sync already committed in parts while it ran (a long backfill commits its
+    /// pages as they come, `polled::Round::commit_part`): added to what the final commit
+    /// counts, so the report of the sync says everything it wrote.
+    pub committed: flowdeck_store::UpsertCount,
 }
 
 /// What `check` found when it probed a source: one line for people.

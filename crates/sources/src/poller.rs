@@ -180,7 +180,11 @@ async fn sync_and_log(
                     })
             };
             match committed {
-                Ok(count) => {
+                Ok(mut count) => {
+                    // What the sync committed in parts while it ran counts as written too.
+                    count.inserted += outcome.committed.inserted;
+                    count.updated += outcome.committed.updated;
+                    count.unchanged += outcome.committed.unchanged;
                     tracing::info!(
                         source = source.name(),
                         inserted = count.inserted,
