@@ -138,7 +138,12 @@ mod tests {
             let (syncs, _) = board();
             let mine = syncs.iter().find(|p| p.source == "test:progress").unwrap();
             assert_eq!(
-                (mine.requests, mine.left, mine.rate_remaining, mine.backfilling),
+                (
+                    mine.requests,
+                    mine.left,
+                    mine.rate_remaining,
+                    mine.backfilling
+                ),
                 (1, Some(9), Some(42), true)
             );
         })

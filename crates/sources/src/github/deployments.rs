@@ -15,7 +15,7 @@ use super::payload;
 use super::setup::Settings;
 use super::state;
 use super::translate::{self, DeployOutcome, is_final};
-use super::walk::{Steps, runs_now};
+use super::walk::{self, Steps, runs_now};
 use crate::SourceError;
 use crate::http::PageWalk;
 use crate::polled::Watermarks;
@@ -208,7 +208,13 @@ impl EnvWalk {
     /// Requests this walk still needs, roughly: a status read per deployment listed and not
     /// read, and for the pages not listed yet, as many deployments as the pace of ids so far
     /// suggests (one status and one compare each, one list page per hundred).
-    fn requests_left(&self, listed_so_far: u64, oldest: Option<Timestamp>, newest: Option<Timestamp>, horizon: Timestamp) -> u64 {
+    fn requests_left(
+        &self,
+        listed_so_far: u64,
+        oldest: Option<Timestamp>,
+        newest: Option<Timestamp>,
+        horizon: Timestamp,
+    ) -> u64 {
         let known = self.items.len() as u64 * 2;
         if self.listed || self.next.is_none() {
             return known;
@@ -237,7 +243,11 @@ pub(super) async fn from_deployments_api(pass: &mut Pass<'_>) -> Result<bool, So
     for env in &envs {
         let walk_key = state::deployments_walk(env);
         let newest_key = state::deployments_newest(env);
-        let stored_walk = pass.round.marks.json::<EnvWalk>(&walk_key)?;
+        let stored_walk = walk::usable(
+            pass.api,
+            pass.round.marks.json::<EnvWalk>(&walk_key)?,
+            |w| w.next.as_deref(),
+        );
         let newest: Option<u64> = pass.round.marks.read(&newest_key, |v| v.parse().ok())?;
         if !runs_now(stored_walk.is_some(), newest.is_some(), pass.resuming) {
             continue;
@@ -376,7 +386,7 @@ async fn walk_environment(
         listed += page.body.len() as u64;
         newest_at = newest_at.max(page.body.first().map(|d| d.created_at));
         oldest_at = page.body.last().map(|d| d.created_at).or(oldest_at);
-        walk.next = page.next.map(|link| link.to_string());
+        walk.next = walk::next_link(api, page.next)?;
         walk.take_page(page.body, horizon);
         crate::progress::estimate(
             walk.requests_left(listed, oldest_at, newest_at, horizon)
@@ -391,9 +401,17 @@ pub(super) async fn read_pending_changes(pass: &mut Pass<'_>) -> Result<(), Sour
     let mut waiting: Vec<(Timestamp, String)> = pass
         .changes_pending
         .iter()
-        .filter_map(|id| pass.known.deployments.get(id).map(|d| (d.finished_at, id.clone())))
+        .filter_map(|id| {
+            pass.known
+                .deployments
+                .get(id)
+                .map(|d| (d.finished_at, id.clone()))
+        })
         .collect();
-    waiting.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.as_bytes().cmp(b.1.as_bytes())));
+    waiting.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| a.1.as_bytes().cmp(b.1.as_bytes()))
+    });
     // Ids no longer stored have nothing to read.
     pass.changes_pending = waiting.iter().map(|(_, id)| id.clone()).collect();
     for (_, id) in waiting {

@@ -8,7 +8,7 @@ use super::pass::Pass;
 use super::payload;
 use super::state;
 use super::translate;
-use super::walk::{Steps, runs_now};
+use super::walk::{self, Steps, runs_now};
 use crate::SourceError;
 use crate::polled::{day_start, format_time};
 use flowdeck_core::model::Timestamp;
@@ -51,7 +51,11 @@ pub(super) async fn sync(pass: &mut Pass<'_>) -> Result<(), SourceError> {
     for label in &settings.incident_labels {
         let key = state::issues_since(label);
         let walk_key = state::issues_walk(label);
-        let stored_walk = pass.round.marks.json::<IssuesWalk>(&walk_key)?;
+        let stored_walk = walk::usable(
+            pass.api,
+            pass.round.marks.json::<IssuesWalk>(&walk_key)?,
+            |w| w.next.as_deref(),
+        );
         let stored_since = pass.round.marks.timestamp(&key)?;
         if !runs_now(stored_walk.is_some(), stored_since.is_some(), pass.resuming) {
             continue;
@@ -109,7 +113,7 @@ async fn walk_label(
             return Ok(walk.next.is_none());
         };
         let page = api.get::<Vec<payload::Issue>>(url).await?;
-        walk.next = page.next.map(|link| link.to_string());
+        walk.next = walk::next_link(api, page.next)?;
         for issue in page.body {
             walk.latest_day = walk.latest_day.max(Some(day_start(issue.updated_at)));
             if issue.pull_request.is_some() {

@@ -127,7 +127,8 @@ impl<'a> Pass<'a> {
         match self.pulls_at.get(&pr.number) {
             Some(&at) => self.part.pull_requests[at] = pr,
             None => {
-                self.pulls_at.insert(pr.number, self.part.pull_requests.len());
+                self.pulls_at
+                    .insert(pr.number, self.part.pull_requests.len());
                 self.part.pull_requests.push(pr);
             }
         }

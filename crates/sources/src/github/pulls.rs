@@ -9,7 +9,7 @@ use super::pass::Pass;
 use super::payload;
 use super::state;
 use super::translate::{self, PrDetails};
-use super::walk::{Steps, runs_now};
+use super::walk::{self, Steps, runs_now};
 use crate::SourceError;
 use crate::polled::format_time;
 use flowdeck_core::model::Timestamp;
@@ -61,7 +61,11 @@ struct PullsWalk {
 pub(super) async fn sync(pass: &mut Pass<'_>) -> Result<(), SourceError> {
     let api = pass.api;
     let horizon = pass.round.now - pass.round.backfill;
-    let stored_walk = pass.round.marks.json::<PullsWalk>(state::PULLS_WALK)?;
+    let stored_walk = walk::usable(
+        pass.api,
+        pass.round.marks.json::<PullsWalk>(state::PULLS_WALK)?,
+        |w| w.next.as_deref(),
+    );
     let since = pass.round.marks.timestamp(state::PULLS_UPDATED_SINCE)?;
     if !runs_now(stored_walk.is_some(), since.is_some(), pass.resuming) {
         return Ok(());
@@ -136,7 +140,11 @@ async fn walk_pulls(
                 }
                 (Some(_), _) => details(api, &pr).await?,
             };
-            pass.pull(translate::pull_request(&pr, &pass.settings.service, details));
+            pass.pull(translate::pull_request(
+                &pr,
+                &pass.settings.service,
+                details,
+            ));
             walk.items.remove(0);
         }
         pass.round.marks.set_json(state::PULLS_WALK, &*walk);
@@ -158,7 +166,7 @@ async fn walk_pulls(
             return Ok(true);
         };
         let page = api.get::<Vec<payload::PullRequest>>(url).await?;
-        walk.next = page.next.map(|link| link.to_string());
+        walk.next = walk::next_link(api, page.next)?;
         for pr in page.body {
             if walk.cutoff.is_some_and(|c| pr.updated_at < c) {
                 walk.next = None;

@@ -10,7 +10,7 @@ use super::pass::Pass;
 use super::payload;
 use super::state;
 use super::translate;
-use super::walk::{Steps, runs_now};
+use super::walk::{self, Steps, runs_now};
 use crate::SourceError;
 use flowdeck_core::model::Timestamp;
 
@@ -80,7 +80,11 @@ impl RunsWalk {
 pub(super) async fn sync(pass: &mut Pass<'_>) -> Result<bool, SourceError> {
     let today = pass.round.now.date_naive();
     let horizon = pass.round.now - pass.round.backfill;
-    let stored_walk = pass.round.marks.json::<RunsWalk>(state::RUNS_WALK)?;
+    let stored_walk = walk::usable(
+        pass.api,
+        pass.round.marks.json::<RunsWalk>(state::RUNS_WALK)?,
+        |w| w.next.as_deref(),
+    );
     let since = pass.round.marks.read(state::RUNS_CREATED_SINCE, |v| {
         NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()
     })?;
@@ -92,7 +96,8 @@ pub(super) async fn sync(pass: &mut Pass<'_>) -> Result<bool, SourceError> {
         None => {
             if since.is_none() && !pass.settings.deploy_workflows.is_empty() {
                 // The predecessor of the first deploy run inside the horizon.
-                let older = deployments::older_deploy_runs(pass.api, pass.settings, horizon).await?;
+                let older =
+                    deployments::older_deploy_runs(pass.api, pass.settings, horizon).await?;
                 take_runs(pass, older);
             }
             RunsWalk::start(since.unwrap_or_else(|| horizon.date_naive()), false)
@@ -103,9 +108,10 @@ pub(super) async fn sync(pass: &mut Pass<'_>) -> Result<bool, SourceError> {
     match result {
         Ok(true) if !walk.warm => {
             let next = walk.next_from();
-            pass.round
-                .marks
-                .set(state::RUNS_CREATED_SINCE, next.format("%Y-%m-%d").to_string());
+            pass.round.marks.set(
+                state::RUNS_CREATED_SINCE,
+                next.format("%Y-%m-%d").to_string(),
+            );
             if next != walk.from {
                 walk = RunsWalk::start(next, true);
                 let warm = walk_runs(pass, &mut walk, &mut steps, today).await;
@@ -118,7 +124,11 @@ pub(super) async fn sync(pass: &mut Pass<'_>) -> Result<bool, SourceError> {
     }
 }
 
-fn finish(pass: &mut Pass<'_>, walk: &RunsWalk, result: Result<bool, SourceError>) -> Result<bool, SourceError> {
+fn finish(
+    pass: &mut Pass<'_>,
+    walk: &RunsWalk,
+    result: Result<bool, SourceError>,
+) -> Result<bool, SourceError> {
     match result {
         Ok(true) => {
             pass.round.marks.clear(state::RUNS_WALK);
@@ -151,7 +161,10 @@ async fn walk_runs(
                 Some(range) => {
                     let first = api.url(
                         &["actions", "runs"],
-                        &[("per_page", PER_PAGE), ("created", &created_filter(range.0, range.1))],
+                        &[
+                            ("per_page", PER_PAGE),
+                            ("created", &created_filter(range.0, range.1)),
+                        ],
                     );
                     walk.range = Some(range);
                     walk.next = Some(first.to_string());
@@ -179,7 +192,7 @@ async fn walk_runs(
             walk.next = None;
             continue;
         }
-        walk.next = page.next.map(|link| link.to_string());
+        walk.next = walk::next_link(api, page.next)?;
         if walk.next.is_none() {
             walk.range = None;
         }
@@ -187,7 +200,10 @@ async fn walk_runs(
         for run in &page.body.workflow_runs {
             walk.newest = walk.newest.max(Some(run.created_at));
             if run.status.as_deref() != Some("completed") && run.created_at >= recent {
-                walk.waiting = Some(walk.waiting.map_or(run.created_at, |w| w.min(run.created_at)));
+                walk.waiting = Some(
+                    walk.waiting
+                        .map_or(run.created_at, |w| w.min(run.created_at)),
+                );
             }
         }
         take_runs(pass, page.body.workflow_runs);

@@ -66,6 +66,33 @@ impl Steps {
     }
 }
 
+/// A page's next link, checked at once: one leading elsewhere fails the sync (and is never
+/// kept in a cursor).
+pub(super) fn next_link(api: &Api, next: Option<Url>) -> Result<Option<String>, SourceError> {
+    next.map(|link| api.follow(link.as_str()).map(|url| url.to_string()))
+        .transpose()
+}
+
+/// A stored cursor, used only when its next page is under the repository's API as configured
+/// now (else the listing starts over: `base_url` or `repo` changed since it was written).
+pub(super) fn usable<T>(
+    api: &Api,
+    cursor: Option<T>,
+    next: impl Fn(&T) -> Option<&str>,
+) -> Option<T> {
+    let cursor = cursor?;
+    match next(&cursor) {
+        Some(link) if !api.is_own(link) => {
+            tracing::warn!(
+                repo = api.repo(),
+                "a listing's stored cursor points outside the configured API; the listing starts over"
+            );
+            None
+        }
+        _ => Some(cursor),
+    }
+}
+
 /// Whether a listing runs in this sync: one with a cursor always does (it continues); one
 /// never finished before does; a finished one does unless this sync only continues others.
 pub(super) fn runs_now(has_cursor: bool, finished_before: bool, resuming: bool) -> bool {
