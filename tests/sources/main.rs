@@ -30,4 +30,5 @@ mod pagerduty;
 mod panels;
 mod poller_faults;
 mod prometheus;
+mod resume;
 mod shipped;

@@ -154,11 +154,16 @@ impl Respond for Generated {
 /// A server with every generated repository.
 pub async fn start() -> Leaked<MockServer> {
     let server = leaked(MockServer::start().await);
+    mount(&server).await;
+    server
+}
+
+/// Every generated repository, on a server of the caller's.
+pub async fn mount(server: &MockServer) {
     Mock::given(method("GET"))
         .and(path_regex(r"^/repos/acme/[^/]+/"))
         .respond_with(Generated { base: server.uri() })
-        .mount(&server)
+        .mount(server)
         .await;
     let _ = REPO_ID;
-    server
 }

@@ -104,10 +104,11 @@ impl Api {
         self.origin.follow(link, "a link")
     }
 
-    /// Whether a URL kept from an earlier sync (a listing's cursor) is under this repository's
-    /// API as configured now: one written before `base_url` or `repo` changed is not used.
+    /// Whether a URL kept from an earlier sync (a listing's cursor) is under the API root as
+    /// configured now (GitHub's next links name a repository by id, `/repositories/{id}/…`):
+    /// one written before `base_url` changed is not used.
     pub(super) fn is_own(&self, url: &str) -> bool {
-        url.starts_with(self.repo_base.as_str())
+        url.starts_with(self.origin.root().as_str())
     }
 
     /// One GET, its errors in words that name the repository and host.

@@ -102,8 +102,9 @@ impl GithubSource {
     }
 }
 
-/// Whether a previous sync left a listing unfinished (a cut backfill, a capped listing, or
-/// compares still to read): this sync then only continues those.
+/// Whether a previous sync left a listing unfinished (a cut backfill, a capped listing,
+/// compares still to read, a listing a cut first sync never began): this sync then only
+/// continues those.
 fn resuming(pass: &Pass<'_>) -> Result<bool, SourceError> {
     let marks = &pass.round.marks;
     let open = |key: &str| -> Result<bool, SourceError> {
@@ -130,7 +131,33 @@ fn resuming(pass: &Pass<'_>) -> Result<bool, SourceError> {
             return Ok(true);
         }
     }
-    Ok(!pass.changes_pending.is_empty())
+    if !pass.changes_pending.is_empty() {
+        return Ok(true);
+    }
+    // A first sync that stopped before it began some listing: its horizon is stored, the
+    // listing's watermark is not.
+    if marks.get(crate::polled::Horizon::DEFAULT.key)?.is_none() {
+        return Ok(false);
+    }
+    let mut finished = vec![
+        state::RUNS_CREATED_SINCE.to_string(),
+        state::PULLS_UPDATED_SINCE.to_string(),
+    ];
+    if pass.settings.deploy_workflows.is_empty() {
+        finished.push(state::ENVIRONMENTS.to_string());
+        finished.extend(
+            pass.settings
+                .deploy_environments
+                .iter()
+                .map(|env| state::deployments_newest(env)),
+        );
+    }
+    for key in &finished {
+        if marks.get(key)?.is_none() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// One sync's reading, in order: runs, deployments, the compares once every deployment

@@ -73,8 +73,8 @@ pub(super) fn next_link(api: &Api, next: Option<Url>) -> Result<Option<String>, 
         .transpose()
 }
 
-/// A stored cursor, used only when its next page is under the repository's API as configured
-/// now (else the listing starts over: `base_url` or `repo` changed since it was written).
+/// A stored cursor, used only when its next page is under the API root as configured now
+/// (else the listing starts over: `base_url` changed since it was written).
 pub(super) fn usable<T>(
     api: &Api,
     cursor: Option<T>,
