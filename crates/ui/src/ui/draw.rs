@@ -165,9 +165,9 @@ fn header(frame: &mut Frame, theme: &Theme, area: Rect, vm: &ViewModel) {
         spans.push(Span::styled(format!("{window} "), theme.style(Role::Text)));
     }
     if let Some((text, tone)) = &h.status
-        && used(&spans) + 2 + text.width() <= width
+        && used(&spans) + 3 + text.width() <= width
     {
-        spans.push(Span::styled(format!("  {text}"), tone_style(theme, *tone)));
+        spans.push(Span::styled(format!("  {text} "), tone_style(theme, *tone)));
     }
     let bands = format!("· bands {}", h.bands);
     if used(&spans) + bands.width() <= width {
