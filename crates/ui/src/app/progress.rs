@@ -31,7 +31,8 @@ pub(crate) fn bars(syncs: &[SyncProgress], now: Timestamp, max: usize) -> Vec<Pr
         .collect();
     let hidden = backfilling.len().saturating_sub(max);
     if let Some(last) = bars.last_mut().filter(|_| hidden > 0) {
-        last.text.push_str(&format!(" · and {hidden} more backfilling"));
+        last.text
+            .push_str(&format!(" · and {hidden} more backfilling"));
     }
     bars
 }
@@ -50,7 +51,10 @@ fn text(s: &SyncProgress, now: Timestamp) -> String {
         parts.push(format!("rate limit {} left", grouped(remaining)));
     }
     if let Some(to_go) = s.time_left(now) {
-        parts.push(format!("about {} to go", human_duration(to_go.as_secs() as i64)));
+        parts.push(format!(
+            "about {} to go",
+            human_duration(to_go.as_secs() as i64)
+        ));
     }
     parts.join(" · ")
 }

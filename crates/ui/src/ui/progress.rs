@@ -19,8 +19,7 @@ pub(crate) fn draw(frame: &mut Frame, body: Rect, theme: &Theme, bars: &[Progres
     if rows == 0 {
         return body;
     }
-    let [rest, area] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(rows)]).areas(body);
+    let [rest, area] = Layout::vertical([Constraint::Min(0), Constraint::Length(rows)]).areas(body);
     for (i, bar) in bars.iter().take(rows as usize).enumerate() {
         let row = Rect::new(area.x, area.y + i as u16, area.width, 1);
         frame.render_widget(Paragraph::new(line(bar, theme)), row);
