@@ -4,7 +4,7 @@
 
 use flowdeck_core::model::Timestamp;
 use flowdeck_core::progress::SyncProgress;
-use flowdeck_core::text::{human_duration, sanitize};
+use flowdeck_core::text::{human_duration, sanitize, thousands};
 
 /// One source's bar.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,12 +43,12 @@ pub(crate) fn incomplete(syncs: &[SyncProgress]) -> bool {
 }
 
 fn text(s: &SyncProgress, now: Timestamp) -> String {
-    let mut parts = vec![format!("{} requests", grouped(s.requests))];
+    let mut parts = vec![format!("{} requests", thousands(s.requests))];
     if let Some(left) = s.left {
-        parts.push(format!("about {} left", grouped(left)));
+        parts.push(format!("about {} left", thousands(left)));
     }
     if let Some(remaining) = s.rate_remaining {
-        parts.push(format!("rate limit {} left", grouped(remaining)));
+        parts.push(format!("rate limit {} left", thousands(remaining)));
     }
     if let Some(to_go) = s.time_left(now) {
         parts.push(format!(
@@ -57,19 +57,6 @@ fn text(s: &SyncProgress, now: Timestamp) -> String {
         ));
     }
     parts.join(" · ")
-}
-
-/// 1234567 as "1,234,567".
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]
