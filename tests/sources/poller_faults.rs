@@ -33,7 +33,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const INTERVAL: Duration = Duration::from_secs(60);
 
-fn settings() -> HttpSettings {
+pub(crate) fn settings() -> HttpSettings {
     HttpSettings {
         jitter: Jitter::Off,
         // One attempt per request: the fault reaches the poller, which schedules the retry.

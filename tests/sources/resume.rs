@@ -5,6 +5,9 @@
 //! backfill's, so every number is the same.
 
 use crate::support::leaked::leaked;
+// One attempt per request and never a sleep in place, as in poller_faults: the fault reaches
+// the poller.
+use crate::poller_faults::settings;
 use crate::support::{github_fixture, github_generated};
 
 use std::collections::BTreeMap;
@@ -17,22 +20,10 @@ use flowdeck::config::schema::GithubSourceConfig;
 use flowdeck::model::EventSet;
 use flowdeck::poller::{SyncReport, sync_source};
 use flowdeck::sources::github::GithubSource;
-use flowdeck::sources::http::{HttpClient, HttpSettings, Jitter, StoreEtagCache, SystemClock};
+use flowdeck::sources::http::{HttpClient, StoreEtagCache, SystemClock};
 use flowdeck::sources::live::Source;
 use flowdeck::store::{SqliteStore, Store};
 use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
-
-fn settings() -> HttpSettings {
-    HttpSettings {
-        jitter: Jitter::Off,
-        // One attempt per request, never a sleep in place: the fault reaches the poller.
-        max_retries: 0,
-        max_wait: Duration::ZERO,
-        timeout: Duration::from_millis(700),
-        connect_timeout: Duration::from_secs(2),
-        ..HttpSettings::default()
-    }
-}
 
 struct Run {
     _dir: tempfile::TempDir,

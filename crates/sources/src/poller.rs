@@ -9,7 +9,8 @@
 //! Stopping is graceful ([`PollerHandle::stop`]): each source's task is cancelled at its next
 //! await point and waited for. A commit runs without awaiting, so a commit in progress always
 //! completes; an HTTP request in flight is dropped, and a sync cut short stores nothing of its
-//! events (only the response cache may keep pages it fetched, which a failed sync keeps too).
+//! events since its last part (a source that commits in parts, `Round::commit_part`, keeps
+//! the parts and their cursors; the response cache may keep pages it fetched).
 
 use std::sync::Arc;
 use std::thread::JoinHandle;

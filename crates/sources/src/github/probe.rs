@@ -10,7 +10,6 @@ use crate::http::RateInfo;
 use crate::polled::Round;
 use flowdeck_core::text::thousands;
 
-
 fn describe_rate(rate: Option<RateInfo>) -> String {
     match rate {
         Some(RateInfo {
