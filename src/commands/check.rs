@@ -183,6 +183,7 @@ fn probe_polled(
                 store: store.clone(),
                 now: ctx.now,
                 backfill: live.backfill,
+                lease: None,
             };
             tasks.spawn(async move { (i, source.probe(&sync_ctx).await) });
         }

@@ -75,6 +75,15 @@ fn draw(http: &HttpClient, sources: &[String], done: &AtomicBool) {
             counts.total.saturating_sub(before),
             started.elapsed().as_secs()
         );
+        // What the backfills under way still expect to send, when they know.
+        let expected: u64 = crate::sources::progress::board()
+            .0
+            .iter()
+            .filter_map(|sync| sync.left)
+            .sum();
+        if expected > 0 {
+            message.push_str(&format!(" · about {expected} left"));
+        }
         if !left.is_empty() {
             message.push_str(" · ");
             message.push_str(&left.join(", "));

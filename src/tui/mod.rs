@@ -42,6 +42,8 @@ pub enum Message {
     Store(StoreEvent),
     /// The notifier found something to tell (docs/ARCHITECTURE.md#notifications).
     Alert(Alert),
+    /// How far the syncs under way are, and the parts of syncs committed so far.
+    Progress(Vec<crate::progress::SyncProgress>, u64),
 }
 
 /// Reads the sources (or the demo data) on a background thread.
@@ -119,6 +121,7 @@ fn event_loop(
             let sink_sender = sender.clone();
             let sink: ReportSink =
                 Arc::new(move |report| sink_sender.send(Message::Synced(report)).is_ok());
+            spawn_progress(sender.clone());
             Some(start(sink)?)
         }
         None => None,
@@ -203,6 +206,9 @@ fn event_loop(
                 Message::Alert(alert) => update(&mut app, Action::Alert(alert)),
                 Message::Signal => update(&mut app, Action::Quit),
                 Message::Synced(report) => update(&mut app, synced(&report)),
+                Message::Progress(syncs, parts) => {
+                    update(&mut app, Action::SyncProgress { syncs, parts });
+                }
                 Message::Store(event) => match event {
                     // A commit, the feed back after a break, or a fallback read: read again.
                     StoreEvent::Changed(_) | StoreEvent::Resumed | StoreEvent::Periodic => {
@@ -280,6 +286,32 @@ fn event_loop(
             dirty = true;
         }
     }
+}
+
+/// How often the syncs' progress board is looked at; a message is sent only when it moved.
+const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+
+/// Follows the poller's progress board (`sources::progress`) for the progress bars, and tells
+/// of each part a sync commits (the numbers fill in while a backfill runs). Stops when the
+/// loop is gone.
+fn spawn_progress(sender: Sender<Message>) {
+    let _ = std::thread::Builder::new()
+        .name("sync-progress".into())
+        .spawn(move || {
+            let mut seen = crate::sources::progress::version();
+            loop {
+                std::thread::sleep(PROGRESS_EVERY);
+                let now = crate::sources::progress::version();
+                if now == seen {
+                    continue;
+                }
+                seen = now;
+                let (syncs, parts) = crate::sources::progress::board();
+                if sender.send(Message::Progress(syncs, parts)).is_err() {
+                    return;
+                }
+            }
+        });
 }
 
 /// What a sync report tells the app.

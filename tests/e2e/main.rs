@@ -11,6 +11,8 @@
 mod support;
 
 #[cfg(unix)]
+mod backfill;
+#[cfg(unix)]
 mod browser;
 mod dashboard;
 #[cfg(unix)]

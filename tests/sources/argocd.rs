@@ -43,6 +43,7 @@ fn context(store: &Arc<MemoryStore>, now: &str) -> SyncContext {
         store: store.clone() as Arc<dyn Store>,
         now: at(now),
         backfill: chrono::Duration::days(30),
+        lease: None,
     }
 }
 

@@ -23,6 +23,7 @@ async fn sync(source: &dyn Source, store: &Arc<MemoryStore>, now: &str) -> usize
         store: store.clone() as Arc<dyn Store>,
         now,
         backfill: chrono::Duration::days(30),
+        lease: None,
     };
     let outcome = source.sync(&ctx).await.unwrap();
     let status = StoredStatus {

@@ -74,6 +74,7 @@ async fn synced(source: &dyn Source, store: &Arc<MemoryStore>, now: &str) {
         store: store.clone() as Arc<dyn Store>,
         now: at(now),
         backfill: chrono::Duration::days(30),
+        lease: None,
     };
     let outcome = source.sync(&ctx).await.unwrap();
     let status = flowdeck::store::StoredStatus {

@@ -63,6 +63,7 @@ fn context(store: &Arc<MemoryStore>) -> SyncContext {
         store: store.clone() as Arc<dyn Store>,
         now: at(NOW),
         backfill: Duration::days(gitlab_fixture::BACKFILL_DAYS),
+        lease: None,
     }
 }
 

@@ -66,6 +66,7 @@ async fn sync(
         store: store.clone() as Arc<dyn Store>,
         now: at(now),
         backfill: chrono::Duration::days(30),
+        lease: None,
     };
     let outcome = source.sync(&ctx).await?;
     let status = StoredStatus {
@@ -453,6 +454,7 @@ async fn check_says_what_it_found() {
         store: store.clone() as Arc<dyn Store>,
         now: at("2026-03-15T14:10:00Z"),
         backfill: chrono::Duration::days(30),
+        lease: None,
     };
     let line = source(&jenkins).probe(&ctx).await.unwrap();
     assert_eq!(

@@ -32,5 +32,6 @@ mod pagerduty;
 mod panels;
 mod poller_faults;
 mod prometheus;
+mod resume;
 mod shipped;
 mod webhook_post;

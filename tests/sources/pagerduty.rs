@@ -69,6 +69,7 @@ fn context(store: &Arc<MemoryStore>, now: &str, backfill_days: i64) -> SyncConte
         store: store.clone() as Arc<dyn Store>,
         now: at(now),
         backfill: chrono::Duration::days(backfill_days),
+        lease: None,
     }
 }
 

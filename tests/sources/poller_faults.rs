@@ -1,8 +1,9 @@
 //! Faults seen through the poller, the way a user lives them: one sync of a source hits the
 //! fault, the next one works. For each fault: no panic; the stored status names the cause; the
 //! poller schedules the retry as the server's headers say (rate limits) or by backoff
-//! (transient) or at the interval (configuration errors); and after recovery the SQLite store
-//! holds exactly what a sync without the fault stores: every event once.
+//! (transient) or at the interval (configuration errors); a GitHub sync keeps what it read
+//! before the fault; and after recovery the SQLite store holds exactly what a sync without the
+//! fault stores: every event once.
 //!
 //! Faults inside a sync (the run list and deployments already read, then the pull requests
 //! fail) are mounted on the local GitHub/GitLab; faults of the whole connection (refused,
@@ -32,7 +33,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const INTERVAL: Duration = Duration::from_secs(60);
 
-fn settings() -> HttpSettings {
+pub(crate) fn settings() -> HttpSettings {
     HttpSettings {
         jitter: Jitter::Off,
         // One attempt per request: the fault reaches the poller, which schedules the retry.
@@ -210,9 +211,11 @@ async fn github_mid_sync(answer: ResponseTemplate, cause: &str, wait_ok: impl Fn
     );
     assert!(stored_error.contains(cause), "{stored_error:?}");
     wait_ok(wait);
+    // What the sync read before the fault (runs, deployments) is kept with its cursors: the
+    // next sync continues from there instead of reading it again.
     assert!(
-        run.store.load().unwrap().deployments.is_empty(),
-        "a failed sync stores nothing"
+        !run.store.load().unwrap().deployments.is_empty(),
+        "a failed sync keeps what it read before the fault"
     );
 
     assert_recovers(&run, &source, github_fixture::NOW, &clean).await;

@@ -851,6 +851,7 @@ impl Local {
             store: self.store.clone(),
             now,
             backfill: chrono::Duration::days(1),
+            lease: None,
         }
     }
 }
@@ -1233,6 +1234,7 @@ mod reads {
             store: local.store.clone(),
             now,
             backfill: chrono::Duration::hours(60),
+            lease: None,
         };
         let outcome = source.sync(&ctx).await.unwrap();
         assert_eq!(

@@ -136,12 +136,16 @@ fn answer(base: &str, request: &Request) -> Option<(Value, Option<String>)> {
 
 struct Generated {
     base: String,
+    /// How long each answer takes (a slow server, for watching a backfill's progress).
+    delay: std::time::Duration,
 }
 
 impl Respond for Generated {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         match answer(&self.base, request) {
-            Some((body, link)) => Page::new(&body, link).respond(request),
+            Some((body, link)) => Page::new(&body, link)
+                .respond(request)
+                .set_delay(self.delay),
             None => ResponseTemplate::new(404).set_body_json(json!({
                 "message": "Not Found",
                 "documentation_url": "https://docs.github.com/rest",
@@ -154,11 +158,24 @@ impl Respond for Generated {
 /// A server with every generated repository.
 pub async fn start() -> Leaked<MockServer> {
     let server = leaked(MockServer::start().await);
+    mount(&server).await;
+    server
+}
+
+/// Every generated repository, on a server of the caller's.
+pub async fn mount(server: &MockServer) {
+    mount_slow(server, std::time::Duration::ZERO).await;
+}
+
+/// Every generated repository, each answer taking `delay`.
+pub async fn mount_slow(server: &MockServer, delay: std::time::Duration) {
     Mock::given(method("GET"))
         .and(path_regex(r"^/repos/acme/[^/]+/"))
-        .respond_with(Generated { base: server.uri() })
-        .mount(&server)
+        .respond_with(Generated {
+            base: server.uri(),
+            delay,
+        })
+        .mount(server)
         .await;
     let _ = REPO_ID;
-    server
 }

@@ -88,6 +88,42 @@ impl MemoryStore {
         text
     }
 
+    fn commit_part(
+        &self,
+        source: &str,
+        events: &EventSet,
+        watermarks: &[(String, String)],
+    ) -> Result<UpsertCount, StoreError> {
+        let mut inner = self.lock();
+        let mut count = UpsertCount::default();
+        for s in &events.services {
+            upsert(&mut inner.services, s.name.clone(), s, &mut count)?;
+        }
+        for d in &events.deployments {
+            upsert(&mut inner.deployments, d.id.clone(), d, &mut count)?;
+        }
+        for p in &events.pull_requests {
+            upsert(
+                &mut inner.pull_requests,
+                (p.service.clone(), p.number),
+                p,
+                &mut count,
+            )?;
+        }
+        for r in &events.pipeline_runs {
+            upsert(&mut inner.pipeline_runs, r.id.clone(), r, &mut count)?;
+        }
+        for i in &events.incidents {
+            upsert(&mut inner.incidents, i.id.clone(), i, &mut count)?;
+        }
+        for (key, value) in watermarks {
+            inner
+                .watermarks
+                .insert((source.to_string(), key.clone()), value.clone());
+        }
+        Ok(count)
+    }
+
     /// The watermarks of one source.
     pub fn watermarks(&self, source: &str) -> BTreeMap<String, String> {
         self.lock()
@@ -118,35 +154,33 @@ impl Store for MemoryStore {
         watermarks: &[(String, String)],
         status: &StoredStatus,
     ) -> Result<UpsertCount, StoreError> {
-        let mut inner = self.lock();
-        let mut count = UpsertCount::default();
-        for s in &events.services {
-            upsert(&mut inner.services, s.name.clone(), s, &mut count)?;
-        }
-        for d in &events.deployments {
-            upsert(&mut inner.deployments, d.id.clone(), d, &mut count)?;
-        }
-        for p in &events.pull_requests {
-            upsert(
-                &mut inner.pull_requests,
-                (p.service.clone(), p.number),
-                p,
-                &mut count,
-            )?;
-        }
-        for r in &events.pipeline_runs {
-            upsert(&mut inner.pipeline_runs, r.id.clone(), r, &mut count)?;
-        }
-        for i in &events.incidents {
-            upsert(&mut inner.incidents, i.id.clone(), i, &mut count)?;
-        }
-        for (key, value) in watermarks {
-            inner
-                .watermarks
-                .insert((source.to_string(), key.clone()), value.clone());
-        }
-        inner.statuses.insert(status.name.clone(), status.clone());
+        let count = self.commit_part(source, events, watermarks)?;
+        self.lock()
+            .statuses
+            .insert(status.name.clone(), status.clone());
         Ok(count)
+    }
+
+    /// A sync's part committed while it runs (no removals; a status only when given).
+    fn commit_batch(
+        &self,
+        source: &str,
+        events: &EventSet,
+        removals: &[flowdeck::events::EventKey],
+        watermarks: &[(String, String)],
+        status: Option<&StoredStatus>,
+    ) -> Result<flowdeck::store::BatchCount, StoreError> {
+        if !removals.is_empty() {
+            return Err(StoreError::Io("this test store keeps no removals".into()));
+        }
+        let upserts = self.commit_part(source, events, watermarks)?;
+        if let Some(status) = status {
+            self.put_status(status)?;
+        }
+        Ok(flowdeck::store::BatchCount {
+            upserts,
+            removed: 0,
+        })
     }
 
     fn put_status(&self, status: &StoredStatus) -> Result<(), StoreError> {

@@ -415,3 +415,76 @@ fn an_empty_window_names_the_newest_deployment_outside_it() {
     assert!(text.contains("v2.32.3, finished 19 Nov 2026"), "{text}");
     assert!(text.contains("no deployments in this"), "{text}");
 }
+
+/// A first sync backfilling two sources (one with what is left known, one not yet): a bar per
+/// source above the status line, the header says the numbers are incomplete; once the syncs
+/// end, the bars and the word go.
+#[test]
+fn backfill_progress() {
+    use flowdeck::progress::SyncProgress;
+    let now = headless::now();
+    let syncs = vec![
+        SyncProgress {
+            source: "github:acme/api".into(),
+            requests: 812,
+            left: Some(1206),
+            rate_remaining: Some(4188),
+            rate_reset_at: Some(now + chrono::Duration::minutes(40)),
+            backfilling: true,
+            elapsed: std::time::Duration::from_secs(41),
+        },
+        SyncProgress {
+            source: "gitlab:acme/web".into(),
+            requests: 3,
+            left: None,
+            rate_remaining: None,
+            rate_reset_at: None,
+            backfilling: true,
+            elapsed: std::time::Duration::from_secs(1),
+        },
+        SyncProgress {
+            source: "pagerduty".into(),
+            requests: 2,
+            left: None,
+            rate_remaining: None,
+            rate_reset_at: None,
+            backfilling: false,
+            elapsed: std::time::Duration::from_secs(1),
+        },
+    ];
+    for (width, height) in [(80, 24), (120, 40)] {
+        let mut app = demo_app(width, height, false);
+        flowdeck::app::update(
+            &mut app,
+            Action::SyncProgress {
+                syncs: syncs.clone(),
+                parts: 3,
+            },
+        );
+        assert_eq!(
+            app.effects.len(),
+            1,
+            "a committed part asks for a reload: {:?}",
+            app.effects
+        );
+        let text = screen_text(&app);
+        // The header drops what does not fit at 80 columns; the bars say it there.
+        let word = if width >= 120 {
+            "incomplete: backfilling"
+        } else {
+            "↻ backfilling"
+        };
+        assert!(text.contains(word), "{text}");
+        insta::assert_snapshot!(format!("backfill_progress_{width}x{height}"), text);
+
+        flowdeck::app::update(
+            &mut app,
+            Action::SyncProgress {
+                syncs: Vec::new(),
+                parts: 3,
+            },
+        );
+        let text = screen_text(&app);
+        assert!(!text.contains("backfilling"), "{text}");
+    }
+}

@@ -8,5 +8,6 @@ pub mod health;
 pub mod metrics;
 pub mod model;
 pub mod plausible;
+pub mod progress;
 pub mod status;
 pub mod text;

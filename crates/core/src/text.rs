@@ -115,6 +115,19 @@ pub fn count(n: u64, noun: &str) -> String {
     }
 }
 
+/// A count with thousands separated: 4980 as "4,980".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// [`count`] with the plural given: "1 match", "3 matches".
 pub fn count_of(n: u64, singular: &str, plural: &str) -> String {
     format!("{n} {}", if n == 1 { singular } else { plural })
@@ -123,6 +136,14 @@ pub fn count_of(n: u64, singular: &str, plural: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_get_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(4980), "4,980");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
 
     #[test]
     fn escape_sequences_and_controls_are_removed() {

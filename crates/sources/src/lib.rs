@@ -30,6 +30,7 @@ pub mod opsgenie;
 pub mod pagerduty;
 pub mod polled;
 pub mod poller;
+pub mod progress;
 pub mod prometheus;
 pub mod registry;
 pub mod shipped;

@@ -19,6 +19,9 @@ pub struct SyncContext {
     pub now: Timestamp,
     /// The first sync backfills this far (plus one older deployment, for a predecessor).
     pub backfill: chrono::Duration,
+    /// The lease the sync runs under on a shared store: what the sync commits in parts while
+    /// it runs (`Round::commit_part`) is fenced by it, as the poller's final commit is.
+    pub lease: Option<flowdeck_store::Lease>,
 }
 
 /// What one sync found.
@@ -35,6 +38,10 @@ pub struct SyncOutcome {
     /// What this sync could not read although its events are good (Prometheus without its
     /// Alertmanager): shown on the source's status line. None when it read everything.
     pub degraded: Option<String>,
+    /// What the sync already committed in parts while it ran (a long backfill commits its
+    /// pages as they come, `polled::Round::commit_part`): added to what the final commit
+    /// counts, so the report of the sync says everything it wrote.
+    pub committed: flowdeck_store::UpsertCount,
 }
 
 /// What `check` found when it probed a source: one line for people.

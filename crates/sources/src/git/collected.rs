@@ -81,6 +81,7 @@ impl Source for CollectedGit {
                 watermarks: Vec::new(),
                 covers_from: None,
                 degraded: None,
+                committed: Default::default(),
             })
         })
     }

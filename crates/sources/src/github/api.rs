@@ -21,6 +21,8 @@ pub(super) struct Api {
     /// `…/repos/{owner}/{repo}/`, ending in a slash.
     repo_base: Url,
     repo: String,
+    /// Requests sent through this API, for the syncs' part commits (`pass.rs`).
+    sent: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Api {
@@ -51,6 +53,7 @@ impl Api {
                 .header("X-GitHub-Api-Version", API_VERSION),
             repo_base,
             repo: settings.repo.clone(),
+            sent: Default::default(),
         })
     }
 
@@ -86,11 +89,19 @@ impl Api {
         self.origin.follow(link, "a link")
     }
 
+    /// Whether a URL kept from an earlier sync (a listing's cursor) is under the API root as
+    /// configured now (GitHub's next links name a repository by id, `/repositories/{id}/…`):
+    /// one written before `base_url` changed is not used.
+    pub(super) fn is_own(&self, url: &str) -> bool {
+        url.starts_with(self.origin.root().as_str())
+    }
+
     /// One GET, its errors in words that name the repository and host.
     pub(super) async fn get<T: DeserializeOwned>(
         &self,
         url: Url,
     ) -> Result<Response<T>, SourceError> {
+        self.count();
         self.origin.get(url, "").await
     }
 
@@ -99,7 +110,17 @@ impl Api {
         &self,
         url: Url,
     ) -> Result<Option<Response<T>>, SourceError> {
+        self.count();
         self.origin.get_if_found(url, "").await
+    }
+
+    fn count(&self) {
+        self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Requests sent so far through this API.
+    pub(super) fn sent(&self) -> u64 {
+        self.sent.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The rate-limit budget last seen for this host.

@@ -6,18 +6,23 @@ use std::collections::HashSet;
 
 use chrono::Duration;
 
+use serde::{Deserialize, Serialize};
+
 use super::api::{Api, PER_PAGE};
 use super::known::Known;
+use super::pass::Pass;
 use super::payload;
 use super::setup::Settings;
 use super::state;
 use super::translate::{self, DeployOutcome, is_final};
+use super::walk::{self, Steps, runs_now};
 use crate::SourceError;
 use crate::http::PageWalk;
 use crate::polled::Watermarks;
 use flowdeck_core::model::{Change, Deployment, DeploymentStatus, Timestamp};
 
-/// Pages of one environment's deployment list read at most in one sync (10,000 deployments).
+/// Pages of one environment's deployment list read at most in one sync (10,000 deployments);
+/// the rest is read at the next sync.
 const MAX_LIST_PAGES: usize = 100;
 /// Deployments older than the backfill horizon whose statuses are read to find one that
 /// succeeded (the predecessor of the first deployment inside the horizon).
@@ -37,7 +42,7 @@ pub(super) struct Pending {
 }
 
 impl Pending {
-    fn new(deployment: Deployment) -> Pending {
+    pub(super) fn new(deployment: Deployment) -> Pending {
         Pending {
             needs_changes: deployment.counts(),
             deployment,
@@ -80,70 +85,6 @@ async fn environments(
         }
     }
     Ok(envs)
-}
-
-/// One environment's deployments that are new since `newest` (all of them back to the horizon
-/// on a first sync), newest first, and on a first sync the ones just older than the horizon.
-struct Listing {
-    new: Vec<payload::Deployment>,
-    older: Vec<payload::Deployment>,
-    newest_id: Option<u64>,
-}
-
-async fn list_environment(
-    api: &Api,
-    environment: &str,
-    newest: Option<u64>,
-    horizon: Timestamp,
-) -> Result<Listing, SourceError> {
-    let mut listing = Listing {
-        new: Vec::new(),
-        older: Vec::new(),
-        newest_id: newest,
-    };
-    let mut url = Some(api.url(
-        &["deployments"],
-        &[("environment", environment), ("per_page", PER_PAGE)],
-    ));
-    let mut walk = url.as_ref().map(|first| {
-        PageWalk::new(
-            first,
-            format!("deployments of {} to {environment}", api.repo()),
-            MAX_LIST_PAGES,
-        )
-    });
-    while let Some(next) = url.take() {
-        let page = api.get::<Vec<payload::Deployment>>(next).await?;
-        let mut done = false;
-        for d in page.body {
-            // The environment filter matches case-insensitively; keep GitHub's spelling.
-            listing.newest_id = Some(listing.newest_id.map_or(d.id, |n| n.max(d.id)));
-            match newest {
-                Some(seen) if d.id <= seen => done = true,
-                Some(_) => listing.new.push(d),
-                // A zeroed or impossible date says nothing about where the listing is:
-                // the item is refused after translation (with a warning), and paging goes
-                // on, where it once ended the first sync after page 1.
-                None if d.created_at >= horizon
-                    || d.created_at < flowdeck_core::plausible::earliest() =>
-                {
-                    listing.new.push(d)
-                }
-                None => listing.older.push(d),
-            }
-        }
-        if newest.is_some() && done {
-            break;
-        }
-        if newest.is_none() && !listing.older.is_empty() {
-            break;
-        }
-        url = match walk.as_mut().and_then(|walk| walk.after_page(page.next)) {
-            Some(link) => Some(api.follow(link.as_str())?),
-            None => None,
-        };
-    }
-    Ok(listing)
 }
 
 /// The statuses of one deployment, newest first as GitHub lists them.
@@ -213,64 +154,152 @@ fn numeric_id(settings: &Settings, id: &str) -> Option<u64> {
     id.strip_prefix(&settings.id_prefix())?.parse().ok()
 }
 
-/// New deployments of the production environments with their final or current status, and
-/// stored ones that were still in progress with their new status. Deployments already stored
-/// with a final status are not read again.
-pub(super) async fn from_deployments_api(
-    api: &Api,
-    settings: &Settings,
-    known: &Known,
-    marks: &mut Watermarks,
-    now: Timestamp,
-    horizon: Timestamp,
-) -> Result<Vec<Pending>, SourceError> {
-    let envs = environments(api, settings, marks).await?;
-    let mut found: Vec<Pending> = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
-    for env in &envs {
-        let key = state::deployments_newest(env);
-        let newest = marks.read(&key, |v| v.parse().ok())?;
-        let listing = list_environment(api, env, newest, horizon).await?;
-        // An environment without deployments yet is marked 0: later syncs are incremental.
-        let seen_newest = listing.newest_id.unwrap_or(0);
-        if Some(seen_newest) != newest {
-            marks.set(key, seen_newest.to_string());
-        }
-        for d in &listing.new {
-            let id = settings.deployment_id(d.id);
-            if !seen.insert(id.clone()) {
-                continue;
-            }
-            if known.deployments.get(&id).is_some_and(settled) {
-                continue;
-            }
-            let outcome = translate::deploy_outcome(d, &statuses(api, d.id).await?);
-            found.push(Pending::new(to_model(settings, &envs, d, outcome)));
-        }
-        // The first sync reaches one successful deployment past the horizon, so the first one
-        // inside it has a predecessor to compare with.
-        for d in listing.older.iter().take(MAX_OLDER_CHECKS) {
-            let id = settings.deployment_id(d.id);
-            if let Some(k) = known.deployments.get(&id)
-                && k.counts()
-            {
-                break;
-            }
-            let outcome = translate::deploy_outcome(d, &statuses(api, d.id).await?);
-            if outcome.status == DeploymentStatus::Success && seen.insert(id) {
-                found.push(Pending::new(to_model(settings, &envs, d, outcome)));
-                break;
-            }
+/// Where one environment's listing is (`deployments.walk:<env>`): the next page, what it
+/// listed and has not read yet, the newest id it saw, and where it stops.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct EnvWalk {
+    next: Option<String>,
+    /// Listed, statuses not read yet, newest first.
+    items: Vec<payload::Deployment>,
+    /// Listed beyond the horizon (a first sync): candidates for the predecessor.
+    older: Vec<payload::Deployment>,
+    older_checked: usize,
+    /// The newest id seen; stored as the environment's newest once the walk ends.
+    top: Option<u64>,
+    /// The newest id stored before the walk began: it ends there (None: at the horizon).
+    stop_at: Option<u64>,
+    /// No page left to read.
+    listed: bool,
+}
+
+impl EnvWalk {
+    fn start(first: String, stop_at: Option<u64>) -> EnvWalk {
+        EnvWalk {
+            next: Some(first),
+            items: Vec::new(),
+            older: Vec::new(),
+            older_checked: 0,
+            top: stop_at,
+            stop_at,
+            listed: false,
         }
     }
 
+    /// Sorts one page's deployments into those to read, those past the horizon, and whether
+    /// the listing ends here.
+    fn take_page(&mut self, page: Vec<payload::Deployment>, horizon: Timestamp) {
+        let mut done = false;
+        for d in page {
+            self.top = Some(self.top.map_or(d.id, |n| n.max(d.id)));
+            match self.stop_at {
+                Some(seen) if d.id <= seen => done = true,
+                Some(_) => self.items.push(d),
+                // A zeroed or impossible date says nothing about where the listing is:
+                // the item is refused after translation (with a warning), and paging goes
+                // on, where it once ended the first sync after page 1.
+                None if d.created_at >= horizon
+                    || d.created_at < flowdeck_core::plausible::earliest() =>
+                {
+                    self.items.push(d)
+                }
+                None => self.older.push(d),
+            }
+        }
+        if done || !self.older.is_empty() {
+            self.listed = true;
+            self.next = None;
+        }
+    }
+
+    /// Requests this walk still needs, roughly: a status read per deployment listed and not
+    /// read, and for the pages not listed yet, as many deployments as the pace of ids so far
+    /// suggests (one status and one compare each, one list page per hundred).
+    fn requests_left(
+        &self,
+        listed_so_far: u64,
+        oldest: Option<Timestamp>,
+        newest: Option<Timestamp>,
+        horizon: Timestamp,
+    ) -> u64 {
+        let known = self.items.len() as u64 * 2;
+        if self.listed || self.next.is_none() {
+            return known;
+        }
+        let guess = match (oldest, newest) {
+            (Some(oldest), Some(newest)) if newest > oldest && oldest > horizon => {
+                let per_second = listed_so_far as f64 / (newest - oldest).num_seconds() as f64;
+                (per_second * (oldest - horizon).num_seconds() as f64) as u64
+            }
+            _ => 100,
+        };
+        known + guess * 2 + guess.div_ceil(100)
+    }
+}
+
+/// New deployments of the production environments with their final or current status, and
+/// stored ones that were still in progress with their new status, handed to the pass as
+/// they are read. Deployments already stored with a final status are not read again. Returns
+/// whether every environment's listing is complete (the compares wait until then: a
+/// predecessor may still be unread).
+pub(super) async fn from_deployments_api(pass: &mut Pass<'_>) -> Result<bool, SourceError> {
+    let (api, settings) = (pass.api, pass.settings);
+    let envs = environments(api, settings, &mut pass.round.marks).await?;
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut complete = true;
+    for env in &envs {
+        let walk_key = state::deployments_walk(env);
+        let newest_key = state::deployments_newest(env);
+        let stored_walk = walk::usable(
+            pass.api,
+            pass.round.marks.json::<EnvWalk>(&walk_key)?,
+            |w| w.next.as_deref(),
+        );
+        let newest: Option<u64> = pass.round.marks.read(&newest_key, |v| v.parse().ok())?;
+        if !runs_now(stored_walk.is_some(), newest.is_some(), pass.resuming) {
+            continue;
+        }
+        let mut walk = match stored_walk {
+            Some(walk) => walk,
+            None => EnvWalk::start(
+                api.url(
+                    &["deployments"],
+                    &[("environment", env.as_str()), ("per_page", PER_PAGE)],
+                )
+                .to_string(),
+                newest,
+            ),
+        };
+        if walk.stop_at.is_none() {
+            crate::progress::backfilling(true);
+        }
+        let result = walk_environment(pass, &envs, env, &mut walk, &mut seen).await;
+        let finished = walk.listed && walk.items.is_empty() && walk.older.is_empty();
+        if finished {
+            // An environment without deployments yet is marked 0: later syncs are incremental.
+            let top = walk.top.unwrap_or(0);
+            if Some(top) != newest {
+                pass.round.marks.set(newest_key, top.to_string());
+            }
+            pass.round.marks.clear(walk_key);
+        } else {
+            complete = false;
+            pass.round.marks.set_json(walk_key, &walk);
+        }
+        result?;
+    }
+
     // Stored deployments still in progress: their statuses may have moved on.
-    let recent = now - Duration::days(RECHECK_DAYS);
-    let mut waiting: Vec<&Deployment> = known
+    if pass.resuming {
+        return Ok(complete);
+    }
+    let recent = pass.round.now - Duration::days(RECHECK_DAYS);
+    let mut waiting: Vec<Deployment> = pass
+        .known
         .deployments
         .values()
         .filter(|k| !is_final(k.status) && k.started_at.unwrap_or(k.finished_at) >= recent)
         .filter(|k| !seen.contains(&k.id))
+        .cloned()
         .collect();
     waiting.sort_by(|a, b| a.id.cmp(&b.id));
     for stored in waiting {
@@ -294,11 +323,113 @@ pub(super) async fn from_deployments_api(
         if let Some(url) = outcome.url {
             updated.url = Some(url);
         }
-        if updated != *stored {
-            found.push(Pending::new(updated));
+        if updated != stored {
+            pass.deployment(Pending::new(updated));
         }
     }
-    Ok(found)
+    Ok(complete)
+}
+
+/// Reads one environment's walk on from where it is: the deployments listed and not read
+/// yet, then page after page, each deployment's statuses once; on a first sync, past the
+/// horizon, the statuses of older ones until one succeeded (the predecessor). The walk says
+/// where it stopped, whatever happened.
+async fn walk_environment(
+    pass: &mut Pass<'_>,
+    envs: &[String],
+    env: &str,
+    walk: &mut EnvWalk,
+    seen: &mut HashSet<String>,
+) -> Result<(), SourceError> {
+    let (api, settings) = (pass.api, pass.settings);
+    let horizon = pass.round.now - pass.round.backfill;
+    let key = state::deployments_walk(env);
+    let mut steps = Steps::new(
+        format!("deployments of {} to {env}", api.repo()),
+        MAX_LIST_PAGES,
+    );
+    let (mut listed, mut newest_at, mut oldest_at) = (0u64, None, None);
+    loop {
+        while let Some(d) = walk.items.first().cloned() {
+            let id = settings.deployment_id(d.id);
+            let final_known = pass.known.deployments.get(&id).is_some_and(settled);
+            if seen.insert(id) && !final_known {
+                let outcome = translate::deploy_outcome(&d, &statuses(api, d.id).await?);
+                pass.deployment(Pending::new(to_model(settings, envs, &d, outcome)));
+            }
+            walk.items.remove(0);
+        }
+        // The first sync reaches one successful deployment past the horizon, so the first one
+        // inside it has a predecessor to compare with.
+        while let Some(d) = walk.older.first().cloned() {
+            let id = settings.deployment_id(d.id);
+            let counted_known = pass.known.deployments.get(&id).is_some_and(|k| k.counts());
+            if counted_known || walk.older_checked >= MAX_OLDER_CHECKS {
+                walk.older.clear();
+                break;
+            }
+            let outcome = translate::deploy_outcome(&d, &statuses(api, d.id).await?);
+            walk.older_checked += 1;
+            walk.older.remove(0);
+            if outcome.status == DeploymentStatus::Success && seen.insert(id) {
+                pass.deployment(Pending::new(to_model(settings, envs, &d, outcome)));
+                walk.older.clear();
+            }
+        }
+        pass.round.marks.set_json(key.clone(), &*walk);
+        pass.checkpoint()?;
+        let Some(url) = steps.next(api, &mut walk.next)? else {
+            if walk.next.is_none() {
+                walk.listed = true;
+            }
+            return Ok(());
+        };
+        let page = api.get::<Vec<payload::Deployment>>(url).await?;
+        listed += page.body.len() as u64;
+        newest_at = newest_at.max(page.body.first().map(|d| d.created_at));
+        oldest_at = page.body.last().map(|d| d.created_at).or(oldest_at);
+        walk.next = walk::next_link(api, page.next)?;
+        walk.take_page(page.body, horizon);
+        crate::progress::estimate(
+            walk.requests_left(listed, oldest_at, newest_at, horizon)
+                + pass.changes_pending.len() as u64,
+        );
+    }
+}
+
+/// Reads the shipped commits of the deployments waiting for them, oldest first, each
+/// handed to the pass as soon as its compare is read (a cut keeps the rest waiting).
+pub(super) async fn read_pending_changes(pass: &mut Pass<'_>) -> Result<(), SourceError> {
+    let mut waiting: Vec<(Timestamp, String)> = pass
+        .changes_pending
+        .iter()
+        .filter_map(|id| {
+            pass.known
+                .deployments
+                .get(id)
+                .map(|d| (d.finished_at, id.clone()))
+        })
+        .collect();
+    waiting.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| a.1.as_bytes().cmp(b.1.as_bytes()))
+    });
+    // Ids no longer stored have nothing to read.
+    pass.changes_pending = waiting.iter().map(|(_, id)| id.clone()).collect();
+    for (_, id) in waiting {
+        let Some(deployment) = pass.known.deployments.get(&id).cloned() else {
+            continue;
+        };
+        let mut found = [Pending::new(deployment)];
+        found[0].needs_changes = true;
+        attach_changes(pass.api, pass.known, &mut found).await?;
+        let [done] = found;
+        pass.changes_pending.retain(|p| *p != id);
+        pass.put_deployment(done.deployment);
+        crate::progress::estimate(pass.changes_pending.len() as u64);
+        pass.checkpoint()?;
+    }
+    Ok(())
 }
 
 /// A deploy workflow run's status as a deployment status.

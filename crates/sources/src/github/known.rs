@@ -46,17 +46,6 @@ impl Known {
         self.deployments.insert(deployment.id.clone(), deployment);
     }
 
-    /// Brings the index up to date with an outcome about to be committed.
-    pub(super) fn absorb(&mut self, events: &EventSet, marker: String) {
-        for deployment in &events.deployments {
-            self.add_deployment(deployment.clone());
-        }
-        for pr in &events.pull_requests {
-            self.pulls.insert(pr.number, pr.clone());
-        }
-        self.marker = Some(marker);
-    }
-
     /// Whether a deployment is new or differs from what is stored.
     pub(super) fn deployment_changed(&self, deployment: &Deployment) -> bool {
         self.deployments.get(&deployment.id) != Some(deployment)

@@ -40,6 +40,13 @@
 //! An unchanged repository costs one conditional request per deploy environment, one for the
 //! runs, one for the pull requests, one per incident label and one per deployment still in
 //! progress: 5 with the defaults, all answered 304.
+//!
+//! A long sync is committed in parts (`pass`): every listing is walked page by page from a
+//! cursor kept as a watermark (`walk`), and what it read is committed with the cursors every
+//! 50 requests or so, and when the sync fails. A first sync cut by a rate limit, a fault or
+//! Ctrl-C, or a listing that reached its page cap, continues at the next sync from where it
+//! stopped: that sync only continues the unfinished listings (and reads the compares still
+//! waiting), and the one after polls as usual.
 
 mod api;
 mod compare;
@@ -48,6 +55,7 @@ mod deployments;
 pub(crate) mod fuzz;
 mod issues;
 mod known;
+mod pass;
 mod payload;
 mod probe;
 mod pulls;
@@ -55,6 +63,7 @@ mod runs;
 mod setup;
 mod state;
 mod translate;
+mod walk;
 pub mod webhook;
 mod webhook_payload;
 
@@ -63,14 +72,14 @@ use std::time::Duration;
 
 use self::api::Api;
 use self::known::Known;
+use self::pass::Pass;
 use self::setup::Settings;
 use crate::SourceError;
 use crate::http::HttpClient;
 use crate::live::ProbeReport;
-use crate::polled::{Found, Polled, Provider, Round, Setup, format_time};
+use crate::polled::{Found, Polled, Provider, Round, Setup};
 use crate::shipped::compared;
 use flowdeck_config::{GithubSourceConfig, SourceConfig};
-use flowdeck_core::model::EventSet;
 
 /// One repository on GitHub as a polled source.
 pub type GithubSource = Polled<Github>;
@@ -100,6 +109,81 @@ impl GithubSource {
     pub fn new(config: &GithubSourceConfig, http: HttpClient) -> Result<GithubSource, SourceError> {
         Polled::build(config, &Setup::new(&http, &[]))
     }
+}
+
+/// Whether a previous sync left a listing unfinished (a cut backfill, a capped listing,
+/// compares still to read, a listing a cut first sync never began): this sync then only
+/// continues those.
+fn resuming(pass: &Pass<'_>) -> Result<bool, SourceError> {
+    let marks = &pass.round.marks;
+    let open = |key: &str| -> Result<bool, SourceError> {
+        Ok(marks.json::<serde_json::Value>(key)?.is_some())
+    };
+    let mut cursors = vec![state::RUNS_WALK.to_string(), state::PULLS_WALK.to_string()];
+    cursors.extend(
+        pass.settings
+            .deploy_environments
+            .iter()
+            .map(|env| state::deployments_walk(env)),
+    );
+    if let Some(found) = marks.json::<Vec<String>>(state::ENVIRONMENTS)? {
+        cursors.extend(found.iter().map(|env| state::deployments_walk(env)));
+    }
+    cursors.extend(
+        pass.settings
+            .incident_labels
+            .iter()
+            .map(|label| state::issues_walk(label)),
+    );
+    for key in &cursors {
+        if open(key)? {
+            return Ok(true);
+        }
+    }
+    if !pass.changes_pending.is_empty() {
+        return Ok(true);
+    }
+    // A first sync that stopped before it began some listing: its horizon is stored, the
+    // listing's watermark is not.
+    if marks.get(crate::polled::Horizon::DEFAULT.key)?.is_none() {
+        return Ok(false);
+    }
+    let mut finished = vec![
+        state::RUNS_CREATED_SINCE.to_string(),
+        state::PULLS_UPDATED_SINCE.to_string(),
+    ];
+    if pass.settings.deploy_workflows.is_empty() {
+        finished.push(state::ENVIRONMENTS.to_string());
+        finished.extend(
+            pass.settings
+                .deploy_environments
+                .iter()
+                .map(|env| state::deployments_newest(env)),
+        );
+    }
+    for key in &finished {
+        if marks.get(key)?.is_none() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// One sync's reading, in order: runs, deployments, the compares once every deployment
+/// listing is complete, pull requests, incident issues.
+async fn read(pass: &mut Pass<'_>) -> Result<(), SourceError> {
+    let runs_complete = runs::sync(pass).await?;
+    let deployments_complete = if pass.settings.deploy_workflows.is_empty() {
+        deployments::from_deployments_api(pass).await?
+    } else {
+        runs_complete
+    };
+    if deployments_complete {
+        deployments::read_pending_changes(pass).await?;
+    }
+    pulls::sync(pass).await?;
+    issues::sync(pass).await?;
+    Ok(())
 }
 
 impl Provider for Github {
@@ -146,64 +230,37 @@ impl Provider for Github {
                 known_slot.insert(known)
             }
         };
-
-        let horizon = round.now - round.backfill;
-        let (api, settings, marks) = (&self.api, &self.settings, &mut round.marks);
-
-        let first_run_sync = marks.get(state::RUNS_CREATED_SINCE)?.is_none();
-        let runs = runs::list(api, marks, round.now, horizon).await?;
-        let mut found = if settings.deploy_workflows.is_empty() {
-            deployments::from_deployments_api(api, settings, known, marks, round.now, horizon)
-                .await?
-        } else {
-            let mut deploy_runs: Vec<payload::WorkflowRun> = runs
-                .iter()
-                .filter(|r| settings.is_deploy_workflow(r))
-                .cloned()
-                .collect();
-            if first_run_sync {
-                deploy_runs.extend(deployments::older_deploy_runs(api, settings, horizon).await?);
-            }
-            deployments::from_runs(settings, known, &deploy_runs)
-        };
-        deployments::attach_changes(api, known, &mut found).await?;
-        let pull_requests = pulls::sync(api, &settings.service, known, marks, horizon).await?;
-        let incidents = issues::sync(api, settings, marks, horizon).await?;
-
-        let events = EventSet {
-            services: Vec::new(),
-            deployments: found
-                .into_iter()
-                .map(|p| p.deployment)
-                .filter(|d| known.deployment_changed(d))
-                .collect(),
-            pull_requests,
-            pipeline_runs: runs
-                .iter()
-                .filter(|r| settings.is_ci_workflow(r))
-                .map(|r| {
-                    translate::pipeline_run(r, settings.run_deployment_id(r.id), &settings.service)
-                })
-                .collect(),
-            incidents,
-        };
         let serial = self.syncs.fetch_add(1, Ordering::Relaxed);
-        let marker = format!("{} #{serial}", format_time(round.now));
-        marks.set(state::SYNC_AT, marker.clone());
-        known.absorb(&events, marker);
-        let mut found = Found::events(events);
-        if self.compares_others {
-            let forge = compare::Compares(api);
-            found.degraded = compared::after_sync(
-                &forge,
-                round,
-                &settings.name,
-                &settings.service,
-                &found.events,
-            )
-            .await?;
+        let mut pass = Pass::new(&self.api, &self.settings, round, known, serial)?;
+        pass.resuming = resuming(&pass)?;
+        if pass.resuming {
+            crate::progress::backfilling(true);
         }
-        Ok(found)
+        match read(&mut pass).await {
+            Ok(()) => {
+                let mut found = Found::events(pass.finish());
+                if self.compares_others {
+                    let forge = compare::Compares(&self.api);
+                    found.degraded = compared::after_sync(
+                        &forge,
+                        round,
+                        &self.settings.name,
+                        &self.settings.service,
+                        &found.events,
+                    )
+                    .await?;
+                }
+                Ok(found)
+            }
+            Err(error) => {
+                // What was read before the failure is kept, with the cursors that say where
+                // the next sync continues.
+                if let Err(store_error) = pass.commit() {
+                    tracing::warn!(%store_error, "could not keep what the failed sync read");
+                }
+                Err(error)
+            }
+        }
     }
 
     async fn probe(&self, round: &Round) -> Result<ProbeReport, SourceError> {

@@ -1,13 +1,14 @@
 //! The GitHub REST payloads flowdeck reads (API version 2022-11-28), with GitHub's own field
 //! names. Only the fields used are declared; everything else in a payload is ignored. Fields the
-//! API documents as nullable are `Option`s.
+//! API documents as nullable are `Option`s. Items a backfill listed but has not read further yet
+//! (deployments, pull requests) are kept in its cursor as the same JSON (`Serialize`).
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use flowdeck_core::model::Timestamp;
 
 /// The part of a user object flowdeck reads (`user`, `creator`, `actor`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub(super) struct User {
     pub login: String,
 }
@@ -21,7 +22,7 @@ pub(super) struct Repository {
 }
 
 /// An item of GET /repos/{owner}/{repo}/deployments.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub(super) struct Deployment {
     pub id: u64,
     pub sha: String,
@@ -123,7 +124,7 @@ fn first_attempt() -> u32 {
 }
 
 /// An item of GET /repos/{owner}/{repo}/pulls.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub(super) struct PullRequest {
     pub number: u64,
     pub title: String,
@@ -139,7 +140,7 @@ pub(super) struct PullRequest {
     pub head: Branch,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub(super) struct Branch {
     #[serde(rename = "ref")]
     pub git_ref: String,

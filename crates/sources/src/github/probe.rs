@@ -8,18 +8,7 @@ use super::setup::Settings;
 use crate::SourceError;
 use crate::http::RateInfo;
 use crate::polled::Round;
-
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+use flowdeck_core::text::thousands;
 
 fn describe_rate(rate: Option<RateInfo>) -> String {
     match rate {
@@ -101,17 +90,4 @@ pub(super) async fn probe(
         describe_rate(api.rate()),
         found.join(", ")
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_get_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(4980), "4,980");
-        assert_eq!(thousands(1_234_567), "1,234,567");
-    }
 }

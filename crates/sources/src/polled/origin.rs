@@ -123,7 +123,9 @@ impl Origin {
                 to: origin_text(&request.url),
             });
         }
-        self.http.get_json(&request).await
+        let answer = self.http.get_json(&request).await;
+        crate::progress::request_sent(self.rate());
+        answer
     }
 
     /// One GET; `what` names it in errors ("deployments").

@@ -9,7 +9,7 @@ use super::{Found, Watermarks};
 use crate::SourceError;
 use crate::live::{SyncContext, SyncOutcome};
 use flowdeck_core::model::{EventSet, Timestamp};
-use flowdeck_store::Store;
+use flowdeck_store::{Lease, Store, UpsertCount};
 
 /// The watermark that holds the first sync's backfill horizon, and how its time is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +37,10 @@ pub struct Round {
     /// The source's watermarks: what is stored, and what this sync sets.
     pub marks: Watermarks,
     store: Arc<dyn Store>,
+    /// The lease that fences `commit_part` on a shared store.
+    lease: Option<Lease>,
+    /// What `commit_part` stored so far.
+    committed: UpsertCount,
 }
 
 impl Round {
@@ -62,7 +66,32 @@ impl Round {
             covers_from,
             marks,
             store: ctx.store.clone(),
+            lease: ctx.lease.clone(),
+            committed: UpsertCount::default(),
         })
+    }
+
+    /// Commits a part of this sync now, in one transaction: `events` and the watermarks set so
+    /// far (their cursors), without a status. A long backfill commits its pages as they come,
+    /// so one stopped by a rate limit, a fault or Ctrl-C continues from its cursors at the next
+    /// sync instead of from scratch; the poller still commits the rest and the status at the end.
+    pub fn commit_part(&mut self, events: &EventSet) -> Result<(), SourceError> {
+        let watermarks = self.marks.take_updates();
+        let written = match (&self.lease, self.store.leases()) {
+            // A collector that lost its lease (paused past it) stores nothing of this part.
+            (Some(lease), Some(leases)) => {
+                leases.commit_held(lease, events, &[], &watermarks, None)
+            }
+            _ => self
+                .store
+                .commit_batch(self.marks.source(), events, &[], &watermarks, None),
+        }
+        .map_err(super::store_error)?;
+        self.committed.inserted += written.upserts.inserted;
+        self.committed.updated += written.upserts.updated;
+        self.committed.unchanged += written.upserts.unchanged;
+        crate::progress::committed();
+        Ok(())
     }
 
     /// Everything the store holds (every source's), for a source that must see what it stored
@@ -84,6 +113,7 @@ impl Round {
             watermarks: self.marks.into_updates(),
             covers_from: Some(self.covers_from),
             degraded: found.degraded,
+            committed: self.committed,
         }
     }
 }

@@ -70,6 +70,25 @@ impl Watermarks {
         self.updates.push((key, value.into()));
     }
 
+    /// A value as JSON (a cursor); `json` reads it back.
+    pub fn set_json<T: serde::Serialize>(&mut self, key: impl Into<String>, value: &T) {
+        match serde_json::to_string(value) {
+            Ok(text) => self.set(key, text),
+            Err(error) => tracing::warn!(%error, "a watermark could not be written as JSON"),
+        }
+    }
+
+    /// Forgets a cursor: stored empty, which `json` reads as missing (the store keeps its
+    /// rows, so the schema does not change).
+    pub fn clear(&mut self, key: impl Into<String>) {
+        self.set(key, "");
+    }
+
+    /// What this sync set so far, handed over to a part commit (`Round::commit_part`).
+    pub(crate) fn take_updates(&mut self) -> Vec<(String, String)> {
+        std::mem::take(&mut self.updates)
+    }
+
     /// What this sync set, in order.
     pub(crate) fn into_updates(self) -> Vec<(String, String)> {
         self.updates

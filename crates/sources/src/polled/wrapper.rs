@@ -55,7 +55,11 @@ impl<P: Provider> Source for Polled<P> {
     fn sync<'a>(&'a self, ctx: &'a SyncContext) -> BoxFuture<'a, Result<SyncOutcome, SourceError>> {
         Box::pin(async move {
             let mut round = Round::open(ctx, self.provider.name(), P::HORIZON)?;
-            let (found, cuts) = crate::cuts::collecting(self.provider.sync(&mut round)).await;
+            let (found, cuts) = crate::progress::tracking(
+                self.provider.name(),
+                crate::cuts::collecting(self.provider.sync(&mut round)),
+            )
+            .await;
             let mut found = found?;
             // An item no real event could be is refused here, for every source, rather than
             // stored.

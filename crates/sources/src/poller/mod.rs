@@ -9,7 +9,8 @@
 //! Stopping is graceful ([`PollerHandle::stop`]): each source's task is cancelled at its next
 //! await point and waited for. A commit runs without awaiting, so a commit in progress always
 //! completes; an HTTP request in flight is dropped, and a sync cut short stores nothing of its
-//! events (only the response cache may keep pages it fetched, which a failed sync keeps too).
+//! events since its last part (a source that commits in parts, `Round::commit_part`, keeps
+//! the parts and their cursors; the response cache may keep pages it fetched).
 //!
 //! On a store several processes poll into (PostgreSQL), each source is polled by one of them
 //! at a time, under a lease (`sharing`), and every write for it is fenced by that lease.
@@ -278,6 +279,7 @@ async fn sync_and_log(
         store: store.clone(),
         now,
         backfill,
+        lease: held.map(|(_, lease)| lease.clone()),
     };
     let sync = crate::http::on_behalf_of(source.name(), source.sync(&ctx));
     let outcome = match limit {
@@ -307,7 +309,11 @@ async fn sync_and_log(
         Ok(outcome) => {
             let committed = commit(store, held, source.name(), &outcome, &status);
             match committed {
-                Ok(count) => {
+                Ok(mut count) => {
+                    // What the sync committed in parts while it ran counts as written too.
+                    count.inserted += outcome.committed.inserted;
+                    count.updated += outcome.committed.updated;
+                    count.unchanged += outcome.committed.unchanged;
                     tracing::info!(
                         source = source.name(),
                         inserted = count.inserted,

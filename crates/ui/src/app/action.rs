@@ -50,6 +50,13 @@ pub enum Action {
         ok: bool,
         changed: bool,
     },
+    /// How far the syncs under way are (`flowdeck_sources::progress`), and how many parts
+    /// of syncs were committed so far: a new part is new data, read at once, so the numbers
+    /// fill in while a backfill runs.
+    SyncProgress {
+        syncs: Vec<flowdeck_core::progress::SyncProgress>,
+        parts: u64,
+    },
     /// The store another process writes changed (or may have: the feed is back after a break,
     /// or a fallback read is due).
     StoreChanged,

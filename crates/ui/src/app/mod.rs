@@ -8,6 +8,7 @@ pub(crate) mod line;
 pub mod list;
 pub(crate) mod picker;
 pub(crate) mod picture;
+pub(crate) mod progress;
 pub(crate) mod scope;
 pub mod screens;
 pub mod state;

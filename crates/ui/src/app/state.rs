@@ -325,6 +325,10 @@ pub struct App {
     /// Whether each polled source's last sync worked: a sync reloads the data only when it
     /// brought something or changed a source's state.
     pub(crate) last_sync_ok: HashMap<String, bool>,
+    /// The syncs under way, for the progress bars.
+    pub(crate) sync_progress: Vec<flowdeck_core::progress::SyncProgress>,
+    /// Parts of syncs committed that a reload has been asked for.
+    pub(crate) parts_seen: u64,
 }
 
 /// Settings the app starts with.
@@ -393,6 +397,8 @@ impl App {
             table_key: None,
             effects: Vec::new(),
             last_sync_ok: HashMap::new(),
+            sync_progress: Vec::new(),
+            parts_seen: 0,
         };
         app.refresh_scope();
         app

@@ -24,6 +24,8 @@ pub struct ViewModel {
     pub(crate) breadcrumb: Vec<String>,
     pub(crate) body: Body,
     pub(crate) sources: Vec<SourceLine>,
+    /// A bar per source whose backfill is under way (drawn above the status line).
+    pub(crate) progress: Vec<super::progress::ProgressBar>,
     /// Key hints for this screen, from the keymap; help and quit are always shown.
     pub(crate) command_bar: Vec<Hint>,
     pub(crate) prompt: Option<PromptLine>,
@@ -282,6 +284,9 @@ fn prompt_line(app: &App) -> Option<PromptLine> {
 }
 
 /// The view model of the app as it stands.
+/// Bars shown at most; more backfilling sources are counted in the last one.
+const MAX_PROGRESS_BARS: usize = 3;
+
 pub fn build(app: &App) -> ViewModel {
     let clock = {
         let tz = app.history().rules.timezone;
@@ -302,10 +307,11 @@ pub fn build(app: &App) -> ViewModel {
         clock,
         status: if app.loading {
             Some(("loading…".into(), Tone::Accent))
+        } else if let Some(e) = &app.load_error {
+            Some((format!("load failed: {e}"), Tone::Fail))
         } else {
-            app.load_error
-                .as_ref()
-                .map(|e| (format!("load failed: {e}"), Tone::Fail))
+            super::progress::incomplete(&app.sync_progress)
+                .then(|| ("incomplete: backfilling".to_string(), Tone::Warn))
         },
     };
     let body = if app.width < MIN_WIDTH || app.height < MIN_HEIGHT {
@@ -328,6 +334,7 @@ pub fn build(app: &App) -> ViewModel {
         breadcrumb: breadcrumb(app),
         body,
         sources: source_lines(app),
+        progress: super::progress::bars(&app.sync_progress, app.now, MAX_PROGRESS_BARS),
         command_bar: command_bar(app),
         prompt: prompt_line(app),
         message: app.message.clone(),

@@ -49,16 +49,17 @@ pub fn draw(vm: &ViewModel, theme: &Theme, frame: &mut Frame) {
     let parts = layout::frame(area);
     header(frame, theme, parts.header, vm);
     breadcrumb(frame, theme, parts.breadcrumb, vm);
+    let body = super::progress::draw(frame, parts.body, theme, &vm.progress);
     match &vm.body {
-        Body::Overview(view) => overview::draw(frame, parts.body, theme, view),
-        Body::Measure(view) => measure::draw(frame, parts.body, theme, view),
-        Body::Detail(view) => detail::draw(frame, parts.body, theme, view),
-        Body::Services(view) => services::draw(frame, parts.body, theme, view),
+        Body::Overview(view) => overview::draw(frame, body, theme, view),
+        Body::Measure(view) => measure::draw(frame, body, theme, view),
+        Body::Detail(view) => detail::draw(frame, body, theme, view),
+        Body::Services(view) => services::draw(frame, body, theme, view),
         Body::Loading(text) => {
             frame.render_widget(
                 Paragraph::new(Span::styled(text.clone(), theme.style(Role::Muted)))
                     .alignment(Alignment::Center),
-                layout::centered(parts.body, parts.body.width, 1),
+                layout::centered(body, body.width, 1),
             );
         }
         Body::TooSmall { .. } | Body::Wall(_) => {}
@@ -164,9 +165,9 @@ fn header(frame: &mut Frame, theme: &Theme, area: Rect, vm: &ViewModel) {
         spans.push(Span::styled(format!("{window} "), theme.style(Role::Text)));
     }
     if let Some((text, tone)) = &h.status
-        && used(&spans) + 2 + text.width() <= width
+        && used(&spans) + 3 + text.width() <= width
     {
-        spans.push(Span::styled(format!("  {text}"), tone_style(theme, *tone)));
+        spans.push(Span::styled(format!("  {text} "), tone_style(theme, *tone)));
     }
     let bands = format!("· bands {}", h.bands);
     if used(&spans) + bands.width() <= width {

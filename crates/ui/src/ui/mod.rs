@@ -3,6 +3,7 @@
 pub(crate) mod draw;
 pub mod health_chart;
 pub mod layout;
+mod progress;
 mod screens;
 pub mod svg;
 pub mod theme;

@@ -75,6 +75,13 @@ pub fn update(app: &mut App, action: Action) {
                 app.effects.push(Effect::Reload);
             }
         }
+        Action::SyncProgress { syncs, parts } => {
+            if parts > app.parts_seen {
+                app.parts_seen = parts;
+                app.effects.push(Effect::Reload);
+            }
+            app.sync_progress = syncs;
+        }
         Action::StoreChanged => app.effects.push(Effect::Reload),
         Action::Quit => app.quit = true,
         Action::Notify(message) => app.message = Some(flowdeck_core::text::sanitize(&message)),
