@@ -112,3 +112,22 @@ write("ratelimit_headers", "github-primary", "x-ratelimit-limit: 5000\nx-ratelim
 write("ratelimit_headers", "github-secondary", "retry-after: 60\n\n{\"message\":\"You have exceeded a secondary rate limit.\"}")
 write("ratelimit_headers", "gitlab", "RateLimit-Limit: 2000\nRateLimit-Remaining: 0\nRateLimit-Reset: 1700000060\nRetry-After: Wed, 21 Oct 2026 07:28:00 GMT\n\nRetry later")
 write("ratelimit_headers", "opsgenie", "X-RateLimit-State: THROTTLED\nX-RateLimit-Period-In-Sec: 60\n\n{\"message\":\"rate\"}")
+
+# The open event format, flowdeck.events/v1 (docs/EVENTS.md): one batch of every type, and removals.
+SHA2 = "1111111111111111111111111111111111111111"
+write("events_format", "batch.ndjson", "\n".join(json.dumps(line, separators=(",", ":")) for line in [
+    {"type": "service", "name": "api", "team": "payments"},
+    {"type": "deployment", "id": "d1", "service": "api", "environment": "prod", "sha": SHA.upper(), "name": "v1",
+     "started_at": "2026-03-02T09:50:00Z", "finished_at": "2026-03-02T10:00:00+01:00", "status": "success",
+     "changes": [{"sha": SHA2, "authored_at": "2026-03-01T10:00:00Z", "author": "ann", "title": "Add cache", "pr": 12},
+                 {"sha": SHA[::-1], "authored_at": "2026-03-01T11:00:00Z", "author": "bob",
+                  "message": "Revert \"x\"\n\nThis reverts commit " + SHA2 + ".", "merge": True}]},
+    {"type": "incident", "id": "i1", "services": ["api", "web"], "title": "5xx \u001b[31m", "severity": "sev1", "labels": ["a=b"],
+     "started_at": "2026-03-02T11:00:00Z", "resolved_at": None},
+    {"type": "pipeline_run", "id": "r1", "service": "api", "workflow": "ci", "branch": "main", "sha": SHA, "status": "completed",
+     "conclusion": "failure", "attempt": 2, "created_at": "2026-03-02T09:00:00Z", "finished_at": "2026-03-02T09:10:00.123456789Z"},
+    {"type": "pull_request", "service": "api", "number": 12, "title": "Add cache", "author": "ann", "created_at": "2026-03-01T09:00:00Z",
+     "merged_at": "2026-03-01T12:00:00Z", "merge_sha": SHA, "reverts_pr": 3},
+]) + "\n")
+write("events_format", "removals.ndjson", '{"type":"deployment","id":"d2","deleted":true}\n\n'
+      '{"type":"pull_request","service":"api","number":12,"deleted":true}\n{"type":"incident","id":"i1","deleted":true}\n')

@@ -15,6 +15,7 @@ pub use flowdeck_store as store;
 pub use flowdeck_ui::{app, report, snapshot, ui};
 
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod logging;
 pub mod notify;

@@ -70,7 +70,7 @@ pub fn run(ctx: &Context, name: Option<&str>) -> Result<ExitCode, CommandError> 
     );
     let fixed_now = ctx.fixed_now.then_some(ctx.now);
     let notifier = Notifier::start(&ctx.loaded.config, live.store.clone(), move || {
-        fixed_now.unwrap_or_else(chrono::Utc::now)
+        fixed_now.unwrap_or_else(crate::clock::now)
     });
     // What the store held before this run is looked at once, then after every sync.
     let nudge: Arc<dyn Fn() + Send + Sync> = match &notifier {

@@ -5,8 +5,6 @@ use std::fs::File;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use chrono::Utc;
-
 use super::CommandError;
 use super::collected_git;
 use super::validate::{self, Validated};
@@ -65,7 +63,7 @@ impl Context {
         } = validate::validate(&loaded, uses_store)?;
         Ok(Context {
             loaded,
-            now: cli.now.unwrap_or_else(Utc::now),
+            now: cli.now.unwrap_or_else(crate::clock::now),
             fixed_now: cli.now.is_some(),
             demo: cli.demo,
             theme,

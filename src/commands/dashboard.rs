@@ -95,7 +95,7 @@ pub fn run(ctx: Context, wall: bool, window: &WindowArgs) -> Result<ExitCode, Co
         // look younger.
         let mut fresh = Context::clone(&context);
         if !fresh.fixed_now && !fresh.demo {
-            fresh.now = chrono::Utc::now();
+            fresh.now = crate::clock::now();
         }
         // The store is read as it is; the poller keeps it current.
         Live::read_stored(live.as_deref(), not_yet)

@@ -91,7 +91,7 @@ pub fn run(options: Options, loader: Loader) -> anyhow::Result<()> {
 }
 
 fn clock(fixed: Option<Timestamp>) -> Timestamp {
-    fixed.unwrap_or_else(Utc::now)
+    fixed.unwrap_or_else(crate::clock::now)
 }
 
 fn spawn_load(loader: &Loader, sender: &Sender<Message>) {
@@ -183,7 +183,7 @@ fn event_loop(
             }
         }
         if options.fixed_now.is_none() {
-            update(&mut app, Action::Tick(Utc::now()));
+            update(&mut app, Action::Tick(crate::clock::now()));
             dirty = true;
         }
         if let Some(at) = next_rotation
