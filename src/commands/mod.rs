@@ -8,6 +8,7 @@ mod collect;
 mod collected_git;
 mod context;
 mod dashboard;
+pub mod derived;
 mod export;
 pub(crate) mod ingest;
 mod live;

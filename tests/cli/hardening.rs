@@ -824,8 +824,9 @@ fn stores_of_the_wrong_shape_newer_damaged_or_read_only_are_refused_untouched() 
         "c.toml",
         &store,
         &format!(
-            "cannot open the history database {}: its tables do not match schema version 2 (table watermarks is missing); it was left untouched",
-            store.display()
+            "cannot open the history database {}: its tables do not match schema version {} (table watermarks is missing); it was left untouched",
+            store.display(),
+            flowdeck::store::sqlite::SCHEMA_VERSION
         ),
     );
 

@@ -10,6 +10,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod derived;
 mod notified;
 mod parity;
 mod postgres;

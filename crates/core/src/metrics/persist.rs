@@ -393,7 +393,11 @@ fn check(h: &History) -> Result<(), DecodeError> {
         events.incidents.len(),
         h.services.len(),
     );
-    let fail = |what: &str| Err(DecodeError::new(format!("{what} does not match the events")));
+    let fail = |what: &str| {
+        Err(DecodeError::new(format!(
+            "{what} does not match the events"
+        )))
+    };
     let within = |list: &[u32], len: usize| list.iter().all(|&i| (i as usize) < len);
     if h.deployments.len() != deployments
         || h.prs.len() != prs
@@ -425,12 +429,10 @@ fn check(h: &History) -> Result<(), DecodeError> {
             return fail("a service's facts");
         }
     }
-    if h
-        .prs
+    if h.prs
         .iter()
         .any(|p| p.deployment.is_some_and(|d| d as usize >= deployments))
-        || h
-            .attributions
+        || h.attributions
             .iter()
             .flatten()
             .any(|a| a.deployment as usize >= deployments)
@@ -443,7 +445,10 @@ fn check(h: &History) -> Result<(), DecodeError> {
             || rows.run_time.len() != rows.runs.len()
             || rows.merged_time.len() != rows.merged.len()
             || rows.incident_time.len() != rows.incidents.len()
-            || rows.incidents.iter().any(|i| i.incident as usize >= incidents)
+            || rows
+                .incidents
+                .iter()
+                .any(|i| i.incident as usize >= incidents)
             || rows
                 .deploys
                 .iter()

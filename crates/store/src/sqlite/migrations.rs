@@ -77,8 +77,22 @@ CREATE TABLE notifications (
 );
 ";
 
+/// Version 3: the store's generation, so a derived history kept beside the store (the
+/// binary's derived-history cache) can tell whether it still describes the events. One row:
+/// `counter` counts the commits that changed events, `token` is 16 random bytes drawn again by
+/// each of them (`generation::bump`, in the commit's transaction), so two copies of a store
+/// that went apart never share a generation. SQLite only: a PostgreSQL store has no cache.
+const V3: &str = "
+CREATE TABLE generation (
+    id      INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+    counter BIGINT  NOT NULL,
+    token   BLOB    NOT NULL
+);
+INSERT INTO generation (id, counter, token) VALUES (1, 1, randomblob(16));
+";
+
 /// The migrations in order; migration `i` brings a database to version `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this build writes and reads.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -14,6 +14,7 @@
 mod cache;
 mod errors;
 mod events;
+mod generation;
 mod migrations;
 mod open;
 mod status;
@@ -24,7 +25,9 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use rusqlite::{Connection, TransactionBehavior};
 
 use super::codec::EventKind;
-use super::{BatchCount, CachedResponse, Notified, Store, StoreError, StoredStatus, UpsertCount};
+use super::{
+    BatchCount, CachedResponse, Generation, Notified, Store, StoreError, StoredStatus, UpsertCount,
+};
 use errors::{Phase, mapper};
 use flowdeck_core::events::EventKey;
 use flowdeck_core::model::{EventSet, Timestamp};
@@ -93,6 +96,32 @@ impl Store for SqliteStore {
         events::load(&self.conn(), &self.path)
     }
 
+    fn load_stamped(&self) -> Result<(EventSet, Option<Generation>), StoreError> {
+        let path = &self.path;
+        let mut conn = self.conn();
+        // One read transaction: the generation and the events come from the same snapshot,
+        // so a commit between the two reads cannot stamp old events with its generation.
+        let tx =
+            conn.transaction()
+                .map_err(mapper(path, Phase::Use, "starting to read the history"))?;
+        let generation = generation::read(&tx, path).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "the store's generation cannot be read; nothing derived is kept");
+            None
+        });
+        let events = events::load(&tx, path)?;
+        tx.commit()
+            .map_err(mapper(path, Phase::Use, "finishing reading the history"))?;
+        Ok((events, generation))
+    }
+
+    fn generation(&self) -> Result<Option<Generation>, StoreError> {
+        generation::read(&self.conn(), &self.path)
+    }
+
+    fn derived_cache_path(&self) -> Option<PathBuf> {
+        (self.path != Path::new(":memory:")).then(|| open::sibling(&self.path, ".derived"))
+    }
+
     fn commit_sync(
         &self,
         source: &str,
@@ -121,6 +150,9 @@ impl Store for SqliteStore {
             .map_err(mapper(path, Phase::Use, "starting to store a sync"))?;
         let upserts = events::upsert(&tx, path, source, events)?;
         let removed = events::remove(&tx, path, removals)?;
+        if upserts.inserted + upserts.updated + removed > 0 {
+            generation::bump(&tx, path)?;
+        }
         status::put_watermarks(&tx, path, source, watermarks)?;
         if let Some(status) = status {
             status::put_status(&tx, path, status)?;

@@ -27,7 +27,10 @@ fn a_history_read_back_is_the_history_written() {
         let (mut a, mut b) = (Writer::default(), Writer::default());
         history.write_to(&mut a);
         back.write_to(&mut b);
-        assert!(a.buf == b.buf, "seed {seed}: written again, the bytes differ");
+        assert!(
+            a.buf == b.buf,
+            "seed {seed}: written again, the bytes differ"
+        );
     }
 }
 
