@@ -175,11 +175,13 @@ fn the_cache_follows_the_rules_and_the_configured_services() {
     assert_current(&store, &paris, &direct, "another timezone");
 
     // The config's [[services]] give teams: what `sources::collect` adds for them.
-    let mut teams = Config::default();
-    teams.services = vec![ServiceConfig {
-        name: "api".into(),
-        team: Some("payments".into()),
-    }];
+    let teams = Config {
+        services: vec![ServiceConfig {
+            name: "api".into(),
+            team: Some("payments".into()),
+        }],
+        ..Config::default()
+    };
     let with_teams =
         flowdeck::sources::collect(&teams, Path::new("."), ts("2026-03-01T00:00:00Z")).0;
     assert_current(&store, &teams, &with_teams, "a team for a service");
