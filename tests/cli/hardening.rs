@@ -845,8 +845,9 @@ fn stores_of_the_wrong_shape_newer_damaged_or_read_only_are_refused_untouched() 
         "c.toml",
         &store,
         &format!(
-            "the history database {} was written by a newer flowdeck (schema version 7, this one knows up to 2)",
-            store.display()
+            "the history database {} was written by a newer flowdeck (schema version 7, this one knows up to {})",
+            store.display(),
+            flowdeck::store::sqlite::SCHEMA_VERSION
         ),
     );
 
