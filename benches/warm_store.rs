@@ -3,12 +3,14 @@
 //! 100 services (`benches/support/synthetic.rs`, a tenth of the company shape), already written.
 //!
 //! - `first_frame_with_numbers`: what the dashboard does between start and the first frame with
-//!   numbers on a store it does not poll: open the store, load it, derive the history, build
-//!   the app and draw the overview at 200×60. In process (no terminal): the process start and
+//!   numbers on a store it does not poll: open the store, read the derived history from the
+//!   cache beside it (docs/ARCHITECTURE.md#the-derived-history-cache), build the app and draw
+//!   the overview at 200×60; `_cold`: the cache just invalidated, so the store is loaded and
+//!   derived (and the cache written again). In process (no terminal): the process start and
 //!   the config are the same few milliseconds in every run.
 //! - `report_offline_json`: the release binary run as a user runs it,
 //!   `flowdeck report --offline --format json` on a config naming that store (one GitHub source
-//!   that is never asked anything), the report written to /dev/null.
+//!   that is never asked anything), the report written to /dev/null; `_cold` as above.
 //!
 //! The store is written once and kept under `$CARGO_TARGET_DIR/flowdeck-bench/warm-100k-vN/`
 //! (N: `LAYOUT_VERSION`), so reruns (and a person timing the binary by hand) start at once.
@@ -23,7 +25,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use flowdeck::app::{Action, App, AppOptions, Data, Keymap, update, view};
-use flowdeck::metrics::{History, Rules};
+use flowdeck::commands::derived;
+use flowdeck::config::Config;
+use flowdeck::model::EventSet;
 use flowdeck::store::{SqliteStore, Store, StoredStatus};
 use flowdeck::ui::theme::Theme;
 use ratatui::Terminal;
@@ -34,7 +38,7 @@ use ratatui::backend::TestBackend;
 mod synthetic;
 
 /// Bump when the generated store changes, so a stale cached one is not reused.
-const LAYOUT_VERSION: u32 = 1;
+const LAYOUT_VERSION: u32 = 2;
 
 /// The fixed clock of the report and of the generated data.
 const NOW: &str = "2026-06-01T00:00:00Z";
@@ -106,12 +110,19 @@ fn warm_store(dir: &Path) -> PathBuf {
     config
 }
 
-/// Open, load, derive, draw: the dashboard's path to its first frame with numbers. The app is
-/// returned so that freeing it stays out of the figure (the dashboard keeps it).
+/// Open, read the history (from the derived-history cache beside the store when it matches,
+/// else load and derive), draw: the dashboard's path to its first frame with numbers. The app
+/// is returned so that freeing it stays out of the figure (the dashboard keeps it).
 fn first_frame(store_path: &Path, theme: &Arc<Theme>) -> (App, String) {
     let store = SqliteStore::open(store_path).unwrap();
-    let events = store.load().unwrap();
-    let history = History::derive(events, Rules::default());
+    let (history, _) = derived::history(
+        &store,
+        &Config::default(),
+        Path::new("."),
+        EventSet::default(),
+        derived::Write::Always,
+    )
+    .unwrap();
     let data = Data {
         history: Arc::new(history),
         sources: Vec::new(),
@@ -144,6 +155,14 @@ fn first_frame(store_path: &Path, theme: &Arc<Theme>) -> (App, String) {
     let buffer = terminal.backend().buffer();
     let screen = buffer.content.iter().map(|cell| cell.symbol()).collect();
     (app, screen)
+}
+
+/// The derived-history cache beside the store.
+fn derived_cache(store_path: &Path) -> PathBuf {
+    SqliteStore::open(store_path)
+        .unwrap()
+        .derived_cache_path()
+        .unwrap()
 }
 
 fn report(config: &Path, home: &Path) {
@@ -180,11 +199,27 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("warm_sqlite_100k");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(10));
+    // Warm: the cache matches the store (written by the run before).
     group.bench_function("first_frame_with_numbers", |b| {
         b.iter_with_large_drop(|| first_frame(&store_path, &theme))
     });
     group.bench_function("report_offline_json", |b| {
         b.iter(|| report(&config, home.path()))
+    });
+    // Cold: the cache was just invalidated (a commit moved the store on, here the file is
+    // removed), so the store is loaded and derived, and the cache written again.
+    let cache = derived_cache(&store_path);
+    group.bench_function("first_frame_with_numbers_cold", |b| {
+        b.iter_with_large_drop(|| {
+            let _ = std::fs::remove_file(&cache);
+            first_frame(&store_path, &theme)
+        })
+    });
+    group.bench_function("report_offline_json_cold", |b| {
+        b.iter(|| {
+            let _ = std::fs::remove_file(&cache);
+            report(&config, home.path())
+        })
     });
     group.finish();
 }

@@ -8,7 +8,7 @@
 //! names, so `flowdeck::metrics` is the core's metric engine wherever it is used from.
 
 pub use flowdeck_config as config;
-pub use flowdeck_core::{events, health, metrics, model, progress, status, text};
+pub use flowdeck_core::{bytes, events, health, metrics, model, progress, status, text};
 pub use flowdeck_sources as sources;
 pub use flowdeck_sources::poller;
 pub use flowdeck_store as store;

@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use super::CommandError;
 use super::collected_git;
+use super::derived;
+use super::live::{Live, NotYetSynced};
 use super::validate::{self, Validated};
 use crate::app::Keymap;
 use crate::cli::Cli;
@@ -17,6 +19,7 @@ use crate::report::write::Protected;
 use crate::sources;
 use crate::sources::registry;
 use crate::status::SourceStatus;
+use crate::store::StoreError;
 use crate::ui::theme::Theme;
 
 #[derive(Clone)]
@@ -95,7 +98,8 @@ impl Context {
             }
         });
         if let Some(store) = store {
-            for suffix in ["", "-wal", "-shm", "-journal"] {
+            // ".derived": the derived-history cache beside it (`derived.rs`).
+            for suffix in ["", "-wal", "-shm", "-journal", ".derived"] {
                 let mut name = store.as_os_str().to_os_string();
                 name.push(suffix);
                 files.push(Protected {
@@ -122,6 +126,35 @@ impl Context {
     ) -> Result<(History, Vec<SourceStatus>), CommandError> {
         self.history_explained(stored)
             .map(|(history, statuses, _)| (history, statuses))
+    }
+
+    /// [`Context::history_explained`] for a run that reads `live`'s store (if any) as
+    /// `not_yet` says: from the derived-history cache beside the store when the history
+    /// depends on the store and the config alone and the cache matches the store's generation
+    /// (`derived.rs`), else loaded and derived.
+    pub fn history_of(
+        &self,
+        live: Option<&Live>,
+        not_yet: NotYetSynced,
+    ) -> Result<(History, Vec<SourceStatus>, Option<String>), CommandError> {
+        let Some(live) = live.filter(|_| derived::applies(self)) else {
+            return self.history_explained(Live::read_stored(live, not_yet)?);
+        };
+        let config = &self.loaded.config;
+        let runtime = |e: StoreError| CommandError::Runtime(anyhow::Error::msg(e.to_string()));
+        // Only the config's [[services]]: every source of this config is polled.
+        let (direct, mut statuses) = sources::collect(config, &self.loaded.base_dir, self.now);
+        let (history, notes) = derived::history(
+            live.store.as_ref(),
+            config,
+            &self.loaded.base_dir,
+            direct,
+            derived::Write::Throttled,
+        )
+        .map_err(runtime)?;
+        statuses.extend(live.statuses(not_yet).map_err(runtime)?);
+        sources::shipped::annotate(config, &notes, &mut statuses);
+        Ok((history, in_config_order(config, statuses), None))
     }
 
     /// [`Context::history`], and for an inferred config which system's deployments were

@@ -98,8 +98,9 @@ pub fn run(ctx: Context, wall: bool, window: &WindowArgs) -> Result<ExitCode, Co
             fresh.now = crate::clock::now();
         }
         // The store is read as it is; the poller keeps it current.
-        Live::read_stored(live.as_deref(), not_yet)
-            .and_then(|stored| fresh.history(stored))
+        fresh
+            .history_of(live.as_deref(), not_yet)
+            .map(|(history, statuses, _)| (history, statuses))
             .map_err(|e| e.to_string())
     });
     tui::run(options, loader).map_err(CommandError::Runtime)?;

@@ -9,6 +9,7 @@ mod collected_git;
 pub(crate) mod collector;
 mod context;
 mod dashboard;
+pub mod derived;
 mod export;
 mod holders;
 pub(crate) mod ingest;

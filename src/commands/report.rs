@@ -51,8 +51,7 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CommandError> {
     } else {
         NotYetSynced::when_reading(polling, args.offline)
     };
-    let (history, sources, chosen) =
-        ctx.history_explained(Live::read_stored(live.as_ref(), not_yet)?)?;
+    let (history, sources, chosen) = ctx.history_of(live.as_ref(), not_yet)?;
     if let Some(chosen) = &chosen {
         eprintln!("flowdeck: {chosen}");
     }

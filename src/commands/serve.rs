@@ -449,8 +449,7 @@ impl Refresher {
     /// Reads every source (and the store) again and measures.
     fn reload(&mut self) -> Result<(), CommandError> {
         self.advance_clock();
-        let stored = Live::read_stored(self.live.as_deref(), self.not_yet())?;
-        let (history, statuses) = self.ctx.history(stored)?;
+        let (history, statuses, _) = self.ctx.history_of(self.live.as_deref(), self.not_yet())?;
         self.measures = measures(&history, self.ctx.now, self.window, &self.window_label);
         self.sources = source_families(&statuses);
         self.history = Some(history);

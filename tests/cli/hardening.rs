@@ -824,8 +824,9 @@ fn stores_of_the_wrong_shape_newer_damaged_or_read_only_are_refused_untouched() 
         "c.toml",
         &store,
         &format!(
-            "cannot open the history database {}: its tables do not match schema version 4 (table watermarks is missing); it was left untouched",
-            store.display()
+            "cannot open the history database {}: its tables do not match schema version {} (table watermarks is missing); it was left untouched",
+            store.display(),
+            flowdeck::store::sqlite::SCHEMA_VERSION
         ),
     );
 
@@ -844,8 +845,9 @@ fn stores_of_the_wrong_shape_newer_damaged_or_read_only_are_refused_untouched() 
         "c.toml",
         &store,
         &format!(
-            "the history database {} was written by a newer flowdeck (schema version 7, this one knows up to 3)",
-            store.display()
+            "the history database {} was written by a newer flowdeck (schema version 7, this one knows up to {})",
+            store.display(),
+            flowdeck::store::sqlite::SCHEMA_VERSION
         ),
     );
 

@@ -14,6 +14,7 @@ mod support;
 mod collect;
 mod collect_git;
 mod config;
+mod derived_cache;
 mod events;
 mod git_report;
 mod hardening;

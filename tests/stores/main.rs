@@ -11,6 +11,7 @@
 mod support;
 
 mod compares;
+mod derived;
 mod failover;
 mod leases;
 mod notified;

@@ -51,6 +51,38 @@ impl Config {
     }
 }
 
+impl Config {
+    /// Everything [`Config::rules`] is made of, as text: two configs with the same fingerprint
+    /// give the same rules, so a history derived under one is the history under the other
+    /// (the derived-history cache keys on it). Reads `rules()` itself where the rules can be
+    /// read back, so a rule added there is covered; the author patterns come from the config
+    /// because a compiled glob set cannot be read back.
+    pub fn rules_fingerprint(&self) -> String {
+        let rules = self.rules();
+        let mut committed: Vec<&String> = rules.committed_time_services.iter().collect();
+        committed.sort();
+        let authors: Vec<&str> = self
+            .general
+            .exclude_authors
+            .iter()
+            .map(|g| g.as_str())
+            .collect();
+        let Rules {
+            timezone,
+            attribution_window,
+            hotfix_pattern,
+            committed_time_services: _,
+            exclude_authors: _,
+            bands,
+        } = &rules;
+        format!(
+            "timezone={}\nattribution_window={attribution_window:?}\nhotfix_pattern={:?}\ncommitted_time_services={committed:?}\nexclude_authors={authors:?}\nbands={bands:?}",
+            timezone.name(),
+            hotfix_pattern.as_str(),
+        )
+    }
+}
+
 fn custom_table(custom: &CustomBands) -> BandTable {
     let frequency = |t: FrequencyThreshold| match t {
         FrequencyThreshold::PerWeek(min) => FrequencyRule::PerWeek { min },
@@ -84,6 +116,8 @@ fn custom_table(custom: &CustomBands) -> BandTable {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
 
     #[test]
@@ -98,5 +132,31 @@ mod tests {
         );
         assert_eq!(from_config.bands.name, default.bands.name);
         assert!(from_config.author_excluded("dependabot[bot]"));
+    }
+
+    #[test]
+    fn every_rule_changes_the_fingerprint() {
+        let base = Config::default();
+        let fingerprint = base.rules_fingerprint();
+        assert_eq!(Config::default().rules_fingerprint(), fingerprint);
+        let mut changed: Vec<(&str, Config)> = Vec::new();
+        let mut c = Config::default();
+        c.general.timezone.0 = chrono_tz::Tz::Europe__Paris;
+        changed.push(("timezone", c));
+        let mut c = Config::default();
+        c.incidents.attribution_window.0 = chrono::Duration::hours(2);
+        changed.push(("attribution window", c));
+        let mut c = Config::default();
+        c.incidents.hotfix_pattern.0 = regex::Regex::new("^fix").unwrap();
+        changed.push(("hotfix pattern", c));
+        let mut c = Config::default();
+        c.general.exclude_authors.clear();
+        changed.push(("excluded authors", c));
+        let mut c = Config::default();
+        c.general.bands = BandsChoice::Dora2021;
+        changed.push(("bands", c));
+        for (what, config) in changed {
+            assert_ne!(config.rules_fingerprint(), fingerprint, "{what}");
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! (`text`). It knows nothing of HTTP, SQL, terminals or config files; the definitions the
 //! numbers follow are in docs/METRICS.md, the layering in docs/ARCHITECTURE.md.
 
+pub mod bytes;
 pub mod events;
 pub mod health;
 pub mod metrics;

@@ -6,6 +6,7 @@
 
 mod codec;
 mod compares;
+pub mod derived;
 pub mod lease;
 mod locate;
 mod notified;
@@ -85,6 +86,31 @@ pub struct Notified {
     pub kind: String,
     pub item: String,
     pub state: String,
+}
+
+/// Which state of the events a store is in: changed, in the same transaction, by every commit
+/// that changed an event, so equal generations mean equal events. A derived history stamped
+/// with one ([`Generation::stamp`]) describes the store exactly while the store's is the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generation {
+    /// The schema version the store is at (a migration may change what events mean).
+    pub schema: i64,
+    /// How many commits changed events (for people reading logs; the token decides).
+    pub counter: i64,
+    /// Random bytes drawn again by every such commit: two copies of one store that went apart
+    /// never share them.
+    pub token: Vec<u8>,
+}
+
+impl Generation {
+    /// The bytes that identify this generation.
+    pub fn stamp(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(16 + self.token.len());
+        out.extend_from_slice(&self.schema.to_le_bytes());
+        out.extend_from_slice(&self.counter.to_le_bytes());
+        out.extend_from_slice(&self.token);
+        out
+    }
 }
 
 /// Why the history cannot be read or written. None of these is ever "fixed" by replacing the
@@ -167,6 +193,23 @@ pub trait Store: Send + Sync {
     /// deployments by finished_at then id; pull requests by created_at, service, number; runs
     /// by created_at then id; incidents by started_at then id).
     fn load(&self) -> Result<EventSet, StoreError>;
+
+    /// [`Store::load`], with the generation of the very snapshot the events were read from
+    /// (None: this store keeps no generation, so nothing derived from it is kept either).
+    fn load_stamped(&self) -> Result<(EventSet, Option<Generation>), StoreError> {
+        self.load().map(|events| (events, None))
+    }
+
+    /// The store's generation now (None: it keeps none).
+    fn generation(&self) -> Result<Option<Generation>, StoreError> {
+        Ok(None)
+    }
+
+    /// Where a derived history of this store may be kept (`derived`): beside a store file;
+    /// None for a store in memory or on a server.
+    fn derived_cache_path(&self) -> Option<PathBuf> {
+        None
+    }
 
     /// One sync's results, atomically: the events (upserted by stable id: deployments by id,
     /// with their changes; pull requests by (service, number); pipeline runs by id; incidents

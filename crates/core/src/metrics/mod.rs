@@ -30,6 +30,7 @@ mod links;
 mod lookup;
 mod measures;
 mod parallel;
+mod persist;
 mod pooled;
 mod pr_cycle;
 mod quick_match;

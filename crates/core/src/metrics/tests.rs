@@ -1124,6 +1124,7 @@ fn every_deployment_status_but_a_successful_production_one_is_left_out() {
 mod attribution_edges;
 mod incremental;
 mod laws;
+mod persist;
 mod random_events;
 mod strategies;
 mod worked_example;

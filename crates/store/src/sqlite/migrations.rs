@@ -92,7 +92,7 @@ CREATE TABLE compares (
 
 /// Version 4: the leases of collectors sharing a store (see the PostgreSQL store's version
 /// 4). A SQLite store has one writer at a time (its file lock) and so one collector: it takes
-/// no leases and these tables stay empty; they exist so that a schema version means the same
+/// no leases and these tables stay empty; they exist so that versions 1 to 4 mean the same
 /// tables in both stores (`shape::TABLES`).
 const V4: &str = "
 CREATE TABLE leases (
@@ -111,8 +111,23 @@ CREATE TABLE collectors (
 );
 ";
 
+/// Version 5: the store's generation, so a derived history kept beside the store (the
+/// binary's derived-history cache) can tell whether it still describes the events. One row:
+/// `counter` counts the commits that changed events, `token` is 16 random bytes drawn again by
+/// each of them (`generation::bump`, in the commit's transaction), so two copies of a store
+/// that went apart never share a generation. SQLite only (a PostgreSQL store has no cache),
+/// so PostgreSQL's latest version is 4.
+const V5: &str = "
+CREATE TABLE generation (
+    id      INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+    counter BIGINT  NOT NULL,
+    token   BLOB    NOT NULL
+);
+INSERT INTO generation (id, counter, token) VALUES (1, 1, randomblob(16));
+";
+
 /// The migrations in order; migration `i` brings a database to version `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The schema version this build writes and reads.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -15,6 +15,7 @@ mod cache;
 mod errors;
 mod events;
 mod feed;
+mod generation;
 mod migrations;
 mod open;
 mod status;
@@ -26,7 +27,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use super::codec::EventKind;
 use super::{
-    BatchCount, CachedResponse, ChangeFeed, Notified, Store, StoreError, StoredCompare,
+    BatchCount, CachedResponse, ChangeFeed, Generation, Notified, Store, StoreError, StoredCompare,
     StoredStatus, UpsertCount,
 };
 use errors::{Phase, mapper};
@@ -99,6 +100,32 @@ impl Store for SqliteStore {
         events::load(&self.conn(), &self.path)
     }
 
+    fn load_stamped(&self) -> Result<(EventSet, Option<Generation>), StoreError> {
+        let path = &self.path;
+        let mut conn = self.conn();
+        // One read transaction: the generation and the events come from the same snapshot,
+        // so a commit between the two reads cannot stamp old events with its generation.
+        let tx =
+            conn.transaction()
+                .map_err(mapper(path, Phase::Use, "starting to read the history"))?;
+        let generation = generation::read(&tx, path).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "the store's generation cannot be read; nothing derived is kept");
+            None
+        });
+        let events = events::load(&tx, path)?;
+        tx.commit()
+            .map_err(mapper(path, Phase::Use, "finishing reading the history"))?;
+        Ok((events, generation))
+    }
+
+    fn generation(&self) -> Result<Option<Generation>, StoreError> {
+        generation::read(&self.conn(), &self.path)
+    }
+
+    fn derived_cache_path(&self) -> Option<PathBuf> {
+        (self.path != Path::new(":memory:")).then(|| open::sibling(&self.path, ".derived"))
+    }
+
     fn commit_sync(
         &self,
         source: &str,
@@ -127,6 +154,9 @@ impl Store for SqliteStore {
             .map_err(mapper(path, Phase::Use, "starting to store a sync"))?;
         let upserts = events::upsert(&tx, path, source, events)?;
         let removed = events::remove(&tx, path, removals)?;
+        if upserts.inserted + upserts.updated + removed > 0 {
+            generation::bump(&tx, path)?;
+        }
         status::put_watermarks(&tx, path, source, watermarks)?;
         if let Some(status) = status {
             status::put_status(&tx, path, status)?;
