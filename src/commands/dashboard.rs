@@ -37,8 +37,12 @@ pub fn run(ctx: Context, wall: bool, window: &WindowArgs) -> Result<ExitCode, Co
             Some(placed),
         ),
     };
+    let panels = live
+        .as_ref()
+        .and_then(|live| super::panels::dashboard_reader(&config, live.store.clone()));
     let options = Options {
         app: AppOptions {
+            panels: panels.is_some(),
             window_days,
             custom_window,
             demo: ctx.demo,
@@ -77,6 +81,7 @@ pub fn run(ctx: Context, wall: bool, window: &WindowArgs) -> Result<ExitCode, Co
             Box::new(move |sink: StoreEventSink| watch::watch(live.store.clone(), refresh, sink))
                 as tui::WatchStart
         }),
+        panels,
     };
     let not_yet = NotYetSynced::when_reading(polling, false);
     let context = Arc::new(ctx);

@@ -57,4 +57,6 @@ pub enum Action {
     Quit,
     /// A one-line message for the status bar (export written, URL opened, ...).
     Notify(String),
+    /// The health panels were read (`Effect::ReadPanels`).
+    PanelsRead(Box<super::health::PanelsRead>),
 }

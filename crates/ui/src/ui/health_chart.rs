@@ -10,32 +10,17 @@ use ratatui::style::Modifier;
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
 use super::theme::{Role, Theme};
+use crate::app::health::ChartView;
 use flowdeck_core::health::{Sample, Unit};
 use flowdeck_core::text::sanitize;
 
-/// How a deployment is marked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MarkerKind {
-    Ok,
-    Failed,
-    Rework,
-}
+pub use crate::app::health::MarkerKind;
 
-impl MarkerKind {
-    pub fn symbol(self) -> &'static str {
-        match self {
-            MarkerKind::Ok => "▲",
-            MarkerKind::Failed => "✖",
-            MarkerKind::Rework => "◆",
-        }
-    }
-
-    fn role(self) -> Role {
-        match self {
-            MarkerKind::Ok => Role::Ok,
-            MarkerKind::Failed => Role::Fail,
-            MarkerKind::Rework => Role::Warn,
-        }
+fn marker_role(kind: MarkerKind) -> Role {
+    match kind {
+        MarkerKind::Ok => Role::Ok,
+        MarkerKind::Failed => Role::Fail,
+        MarkerKind::Rework => Role::Warn,
     }
 }
 
@@ -64,6 +49,21 @@ pub fn column(at: i64, from_ms: i64, to_ms: i64, width: u16) -> Option<u16> {
     let offset = (i128::from(at) - i128::from(from_ms)) * i128::from(width - 1)
         / (i128::from(to_ms) - i128::from(from_ms));
     u16::try_from(offset).ok()
+}
+
+/// Draws a chart's view model (the dashboard's) into `area` of `buf`.
+pub(crate) fn draw_view(view: &ChartView, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let chart = HealthChart {
+        title: view.title.clone(),
+        unit: view.unit,
+        points: view.points(),
+        from_ms: view.from_ms,
+        to_ms: view.to_ms,
+        markers: view.markers.clone(),
+        incidents: view.incidents.clone(),
+        error: view.error.clone(),
+    };
+    draw(&chart, theme, area, buf);
 }
 
 /// Draws `chart` into `area` of `buf`.
@@ -164,7 +164,7 @@ pub fn draw(chart: &HealthChart<'_>, theme: &Theme, area: Rect, buf: &mut Buffer
             && let Some(cell) = buf.cell_mut((inner.x + x, axis_y))
         {
             cell.set_symbol(kind.symbol())
-                .set_style(theme.style(kind.role()).add_modifier(Modifier::BOLD));
+                .set_style(theme.style(marker_role(kind)).add_modifier(Modifier::BOLD));
         }
     }
 }

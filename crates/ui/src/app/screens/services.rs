@@ -17,6 +17,7 @@ pub(crate) const KEYS: &[(Command, &str)] = &[
     (Command::SortReverse, "reverse"),
     (Command::Search, "search"),
     (Command::Window, "window"),
+    (Command::Health, "health panels"),
 ];
 
 /// Its name in the breadcrumb.
