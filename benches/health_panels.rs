@@ -40,6 +40,7 @@ fn bench(c: &mut Criterion) {
         .map(|name| HealthChart {
             title: format!("{name} · api"),
             unit: Unit::Ratio,
+            better: Better::Lower,
             points: &points,
             from_ms: 0,
             to_ms: 30 * DAY,

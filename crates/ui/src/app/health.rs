@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use super::state::{App, Effect, WindowChoice};
-use flowdeck_core::health::{HealthTable, Panels, Unit, assess};
+use flowdeck_core::health::{Better, HealthTable, Panels, Unit, assess};
 use flowdeck_core::metrics::History;
 use flowdeck_core::model::Timestamp;
 use flowdeck_core::text::sanitize;
@@ -56,6 +56,15 @@ pub enum MarkerKind {
 }
 
 impl MarkerKind {
+    /// Which marker wins a spot several share: failed over rework over ok.
+    pub fn weight(self) -> u8 {
+        match self {
+            MarkerKind::Ok => 0,
+            MarkerKind::Rework => 1,
+            MarkerKind::Failed => 2,
+        }
+    }
+
     pub fn symbol(self) -> &'static str {
         match self {
             MarkerKind::Ok => "▲",
@@ -71,6 +80,7 @@ impl MarkerKind {
 pub(crate) struct ChartView {
     pub(crate) title: String,
     pub(crate) unit: Unit,
+    pub(crate) better: Better,
     panels: Arc<Panels>,
     panel: usize,
     series: usize,
@@ -228,6 +238,7 @@ pub(crate) fn charts(app: &App, service: &str) -> Vec<ChartView> {
         charts.push(ChartView {
             title: sanitize(&format!("{} · {service}", panel.name)),
             unit: panel.unit,
+            better: panel.better,
             panels: health.panels.clone(),
             panel: p,
             series: s,

@@ -30,13 +30,13 @@ pub(crate) const KEYS: &[(Command, &str)] = &[
     (Command::ToggleAll, "all items"),
     (Command::SortNext, "sort"),
     (Command::SortReverse, "reverse"),
+    (Command::SortVerdict, "sort by health"),
     (Command::Search, "search"),
     (Command::OpenUrl, "open in browser"),
     (Command::Panel1, "measure"),
     (Command::Services, "services"),
     (Command::Window, "window"),
     (Command::Export, "export"),
-    (Command::SortVerdict, "sort by health"),
 ];
 
 #[derive(Debug, Clone, PartialEq)]

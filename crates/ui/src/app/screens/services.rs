@@ -15,9 +15,9 @@ pub(crate) const KEYS: &[(Command, &str)] = &[
     (Command::NextPanel, "services / teams"),
     (Command::SortNext, "sort"),
     (Command::SortReverse, "reverse"),
+    (Command::Health, "health panels"),
     (Command::Search, "search"),
     (Command::Window, "window"),
-    (Command::Health, "health panels"),
 ];
 
 /// Its name in the breadcrumb.
