@@ -1,6 +1,7 @@
 //! Health panels: drawing a service page of 4 panels at 200×60 (each a 30-day series at the
-//! step a 200-column chart asks for, deployments and incidents marked), and the verdicts of
-//! 100 deployments on one 37-day series at a 5-minute step.
+//! step a 200-column chart asks for, deployments and incidents marked), the dashboard's real
+//! service page (`H` on the demo with its panels: the view model built and drawn, as a frame
+//! is), and the verdicts of 100 deployments on one 37-day series at a 5-minute step.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -11,7 +12,62 @@ use flowdeck::ui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
+#[path = "../tests/support/demo_panels.rs"]
+mod demo_panels;
+
 const DAY: i64 = 86_400_000;
+
+/// The demo dashboard at 200×60 with its panels read, on `web`'s page of panels.
+fn service_page() -> flowdeck::app::App {
+    use flowdeck::app::state::AppOptions;
+    use flowdeck::app::{Action, App, Command, Data, Effect, PanelsRead, update};
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-20T14:30:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let (events, sources) = flowdeck::sources::collect_demo(now);
+    let data = Data {
+        history: std::sync::Arc::new(flowdeck::metrics::History::derive(
+            events,
+            flowdeck::metrics::Rules::default(),
+        )),
+        sources,
+        loaded_at: now,
+        loaded: true,
+    };
+    let mut app = App::new(
+        data,
+        now,
+        AppOptions {
+            window_days: 30,
+            demo: true,
+            panels: true,
+            ..AppOptions::default()
+        },
+    );
+    update(
+        &mut app,
+        Action::Resize {
+            width: 200,
+            height: 60,
+        },
+    );
+    for effect in app.take_effects() {
+        if let Effect::ReadPanels(request) = effect {
+            let panels = demo_panels::demo_panels(&app.data.history, &request);
+            update(
+                &mut app,
+                Action::PanelsRead(Box::new(PanelsRead { request, panels })),
+            );
+        }
+    }
+    update(&mut app, Action::Command(Command::Service));
+    for c in "web".chars() {
+        update(&mut app, Action::Input(c));
+    }
+    update(&mut app, Action::SubmitInput);
+    update(&mut app, Action::Command(Command::Health));
+    app
+}
 
 fn series(days: i64, step: i64) -> Vec<Sample> {
     (0..days * DAY / step)
@@ -62,6 +118,18 @@ fn bench(c: &mut Criterion) {
             }
         })
     });
+
+    let app = service_page();
+    let page_theme = Theme::builtin("default").unwrap();
+    c.bench_function(
+        "dashboard_service_page_4_panels_200x60_view_and_draw",
+        |b| {
+            b.iter(|| {
+                let vm = flowdeck::app::view::build(&app);
+                flowdeck::ui::render_to_buffer(&vm, &page_theme, 200, 60)
+            })
+        },
+    );
 
     let long = series(37, 300_000);
     c.bench_function("verdicts_100_deployments_37d_5m", |b| {

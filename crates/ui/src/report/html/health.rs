@@ -133,7 +133,7 @@ fn chart(
     for incident in snapshot
         .incidents
         .iter()
-        .filter(|i| i.services.iter().any(|s| *s == series.service))
+        .filter(|i| i.services.contains(&series.service))
     {
         let end = incident.resolved_at.unwrap_or(snapshot.generated_at);
         if end < from || incident.started_at > to {
