@@ -208,3 +208,23 @@ fn one_read_per_refresh_and_window_never_per_key_or_minute() {
     );
     assert_eq!(answer_panel_reads(&mut app), 1);
 }
+
+#[test]
+fn the_failure_drill_downs_of_one_service_show_its_first_panel() {
+    let mut app = demo_app_with_panels(200, 60, false);
+    scope_to(&mut app, "web");
+    for (measure, shown) in [
+        (Command::Panel3, true),
+        (Command::Panel4, true),
+        (Command::Panel1, false),
+    ] {
+        press(&mut app, &[measure, Command::Open]);
+        let text = screen_text(&app);
+        assert_eq!(text.contains("error rate · web"), shown, "{text}");
+        press(&mut app, &[Command::Back]);
+    }
+    // Every service in scope: no single service's panel.
+    let mut all = demo_app_with_panels(200, 60, false);
+    press(&mut all, &[Command::Panel3, Command::Open]);
+    assert!(!screen_text(&all).contains("error rate ·"));
+}
