@@ -228,3 +228,44 @@ fn the_failure_drill_downs_of_one_service_show_its_first_panel() {
     press(&mut all, &[Command::Panel3, Command::Open]);
     assert!(!screen_text(&all).contains("error rate ·"));
 }
+
+#[test]
+fn hostile_panel_names_and_messages_reach_the_screen_inert() {
+    let mut app = demo_app_with_panels(200, 60, false);
+    // A second read whose text is hostile: it replaces the first.
+    press(&mut app, &[Command::Window]);
+    let requests: Vec<_> = app
+        .take_effects()
+        .into_iter()
+        .filter_map(|e| match e {
+            flowdeck::app::Effect::ReadPanels(r) => Some(r),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(requests.len(), 1);
+    let request = requests.into_iter().next().unwrap();
+    let mut panels = crate::support::demo_panels::demo_panels(&app.data.history, &request);
+    panels.panels[0].name = "\u{1b}]0;owned\u{7}\u{1b}[2Jerror rate".into();
+    for series in &mut panels.panels[3].series {
+        series.error = Some("\u{1b}[31mbad\u{1b}]8;;http://x\u{7}query\u{9b}2J".into());
+        series.points.clear();
+    }
+    update(
+        &mut app,
+        Action::PanelsRead(Box::new(flowdeck::app::PanelsRead { request, panels })),
+    );
+    scope_to(&mut app, "web");
+    press(&mut app, &[Command::Health]);
+    let page = screen_text(&app);
+    press(&mut app, &[Command::Back]);
+    failed_web_deployment(&mut app);
+    let detail = screen_text(&app);
+    for shown in [&page, &detail] {
+        assert!(!shown.contains(['\u{1b}', '\u{7}', '\u{9b}']), "{shown:?}");
+    }
+    assert!(
+        page.contains("error rate") && page.contains("bad"),
+        "{page}"
+    );
+    assert!(detail.contains("error rate"), "{detail}");
+}
