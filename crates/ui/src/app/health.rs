@@ -6,6 +6,7 @@
 //! costs no request. The verdicts (`HealthTable`) are computed once per answer and again when
 //! the history on show changes (a reload, the environment filter), never per frame.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::state::{App, Effect, WindowChoice};
@@ -42,6 +43,8 @@ pub(crate) struct HealthData {
     pub(crate) table: Arc<HealthTable>,
     /// The history `table`'s indices point into.
     history: Arc<History>,
+    /// The services some panel has a series of (the wall asks on every frame).
+    covered: Arc<HashSet<String>>,
 }
 
 /// What the last request was made for: the data's stamp, the window choice, the width.
@@ -150,7 +153,13 @@ pub(crate) fn arrived(app: &mut App, read: PanelsRead) {
     let history = app.history().clone();
     let panels = Arc::new(read.panels);
     let (from_ms, to_ms) = (read.request.from_ms, read.request.to_ms);
+    let covered = panels
+        .panels
+        .iter()
+        .flat_map(|p| p.series.iter().map(|s| s.service.clone()))
+        .collect();
     app.health = Some(HealthData {
+        covered: Arc::new(covered),
         table: Arc::new(verdicts(&panels, &history, from_ms, to_ms)),
         panels,
         from_ms,
@@ -181,12 +190,9 @@ pub(crate) fn table(app: &App) -> Option<&HealthTable> {
 
 /// Whether any panel has a series for `service`.
 pub(crate) fn has_panels(app: &App, service: &str) -> bool {
-    app.health.as_ref().is_some_and(|h| {
-        h.panels
-            .panels
-            .iter()
-            .any(|p| p.series_of(service).is_some())
-    })
+    app.health
+        .as_ref()
+        .is_some_and(|h| h.covered.contains(service))
 }
 
 /// Every panel's chart of `service` over the window on show, in the config's order.
