@@ -14,58 +14,21 @@ use ratatui::layout::Rect;
 
 #[path = "../tests/support/demo_panels.rs"]
 mod demo_panels;
+#[path = "../tests/support/headless.rs"]
+mod headless;
 
 const DAY: i64 = 86_400_000;
 
 /// The demo dashboard at 200×60 with its panels read, on `web`'s page of panels.
 fn service_page() -> flowdeck::app::App {
-    use flowdeck::app::state::AppOptions;
-    use flowdeck::app::{Action, App, Command, Data, Effect, PanelsRead, update};
-    let now = chrono::DateTime::parse_from_rfc3339("2026-11-20T14:30:00Z")
-        .unwrap()
-        .with_timezone(&chrono::Utc);
-    let (events, sources) = flowdeck::sources::collect_demo(now);
-    let data = Data {
-        history: std::sync::Arc::new(flowdeck::metrics::History::derive(
-            events,
-            flowdeck::metrics::Rules::default(),
-        )),
-        sources,
-        loaded_at: now,
-        loaded: true,
-    };
-    let mut app = App::new(
-        data,
-        now,
-        AppOptions {
-            window_days: 30,
-            demo: true,
-            panels: true,
-            ..AppOptions::default()
-        },
-    );
-    update(
-        &mut app,
-        Action::Resize {
-            width: 200,
-            height: 60,
-        },
-    );
-    for effect in app.take_effects() {
-        if let Effect::ReadPanels(request) = effect {
-            let panels = demo_panels::demo_panels(&app.data.history, &request);
-            update(
-                &mut app,
-                Action::PanelsRead(Box::new(PanelsRead { request, panels })),
-            );
-        }
-    }
-    update(&mut app, Action::Command(Command::Service));
+    use flowdeck::app::{Action, Command, update};
+    let mut app = headless::demo_app_with_panels(200, 60, false);
+    headless::press(&mut app, &[Command::Service]);
     for c in "web".chars() {
         update(&mut app, Action::Input(c));
     }
     update(&mut app, Action::SubmitInput);
-    update(&mut app, Action::Command(Command::Health));
+    headless::press(&mut app, &[Command::Health]);
     app
 }
 

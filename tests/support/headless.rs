@@ -23,6 +23,11 @@ pub fn now() -> DateTime<Utc> {
 
 /// The demo dashboard at `NOW`, `width`×`height`, optionally in wall mode.
 pub fn demo_app(width: u16, height: u16, wall: bool) -> App {
+    demo_app_where(width, height, wall, false)
+}
+
+/// The demo dashboard, told whether the config has health panels.
+fn demo_app_where(width: u16, height: u16, wall: bool, panels: bool) -> App {
     let now = now();
     let (events, sources) = collect_demo(now);
     let data = Data {
@@ -40,6 +45,7 @@ pub fn demo_app(width: u16, height: u16, wall: bool) -> App {
             mouse: true,
             wall_rotate: wall.then(|| std::time::Duration::from_secs(20)),
             demo: true,
+            panels,
             ..AppOptions::default()
         },
     );
@@ -50,28 +56,7 @@ pub fn demo_app(width: u16, height: u16, wall: bool) -> App {
 /// The demo dashboard with health panels: the app asks for them (`Effect::ReadPanels`) and
 /// gets the demo's (`demo_panels`), as the runtime would hand them over.
 pub fn demo_app_with_panels(width: u16, height: u16, wall: bool) -> App {
-    let now = now();
-    let (events, sources) = collect_demo(now);
-    let data = Data {
-        history: Arc::new(History::derive(events, Rules::default())),
-        sources,
-        loaded_at: now,
-        loaded: true,
-    };
-    let mut app = App::new(
-        data,
-        now,
-        AppOptions {
-            window_days: 30,
-            keymap: Keymap::default(),
-            mouse: true,
-            wall_rotate: wall.then(|| std::time::Duration::from_secs(20)),
-            demo: true,
-            panels: true,
-            ..AppOptions::default()
-        },
-    );
-    update(&mut app, Action::Resize { width, height });
+    let mut app = demo_app_where(width, height, wall, true);
     answer_panel_reads(&mut app);
     app
 }
