@@ -69,7 +69,6 @@ svg.chart { width: 100%; height: auto; display: block; }
 .chart .marker-ok { fill: var(--ok); }
 .chart .marker-failed { stroke: var(--fail); stroke-width: 2.5; }
 .chart .marker-rework { fill: var(--warn); }
-.chart .error { fill: var(--fail); }
 dl.definitions dt { font-weight: 600; margin-top: 8px; }
 dl.definitions dd { margin: 2px 0 0; }
 footer { color: var(--muted); font-size: 12px; margin: 16px 0; }
