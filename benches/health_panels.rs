@@ -1,6 +1,7 @@
 //! Health panels: drawing a service page of 4 panels at 200×60 (each a 30-day series at the
-//! step a 200-column chart asks for, deployments and incidents marked), and the verdicts of
-//! 100 deployments on one 37-day series at a 5-minute step.
+//! step a 200-column chart asks for, deployments and incidents marked), the dashboard's real
+//! service page (`H` on the demo with its panels: the view model built and drawn, as a frame
+//! is), and the verdicts of 100 deployments on one 37-day series at a 5-minute step.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -11,7 +12,25 @@ use flowdeck::ui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
+#[path = "../tests/support/demo_panels.rs"]
+mod demo_panels;
+#[path = "../tests/support/headless.rs"]
+mod headless;
+
 const DAY: i64 = 86_400_000;
+
+/// The demo dashboard at 200×60 with its panels read, on `web`'s page of panels.
+fn service_page() -> flowdeck::app::App {
+    use flowdeck::app::{Action, Command, update};
+    let mut app = headless::demo_app_with_panels(200, 60, false);
+    headless::press(&mut app, &[Command::Service]);
+    for c in "web".chars() {
+        update(&mut app, Action::Input(c));
+    }
+    update(&mut app, Action::SubmitInput);
+    headless::press(&mut app, &[Command::Health]);
+    app
+}
 
 fn series(days: i64, step: i64) -> Vec<Sample> {
     (0..days * DAY / step)
@@ -40,6 +59,7 @@ fn bench(c: &mut Criterion) {
         .map(|name| HealthChart {
             title: format!("{name} · api"),
             unit: Unit::Ratio,
+            better: Better::Lower,
             points: &points,
             from_ms: 0,
             to_ms: 30 * DAY,
@@ -61,6 +81,18 @@ fn bench(c: &mut Criterion) {
             }
         })
     });
+
+    let app = service_page();
+    let page_theme = Theme::builtin("default").unwrap();
+    c.bench_function(
+        "dashboard_service_page_4_panels_200x60_view_and_draw",
+        |b| {
+            b.iter(|| {
+                let vm = flowdeck::app::view::build(&app);
+                flowdeck::ui::render_to_buffer(&vm, &page_theme, 200, 60)
+            })
+        },
+    );
 
     let long = series(37, 300_000);
     c.bench_function("verdicts_100_deployments_37d_5m", |b| {

@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../tests/support/demo_panels.rs"]
+mod demo_panels;
 #[path = "../tests/support/headless.rs"]
 mod headless;
 

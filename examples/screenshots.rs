@@ -18,6 +18,9 @@ use flowdeck::report::svg::{Picture, view_to_svg};
 use flowdeck::sources::collect_demo;
 use flowdeck::ui::theme::Theme;
 
+#[path = "../tests/support/demo_panels.rs"]
+mod demo_panels;
+
 const WIDTH: u16 = 160;
 const HEIGHT: u16 = 45;
 
@@ -48,6 +51,39 @@ fn demo_app(wall: bool, width: u16, height: u16) -> anyhow::Result<App> {
         },
     );
     update(&mut app, Action::Resize { width, height });
+    Ok(app)
+}
+
+/// The demo with health panels, scoped to `web`, on its page of panels (`H`): the runtime's
+/// panel read answered with the demo's panels.
+fn health_page(width: u16, height: u16) -> anyhow::Result<App> {
+    let base = demo_app(false, width, height)?;
+    let mut app = App::new(
+        base.data.clone(),
+        base.now,
+        AppOptions {
+            window_days: 30,
+            demo: true,
+            panels: true,
+            ..AppOptions::default()
+        },
+    );
+    update(&mut app, Action::Resize { width, height });
+    for effect in app.take_effects() {
+        if let flowdeck::app::Effect::ReadPanels(request) = effect {
+            let panels = demo_panels::demo_panels(&app.data.history, &request);
+            update(
+                &mut app,
+                Action::PanelsRead(Box::new(flowdeck::app::PanelsRead { request, panels })),
+            );
+        }
+    }
+    update(&mut app, Action::Command(Command::Service));
+    for c in "web".chars() {
+        update(&mut app, Action::Input(c));
+    }
+    update(&mut app, Action::SubmitInput);
+    update(&mut app, Action::Command(Command::Health));
     Ok(app)
 }
 
@@ -107,6 +143,16 @@ fn main() -> anyhow::Result<()> {
             std::fs::write(&path, view_to_svg(&view::build(&app), &picture))?;
             println!("wrote {}", path.display());
         }
+        let app = health_page(WIDTH, HEIGHT)?;
+        let picture = Picture {
+            width: WIDTH,
+            height: HEIGHT,
+            theme: theme.clone(),
+            title: format!("flowdeck: a service's health panels ({suffix})"),
+        };
+        let path = dir.join(format!("health-{suffix}.svg"));
+        std::fs::write(&path, view_to_svg(&view::build(&app), &picture))?;
+        println!("wrote {}", path.display());
     }
     let theme = Arc::new(Theme::builtin("default").ok_or_else(|| anyhow::anyhow!("no theme"))?);
     for (width, height) in OVERVIEW_SIZES {

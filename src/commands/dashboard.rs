@@ -38,8 +38,12 @@ pub fn run(ctx: Context, wall: bool, window: &WindowArgs) -> Result<ExitCode, Co
             Some(placed),
         ),
     };
+    let panels = live
+        .as_ref()
+        .and_then(|live| super::panels::dashboard_reader(&config, live.store.clone()));
     let options = Options {
         app: AppOptions {
+            panels: panels.is_some(),
             window_days,
             custom_window,
             demo: ctx.demo,
@@ -86,6 +90,7 @@ pub fn run(ctx: Context, wall: bool, window: &WindowArgs) -> Result<ExitCode, Co
                 }) as tui::WatchStart
             }),
         notify: notify_start(&ctx, live.as_deref(), polling),
+        panels,
     };
     let not_yet = NotYetSynced::when_reading(polling, false);
     let context = Arc::new(ctx);

@@ -1,6 +1,6 @@
-//! The health panels a report shows: one read of every `[[panels]]` entry for the window
-//! (docs/ARCHITECTURE.md#data-flow). A panel whose query fails carries Prometheus' message; a
-//! reader that cannot be set up is a warning, never a failed report.
+//! The health panels a report and the dashboard show: one read of every `[[panels]]` entry for
+//! the window (docs/ARCHITECTURE.md#data-flow). A panel whose query fails carries Prometheus'
+//! message; a reader that cannot be set up is a warning, never a failed report or dashboard.
 
 use std::sync::Arc;
 
@@ -10,10 +10,42 @@ use flowdeck_sources::prometheus::{PanelReader, PanelSpan};
 use flowdeck_sources::registry::http_client;
 use flowdeck_store::Store;
 
+use crate::app::PanelRequest;
 use crate::config::Config;
+use crate::tui::PanelRead;
 
 /// How many columns a report's chart is sampled for.
 pub const REPORT_WIDTH: u16 = 600;
+
+/// The dashboard's panel reader: one `PanelReader` (its cache lives as long as the dashboard,
+/// so a refresh within a step asks again for nothing) on a runtime of its own. None without
+/// panels, or when it cannot be set up (logged; the dashboard runs without panels).
+pub fn dashboard_reader(config: &Config, store: Arc<dyn Store>) -> Option<PanelRead> {
+    if config.panels.is_empty() {
+        return None;
+    }
+    let setup = || -> anyhow::Result<PanelRead> {
+        let reader = Arc::new(PanelReader::new(config, &http_client(store)?)?);
+        let runtime = Arc::new(
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_name("flowdeck-panels")
+                .enable_all()
+                .build()?,
+        );
+        Ok(Arc::new(move |request: &PanelRequest| {
+            let span = PanelSpan {
+                from_ms: request.from_ms,
+                to_ms: request.to_ms,
+                width: request.width,
+            };
+            runtime.block_on(reader.read(&request.services, span))
+        }))
+    };
+    setup()
+        .map_err(|error| tracing::warn!("health panels not read: {error:#}"))
+        .ok()
+}
 
 /// Every panel's series for the history's services over `window`; empty without panels.
 pub fn read(config: &Config, store: Arc<dyn Store>, history: &History, window: &Window) -> Panels {

@@ -20,7 +20,8 @@ use chrono::Utc;
 use crossterm::event::{Event, KeyCode, KeyEventKind, MouseButton, MouseEventKind};
 
 use crate::app::state::{AppOptions, Effect};
-use crate::app::{Action, Alert, App, Loaded, update, view};
+use crate::app::{Action, Alert, App, Loaded, PanelRequest, PanelsRead, update, view};
+use crate::health::Panels;
 use crate::metrics::History;
 use crate::model::Timestamp;
 use crate::poller::{PollerHandle, ReportSink, SyncReport};
@@ -44,10 +45,15 @@ pub enum Message {
     Alert(Alert),
     /// How far the syncs under way are, and the parts of syncs committed so far.
     Progress(Vec<crate::progress::SyncProgress>, u64),
+    /// The health panels were read.
+    Panels(Box<PanelsRead>),
 }
 
 /// Reads the sources (or the demo data) on a background thread.
 pub type Loader = Arc<dyn Fn() -> Result<(History, Vec<SourceStatus>), String> + Send + Sync>;
+
+/// Reads every health panel for a request (on a thread of the loop's; one read at a time).
+pub type PanelRead = Arc<dyn Fn(&PanelRequest) -> Panels + Send + Sync>;
 
 /// Starts the poller once the loop can hear it; the dashboard runs without one on demo data
 /// and git-only configs.
@@ -76,6 +82,8 @@ pub struct Options {
     pub poller: Option<PollerStart>,
     pub watch: Option<WatchStart>,
     pub notify: Option<NotifyStart>,
+    /// Reads the health panels (`[[panels]]`); None without panels.
+    pub panels: Option<PanelRead>,
 }
 
 pub use effects::{ExportSettings, export};
@@ -99,6 +107,16 @@ fn spawn_load(loader: &Loader, sender: &Sender<Message>) {
     let sender = sender.clone();
     std::thread::spawn(move || {
         let _ = sender.send(Message::Loaded(Box::new(loader())));
+    });
+}
+
+/// Reads the panels on a thread of its own; the answer comes back as a message.
+fn spawn_panels(read: &PanelRead, request: PanelRequest, sender: &Sender<Message>) {
+    let read = read.clone();
+    let sender = sender.clone();
+    std::thread::spawn(move || {
+        let panels = read(&request);
+        let _ = sender.send(Message::Panels(Box::new(PanelsRead { request, panels })));
     });
 }
 
@@ -150,6 +168,9 @@ fn event_loop(
     let alerts = alerts::Alerts::new();
     let mut load_in_flight = true;
     let mut reload_queued = false;
+    // One panel read at a time; a newer request replaces a queued one.
+    let mut panels_in_flight = false;
+    let mut panels_queued: Option<PanelRequest> = None;
     let mut next_rotation = app.wall.as_ref().map(|w| Instant::now() + w.rotate_every);
     let mut dirty = true;
 
@@ -217,6 +238,14 @@ fn event_loop(
                     // Nothing changed yet; the fallback reads follow.
                     StoreEvent::FeedLost(_) => {}
                 },
+                Message::Panels(read) => {
+                    panels_in_flight = false;
+                    update(&mut app, Action::PanelsRead(read));
+                    if let (Some(request), Some(reader)) = (panels_queued.take(), &options.panels) {
+                        panels_in_flight = true;
+                        spawn_panels(reader, request, &sender);
+                    }
+                }
                 Message::Loaded(result) => {
                     load_in_flight = false;
                     let action = match *result {
@@ -282,6 +311,16 @@ fn event_loop(
                 }
                 Effect::Bell => alerts.bell(guard),
                 Effect::Desktop(text) => alerts.desktop(guard, &text),
+                Effect::ReadPanels(request) => {
+                    if let Some(reader) = &options.panels {
+                        if panels_in_flight {
+                            panels_queued = Some(request);
+                        } else {
+                            panels_in_flight = true;
+                            spawn_panels(reader, request, &sender);
+                        }
+                    }
+                }
             }
             dirty = true;
         }

@@ -24,6 +24,7 @@ mod notify;
 mod report;
 mod report_chromium;
 mod report_escaping;
+mod report_health;
 mod report_html;
 mod report_schema;
 mod report_waits;

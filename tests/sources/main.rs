@@ -29,6 +29,7 @@ mod http_layer;
 mod jenkins;
 mod opsgenie;
 mod pagerduty;
+mod panel_requests;
 mod panels;
 mod poller_faults;
 mod prometheus;

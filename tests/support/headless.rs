@@ -23,6 +23,11 @@ pub fn now() -> DateTime<Utc> {
 
 /// The demo dashboard at `NOW`, `width`×`height`, optionally in wall mode.
 pub fn demo_app(width: u16, height: u16, wall: bool) -> App {
+    demo_app_where(width, height, wall, false)
+}
+
+/// The demo dashboard, told whether the config has health panels.
+fn demo_app_where(width: u16, height: u16, wall: bool, panels: bool) -> App {
     let now = now();
     let (events, sources) = collect_demo(now);
     let data = Data {
@@ -40,11 +45,43 @@ pub fn demo_app(width: u16, height: u16, wall: bool) -> App {
             mouse: true,
             wall_rotate: wall.then(|| std::time::Duration::from_secs(20)),
             demo: true,
+            panels,
             ..AppOptions::default()
         },
     );
     update(&mut app, Action::Resize { width, height });
     app
+}
+
+/// The demo dashboard with health panels: the app asks for them (`Effect::ReadPanels`) and
+/// gets the demo's (`demo_panels`), as the runtime would hand them over.
+pub fn demo_app_with_panels(width: u16, height: u16, wall: bool) -> App {
+    let mut app = demo_app_where(width, height, wall, true);
+    answer_panel_reads(&mut app);
+    app
+}
+
+/// Answers every panel read the app asked for with the demo's panels; how many it answered.
+pub fn answer_panel_reads(app: &mut App) -> usize {
+    let requests: Vec<_> = app
+        .take_effects()
+        .into_iter()
+        .filter_map(|e| match e {
+            flowdeck::app::Effect::ReadPanels(request) => Some(request),
+            _ => None,
+        })
+        .collect();
+    for request in &requests {
+        let panels = super::demo_panels::demo_panels(&app.data.history, request);
+        update(
+            app,
+            Action::PanelsRead(Box::new(flowdeck::app::PanelsRead {
+                request: request.clone(),
+                panels,
+            })),
+        );
+    }
+    requests.len()
 }
 
 pub fn press(app: &mut App, commands: &[Command]) {

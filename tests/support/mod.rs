@@ -16,6 +16,7 @@ pub mod argocd_server;
 pub mod buildkite_server;
 pub mod child_test;
 pub mod circleci_server;
+pub mod demo_panels;
 pub mod forge_history;
 pub mod github_fixture;
 pub mod github_generated;

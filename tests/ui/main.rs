@@ -12,6 +12,7 @@ mod support;
 
 mod export;
 mod fuzz;
+mod health;
 mod keys;
 mod prompt;
 mod screens;

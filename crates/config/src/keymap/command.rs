@@ -47,11 +47,15 @@ pub enum Command {
     Services,
     /// In a drill-down: every item of the window, or only those that make the number.
     ToggleAll,
+    /// A service's health panels (`[[panels]]`).
+    Health,
+    /// A deployment list sorted by the health panels' verdict, unusual worsenings first.
+    SortVerdict,
 }
 
 impl Command {
     /// Every command, in the order help lists them.
-    pub const ALL: [Command; 38] = [
+    pub const ALL: [Command; 40] = [
         Command::Up,
         Command::Down,
         Command::Left,
@@ -78,6 +82,7 @@ impl Command {
         Command::Standup,
         Command::Services,
         Command::ToggleAll,
+        Command::Health,
         Command::Window,
         Command::CustomWindow,
         Command::Service,
@@ -86,6 +91,7 @@ impl Command {
         Command::ClearFilters,
         Command::SortNext,
         Command::SortReverse,
+        Command::SortVerdict,
         Command::Refresh,
         Command::Export,
         Command::Help,
@@ -133,6 +139,8 @@ impl Command {
             Command::Export => "export",
             Command::Services => "services",
             Command::ToggleAll => "toggle_all",
+            Command::Health => "health",
+            Command::SortVerdict => "sort_verdict",
         }
     }
 
@@ -181,6 +189,8 @@ impl Command {
             Command::Export => "export report",
             Command::Services => "services and teams table",
             Command::ToggleAll => "a measure's full list",
+            Command::Health => "a service's health panels",
+            Command::SortVerdict => "sort deployments by health verdict",
         }
     }
 

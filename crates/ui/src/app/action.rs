@@ -67,6 +67,8 @@ pub enum Action {
     /// Notifications the runtime found for this screen (docs/ARCHITECTURE.md#notifications):
     /// a line for the status bar, and whether to ring the bell and show desktop notifications.
     Alert(Alert),
+    /// The health panels were read (`Effect::ReadPanels`).
+    PanelsRead(Box<super::health::PanelsRead>),
 }
 
 /// What the dashboard's notifier asks of the terminal: quiet hours are already applied (a

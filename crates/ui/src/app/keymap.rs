@@ -56,6 +56,8 @@ const DEFAULTS: &[(&str, Command)] = &[
     ("e", Command::Export),
     ("T", Command::Services),
     ("a", Command::ToggleAll),
+    ("H", Command::Health),
+    ("V", Command::SortVerdict),
 ];
 
 /// Why a `[keys]` entry cannot be used.

@@ -3,6 +3,7 @@
 
 pub(crate) mod action;
 pub(crate) mod data;
+pub mod health;
 pub(crate) mod keymap;
 pub(crate) mod line;
 pub mod list;
@@ -18,6 +19,7 @@ pub mod view;
 
 pub use action::{Action, Alert, Command};
 pub use data::{Data, Loaded};
+pub use health::{PanelRequest, PanelsRead};
 pub use keymap::Keymap;
 pub use line::Edit;
 pub use state::{App, AppOptions, Effect, Screen};

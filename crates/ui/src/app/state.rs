@@ -119,6 +119,10 @@ pub enum Screen {
         teams: bool,
         list: ListState,
     },
+    /// A service's page of health panels (`H`): each panel's chart with its deployments.
+    Health {
+        service: String,
+    },
 }
 
 impl Screen {
@@ -134,7 +138,7 @@ impl Screen {
     /// The screen's list position, if it has a list.
     pub(crate) fn list(&self) -> Option<&ListState> {
         match self {
-            Screen::Overview => None,
+            Screen::Overview | Screen::Health { .. } => None,
             Screen::Measure { list, .. }
             | Screen::Deployment { list, .. }
             | Screen::Incident { list, .. }
@@ -147,7 +151,7 @@ impl Screen {
 
     pub(crate) fn list_mut(&mut self) -> Option<&mut ListState> {
         match self {
-            Screen::Overview => None,
+            Screen::Overview | Screen::Health { .. } => None,
             Screen::Measure { list, .. }
             | Screen::Deployment { list, .. }
             | Screen::Incident { list, .. }
@@ -278,6 +282,9 @@ pub enum Effect {
     Bell,
     /// A desktop notification with this (sanitized, one-line) text.
     Desktop(String),
+    /// Read the health panels for this span (`[[panels]]`); the answer arrives as
+    /// `Action::PanelsRead`.
+    ReadPanels(super::health::PanelRequest),
 }
 
 #[derive(Debug, Clone)]
@@ -329,6 +336,12 @@ pub struct App {
     pub(crate) sync_progress: Vec<flowdeck_core::progress::SyncProgress>,
     /// Parts of syncs committed that a reload has been asked for.
     pub(crate) parts_seen: u64,
+    /// The config has health panels: the runtime can read them.
+    pub(crate) panels_configured: bool,
+    /// What the panels were last asked for.
+    pub(crate) panels_requested: Option<super::health::RequestKey>,
+    /// The health panels on show and their verdicts.
+    pub(crate) health: Option<super::health::HealthData>,
 }
 
 /// Settings the app starts with.
@@ -342,6 +355,8 @@ pub struct AppOptions {
     pub wall_rotate: Option<std::time::Duration>,
     /// The data is the built-in demo.
     pub demo: bool,
+    /// The config has `[[panels]]` the runtime can read.
+    pub panels: bool,
 }
 
 impl Default for AppOptions {
@@ -354,6 +369,7 @@ impl Default for AppOptions {
             mouse: false,
             wall_rotate: None,
             demo: false,
+            panels: false,
         }
     }
 }
@@ -399,6 +415,9 @@ impl App {
             last_sync_ok: HashMap::new(),
             sync_progress: Vec::new(),
             parts_seen: 0,
+            panels_configured: options.panels,
+            panels_requested: None,
+            health: None,
         };
         app.refresh_scope();
         app
@@ -478,6 +497,16 @@ impl App {
                 services: vec![i as u32],
             });
         }
+        // Then each service's health panels, for the services that have any.
+        for (i, service) in history.services.iter().enumerate() {
+            if super::health::has_panels(self, &service.name) {
+                pages.push(WallPage {
+                    kind: HEALTH_PAGE,
+                    name: service.name.clone(),
+                    services: vec![i as u32],
+                });
+            }
+        }
         pages
     }
 
@@ -543,10 +572,13 @@ impl App {
     }
 }
 
+/// The kind of the wall page that shows a service's health panels.
+pub const HEALTH_PAGE: &str = "health panels";
+
 /// A wall page: everything, a team or a service, and the services it shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WallPage {
-    /// "team", "service", or "" for everything.
+    /// "team", "service", `HEALTH_PAGE`, or "" for everything.
     pub kind: &'static str,
     pub name: String,
     pub services: Vec<u32>,

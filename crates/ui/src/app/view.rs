@@ -204,6 +204,7 @@ fn screen_name(screen: &Screen) -> &'static str {
         Screen::PullRequest { .. } => "a pull request",
         Screen::Standup { .. } => "the standup",
         Screen::Services { .. } => "the services table",
+        Screen::Health { .. } => "a service's health panels",
     }
 }
 

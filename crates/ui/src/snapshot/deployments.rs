@@ -217,6 +217,20 @@ impl<'h> Deployments<'h> {
             })
     }
 
+    /// When each listed deployment of `service` finished, and whether it failed or is
+    /// rework (the health charts' markers), newest first.
+    pub(crate) fn marks(&self, service: &str) -> Vec<(Timestamp, bool, bool)> {
+        self.order
+            .iter()
+            .filter_map(|&d| {
+                let event = self.history.events.deployments.get(d as usize)?;
+                let facts = self.history.deployments.get(d as usize)?;
+                (event.service == service)
+                    .then(|| (event.finished_at, facts.failed(), facts.rework()))
+            })
+            .collect()
+    }
+
     /// The failed ones' rows, newest first.
     pub(crate) fn failed(&self) -> impl Iterator<Item = DeploymentRow> + '_ {
         self.order

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::layout;
-use super::screens::{detail, measure, overview, services, wall};
+use super::screens::{detail, health, measure, overview, services, wall};
 use super::theme::{Role, Theme};
 use super::widgets::{key_hints, tone_style, truncate};
 use crate::app::screens::Body;
@@ -55,6 +55,7 @@ pub fn draw(vm: &ViewModel, theme: &Theme, frame: &mut Frame) {
         Body::Measure(view) => measure::draw(frame, body, theme, view),
         Body::Detail(view) => detail::draw(frame, body, theme, view),
         Body::Services(view) => services::draw(frame, body, theme, view),
+        Body::Health(view) => health::draw(frame, body, theme, view),
         Body::Loading(text) => {
             frame.render_widget(
                 Paragraph::new(Span::styled(text.clone(), theme.style(Role::Muted)))

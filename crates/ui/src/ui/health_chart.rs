@@ -1,5 +1,6 @@
 //! A health panel drawn as a line chart (docs/METRICS.md#health-panels-and-the-deployment-verdict):
-//! the series as one point a column, the deployments on the time axis below it, incidents as
+//! the series as one point a column (the column's worst value, so a short spike after a
+//! deployment is never averaged or sampled away), the deployments on the time axis below it, incidents as
 //! shaded columns. Deployments are told apart by shape *and* colour, so a failed one reads
 //! without colour (NO_COLOR): `▲` ok, `✖` failed, `◆` rework. A panel whose query failed shows
 //! Prometheus' own message instead of a chart. Pure: the view in, cells out.
@@ -10,32 +11,17 @@ use ratatui::style::Modifier;
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
 use super::theme::{Role, Theme};
-use flowdeck_core::health::{Sample, Unit};
+use crate::app::health::ChartView;
+use flowdeck_core::health::{Better, Sample, Unit};
 use flowdeck_core::text::sanitize;
 
-/// How a deployment is marked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MarkerKind {
-    Ok,
-    Failed,
-    Rework,
-}
+pub use crate::app::health::MarkerKind;
 
-impl MarkerKind {
-    pub fn symbol(self) -> &'static str {
-        match self {
-            MarkerKind::Ok => "▲",
-            MarkerKind::Failed => "✖",
-            MarkerKind::Rework => "◆",
-        }
-    }
-
-    fn role(self) -> Role {
-        match self {
-            MarkerKind::Ok => Role::Ok,
-            MarkerKind::Failed => Role::Fail,
-            MarkerKind::Rework => Role::Warn,
-        }
+fn marker_role(kind: MarkerKind) -> Role {
+    match kind {
+        MarkerKind::Ok => Role::Ok,
+        MarkerKind::Failed => Role::Fail,
+        MarkerKind::Rework => Role::Warn,
     }
 }
 
@@ -45,6 +31,8 @@ pub struct HealthChart<'a> {
     /// "error rate · api"
     pub title: String,
     pub unit: Unit,
+    /// Which way is good: a column shows its worst sample.
+    pub better: Better,
     pub points: &'a [Sample],
     pub from_ms: i64,
     pub to_ms: i64,
@@ -64,6 +52,30 @@ pub fn column(at: i64, from_ms: i64, to_ms: i64, width: u16) -> Option<u16> {
     let offset = (i128::from(at) - i128::from(from_ms)) * i128::from(width - 1)
         / (i128::from(to_ms) - i128::from(from_ms));
     u16::try_from(offset).ok()
+}
+
+/// The worse of two values for a panel where `better` is good.
+pub fn worst(better: Better, a: f64, b: f64) -> f64 {
+    match better {
+        Better::Lower => a.max(b),
+        Better::Higher => a.min(b),
+    }
+}
+
+/// Draws a chart's view model (the dashboard's) into `area` of `buf`.
+pub(crate) fn draw_view(view: &ChartView, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let chart = HealthChart {
+        title: view.title.clone(),
+        unit: view.unit,
+        better: view.better,
+        points: view.points(),
+        from_ms: view.from_ms,
+        to_ms: view.to_ms,
+        markers: view.markers.clone(),
+        incidents: view.incidents.clone(),
+        error: view.error.clone(),
+    };
+    draw(&chart, theme, area, buf);
 }
 
 /// Draws `chart` into `area` of `buf`.
@@ -103,13 +115,16 @@ pub fn draw(chart: &HealthChart<'_>, theme: &Theme, area: Rect, buf: &mut Buffer
             }
         }
     }
-    // One value a column: the last sample in it.
+    // One value a column: its worst sample.
     let mut by_column: Vec<Option<f64>> = vec![None; usize::from(plot.width)];
     for sample in chart.points {
         if let Some(x) = column_of(sample.at_ms)
             && let Some(slot) = by_column.get_mut(usize::from(x))
         {
-            *slot = Some(sample.value);
+            *slot = Some(match *slot {
+                Some(seen) => worst(chart.better, seen, sample.value),
+                None => sample.value,
+            });
         }
     }
     let (low, high) = by_column
@@ -151,20 +166,21 @@ pub fn draw(chart: &HealthChart<'_>, theme: &Theme, area: Rect, buf: &mut Buffer
     } else {
         buf.set_string(plot.x, plot.y, "no data", theme.style(Role::Muted));
     }
-    // The time axis with the deployments: a failed or rework one wins its column.
+    // The time axis with the deployments.
     for x in 0..inner.width {
         if let Some(cell) = buf.cell_mut((inner.x + x, axis_y)) {
             cell.set_symbol("─").set_style(theme.style(Role::Border));
         }
     }
+    // Drawn in order of weight: a failed one wins its column over rework, rework over ok.
     let mut markers = chart.markers.clone();
-    markers.sort_by_key(|(_, kind)| *kind != MarkerKind::Ok);
+    markers.sort_by_key(|(_, kind)| kind.weight());
     for (at, kind) in markers {
         if let Some(x) = column_of(at)
             && let Some(cell) = buf.cell_mut((inner.x + x, axis_y))
         {
             cell.set_symbol(kind.symbol())
-                .set_style(theme.style(kind.role()).add_modifier(Modifier::BOLD));
+                .set_style(theme.style(marker_role(kind)).add_modifier(Modifier::BOLD));
         }
     }
 }
@@ -191,6 +207,7 @@ mod tests {
         HealthChart {
             title: "error rate · api".into(),
             unit: Unit::Ratio,
+            better: Better::Lower,
             points,
             from_ms: 0,
             to_ms: 120 * MIN,

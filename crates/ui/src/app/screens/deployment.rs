@@ -135,6 +135,7 @@ pub(crate) fn rows(app: &App, deployment: u32) -> ListModel {
             None,
         ));
     }
+    rows.extend(health_rows(app, deployment));
     let incidents: Vec<(usize, &flowdeck_core::metrics::Attribution)> = history
         .attributions
         .iter()
@@ -203,6 +204,32 @@ pub(crate) fn rows(app: &App, deployment: u32) -> ListModel {
         }
     }
     ListModel { columns, rows }
+}
+
+/// Each health panel's verdict beside the failure reasons: a hint (an unusual worsening is
+/// shown, never counted as a failure).
+fn health_rows(app: &App, deployment: u32) -> Vec<Row> {
+    let Some(table) = crate::app::health::table(app) else {
+        return Vec::new();
+    };
+    let health = table.of(deployment);
+    if health.is_empty() {
+        return Vec::new();
+    }
+    let mut rows = vec![heading("Health panels (a hint, not a failure)")];
+    for h in health {
+        let (label, tone) = if h.worse {
+            ("worse", Tone::Warn)
+        } else if h.unusual {
+            ("unusual", Tone::Normal)
+        } else if h.delta.is_none() {
+            ("no data", Tone::Muted)
+        } else {
+            ("usual", Tone::Muted)
+        };
+        rows.push(detail_row(label, sanitize(&h.describe()), tone, None));
+    }
+    rows
 }
 
 fn reason_sentence(app: &App, reason: &Reason, rework: bool) -> String {

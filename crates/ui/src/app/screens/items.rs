@@ -11,7 +11,7 @@ use crate::app::list::{Cell, ListModel, Row, SortKey, Target, Tone, col, num, wo
 use crate::app::state::App;
 use crate::snapshot::{DeploymentRow, IncidentRow};
 use flowdeck_core::model::{PipelineRun, RunConclusion, RunStatus, Timestamp};
-use flowdeck_core::text::{human_duration, human_seconds};
+use flowdeck_core::text::{human_duration, human_seconds, sanitize};
 
 fn seconds_key(s: Option<f64>) -> SortKey {
     s.map_or(SortKey::Missing, SortKey::Number)
@@ -37,14 +37,39 @@ pub(crate) fn outcome(d: &DeploymentRow) -> Cell {
     }
 }
 
-/// Deployments: outcome, changes, lead time and why.
+/// The title of the deployment lists' column of health verdicts (`V` sorts by it).
+pub(crate) const HEALTH_COLUMN: &str = "Health";
+
+/// A deployment's health verdict in a cell: its most telling panel (an unusual worsening,
+/// then any unusual change), toned as a hint; and its sort key (worse first).
+fn health_cell(app: &App, d: &DeploymentRow) -> Option<(Cell, SortKey)> {
+    let table = crate::app::health::table(app)?;
+    let health = table.of(d.index);
+    let rank = table.rank(d.index);
+    let telling = health
+        .iter()
+        .find(|h| h.worse)
+        .or_else(|| health.iter().find(|h| h.unusual));
+    let cell = match telling {
+        Some(h) => Cell::new(
+            sanitize(&h.describe()),
+            if h.worse { Tone::Warn } else { Tone::Normal },
+        ),
+        None if health.is_empty() => Cell::muted("–"),
+        None => Cell::muted("usual"),
+    };
+    Some((cell, SortKey::Number(f64::from(rank))))
+}
+
+/// Deployments: outcome, changes, lead time and why (and the health panels' verdict, when
+/// there are panels).
 pub(crate) fn deployment_rows<'a>(
     app: &App,
     rows: impl IntoIterator<Item = &'a DeploymentRow>,
 ) -> ListModel {
     let now = app.now;
     let history = app.history();
-    let columns = vec![
+    let mut columns = vec![
         word("Deployment").keep(0),
         word("Service").keep(2),
         word("Age").keep(3),
@@ -53,14 +78,19 @@ pub(crate) fn deployment_rows<'a>(
         word("Outcome").keep(1),
         col("Why", 40).keep(6),
     ];
+    let with_health = crate::app::health::table(app).is_some();
+    if with_health {
+        columns.push(col(HEALTH_COLUMN, 36).keep(7));
+    }
     let rows = rows
         .into_iter()
         .map(|d| {
+            let health = health_cell(app, d);
             let name = d.name.clone().unwrap_or_else(|| d.id.clone());
             let mut why = d.failure_reasons.clone();
             why.extend(d.rework_reasons.iter().cloned());
             let why = reasons_text(history, &why);
-            Row {
+            let mut row = Row {
                 cells: vec![
                     Cell::plain(&name),
                     Cell::plain(&d.service),
@@ -88,7 +118,13 @@ pub(crate) fn deployment_rows<'a>(
                 target: Some(Target::Deployment(d.index)),
                 url: d.url.clone(),
                 heading: false,
+            };
+            if with_health {
+                let (cell, key) = health.unwrap_or((Cell::muted("–"), SortKey::Number(0.0)));
+                row.cells.push(cell);
+                row.keys.push(key);
             }
+            row
         })
         .collect();
     ListModel { columns, rows }

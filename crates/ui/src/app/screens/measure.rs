@@ -30,6 +30,7 @@ pub(crate) const KEYS: &[(Command, &str)] = &[
     (Command::ToggleAll, "all items"),
     (Command::SortNext, "sort"),
     (Command::SortReverse, "reverse"),
+    (Command::SortVerdict, "sort by health"),
     (Command::Search, "search"),
     (Command::OpenUrl, "open in browser"),
     (Command::Panel1, "measure"),
@@ -80,6 +81,9 @@ pub(crate) struct MeasureView {
     pub(crate) list_title: String,
     pub(crate) list: ListModel,
     pub(crate) list_state: ListState,
+    /// The scope's first health panel, beside the failure measures when one service is in
+    /// scope (what the failed deployments did to it).
+    pub(crate) health: Option<crate::app::health::ChartView>,
 }
 
 fn failed_run(c: Option<RunConclusion>) -> bool {
@@ -281,7 +285,28 @@ pub(crate) fn view(
         list_title: list_title(app, scope, measure, all, list.rows.len()),
         list,
         list_state,
+        health: health_chart(app, scope, measure),
     }
+}
+
+/// The first health panel of the one service in scope, on the failure and recovery
+/// drill-downs.
+fn health_chart(
+    app: &App,
+    scope: &ScopeData,
+    measure: Measure,
+) -> Option<crate::app::health::ChartView> {
+    if !matches!(
+        measure,
+        Measure::ChangeFailureRate | Measure::RecoveryTime | Measure::TimeToRestore
+    ) {
+        return None;
+    }
+    let [only] = scope.services.as_slice() else {
+        return None;
+    };
+    let service = &app.history().services.get(*only as usize)?.name;
+    crate::app::health::charts(app, service).into_iter().next()
 }
 
 type Summary = (

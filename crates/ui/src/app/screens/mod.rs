@@ -8,6 +8,7 @@ pub(crate) mod alerts;
 pub(crate) mod deployment;
 pub(crate) mod detail;
 pub(crate) mod format;
+pub(crate) mod health;
 pub(crate) mod incident;
 pub(crate) mod items;
 pub(crate) mod measure;
@@ -34,6 +35,7 @@ pub(crate) enum Body {
     Detail(Box<detail::Detail>),
     Services(Box<services::ServicesView>),
     Wall(Box<wall::WallView>),
+    Health(Box<health::HealthView>),
 }
 
 /// The body of the screen on top of the stack (or the wall page) for the scope on show.
@@ -88,6 +90,7 @@ pub(crate) fn body(app: &App, scope: &ScopeData) -> Body {
             *list,
             self::list(app, screen),
         ))),
+        Screen::Health { service } => Body::Health(Box::new(health::view(app, service))),
     }
 }
 
@@ -97,7 +100,7 @@ pub(crate) fn body(app: &App, scope: &ScopeData) -> Body {
 pub fn list(app: &App, screen: &Screen) -> ListModel {
     let plain = ListState::default();
     let (model, list, search) = match screen {
-        Screen::Overview => return ListModel::default(),
+        Screen::Overview | Screen::Health { .. } => return ListModel::default(),
         Screen::Measure { measure, list, all } => (measure::rows(app, *measure, *all), *list, true),
         Screen::Deployment { deployment, .. } => (deployment::rows(app, *deployment), plain, false),
         Screen::Incident { incident, .. } => (incident::rows(app, *incident), plain, false),
@@ -137,6 +140,7 @@ pub(crate) fn keys(screen: &Screen) -> &'static [(Command, &'static str)] {
         Screen::PullRequest { .. } => pull_request::KEYS,
         Screen::Standup { .. } => standup::KEYS,
         Screen::Services { .. } => services::KEYS,
+        Screen::Health { .. } => health::KEYS,
     }
 }
 
@@ -151,5 +155,6 @@ pub(crate) fn crumb(app: &App, screen: &Screen) -> String {
         Screen::PullRequest { pr, .. } => pull_request::crumb(app, *pr),
         Screen::Standup { .. } => standup::CRUMB.to_string(),
         Screen::Services { teams, .. } => services::crumb(*teams).to_string(),
+        Screen::Health { service } => health::crumb(service),
     }
 }

@@ -15,6 +15,7 @@ pub(crate) const KEYS: &[(Command, &str)] = &[
     (Command::NextPanel, "services / teams"),
     (Command::SortNext, "sort"),
     (Command::SortReverse, "reverse"),
+    (Command::Health, "health panels"),
     (Command::Search, "search"),
     (Command::Window, "window"),
 ];

@@ -23,6 +23,8 @@ pub(crate) struct WallView {
     pub(crate) alerts: Vec<Alert>,
     pub(crate) tiles: Vec<Tile>,
     pub(crate) open_incidents: Vec<String>,
+    /// A health page's charts (instead of the tiles).
+    pub(crate) charts: Vec<crate::app::health::ChartView>,
 }
 
 /// The wall page on show.
@@ -57,6 +59,12 @@ pub(crate) fn view(app: &App, scope: &ScopeData) -> WallView {
         .get(page)
         .map(|p| (sanitize(&p.name), p.kind))
         .unwrap_or_default();
+    let charts = match pages.get(page) {
+        Some(p) if p.kind == crate::app::state::HEALTH_PAGE => {
+            crate::app::health::charts(app, &p.name)
+        }
+        _ => Vec::new(),
+    };
     WallView {
         name,
         kind,
@@ -66,5 +74,6 @@ pub(crate) fn view(app: &App, scope: &ScopeData) -> WallView {
         alerts: alerts(app, scope),
         tiles: tiles(scope, None),
         open_incidents,
+        charts,
     }
 }

@@ -5,6 +5,7 @@
 //! Every key either acts or says why not (a one-line message): nothing is silently ignored.
 
 mod filters;
+mod health;
 mod navigate;
 mod prompt;
 #[cfg(test)]
@@ -86,8 +87,10 @@ pub fn update(app: &mut App, action: Action) {
         Action::Quit => app.quit = true,
         Action::Notify(message) => app.message = Some(flowdeck_core::text::sanitize(&message)),
         Action::Alert(alert) => alerted(app, alert),
+        Action::PanelsRead(read) => super::health::arrived(app, *read),
     }
     app.refresh_scope();
+    super::health::refresh(app);
     app.refresh_table();
     // Lists change only with the scope (data, filters, window, minute), the table or the
     // search: only then can a selection point past the end. Building lists on every key would
@@ -235,6 +238,8 @@ fn command_action(app: &mut App, command: Command) {
         Command::NextPanel => cycle_panel(app, 1),
         Command::PreviousPanel => cycle_panel(app, -1),
         Command::Open => open(app),
+        Command::Health => health::open_health(app),
+        Command::SortVerdict => health::sort_by_verdict(app),
         Command::SortNext => sort(app, false),
         Command::SortReverse => sort(app, true),
         Command::OpenUrl => match selected_url(app) {

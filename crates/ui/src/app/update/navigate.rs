@@ -190,7 +190,7 @@ fn selected_strip_row(app: &App, panel: Panel) -> Option<Row> {
 }
 
 /// The selected row of a screen's list (the overview's are its strips).
-fn selected_row(app: &App, screen: &Screen) -> Option<Row> {
+pub(crate) fn selected_row(app: &App, screen: &Screen) -> Option<Row> {
     let selected = screen.list().map_or(0, |l| l.selected);
     screen_list(app, screen).rows.into_iter().nth(selected)
 }

@@ -21,7 +21,14 @@ const MAX_DAILY_BARS: usize = 120;
 /// At most this many failed deployments on the timeline (the table lists more).
 pub(crate) const MAX_TIMELINE_ROWS: usize = 40;
 
-fn open_svg(out: &mut String, id: &str, width: f64, height: f64, title: &str, desc: &str) {
+pub(crate) fn open_svg(
+    out: &mut String,
+    id: &str,
+    width: f64,
+    height: f64,
+    title: &str,
+    desc: &str,
+) {
     let _ = writeln!(
         out,
         "<svg class=\"chart\" id=\"{id}\" xmlns=\"http://www.w3.org/2000/svg\" \

@@ -5,6 +5,7 @@
 
 mod charts;
 pub(crate) mod escape;
+mod health;
 mod sections;
 mod style;
 mod table;
@@ -63,6 +64,7 @@ pub(crate) fn render(snapshot: &Snapshot, options: RenderOptions) -> String {
     );
     charts::failures(&mut out, snapshot, timeline_rows);
     out.push_str("</figure>\n</div>\n</section>\n");
+    health::section(&mut out, snapshot, limit);
 
     sections::flow(&mut out, snapshot);
     tables::services(&mut out, snapshot, limit);

@@ -64,6 +64,11 @@ svg.chart { width: 100%; height: auto; display: block; }
 .chart .failure { fill: var(--fail); }
 .chart .recovery { fill: var(--ok); }
 .chart .open { fill: none; stroke: var(--fail); stroke-width: 2; stroke-dasharray: 5 3; }
+.chart .line { fill: none; stroke: var(--accent); stroke-width: 1.5; }
+.chart .incident { fill: var(--fail); opacity: 0.12; }
+.chart .marker-ok { fill: var(--ok); }
+.chart .marker-failed { stroke: var(--fail); stroke-width: 2.5; }
+.chart .marker-rework { fill: var(--warn); }
 dl.definitions dt { font-weight: 600; margin-top: 8px; }
 dl.definitions dd { margin: 2px 0 0; }
 footer { color: var(--muted); font-size: 12px; margin: 16px 0; }

@@ -37,6 +37,10 @@ pub(crate) fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &MeasureV
     if show_bands {
         boxes.push((25, 2));
     }
+    // The service's health panel, when the drill-down has one and the row has room.
+    if view.health.is_some() && wide {
+        boxes.push((40, 3));
+    }
     let total: u16 = boxes.iter().map(|(w, _)| w).sum();
     let constraints: Vec<Constraint> = boxes
         .iter()
@@ -51,7 +55,12 @@ pub(crate) fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &MeasureV
                 }
             }
             1 => draw_distribution(frame, *rect, theme, view),
-            _ => draw_bands(frame, *rect, theme, view),
+            2 => draw_bands(frame, *rect, theme, view),
+            _ => {
+                if let Some(chart) = &view.health {
+                    crate::ui::health_chart::draw_view(chart, theme, *rect, frame.buffer_mut());
+                }
+            }
         }
     }
     let block = panel(

@@ -3,6 +3,7 @@
 //! layout (`detail`).
 
 pub(crate) mod detail;
+pub(crate) mod health;
 pub(crate) mod measure;
 pub(crate) mod overview;
 pub(crate) mod services;

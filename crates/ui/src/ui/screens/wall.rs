@@ -81,26 +81,11 @@ pub(crate) fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &WallView
     }
     draw_progress(frame, progress, theme, view.progress);
     draw_alerts(frame, alerts, theme, &view.alerts);
-    // Three tiles over two, unless the wall is wide and short enough for one row of five.
-    let rows: Vec<&[Tile]> = if tiles.height >= 24 || tiles.width < 150 {
-        vec![
-            &view.tiles[..view.tiles.len().min(3)],
-            view.tiles.get(3..).unwrap_or(&[]),
-        ]
+    if !view.charts.is_empty() {
+        // A health page: the service's panels where the tiles would be.
+        super::health::draw_charts(frame, tiles, theme, &view.charts);
     } else {
-        vec![&view.tiles[..]]
-    };
-    let row_areas =
-        Layout::vertical(vec![Constraint::Ratio(1, rows.len() as u32); rows.len()]).split(tiles);
-    for (row, row_area) in rows.iter().zip(row_areas.iter()) {
-        if row.is_empty() {
-            continue;
-        }
-        let cells = Layout::horizontal(vec![Constraint::Ratio(1, row.len() as u32); row.len()])
-            .split(*row_area);
-        for (tile, cell) in row.iter().zip(cells.iter()) {
-            draw_big_tile(frame, *cell, theme, tile);
-        }
+        draw_tiles(frame, tiles, theme, view);
     }
     if !view.open_incidents.is_empty() {
         let count = view.open_incidents.len();
@@ -126,6 +111,31 @@ pub(crate) fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &WallView
             })
             .collect();
         frame.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+/// The headline tiles, big.
+fn draw_tiles(frame: &mut Frame, tiles: Rect, theme: &Theme, view: &WallView) {
+    // Three tiles over two, unless the wall is wide and short enough for one row of five.
+    let rows: Vec<&[Tile]> = if tiles.height >= 24 || tiles.width < 150 {
+        vec![
+            &view.tiles[..view.tiles.len().min(3)],
+            view.tiles.get(3..).unwrap_or(&[]),
+        ]
+    } else {
+        vec![&view.tiles[..]]
+    };
+    let row_areas =
+        Layout::vertical(vec![Constraint::Ratio(1, rows.len() as u32); rows.len()]).split(tiles);
+    for (row, row_area) in rows.iter().zip(row_areas.iter()) {
+        if row.is_empty() {
+            continue;
+        }
+        let cells = Layout::horizontal(vec![Constraint::Ratio(1, row.len() as u32); row.len()])
+            .split(*row_area);
+        for (tile, cell) in row.iter().zip(cells.iter()) {
+            draw_big_tile(frame, *cell, theme, tile);
+        }
     }
 }
 
