@@ -43,9 +43,14 @@ pub enum Write {
 
 /// Whether a run's history is a function of the store and the config alone, so a cached one
 /// can stand for it: no source read directly (git clones change outside the store, and a
-/// deployment naming only a sha is filled in from one), no zero-config inference, no demo.
+/// deployment naming only a sha is filled in from one), no zero-config inference, no demo, and
+/// no forge compare fallback (its compares are kept in the store outside the event commits
+/// that move the generation, and are applied when the store is read: `Live::read`).
 pub fn applies(ctx: &Context) -> bool {
-    !ctx.demo && ctx.inferred.is_none() && ctx.loaded.config.sources.iter().all(registry::is_polled)
+    !ctx.demo
+        && ctx.inferred.is_none()
+        && ctx.loaded.config.sources.iter().all(registry::is_polled)
+        && crate::sources::shipped::compared::fallbacks(&ctx.loaded.config).is_empty()
 }
 
 /// The history of `store` with the events the config adds (`direct`: what `sources::collect`
